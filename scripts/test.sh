@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: the warnings-as-errors build, then the same tests under
+# AddressSanitizer + UndefinedBehaviorSanitizer. `--quick` runs only the first configuration.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    *) echo "usage: scripts/test.sh [--quick]" >&2; exit 2 ;;
+  esac
+done
+
+./scripts/setup.sh
+export CCACHE_DIR="${CCACHE_DIR:-$ROOT/.cache/ccache}"
+JOBS="${JOBS:-2}"
+
+run_config() {
+  local dir=$1; shift
+  echo "== configuration $dir: $*"
+  cmake -S . -B "$dir" -G Ninja -DPAPERBOY_WERROR=ON "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 900
+}
+
+run_config build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [ "$quick" = 0 ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run_config build/sanitize -DCMAKE_BUILD_TYPE=Debug -DPAPERBOY_SANITIZE=ON
+fi
+echo "all test configurations passed"

@@ -1,0 +1,82 @@
+// `paperboy serve`: the web site. Loads the bundled demo data into an empty database first.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/command.h"
+#include "ingest/snapshot_ingest.h"
+#include "web/server.h"
+
+#ifndef PAPERBOY_SOURCE_DIR
+#define PAPERBOY_SOURCE_DIR "."
+#endif
+
+namespace paperboy::cli {
+namespace {
+
+web::WebServer* g_server = nullptr;
+
+extern "C" void on_stop_signal(int /*signal*/) {
+  if (g_server != nullptr) g_server->stop();
+}
+
+std::string demo_data_path(const config::Config& cfg) {
+  if (!cfg.server.demo_data.empty()) return cfg.server.demo_data;
+  return std::string(PAPERBOY_SOURCE_DIR) + "/data/demo-papers.jsonl.zst";
+}
+
+Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
+  if (!cfg.server.load_demo_data) return Status::ok();
+  auto seq = store.max_change_seq();
+  if (!seq) return seq.error();
+  if (*seq > 0) return Status::ok();
+  std::string path = demo_data_path(cfg);
+  if (!std::filesystem::exists(path)) {
+    spdlog::warn("database is empty and demo data {} is missing; run `paperboy ingest FILE`", path);
+    return Status::ok();
+  }
+  spdlog::info("database is empty: loading demo data from {}", path);
+  ingest::IngestOptions options;
+  options.batch_size = cfg.ingest.batch_size;
+  auto summary = ingest::ingest_snapshot_files(store, {path}, options);
+  if (!summary) return summary.error().with_context("loading demo data");
+  spdlog::info("demo data loaded: {} papers", summary->inserted);
+  return Status::ok();
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& root, Invocation& inv) {
+  auto* cmd = root.add_subcommand("serve", "Run the web server");
+  add_config_flag(*cmd, inv, "--host", "server.host", "address to listen on");
+  add_config_flag(*cmd, inv, "--port", "server.port", "port to listen on (0: any free port)");
+  add_config_flag(*cmd, inv, "--threads", "server.threads", "HTTP worker threads");
+  cmd->callback([&inv] {
+    auto cfg = load(inv);
+    if (!cfg) die(cfg.error());
+    auto store = open_store(*cfg);
+    if (!store) die(store.error());
+    if (Status s = load_demo_if_empty(**store, *cfg); !s.is_ok()) die(s);
+
+    web::ServerOptions options;
+    options.host = cfg->server.host;
+    options.port = cfg->server.port;
+    options.threads = cfg->server.threads;
+    web::WebServer server(**store, options);
+    auto port = server.bind();
+    if (!port) die(port.error());
+    g_server = &server;
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
+    std::printf("paperboy serving on http://%s:%d/\n", cfg->server.host.c_str(), *port);
+    std::fflush(stdout);
+    Status s = server.run();
+    g_server = nullptr;
+    if (!s.is_ok()) die(s);
+    spdlog::info("stopped");
+  });
+}
+
+}  // namespace paperboy::cli

@@ -1,0 +1,196 @@
+#include "config/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <toml++/toml.h>
+
+namespace paperboy::config {
+namespace {
+
+Status parse_into(std::string_view text, std::string& out) {
+  out = std::string(text);
+  return Status::ok();
+}
+
+Status parse_into(std::string_view text, int& out) {
+  int v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size()) {
+    return Status::invalid_argument("expected an integer, got '" + std::string(text) + "'");
+  }
+  out = v;
+  return Status::ok();
+}
+
+[[maybe_unused]] Status parse_into(std::string_view text, double& out) {
+  try {
+    size_t used = 0;
+    double v = std::stod(std::string(text), &used);
+    if (used != text.size()) throw std::invalid_argument("trailing");
+    out = v;
+    return Status::ok();
+  } catch (const std::exception&) {
+    return Status::invalid_argument("expected a number, got '" + std::string(text) + "'");
+  }
+}
+
+Status parse_into(std::string_view text, bool& out) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") {
+    out = true;
+  } else if (text == "false" || text == "0" || text == "no" || text == "off") {
+    out = false;
+  } else {
+    return Status::invalid_argument("expected true or false, got '" + std::string(text) + "'");
+  }
+  return Status::ok();
+}
+
+template <typename T>
+std::string type_name() {
+  if constexpr (std::is_same_v<T, int>) return "int";
+  if constexpr (std::is_same_v<T, bool>) return "bool";
+  if constexpr (std::is_same_v<T, double>) return "double";
+  return "string";
+}
+
+template <typename T>
+std::string to_text(const T& v) {
+  if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+  if constexpr (std::is_same_v<T, std::string>) return v;
+  if constexpr (!std::is_same_v<T, bool> && !std::is_same_v<T, std::string>) return std::to_string(v);
+}
+
+std::string env_name(std::string_view key) {
+  std::string env = "PAPERBOY_";
+  for (char c : key) env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return env;
+}
+
+// `field` returns a reference to the member inside a Config.
+template <typename Field>
+OptionSpec option(std::string key, std::string help, Field field) {
+  using T = std::remove_reference_t<decltype(field(std::declval<Config&>()))>;
+  OptionSpec spec;
+  spec.env = env_name(key);
+  spec.key = std::move(key);
+  spec.help = std::move(help);
+  spec.type = type_name<T>();
+  spec.set = [field](Config& c, std::string_view text) { return parse_into(text, field(c)); };
+  spec.get = [field](const Config& c) { return to_text(field(const_cast<Config&>(c))); };
+  return spec;
+}
+
+std::vector<OptionSpec> build_table() {
+  std::vector<OptionSpec> t;
+  t.push_back(option("data_dir", "directory for the database, indexes and state",
+                     [](Config& c) -> std::string& { return c.data_dir; }));
+  t.push_back(option("database", "store URL: sqlite:PATH or postgresql://...; default SQLite in data_dir",
+                     [](Config& c) -> std::string& { return c.database; }));
+  t.push_back(option("log_level", "trace, debug, info, warn, error", [](Config& c) -> std::string& { return c.log_level; }));
+  t.push_back(option("server.host", "address to listen on", [](Config& c) -> std::string& { return c.server.host; }));
+  t.push_back(option("server.port", "port to listen on", [](Config& c) -> int& { return c.server.port; }));
+  t.push_back(option("server.threads", "HTTP worker threads", [](Config& c) -> int& { return c.server.threads; }));
+  t.push_back(option("server.load_demo_data", "load the bundled demo papers when the database is empty",
+                     [](Config& c) -> bool& { return c.server.load_demo_data; }));
+  t.push_back(option("server.demo_data", "demo data file (default: the bundled data/demo-papers.jsonl.zst)",
+                     [](Config& c) -> std::string& { return c.server.demo_data; }));
+  t.push_back(option("ingest.batch_size", "papers per transaction during bulk ingest",
+                     [](Config& c) -> int& { return c.ingest.batch_size; }));
+  return t;
+}
+
+const OptionSpec* find_option(std::string_view key) {
+  for (const auto& o : option_table()) {
+    if (o.key == key) return &o;
+  }
+  return nullptr;
+}
+
+Status set_key(Config& c, std::string_view key, std::string_view value, std::string_view where) {
+  const OptionSpec* o = find_option(key);
+  if (o == nullptr) return Status::invalid_argument(std::string(where) + ": unknown setting '" + std::string(key) + "'");
+  return o->set(c, value).with_context(std::string(where) + ": " + std::string(key));
+}
+
+// Flattens a TOML table into "section.key" -> text.
+Status apply_toml(Config& c, const toml::table& table, const std::string& prefix, const std::string& file) {
+  for (const auto& [k, node] : table) {
+    std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      PB_RETURN_IF_ERROR(apply_toml(c, *sub, key, file));
+      continue;
+    }
+    std::string text;
+    if (auto s = node.value<std::string>()) {
+      text = *s;
+    } else if (auto b = node.value_exact<bool>()) {
+      text = *b ? "true" : "false";
+    } else if (auto i = node.value_exact<int64_t>()) {
+      text = std::to_string(*i);
+    } else if (auto d = node.value_exact<double>()) {
+      text = std::to_string(*d);
+    } else {
+      return Status::invalid_argument(file + ": unsupported value type for '" + key + "'");
+    }
+    PB_RETURN_IF_ERROR(set_key(c, key, text, file));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string Config::database_url() const {
+  if (!database.empty()) return database;
+  return "sqlite:" + (std::filesystem::path(data_dir) / "paperboy.db").string();
+}
+
+const std::vector<OptionSpec>& option_table() {
+  static const std::vector<OptionSpec> table = build_table();
+  return table;
+}
+
+Result<Config> load_config(const std::string& config_file, const std::map<std::string, std::string>& overrides) {
+  Config c;
+  // data_dir decides where the default config file lives, so resolve it first.
+  if (const char* env = std::getenv("PAPERBOY_DATA_DIR"); env != nullptr && *env != '\0') c.data_dir = env;
+  if (auto it = overrides.find("data_dir"); it != overrides.end()) c.data_dir = it->second;
+
+  std::string file = config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("PAPERBOY_CONFIG"); env != nullptr && *env != '\0') file = env;
+  }
+  bool explicit_file = !file.empty();
+  if (file.empty()) file = (std::filesystem::path(c.data_dir) / "paperboy.toml").string();
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec)) {
+    try {
+      toml::table table = toml::parse_file(file);
+      if (Status s = apply_toml(c, table, "", file); !s.is_ok()) return fail(s);
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      return fail(Status::invalid_argument(file + ":" + std::to_string(where.line) + ":" +
+                                           std::to_string(where.column) + ": " + std::string(e.description())));
+    }
+  } else if (explicit_file) {
+    return fail(Status::not_found("config file " + file + " does not exist"));
+  }
+  for (const auto& o : option_table()) {
+    if (const char* env = std::getenv(o.env.c_str()); env != nullptr) {
+      if (Status s = o.set(c, env); !s.is_ok()) return fail(s.with_context(o.env));
+    }
+  }
+  for (const auto& [key, value] : overrides) {
+    if (Status s = set_key(c, key, value, "command line"); !s.is_ok()) return fail(s);
+  }
+  return c;
+}
+
+std::string describe(const Config& config) {
+  std::string out;
+  for (const auto& o : option_table()) {
+    out += o.key + " = " + o.get(config) + "    # " + o.env + ": " + o.help + "\n";
+  }
+  return out;
+}
+
+}  // namespace paperboy::config

@@ -1,0 +1,59 @@
+// Config: every setting of Paperboy in one place, with its type, default, TOML key, environment
+// variable and help text (the option table in config.cc). Values are layered: defaults, then the
+// TOML config file, then PAPERBOY_* environment variables, then command-line flags. Each part
+// reads its own section. Plain values; thread-compatible.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace paperboy::config {
+
+struct Config {
+  std::string data_dir = "paperboy-data";  // data_dir, PAPERBOY_DATA_DIR
+  std::string database;                    // empty: SQLite file paperboy.db in data_dir
+  std::string log_level = "info";
+
+  struct Server {
+    std::string host = "127.0.0.1";
+    int port = 8080;
+    int threads = 8;
+    bool load_demo_data = true;  // load data/demo when the database is empty
+    std::string demo_data;       // empty: the bundled file next to the binary's sources
+  } server;
+
+  struct Ingest {
+    int batch_size = 5000;
+  } ingest;
+
+  // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
+  [[nodiscard]] std::string database_url() const;
+};
+
+// One row of the option table.
+struct OptionSpec {
+  std::string key;   // TOML key, "server.port"
+  std::string env;   // "PAPERBOY_SERVER_PORT"
+  std::string help;
+  std::string type;  // "string", "int", "bool", "double"
+  std::function<Status(Config&, std::string_view)> set;
+  std::function<std::string(const Config&)> get;
+};
+
+const std::vector<OptionSpec>& option_table();
+
+// Layers file, environment and overrides (key -> text, from flags) over the defaults.
+// `config_file` empty: "<data_dir>/paperboy.toml" if it exists. Unknown keys are errors.
+[[nodiscard]] Result<Config> load_config(const std::string& config_file,
+                                         const std::map<std::string, std::string>& overrides);
+
+// "key = value" lines, for `paperboy config`.
+[[nodiscard]] std::string describe(const Config& config);
+
+}  // namespace paperboy::config

@@ -1,0 +1,72 @@
+// Status and Result<T>: how every expected failure in Paperboy travels (bad input, I/O, network,
+// not found, conflict). Exceptions are for bugs only. Plain values; thread-compatible.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace paperboy {
+
+enum class StatusCode {
+  kOk = 0,
+  kInvalidArgument,  // the caller's input is wrong (bad id, malformed record)
+  kNotFound,
+  kAlreadyExists,
+  kConflict,         // a concurrent or out-of-order write lost
+  kIoError,          // file system, database, network
+  kUnavailable,      // a remote peer is down or asked us to retry later
+  kCancelled,        // interrupted by the user (Ctrl-C)
+  kPermissionDenied,
+  kResourceExhausted,  // limits: request sizes, rates, disk full
+  kInternal,
+};
+
+std::string_view status_code_name(StatusCode code);
+
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+
+  static Status ok() { return {}; }
+  static Status invalid_argument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
+  static Status not_found(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
+  static Status already_exists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
+  static Status conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
+  static Status io_error(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
+  static Status unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
+  static Status cancelled(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+  static Status permission_denied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
+  static Status resource_exhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
+  static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+
+  [[nodiscard]] bool is_ok() const { return code_ == StatusCode::kOk; }
+  [[nodiscard]] StatusCode code() const { return code_; }
+  [[nodiscard]] const std::string& message() const { return message_; }
+  // "not found: paper 2403.01234"
+  [[nodiscard]] std::string to_string() const;
+
+  // Prefixes the message with where it happened: "line 12: " + message.
+  [[nodiscard]] Status with_context(std::string_view context) const;
+
+ private:
+  StatusCode code_ = StatusCode::kOk;
+  std::string message_;
+};
+
+template <typename T>
+using Result = std::expected<T, Status>;
+
+// Shorthand for `return std::unexpected(status)` in functions returning Result<T>.
+inline std::unexpected<Status> fail(Status status) { return std::unexpected(std::move(status)); }
+
+}  // namespace paperboy
+
+// Propagates a failed Status from an expression returning Status.
+#define PB_RETURN_IF_ERROR(expr)               \
+  do {                                         \
+    ::paperboy::Status pb_status_ = (expr);    \
+    if (!pb_status_.is_ok()) return pb_status_; \
+  } while (0)

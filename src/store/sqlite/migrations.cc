@@ -1,0 +1,98 @@
+#include "store/sqlite/migrations.h"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace paperboy::store::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;
+};
+
+// Append only: a released migration is never edited, a change is a new one.
+constexpr std::array<Migration, 2> kMigrations = {{
+    {1, "papers and durable state",
+     R"sql(
+CREATE TABLE papers (
+  doc_id           INTEGER PRIMARY KEY,
+  id               TEXT NOT NULL UNIQUE,
+  title            TEXT NOT NULL,
+  abstract         TEXT NOT NULL,
+  authors          TEXT NOT NULL,            -- JSON [[keyname, forenames, suffix], ...]
+  categories       TEXT NOT NULL,            -- JSON ["cs.LG", ...], primary first
+  primary_category TEXT NOT NULL,
+  comments         TEXT,
+  journal_ref      TEXT,
+  doi              TEXT,
+  report_no        TEXT,
+  license          TEXT,
+  submitter        TEXT,
+  versions         TEXT NOT NULL,            -- JSON [[number, created_unix], ...] ascending
+  latest_version   INTEGER NOT NULL,
+  published        INTEGER NOT NULL,         -- v1 time, unix seconds UTC
+  listing_day      TEXT NOT NULL,            -- YYYY-MM-DD of v1
+  update_date      TEXT NOT NULL,            -- YYYY-MM-DD as the source says
+  content_hash     INTEGER NOT NULL,
+  change_seq       INTEGER NOT NULL,
+  stored_at        INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX papers_change_seq ON papers(change_seq);
+CREATE INDEX papers_listing ON papers(listing_day, published);
+CREATE TABLE state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
+    {2, "category membership for listing filters",
+     R"sql(
+CREATE TABLE paper_categories (
+  category   TEXT NOT NULL,
+  doc_id     INTEGER NOT NULL REFERENCES papers(doc_id) ON DELETE CASCADE,
+  is_primary INTEGER NOT NULL,
+  PRIMARY KEY (category, doc_id)
+) WITHOUT ROWID;
+CREATE INDEX paper_categories_doc ON paper_categories(doc_id);
+INSERT OR IGNORE INTO paper_categories(category, doc_id, is_primary)
+  SELECT je.value, p.doc_id, je.key = 0 FROM papers p, json_each(p.categories) je;
+)sql"},
+}};
+
+}  // namespace
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+Result<int> current_schema_version(Connection& conn) {
+  auto stmt = conn.prepare("PRAGMA user_version");
+  if (!stmt) return fail(stmt.error());
+  auto row = stmt->step();
+  if (!row) return fail(row.error());
+  return static_cast<int>(stmt->int64(0));
+}
+
+Status migrate(Connection& conn, int target) {
+  if (target < 0) target = latest_schema_version();
+  auto current = current_schema_version(conn);
+  if (!current) return current.error();
+  if (*current > latest_schema_version()) {
+    return Status::invalid_argument("database schema version " + std::to_string(*current) +
+                                    " is newer than this paperboy supports (" +
+                                    std::to_string(latest_schema_version()) + "); upgrade paperboy");
+  }
+  for (const auto& m : kMigrations) {
+    if (m.version <= *current || m.version > target) continue;
+    auto tx = Transaction::begin(conn);
+    if (!tx) return tx.error();
+    PB_RETURN_IF_ERROR(conn.exec(m.sql).with_context("migration " + std::to_string(m.version) + " (" +
+                                                     std::string(m.description) + ")"));
+    // PRAGMA cannot take a bound parameter; the value is our own integer constant.
+    PB_RETURN_IF_ERROR(conn.exec("PRAGMA user_version = " + std::to_string(m.version)));
+    PB_RETURN_IF_ERROR(tx->commit());
+  }
+  return Status::ok();
+}
+
+}  // namespace paperboy::store::sqlite

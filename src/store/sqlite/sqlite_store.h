@@ -1,0 +1,51 @@
+// SqliteStore: the default Store, one SQLite database file in WAL mode. Readers take pooled
+// connections and run concurrently with the single writer; writes are serialised by a mutex and
+// run as one IMMEDIATE transaction per WriteBatch. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace paperboy::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path, int cache_mib);
+
+  Result<BatchResult> apply(const WriteBatch& batch) override;
+  Result<std::optional<StoredPaper>> get_paper(std::string_view id) override;
+  Result<std::vector<StoredPaper>> get_papers_by_doc_id(std::span<const std::int64_t> doc_ids) override;
+  Result<std::vector<StoredPaper>> papers_changed_since(std::int64_t after_seq, int limit) override;
+  Result<std::int64_t> max_change_seq() override;
+  Result<std::vector<StoredPaper>> list_papers(const ListingQuery& query) override;
+  Result<std::int64_t> count_papers(const ListingQuery& query) override;
+  Result<std::string> newest_listing_day() override;
+  Result<StoreStats> stats() override;
+  Result<std::optional<std::string>> get_state(std::string_view key) override;
+  Status put_state(std::string_view key, std::string_view value) override;
+  Status delete_state(std::string_view key) override;
+
+ private:
+  SqliteStore(std::string path, int cache_mib, std::unique_ptr<Connection> writer)
+      : path_(std::move(path)), cache_mib_(cache_mib), writer_(std::move(writer)) {}
+
+  // A reader connection on loan from the pool; returned when the lease dies.
+  class ReadLease;
+  Result<ReadLease> read_connection();
+
+  Result<UpsertOutcome> upsert_one(const core::Paper& paper, std::int64_t& next_seq);
+
+  std::string path_;
+  int cache_mib_;
+  std::mutex write_mu_;  // guards writer_
+  std::unique_ptr<Connection> writer_;
+  std::mutex pool_mu_;  // guards idle_readers_
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+}  // namespace paperboy::store::sqlite
