@@ -1,0 +1,65 @@
+// SearchService: the one interface the web layer, the CLI and recommendations use to find papers:
+// lexical + semantic hybrid search with filters, similar papers, "more like these". Its indexes
+// are derived data, built from the store and kept current by following the store's change
+// sequence. Implementations are thread-safe for concurrent queries.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace paperboy::search {
+
+enum class Mode { kLexical, kSemantic, kHybrid };
+
+// "lexical" | "semantic" | "hybrid"
+[[nodiscard]] Result<Mode> parse_mode(std::string_view text);
+[[nodiscard]] std::string_view mode_name(Mode mode);
+
+struct SearchRequest {
+  // The query language: words, "phrases", +required, -excluded, and filters cat:cs.LG,
+  // author:Hinton, since:7d, from:2024-01-01, until:2024-12-31.
+  std::string query;
+  Mode mode = Mode::kHybrid;
+  int limit = 20;
+  int offset = 0;
+};
+
+struct SearchHit {
+  std::int64_t doc_id = 0;
+  std::string id;  // arXiv id
+  double score = 0;  // the fused score the ranking used (higher is better)
+  // Where the hit came from, for explanations: 0 when that side did not return it.
+  int lexical_rank = 0;
+  int semantic_rank = 0;
+  double lexical_score = 0;
+  double semantic_score = 0;
+};
+
+struct SearchResponse {
+  std::vector<SearchHit> hits;
+  std::int64_t total = 0;                   // matches (estimate for semantic/hybrid)
+  std::vector<std::string> highlight_terms;  // the query's positive words and phrases, as typed
+  std::string explanation;                  // how the query was understood, for "no results" help
+  double took_ms = 0;
+};
+
+class SearchService {
+ public:
+  virtual ~SearchService() = default;
+
+  virtual Result<SearchResponse> search(const SearchRequest& request) = 0;
+  // Papers most similar to one paper (excluding itself).
+  virtual Result<std::vector<SearchHit>> similar(std::string_view arxiv_id, int limit) = 0;
+  // Papers most similar to a set of papers (excluding them): "more like these".
+  virtual Result<std::vector<SearchHit>> more_like(std::span<const std::string> arxiv_ids, int limit) = 0;
+  // Applies store changes made since the last call; cheap when nothing changed.
+  virtual Status catch_up() = 0;
+};
+
+}  // namespace paperboy::search
