@@ -49,8 +49,15 @@ Result<bool> Statement::step() {
 Status Statement::run() {
   for (;;) {
     auto r = step();
-    if (!r) return r.error();
-    if (!*r) return Status::ok();
+    if (!r) {
+      sqlite3_reset(stmt_);
+      return r.error();
+    }
+    if (!*r) {
+      // Ready for the next bind/run cycle: binding a finished statement is misuse in SQLite.
+      sqlite3_reset(stmt_);
+      return Status::ok();
+    }
   }
 }
 
