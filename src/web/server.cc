@@ -52,6 +52,11 @@ WebServer::WebServer(store::Store& store, ServerOptions options)
   int threads = std::max(1, impl_->options.threads);
   impl_->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   impl_->http.set_payload_max_length(1 << 20);
+  // httplib's default adds SO_REUSEPORT, which would let a second server silently share the port.
+  impl_->http.set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
 }
 
 WebServer::~WebServer() = default;
