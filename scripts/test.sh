@@ -14,7 +14,9 @@ for arg in "$@"; do
 done
 
 ./scripts/setup.sh
-export CCACHE_DIR="${CCACHE_DIR:-$ROOT/.cache/ccache}"
+# A ccache outside the clone survives between CI runs on the same machine; BASEDIR makes hits
+# independent of where the clone lives.
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
 JOBS="${JOBS:-2}"
 
 run_config() {

@@ -1,6 +1,6 @@
 // Integration tests of the real `paperboy` binary: serve, stats, show, config.
-#include <httplib.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -12,9 +12,9 @@
 namespace paperboy {
 namespace {
 
+using testing::paperboy_binary;
 using testing::Process;
 using testing::TempDir;
-using testing::paperboy_binary;
 
 void seed(const TempDir& dir) {
   auto store = store::open_store({.url = dir.file("paperboy.db")});
@@ -81,8 +81,8 @@ TEST(StatsCommand, PrintsJsonWithCountsByCategoryAndMonth) {
 TEST(ShowCommand, AcceptsAnyIdFormAndFailsClearlyForUnknownIds) {
   TempDir dir;
   seed(dir);
-  Process show({paperboy_binary(), "--data-dir", dir.path().string(), "show", "--json",
-                "https://arxiv.org/abs/2403.01234v1"});
+  Process show(
+      {paperboy_binary(), "--data-dir", dir.path().string(), "show", "--json", "https://arxiv.org/abs/2403.01234v1"});
   auto out = nlohmann::json::parse(show.read_all());
   EXPECT_EQ(show.wait(), 0);
   EXPECT_EQ(out["id"], "2403.01234");

@@ -91,7 +91,8 @@ TEST(Paper, JsonKeepsLatexAndUnicodeAsWritten) {
 }
 
 TEST(Text, CollapsesWhitespaceButNotLatex) {
-  EXPECT_EQ(collapse_whitespace("  We present\n  a $\\alpha$-method\t{\\\"o}  "), "We present a $\\alpha$-method {\\\"o}");
+  EXPECT_EQ(collapse_whitespace("  We present\n  a $\\alpha$-method\t{\\\"o}  "),
+            "We present a $\\alpha$-method {\\\"o}");
   EXPECT_TRUE(is_valid_utf8("Jörg ∑"));
   EXPECT_FALSE(is_valid_utf8("\xff\xfe"));
 }

@@ -43,7 +43,9 @@ TEST(Time, FormatsRoundTrip) {
   EXPECT_EQ(parse_any_datetime(format_iso_datetime(t)), t);
 }
 
-TEST(Time, HandlesDatesBeforeTheEpoch) { EXPECT_EQ(format_iso_date(-1), "1969-12-31"); }
+TEST(Time, HandlesDatesBeforeTheEpoch) {
+  EXPECT_EQ(format_iso_date(-1), "1969-12-31");
+}
 
 }  // namespace
 }  // namespace paperboy::core
