@@ -17,10 +17,16 @@ extern char** environ;
 
 namespace paperboy::testing {
 
-// The binary under test, from PAPERBOY_BINARY (set by tests/CMakeLists.txt).
+// The binary under test: $PAPERBOY_BINARY, else the one this test was built with.
 inline std::string paperboy_binary() {
   const char* b = std::getenv("PAPERBOY_BINARY");
-  return b != nullptr ? b : "paperboy";
+  return b != nullptr && *b != '\0' ? b : PAPERBOY_TEST_BINARY;
+}
+
+// The source tree (for fixtures): $PAPERBOY_SOURCE_DIR, else the one this test was built from.
+inline std::string paperboy_source_dir() {
+  const char* d = std::getenv("PAPERBOY_SOURCE_DIR");
+  return d != nullptr && *d != '\0' ? d : PAPERBOY_TEST_SOURCE_DIR;
 }
 
 class Process {
