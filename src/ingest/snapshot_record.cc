@@ -45,8 +45,12 @@ Status wrong_type(std::string_view field, std::string_view expected, dom::elemen
   return field_error(field, "expected " + std::string(expected) + ", got " + std::string(type_name(v.type())));
 }
 
-// A string or null (null and absent both mean "empty").
-Status read_string(std::string_view field, dom::element v, std::string& out, bool* was_null = nullptr) {
+enum class Whitespace { kKeep, kCollapse };
+
+// A string or null (null and absent both mean "empty"). Collapsing straight from simdjson's buffer
+// saves a copy of every title and abstract.
+Status read_string(std::string_view field, dom::element v, std::string& out, bool* was_null = nullptr,
+                   Whitespace whitespace = Whitespace::kKeep) {
   bool is_null = v.is_null();
   if (was_null != nullptr) *was_null = is_null;
   if (is_null) {
@@ -55,7 +59,11 @@ Status read_string(std::string_view field, dom::element v, std::string& out, boo
   }
   std::string_view s;
   if (v.get_string().get(s) != simdjson::SUCCESS) return wrong_type(field, "a string", v);
-  out.assign(s);
+  if (whitespace == Whitespace::kCollapse) {
+    out = core::collapse_whitespace(s);
+  } else {
+    out.assign(s);
+  }
   return Status::ok();
 }
 
@@ -189,14 +197,14 @@ Status SnapshotRecordParser::Impl::read_field(std::string_view key, dom::element
     has_id = !was_null;
   } else if (key == "title") {
     bool was_null = false;
-    PB_RETURN_IF_ERROR(read_string("title", v, p.title, &was_null));
+    PB_RETURN_IF_ERROR(read_string("title", v, p.title, &was_null, Whitespace::kCollapse));
     has_title = !was_null;
   } else if (key == "authors") {
     PB_RETURN_IF_ERROR(read_string("authors", v, authors_text));
   } else if (key == "authors_parsed") {
     PB_RETURN_IF_ERROR(read_authors_parsed(v, p.authors, has_authors_parsed));
   } else if (key == "abstract") {
-    PB_RETURN_IF_ERROR(read_string("abstract", v, p.abstract));
+    PB_RETURN_IF_ERROR(read_string("abstract", v, p.abstract, nullptr, Whitespace::kCollapse));
   } else if (key == "categories") {
     PB_RETURN_IF_ERROR(read_string("categories", v, categories));
   } else if (key == "comments") {
@@ -242,8 +250,6 @@ Result<core::Paper> SnapshotRecordParser::Impl::parse(const char* data, std::siz
   if (!id) return fail(field_error("id", id.error().message()));
   p.id = std::move(id->id);
   if (!has_title) return fail(Status::invalid_argument("field 'title' missing"));
-  p.title = core::collapse_whitespace(p.title);
-  p.abstract = core::collapse_whitespace(p.abstract);
   p.categories = split_categories(categories);
   if (!has_authors_parsed) p.authors = split_author_string(authors_text);
   if (!p.update_date.empty() && !core::parse_iso8601(p.update_date)) {
