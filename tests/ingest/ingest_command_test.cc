@@ -87,6 +87,7 @@ TEST(IngestCommand, KillNineMidIngestThenReRunEndsEqualToACleanRun) {
   std::string data = dir.file("killed");
   std::filesystem::create_directories(data);
   pid_t pid = testing::spawn_paperboy({"--data-dir", data, "ingest", "--batch-size", "200", file}, dir.file("killed.txt"));
+  ASSERT_GT(pid, 0);  // kill(-1, ...) would signal every process we may signal
   std::optional<nlohmann::json> checkpoint;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {

@@ -102,7 +102,12 @@ inline void expect_same_papers(store::Store& a, store::Store& b) {
 
 inline std::string paperboy_binary() {
   const char* bin = std::getenv("PAPERBOY_BINARY");
-  return bin != nullptr ? bin : "paperboy";
+  if (bin != nullptr && *bin != '\0') return bin;
+#ifdef PAPERBOY_DEFAULT_BINARY
+  return PAPERBOY_DEFAULT_BINARY;
+#else
+  return "paperboy";
+#endif
 }
 
 // Starts `paperboy ARGS...` with stdout and stderr sent to `output_file`; returns the pid.
@@ -120,10 +125,11 @@ inline pid_t spawn_paperboy(const std::vector<std::string>& args, const std::str
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   EXPECT_EQ(rc, 0) << "cannot start " << argv[0];
-  return pid;
+  return rc == 0 ? pid : -1;
 }
 
 inline int wait_exit_code(pid_t pid) {
+  if (pid <= 0) return -1;  // never waitpid(-1): that would reap some other child
   int status = 0;
   if (waitpid(pid, &status, 0) != pid) return -1;
   if (WIFEXITED(status)) return WEXITSTATUS(status);
