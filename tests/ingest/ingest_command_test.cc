@@ -79,14 +79,14 @@ std::optional<nlohmann::json> committed_checkpoint(const std::string& db, const 
 TEST(IngestCommand, KillNineMidIngestThenReRunEndsEqualToACleanRun) {
   TempDir dir;
   std::string file = dir.file("synthetic.jsonl");
-  testing::write_synthetic_file(file, 20000);
+  testing::write_synthetic_file(file, 8000);
 
-  auto clean = run_paperboy({"--data-dir", dir.file("clean"), "ingest", "--batch-size", "200", file}, dir.path());
+  auto clean = run_paperboy({"--data-dir", dir.file("clean"), "ingest", "--batch-size", "100", file}, dir.path());
   ASSERT_EQ(clean.exit_code, 0) << clean.output;
 
   std::string data = dir.file("killed");
   std::filesystem::create_directories(data);
-  pid_t pid = testing::spawn_paperboy({"--data-dir", data, "ingest", "--batch-size", "200", file}, dir.file("killed.txt"));
+  pid_t pid = testing::spawn_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.file("killed.txt"));
   ASSERT_GT(pid, 0);  // kill(-1, ...) would signal every process we may signal
   std::optional<nlohmann::json> checkpoint;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
@@ -100,7 +100,7 @@ TEST(IngestCommand, KillNineMidIngestThenReRunEndsEqualToACleanRun) {
   EXPECT_EQ(testing::wait_exit_code(pid), 128 + SIGKILL);
   ASSERT_FALSE((*checkpoint)["complete"].get<bool>()) << "the ingest finished before it could be killed";
 
-  auto rerun = run_paperboy({"--data-dir", data, "ingest", "--batch-size", "200", file}, dir.path());
+  auto rerun = run_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.path());
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
   EXPECT_EQ(rerun.output.find("skipped (already ingested) 0 "), std::string::npos) << "the re-run did not resume: " << rerun.output;
 
@@ -109,7 +109,7 @@ TEST(IngestCommand, KillNineMidIngestThenReRunEndsEqualToACleanRun) {
   ASSERT_EQ(stats_clean.exit_code, 0);
   auto a = nlohmann::json::parse(stats_clean.output);
   auto b = nlohmann::json::parse(stats_rerun.output);
-  EXPECT_EQ(a["papers"], 20000);
+  EXPECT_EQ(a["papers"], 8000);
   EXPECT_EQ(a["papers"], b["papers"]);
   EXPECT_EQ(a["by_category"], b["by_category"]);
   EXPECT_EQ(a["by_month"], b["by_month"]);
