@@ -12,7 +12,7 @@ PACKAGES=(
   libkainjow-mustache-dev libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
   libzstd-dev zlib1g-dev libtomlplusplus-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps
+  libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
   libssl-dev libbrotli-dev
 )
 

@@ -52,7 +52,8 @@ void add_ingest_command(CLI::App& root, Invocation& inv) {
         static_cast<long long>(s.unchanged), static_cast<long long>(s.stale), static_cast<long long>(s.rejected),
         static_cast<long long>(s.skipped_by_resume), s.seconds, s.interrupted ? " (interrupted; re-run to continue)" : "");
     if (s.interrupted) exit_with(130);
-    if (s.read == 0 && s.skipped_by_resume == 0) die(Status::invalid_argument("no records could be read"), 1);
+    // "Nothing could be read": no record was accepted, whether the file was empty or all garbage.
+    if (s.read - s.rejected == 0 && s.skipped_by_resume == 0) die(Status::invalid_argument("no records could be read"), 1);
     if (*strict && s.rejected > 0) exit_with(1);
   });
 }

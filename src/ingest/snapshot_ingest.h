@@ -16,12 +16,19 @@
 
 namespace paperboy::ingest {
 
+struct IngestSummary;
+
 struct IngestOptions {
   int batch_size = 5000;                       // papers per transaction
   bool resume = true;                          // continue from a file's checkpoint when present
   bool progress_bar = false;                   // a live bar (terminal) instead of periodic log lines
   const std::atomic<bool>* stop = nullptr;     // set to stop cleanly after the current batch
-  std::function<void(const std::string&)> on_reject;  // each rejected line's message; default logs it
+  // Each rejected line as "FILE:LINE: message", called on the caller's thread after the batch holding
+  // the line commits. Default: a warning in the log (the first 100 per call, then a count).
+  std::function<void(const std::string&)> on_reject;
+  // Called on the caller's thread after each committed batch with the running totals (tests use
+  // it to interrupt at a known point; a UI could show it).
+  std::function<void(const IngestSummary&)> on_batch_committed;
 };
 
 struct IngestSummary {
@@ -31,10 +38,14 @@ struct IngestSummary {
   std::int64_t unchanged = 0;
   std::int64_t stale = 0;     // older than what the store has
   std::int64_t rejected = 0;  // malformed lines, skipped
-  std::int64_t skipped_by_resume = 0;  // lines passed over because an earlier run stored them
+  std::int64_t skipped_by_resume = 0;  // records passed over because an earlier run stored them
+  std::int64_t batches = 0;            // transactions committed
   bool interrupted = false;
   double seconds = 0;
 };
+
+// The state key under which a file's resume checkpoint is kept: "ingest.checkpoint:<absolute path>".
+[[nodiscard]] std::string checkpoint_key(const std::string& path);
 
 // Ingests each file in turn. Fails only when a file cannot be opened/read at all or the store
 // fails; bad records are counted in `rejected`.

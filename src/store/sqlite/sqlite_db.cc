@@ -80,7 +80,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, in
   sqlite3_busy_timeout(db, 10000);
   sqlite3_extended_result_codes(db, 0);
   std::string pragmas =
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
       "PRAGMA cache_size=-" +
       std::to_string(cache_mib * 1024) + ";";
   if (Status s = conn->exec(pragmas); !s.is_ok()) return fail(s.with_context("configuring " + path));
