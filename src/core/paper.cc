@@ -1,5 +1,7 @@
 #include "core/paper.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 
 #include "core/arxiv_id.h"
@@ -46,25 +48,23 @@ const std::string& Paper::primary_category() const {
 
 namespace {
 
-// FNV-1a, 64 bit: written here because the fingerprint is persisted, so it must not change with
-// the standard library's std::hash. Fields are length-prefixed so ("ab","c") != ("a","bc").
+// XXH3 (libxxhash) over length-prefixed fields, so ("ab","c") != ("a","bc"). The value is
+// persisted, so it must come from a fixed algorithm, not the standard library's std::hash.
 class Fingerprint {
  public:
+  Fingerprint() : state_(XXH3_createState()) { XXH3_64bits_reset(state_); }
+  ~Fingerprint() { XXH3_freeState(state_); }
+  Fingerprint(const Fingerprint&) = delete;
+  Fingerprint& operator=(const Fingerprint&) = delete;
   void add(std::string_view s) {
     add_u64(s.size());
-    for (unsigned char c : s) mix(c);
+    XXH3_64bits_update(state_, s.data(), s.size());
   }
-  void add_u64(std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) mix(static_cast<unsigned char>(v >> (i * 8)));
-  }
-  std::uint64_t value() const { return h_; }
+  void add_u64(std::uint64_t v) { XXH3_64bits_update(state_, &v, sizeof v); }
+  std::uint64_t value() const { return XXH3_64bits_digest(state_); }
 
  private:
-  void mix(unsigned char c) {
-    h_ ^= c;
-    h_ *= 0x100000001b3ULL;
-  }
-  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+  XXH3_state_t* state_;
 };
 
 }  // namespace

@@ -7,18 +7,23 @@ namespace paperboy::core {
 bool is_valid_utf8(std::string_view text) { return simdjson::validate_utf8(text.data(), text.size()); }
 
 std::string collapse_whitespace(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // Hot in bulk ingest (every title and abstract): write through a raw pointer into a buffer
+  // sized once, instead of growing the string a character at a time.
+  std::string out(text.size(), '\0');
+  char* w = out.data();
+  char* const begin = w;
   bool pending_space = false;
   for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v') {
-      pending_space = !out.empty();
+    const bool is_space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+    if (is_space) {
+      pending_space = w != begin;
       continue;
     }
-    if (pending_space) out += ' ';
+    if (pending_space) *w++ = ' ';
     pending_space = false;
-    out += c;
+    *w++ = c;
   }
+  out.resize(static_cast<size_t>(w - begin));
   return out;
 }
 

@@ -6,18 +6,75 @@ namespace paperboy::store {
 
 using nlohmann::json;
 
-std::string encode_authors(const std::vector<core::Author>& authors) {
-  json j = json::array();
-  for (const auto& a : authors) j.push_back(json::array({a.keyname, a.forenames, a.suffix}));
-  return j.dump();
+// The encoders are hand-written: they run for every paper of a bulk ingest, where building an
+// nlohmann DOM per field cost more than the SQLite insert itself. Decoding stays on nlohmann.
+namespace {
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xf];
+          out += kHex[c & 0xf];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
 }
 
-std::string encode_categories(const std::vector<std::string>& categories) { return json(categories).dump(); }
+}  // namespace
+
+std::string encode_authors(const std::vector<core::Author>& authors) {
+  std::string out;
+  out.reserve(authors.size() * 32 + 2);
+  out += '[';
+  for (size_t i = 0; i < authors.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '[';
+    append_json_string(out, authors[i].keyname);
+    out += ',';
+    append_json_string(out, authors[i].forenames);
+    out += ',';
+    append_json_string(out, authors[i].suffix);
+    out += ']';
+  }
+  out += ']';
+  return out;
+}
+
+std::string encode_categories(const std::vector<std::string>& categories) {
+  std::string out = "[";
+  for (size_t i = 0; i < categories.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, categories[i]);
+  }
+  out += ']';
+  return out;
+}
 
 std::string encode_versions(const std::vector<core::Version>& versions) {
-  json j = json::array();
-  for (const auto& v : versions) j.push_back(json::array({v.number, v.created}));
-  return j.dump();
+  std::string out = "[";
+  for (size_t i = 0; i < versions.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '[';
+    out += std::to_string(versions[i].number);
+    out += ',';
+    out += std::to_string(versions[i].created);
+    out += ']';
+  }
+  out += ']';
+  return out;
 }
 
 namespace {
