@@ -246,11 +246,9 @@ Status Ingester::ingest_file(const FileJob& job, IngestSummary& summary) {
       spdlog::info("{}: changed since the last run; reading it from the start", job.path);
       saved.reset();
     }
-    if (saved && saved->complete) {
-      spdlog::info("{}: already ingested ({} records); use --restart to read it again", job.path, saved->records);
-      summary.skipped_by_resume += saved->records;
-      return Status::ok();
-    }
+    // A file read to the end earlier is read again: its papers then count as unchanged (or
+    // updated, if the store moved on). Checkpoints only resume files that were interrupted.
+    if (saved && saved->complete) saved.reset();
   }
   auto opened = open_at_checkpoint(job, saved);
   if (!opened) return opened.error();

@@ -67,7 +67,7 @@ TEST(SnapshotIngest, CompressedAndPlainInputGiveTheSameStore) {
   testing::expect_same_papers(*plain, *zst);
 }
 
-TEST(SnapshotIngest, SecondRunSkipsACompletedFileAndRestartFindsAllUnchanged) {
+TEST(SnapshotIngest, SecondRunOfACompletedFileFindsAllUnchanged) {
   TempDir dir;
   auto store = open_test_store(dir.file("p.db"));
   std::string path = dir.file("s.jsonl");
@@ -76,10 +76,13 @@ TEST(SnapshotIngest, SecondRunSkipsACompletedFileAndRestartFindsAllUnchanged) {
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(first->inserted, 300);
 
+  auto seq_before = store->max_change_seq();
   auto again = ingest_snapshot_files(*store, {path}, quiet_options());
   ASSERT_TRUE(again.has_value());
-  EXPECT_EQ(again->skipped_by_resume, 300);
-  EXPECT_EQ(again->read, 0);
+  EXPECT_EQ(again->skipped_by_resume, 0);
+  EXPECT_EQ(again->read, 300);
+  EXPECT_EQ(again->unchanged, 300);
+  EXPECT_EQ(store->max_change_seq(), seq_before);  // nothing changed, so no index work follows
 
   auto options = quiet_options();
   options.resume = false;
