@@ -82,7 +82,7 @@ TEST(SnapshotIngest, SecondRunOfACompletedFileFindsAllUnchanged) {
   EXPECT_EQ(again->skipped_by_resume, 0);
   EXPECT_EQ(again->read, 300);
   EXPECT_EQ(again->unchanged, 300);
-  EXPECT_EQ(store->max_change_seq(), seq_before);  // nothing changed, so no index work follows
+  EXPECT_EQ(*store->max_change_seq(), *seq_before);  // nothing changed, so no index work follows
 
   auto options = quiet_options();
   options.resume = false;
