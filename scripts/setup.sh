@@ -14,6 +14,9 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps
   libssl-dev libbrotli-dev
+  # web: browser end-to-end tests (playwright-core drives Debian's chromium), feed and BibTeX
+  # parsers for the web tests, wrk for the web benchmark, node/npm for KaTeX and the e2e tools
+  chromium python3-feedparser python3-pybtex wrk nodejs npm
 )
 
 missing=()
@@ -32,4 +35,11 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "setup: all Debian packages present"
+fi
+
+# KaTeX (served locally) and the browser test tools, pinned by package-lock.json.
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
 fi
