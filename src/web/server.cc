@@ -246,6 +246,11 @@ struct WebServer::Impl {
     }
     health_route();
     static_route();
+    // Browsers ask for /favicon.ico on their own; answer "nothing" cheaply instead of a 404 page.
+    http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 204;
+      res.set_header("Cache-Control", "public, max-age=86400");
+    });
     add_listing_routes(ctx);
     add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar
     add_feed_routes(ctx);
