@@ -79,9 +79,16 @@ async function main() {
   await step("home page lists the newest day with rendered math", async () => {
     const t0 = Date.now();
     await page.goto(base + "/", { waitUntil: "load" });
-    const loadMs = Date.now() - t0;
-    console.log(`first page load: ${loadMs} ms`);
-    writeFileSync(join(artifacts, "first-load-ms.txt"), `${loadMs}\n`);
+    const wallMs = Date.now() - t0;
+    // Navigation Timing: from the request to the load event, as the browser measured it.
+    const nav = await page.evaluate(() => {
+      const e = performance.getEntriesByType("navigation")[0];
+      return { ttfb: e.responseStart, domContentLoaded: e.domContentLoadedEventEnd, load: e.loadEventEnd };
+    });
+    const line = `first page load: ${nav.load.toFixed(0)} ms to load event (TTFB ${nav.ttfb.toFixed(0)} ms, ` +
+                 `DOMContentLoaded ${nav.domContentLoaded.toFixed(0)} ms; ${wallMs} ms wall incl. browser start-up)`;
+    console.log(line);
+    writeFileSync(join(artifacts, "first-load.txt"), `${line}\n`);
     assert.ok(await page.locator("li.paper").count() >= 5);
     await page.waitForSelector("html.katex-ready");
     assert.ok(await page.locator(".abstract .katex, .title .katex").count() > 0, "KaTeX rendered some math");
