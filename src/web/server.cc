@@ -229,10 +229,12 @@ struct WebServer::Impl {
       int yes = 1;
       setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     });
-    // httplib holds a worker thread per keep-alive connection; recycling connections after 1000
-    // requests keeps waiting connections from starving when they outnumber the threads.
-    http.set_keep_alive_max_count(1000);
-    http.set_keep_alive_timeout(5);
+    // httplib holds a worker thread per keep-alive connection (size server.threads to the expected
+    // concurrent connections). Recycling connections after 100 requests and dropping idle ones
+    // after 1 s keeps waiting connections from starving when they outnumber the threads (a
+    // browser opens several at once for a page's assets).
+    http.set_keep_alive_max_count(100);
+    http.set_keep_alive_timeout(1);
     http.set_read_timeout(10, 0);
     http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
       t_request_start = std::chrono::steady_clock::now();
