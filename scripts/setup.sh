@@ -14,7 +14,12 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
   libssl-dev libbrotli-dev
+  # web: browser end-to-end tests (playwright-core drives Debian's chromium), feed and BibTeX
+  # parsers for the web tests, wrk for the web benchmark, node/npm for KaTeX and the e2e tools
+  chromium python3-feedparser python3-pybtex wrk
 )
+# node and npm: any recent Node.js (>= 18) will do; Debian's when none is installed.
+if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -32,4 +37,12 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   echo "setup: all Debian packages present"
+fi
+
+# KaTeX (served locally) and the browser test tools, pinned by package-lock.json.
+cd "$(dirname "$0")/.."
+if ! cmp -s package-lock.json node_modules/.paperboy-installed-lock 2>/dev/null; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.paperboy-installed-lock
 fi

@@ -64,6 +64,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.host = cfg->server.host;
     options.port = cfg->server.port;
     options.threads = cfg->server.threads;
+    options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
     web::WebServer server(**store, options);
     auto port = server.bind();
     if (!port) die(port.error());

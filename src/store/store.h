@@ -93,6 +93,13 @@ class Store {
   virtual Result<std::int64_t> count_papers(const ListingQuery& query) = 0;
   // The newest listing day that has papers ("" when the store is empty).
   virtual Result<std::string> newest_listing_day() = 0;
+  // The nearest listing days before and after `day` that have papers ("" where there is none).
+  // For previous/next navigation on daily listings.
+  virtual Result<std::pair<std::string, std::string>> neighbour_listing_days(std::string_view day) = 0;
+  // Papers listing an author with this keyname (and these forenames when not empty), newest first.
+  virtual Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname,
+                                                                 std::string_view forenames, int limit,
+                                                                 int offset) = 0;
 
   virtual Result<StoreStats> stats() = 0;
 

@@ -1,5 +1,11 @@
 #include "web/html.h"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "core/text.h"
+
 namespace paperboy::web {
 
 std::string escape_html(std::string_view text) {
@@ -18,22 +24,85 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-std::string render_newest_page(const std::vector<store::StoredPaper>& papers) {
-  std::string html =
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Paperboy</title></head>"
-      "<body><h1>Newest papers</h1><ol>";
-  for (const auto& sp : papers) {
-    const auto& p = sp.paper;
-    std::string authors;
-    for (size_t i = 0; i < p.authors.size() && i < 4; ++i) authors += (i ? ", " : "") + p.authors[i].display_name();
-    if (p.authors.size() > 4) authors += " et al.";
-    html += "<li><a href=\"https://arxiv.org/abs/" + escape_html(p.id) + "\">" + escape_html(p.title) + "</a> <small>" +
-            escape_html(p.id) + " · " + escape_html(p.primary_category()) + " · " + escape_html(p.listing_day()) +
-            "</small><br><span>" + escape_html(authors) + "</span></li>";
+std::string url_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
   }
-  html += "</ol></body></html>";
-  return html;
+  return out;
 }
+
+std::string author_summary(const std::vector<core::Author>& authors, size_t max_names) {
+  std::string out;
+  size_t n = std::min(authors.size(), max_names);
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += ", ";
+    out += authors[i].display_name();
+  }
+  if (authors.size() > n) out += " et al.";
+  return out;
+}
+
+std::vector<std::string> find_code_links(std::string_view text) {
+  static constexpr std::array<std::string_view, 8> kHosts = {
+      "github.com/", "gitlab.com/", "bitbucket.org/", "huggingface.co/",
+      "codeberg.org/", "sourceforge.net/", "paperswithcode.com/", "github.io/"};
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = text.find("http", pos)) != std::string_view::npos) {
+    size_t end = pos;
+    // A URL ends at whitespace or a character that cannot appear unescaped in one (RFC 3986 §2).
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end])) && text[end] != '"' &&
+           text[end] != '<' && text[end] != '>' && text[end] != '}' && text[end] != '{' && text[end] != '\\') {
+      ++end;
+    }
+    std::string url(text.substr(pos, end - pos));
+    pos = end;
+    while (!url.empty() && std::string_view(".,;:)]'").find(url.back()) != std::string_view::npos) url.pop_back();
+    if (!url.starts_with("http://") && !url.starts_with("https://")) continue;
+    bool is_code = std::any_of(kHosts.begin(), kHosts.end(), [&](std::string_view h) {
+      size_t at = url.find(h);
+      return at != std::string::npos && at + h.size() < url.size();
+    });
+    if (is_code && std::find(out.begin(), out.end(), url) == out.end()) out.push_back(std::move(url));
+  }
+  return out;
+}
+
+std::string highlight_html(std::string_view text, const std::vector<std::string>& terms) {
+  std::string lower = core::to_lower_ascii(text);
+  std::vector<bool> marked(text.size(), false);
+  for (const auto& raw : terms) {
+    std::string term = core::to_lower_ascii(raw);
+    if (term.size() < 2) continue;
+    for (size_t at = lower.find(term); at != std::string::npos; at = lower.find(term, at + term.size())) {
+      std::fill(marked.begin() + static_cast<std::ptrdiff_t>(at),
+                marked.begin() + static_cast<std::ptrdiff_t>(at + term.size()), true);
+    }
+  }
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && marked[j] == marked[i]) ++j;
+    std::string piece = escape_html(text.substr(i, j - i));
+    out += marked[i] ? "<mark>" + piece + "</mark>" : piece;
+    i = j;
+  }
+  return out;
+}
+
+std::string arxiv_abs_url(std::string_view id) { return "https://arxiv.org/abs/" + std::string(id); }
+std::string arxiv_pdf_url(std::string_view id) { return "https://arxiv.org/pdf/" + std::string(id); }
 
 }  // namespace paperboy::web

@@ -1,16 +1,35 @@
-// HTML rendering helpers for the web layer: escaping (everything user- or paper-controlled goes
-// through escape_html) and the plain newest-papers page. Pure functions; thread-safe.
+// Text helpers for the web layer: HTML/XML escaping (everything user- or paper-controlled goes
+// through escape_html unless a mustache template escapes it), URL encoding, author summaries,
+// code-link discovery and search-term highlighting. Pure functions; thread-safe.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "store/store.h"
+#include "core/paper.h"
 
 namespace paperboy::web {
 
+// Escapes & < > " ' for HTML text and attribute values; also valid for XML 1.0 content.
 [[nodiscard]] std::string escape_html(std::string_view text);
-[[nodiscard]] std::string render_newest_page(const std::vector<store::StoredPaper>& papers);
+// Percent-encodes everything except RFC 3986 unreserved characters.
+[[nodiscard]] std::string url_encode(std::string_view text);
+
+// "A. Author, B. Author, C. Author et al." with at most `max_names` names.
+[[nodiscard]] std::string author_summary(const std::vector<core::Author>& authors, size_t max_names);
+
+// Links to code found in free text (abstract, comments): GitHub, GitLab, Bitbucket, Hugging Face,
+// Codeberg, SourceForge and paperswithcode URLs, trailing punctuation trimmed, duplicates dropped,
+// in order of appearance.
+[[nodiscard]] std::vector<std::string> find_code_links(std::string_view text);
+
+// Escapes `text` and wraps case-insensitive ASCII matches of each term in <mark>. Terms shorter
+// than two characters are ignored. The result is safe HTML.
+[[nodiscard]] std::string highlight_html(std::string_view text, const std::vector<std::string>& terms);
+
+// The arXiv abstract and PDF pages of a paper (never re-hosted).
+[[nodiscard]] std::string arxiv_abs_url(std::string_view id);
+[[nodiscard]] std::string arxiv_pdf_url(std::string_view id);
 
 }  // namespace paperboy::web

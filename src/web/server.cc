@@ -3,10 +3,60 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <chrono>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include "core/time.h"
-#include "web/html.h"
+#include "web/assets.h"
+#include "web/response_cache.h"
+#include "web/routes/common.h"
+#include "web/views.h"
 
 namespace paperboy::web {
+namespace {
+
+// CSP without inline script or style: every script and stylesheet is a same-origin file; KaTeX
+// sets styles through the CSSOM, which style-src does not restrict.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+thread_local std::chrono::steady_clock::time_point t_request_start;
+
+// The one place a Status becomes an HTTP status code.
+int http_status(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kResourceExhausted: return 413;
+    case StatusCode::kPermissionDenied: return 403;
+    default: return 500;
+  }
+}
+
+bool etag_matches(const std::string& header, const std::string& etag) {
+  if (header == "*") return true;
+  // RFC 9110 §13.1.2: a comma-separated list, weak comparison.
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t comma = header.find(',', pos);
+    if (comma == std::string::npos) comma = header.size();
+    std::string tag = header.substr(pos, comma - pos);
+    pos = comma + 1;
+    while (!tag.empty() && tag.front() == ' ') tag.erase(0, 1);
+    while (!tag.empty() && tag.back() == ' ') tag.pop_back();
+    if (tag.starts_with("W/")) tag.erase(0, 2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 struct WebServer::Impl {
   store::Store& store;
@@ -14,10 +64,140 @@ struct WebServer::Impl {
   httplib::Server http;
   bool bound = false;
   std::int64_t started_at = core::unix_now();
+  Assets assets;
+  Views views;
+  ResponseCache cache;
+  RouteContext ctx;
+  // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
+  std::atomic<std::int64_t> generation{-1};
+  std::atomic<std::int64_t> generation_checked_ms{0};
+  std::atomic<std::int64_t> data_changed_at{core::unix_now()};
 
-  Impl(store::Store& s, ServerOptions o) : store(s), options(std::move(o)) {}
+  Impl(store::Store& s, ServerOptions o)
+      : store(s),
+        options(std::move(o)),
+        assets(options.katex_dir),
+        views(assets),
+        cache(options.cache_entries, options.cache_ttl_s),
+        ctx{store, options.search, views, options, {}, {}} {
+    ctx.get = [this](const std::string& pattern, Handler h) {
+      http.Get(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, true); });
+    };
+    ctx.post = [this](const std::string& pattern, Handler h) {
+      http.Post(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
+    };
+  }
 
-  void routes() {
+  std::int64_t current_generation() {
+    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (now_ms - generation_checked_ms.load() >= 1000) {
+      generation_checked_ms = now_ms;
+      auto seq = store.max_change_seq();
+      std::int64_t g = seq ? *seq : -2;
+      if (g != generation.exchange(g)) data_changed_at = core::unix_now();
+    }
+    return generation.load();
+  }
+
+  std::shared_ptr<const CachedResponse> render(const Handler& h, const httplib::Request& req) {
+    auto out = std::make_shared<CachedResponse>();
+    Result<Reply> reply = fail(Status::internal("no reply"));
+    try {
+      reply = h(req);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", req.method, req.target, e.what());
+      reply = fail(Status::internal(e.what()));
+    }
+    if (!reply) {
+      const Status& s = reply.error();
+      out->status = http_status(s);
+      // Internal errors are logged in full and shown without details.
+      std::string message = out->status == 500 ? "internal error; the server log has the details" : s.message();
+      if (out->status == 500) spdlog::error("{} {}: {}", req.method, req.target, s.to_string());
+      if (req.path.starts_with("/api/")) {
+        out->body = nlohmann::json{{"error", message}, {"status", out->status}}.dump();
+        out->content_type = "application/json";
+      } else if (req.path.starts_with("/feeds/") || req.path.ends_with(".bib")) {
+        out->body = message + "\n";
+        out->content_type = "text/plain; charset=utf-8";
+      } else {
+        std::string heading = out->status == 404 ? "Not found" : out->status == 400 ? "Bad request" : "Something went wrong";
+        out->body = message_page(views, heading, {message});
+        out->content_type = "text/html; charset=utf-8";
+      }
+      out->cache_control = "no-store";
+      return out;
+    }
+    out->status = reply->status;
+    out->body = std::move(reply->body);
+    out->content_type = std::move(reply->content_type);
+    out->cache_control = reply->max_age_s > 0 ? "public, max-age=" + std::to_string(reply->max_age_s) : "no-cache";
+    if (!reply->download_name.empty()) out->disposition = "attachment; filename=\"" + reply->download_name + "\"";
+    out->last_modified = reply->last_modified > 0 ? reply->last_modified : data_changed_at.load();
+    out->etag = "\"" + content_hash_hex(out->body) + "\"";
+    return out;
+  }
+
+  void serve(const Handler& h, const httplib::Request& req, httplib::Response& res, bool cacheable) {
+    std::int64_t gen = current_generation();
+    std::int64_t now = core::unix_now();
+    std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
+    if (!r) {
+      auto fresh = render(h, req);
+      auto mutable_copy = std::const_pointer_cast<CachedResponse>(fresh);
+      mutable_copy->generation = gen;
+      mutable_copy->stored_at = now;
+      if (cacheable && fresh->status == 200 && fresh->cache_control != "no-cache") cache.put(req.target, fresh);
+      r = fresh;
+    }
+    write(req, res, *r);
+  }
+
+  static void write(const httplib::Request& req, httplib::Response& res, const CachedResponse& r) {
+    res.status = r.status;
+    res.set_header("Cache-Control", r.cache_control);
+    res.set_header("Vary", "Accept-Encoding");
+    if (!r.disposition.empty()) res.set_header("Content-Disposition", r.disposition);
+    if (r.status == 200) {
+      res.set_header("ETag", r.etag);
+      res.set_header("Last-Modified", core::format_rfc2822(r.last_modified));
+      // RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since.
+      bool not_modified = false;
+      if (req.has_header("If-None-Match")) {
+        not_modified = etag_matches(req.get_header_value("If-None-Match"), r.etag);
+      } else if (req.has_header("If-Modified-Since")) {
+        auto since = core::parse_rfc2822(req.get_header_value("If-Modified-Since"));
+        not_modified = since && *since >= r.last_modified;
+      }
+      if (not_modified && (req.method == "GET" || req.method == "HEAD")) {
+        res.status = 304;
+        return;
+      }
+    }
+    res.set_content(r.body, r.content_type);
+  }
+
+  void static_route() {
+    http.Get(R"(/static/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
+      const Asset* a = assets.find(req.path);
+      if (a == nullptr) {
+        res.status = 404;
+        res.set_content("no such asset\n", "text/plain; charset=utf-8");
+        return;
+      }
+      std::string etag = "\"" + req.path.substr(req.path.rfind('/') + 1) + "\"";
+      res.set_header("Cache-Control", "public, max-age=31536000, immutable");
+      res.set_header("ETag", etag);
+      if (req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
+        res.status = 304;
+        return;
+      }
+      res.set_content(a->content, a->content_type);
+    });
+  }
+
+  void health_route() {
     http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
       nlohmann::json body = {{"status", "ok"}, {"uptime_s", core::unix_now() - started_at}};
       auto stats = store.max_change_seq();
@@ -27,36 +207,81 @@ struct WebServer::Impl {
         body["status"] = "degraded";
         body["store"] = {{"ok", false}, {"error", stats.error().to_string()}};
       }
+      body["search"] = options.search != nullptr ? "enabled" : "unavailable";
       if (options.health_details) body.update(options.health_details());
       res.status = body["status"] == "ok" ? 200 : 503;
+      res.set_header("Cache-Control", "no-store");
       res.set_content(body.dump(), "application/json");
     });
-    http.Get("/", [this](const httplib::Request&, httplib::Response& res) {
-      store::ListingQuery q;
-      q.limit = 100;
-      auto papers = store.list_papers(q);
-      if (!papers) {
-        res.status = 500;
-        res.set_content("store error", "text/plain");
-        spdlog::error("listing failed: {}", papers.error().to_string());
-        return;
-      }
-      res.set_content(render_newest_page(*papers), "text/html; charset=utf-8");
+  }
+
+  void setup() {
+    http.set_default_headers({{"Content-Security-Policy", kContentSecurityPolicy},
+                              {"X-Content-Type-Options", "nosniff"},
+                              {"Referrer-Policy", "strict-origin-when-cross-origin"},
+                              {"X-Frame-Options", "DENY"},
+                              {"Cross-Origin-Opener-Policy", "same-origin"}});
+    http.set_payload_max_length(options.max_request_body_bytes);
+    // Linux copies TCP_NODELAY from the listening socket to accepted ones. Without it a small body
+    // written after the headers waits for the client's delayed ACK (~40 ms per response).
+    // Not httplib::default_socket_options: it adds SO_REUSEPORT, which would let a second server
+    // silently share the port instead of failing to start.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     });
+    // httplib holds a worker thread per keep-alive connection (size server.threads to the expected
+    // concurrent connections). Recycling connections after 100 requests and dropping idle ones
+    // after 1 s keeps waiting connections from starving when they outnumber the threads (a
+    // browser opens several at once for a page's assets).
+    http.set_keep_alive_max_count(100);
+    http.set_keep_alive_timeout(1);
+    http.set_read_timeout(10, 0);
+    http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+      t_request_start = std::chrono::steady_clock::now();
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      std::string heading = res.status == 404 ? "Not found" : res.status == 413 ? "Request too large" : "Error";
+      std::string text = res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";
+      if (req.path.starts_with("/api/")) {
+        res.set_content(nlohmann::json{{"error", text}, {"status", res.status}}.dump(), "application/json");
+      } else {
+        res.set_content(message_page(views, heading, {text}), "text/html; charset=utf-8");
+      }
+    });
+    if (options.access_log) {
+      http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
+        nlohmann::json line = {{"type", "access"}, {"remote", req.remote_addr}, {"method", req.method},
+                               {"target", req.target}, {"status", res.status}, {"bytes", res.body.size()},
+                               {"ms", std::round(ms * 100) / 100}};
+        spdlog::info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      });
+    }
+    health_route();
+    static_route();
+    // Browsers ask for /favicon.ico on their own; answer "nothing" cheaply instead of a 404 page.
+    http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
+      res.status = 204;
+      res.set_header("Cache-Control", "public, max-age=86400");
+    });
+    add_listing_routes(ctx);
+    add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar
+    add_feed_routes(ctx);
+    add_search_routes(ctx);
+    add_people_routes(ctx);
+    add_paper_routes(ctx);
   }
 };
 
 WebServer::WebServer(store::Store& store, ServerOptions options)
     : impl_(std::make_unique<Impl>(store, std::move(options))) {
-  impl_->routes();
+  impl_->setup();
   int threads = std::max(1, impl_->options.threads);
   impl_->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  impl_->http.set_payload_max_length(1 << 20);
-  // httplib's default adds SO_REUSEPORT, which would let a second server silently share the port.
-  impl_->http.set_socket_options([](int sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
 }
 
 WebServer::~WebServer() = default;

@@ -1,5 +1,7 @@
-// WebServer: the HTTP front of `paperboy serve`. Parses and routes requests, calls into the store
-// (and, as they land, search and ranking), renders HTML/JSON. Knows nothing of how data got there.
+// WebServer: the HTTP front of `paperboy serve`. Parses and routes requests (route files under
+// routes/), calls into the store and the search service, renders HTML/JSON/XML. Adds what every
+// response needs: security headers, ETag/Last-Modified with 304s, cache headers, gzip (httplib),
+// a response cache, request size limits and a structured access log.
 // run() blocks serving on a pool of threads; stop() may be called from any thread.
 #pragma once
 
@@ -10,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "search/search_service.h"
 #include "store/store.h"
 
 namespace paperboy::web {
@@ -20,6 +23,16 @@ struct ServerOptions {
   int threads = 8;
   // Extra fields merged into /healthz (e.g. the harvest scheduler's last run).
   std::function<nlohmann::json()> health_details;
+  // Search and similar papers; null: the search page says search is unavailable.
+  search::SearchService* search = nullptr;
+  // KaTeX's dist folder (node_modules/katex/dist); missing: math stays raw LaTeX.
+  std::string katex_dir;
+  // Absolute base URL for feeds ("https://papers.example.org"); empty: from the Host header.
+  std::string public_url;
+  size_t max_request_body_bytes = 64 * 1024;
+  bool access_log = true;
+  size_t cache_entries = 4096;
+  int cache_ttl_s = 60;
 };
 
 class WebServer {

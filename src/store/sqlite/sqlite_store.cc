@@ -2,6 +2,8 @@
 
 #include <bit>
 
+#include <nlohmann/json.hpp>
+
 #include "core/time.h"
 #include "store/paper_codec.h"
 #include "store/sqlite/migrations.h"
@@ -218,6 +220,7 @@ Result<UpsertOutcome> SqliteStore::upsert_one(const core::Paper& incoming, std::
   for (size_t i = 0; i < p.categories.size(); ++i) {
     cat->bind(1, p.categories[i]).bind(2, doc_id).bind(3, i == 0 ? 1 : 0);
     if (Status s = cat->run(); !s.is_ok()) return fail(s);
+    cat->reset();  // a finished statement ignores new bindings until reset (sqlite3_bind: SQLITE_MISUSE)
   }
   return *found ? UpsertOutcome::kUpdated : UpsertOutcome::kInserted;
 }
@@ -340,6 +343,38 @@ Result<std::string> SqliteStore::newest_listing_day() {
   auto row = stmt->step();
   if (!row) return fail(row.error());
   return std::string(stmt->text(0));
+}
+
+Result<std::pair<std::string, std::string>> SqliteStore::neighbour_listing_days(std::string_view day) {
+  auto conn = read_connection();
+  if (!conn) return fail(conn.error());
+  // Both sub-selects walk the papers_listing index from `day`, so this is two index probes.
+  auto stmt = (*conn)->prepare(
+      "SELECT (SELECT COALESCE(MAX(listing_day), '') FROM papers WHERE listing_day < ?1),"
+      " (SELECT COALESCE(MIN(listing_day), '') FROM papers WHERE listing_day > ?1)");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind(1, day);
+  auto row = stmt->step();
+  if (!row) return fail(row.error());
+  return std::pair<std::string, std::string>(std::string(stmt->text(0)), std::string(stmt->text(1)));
+}
+
+Result<std::vector<StoredPaper>> SqliteStore::list_papers_by_author(std::string_view keyname,
+                                                                    std::string_view forenames, int limit,
+                                                                    int offset) {
+  auto conn = read_connection();
+  if (!conn) return fail(conn.error());
+  // Authors are a JSON column; instr() on the quoted keyname is a cheap prefilter before the exact
+  // json_each comparison. An author index table would be the next step if author pages get hot.
+  auto stmt = (*conn)->prepare(
+      "SELECT " + std::string(kPaperColumns) +
+      " FROM papers p WHERE instr(p.authors, ?1) > 0 AND EXISTS (SELECT 1 FROM json_each(p.authors) a"
+      " WHERE json_extract(a.value, '$[0]') = ?2 AND (?3 = '' OR json_extract(a.value, '$[1]') = ?3))"
+      " ORDER BY listing_day DESC, published DESC, doc_id DESC LIMIT ?4 OFFSET ?5");
+  if (!stmt) return fail(stmt.error());
+  std::string quoted = nlohmann::json(std::string(keyname)).dump();  // as encode_authors writes it
+  stmt->bind(1, quoted).bind(2, keyname).bind(3, forenames).bind(4, limit).bind(5, offset);
+  return read_all(*stmt);
 }
 
 Result<StoreStats> SqliteStore::stats() {

@@ -25,6 +25,9 @@ class SqliteStore final : public Store {
   Result<std::vector<StoredPaper>> list_papers(const ListingQuery& query) override;
   Result<std::int64_t> count_papers(const ListingQuery& query) override;
   Result<std::string> newest_listing_day() override;
+  Result<std::pair<std::string, std::string>> neighbour_listing_days(std::string_view day) override;
+  Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname, std::string_view forenames,
+                                                         int limit, int offset) override;
   Result<StoreStats> stats() override;
   Result<std::optional<std::string>> get_state(std::string_view key) override;
   Status put_state(std::string_view key, std::string_view value) override;

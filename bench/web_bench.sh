@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Web benchmark: requests/s and latency percentiles (wrk, loopback) for the listing page, a paper
+# page and the daily-papers API, served by the real `paperboy serve` over the 141k-paper corpus.
+#   bench/web_bench.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]
+# Needs ../shared/corpus/arxiv-cs-141k.jsonl.zst (skips with a message when absent), wrk and a
+# built tree (web_seed_store comes from the tests). The seeded database is kept in BUILD_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build/release}
+DURATION=${2:-10}
+CONNS=${3:-64}
+CORPUS=${PAPERBOY_CORPUS:-../shared/corpus/arxiv-cs-141k.jsonl.zst}
+[ -f "$CORPUS" ] || CORPUS=/work/shared/corpus/arxiv-cs-141k.jsonl.zst
+if [ ! -f "$CORPUS" ]; then echo "web_bench: corpus not found; skipping"; exit 0; fi
+command -v wrk >/dev/null || { echo "web_bench: wrk missing (scripts/setup.sh)"; exit 1; }
+
+DATA="$BUILD/bench-web-data"
+if [ ! -f "$DATA/paperboy.db" ]; then
+  mkdir -p "$DATA"
+  echo "seeding $DATA with $CORPUS ..."
+  time (zstd -dc "$CORPUS" | "$BUILD/tests/e2e/web_seed_store" "$DATA/paperboy.db" -)
+fi
+
+LOG=$(mktemp)
+"$BUILD/src/cli/paperboy" --data-dir "$DATA" serve --port 0 --threads "${THREADS:-8}" >"$LOG" 2>/dev/null &
+PID=$!
+trap 'kill $PID 2>/dev/null; rm -f $LOG' EXIT
+for _ in $(seq 100); do grep -q "serving on" "$LOG" && break; sleep 0.1; done
+BASE=$(grep -o 'http://[^ ]*' "$LOG" | sed 's#/$##')
+PAPER=$(curl -s "$BASE/api/daily_papers?limit=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)[0]["id"])')
+echo "server $BASE, paper $PAPER, $(nproc) cores, ${DURATION}s per URL, $CONNS connections"
+for path in "/" "/papers/$PAPER" "/api/daily_papers" "/api/papers/$PAPER" "/search?q=diffusion+models"; do
+  curl -s -o /dev/null "$BASE$path"  # warm the cache
+  echo "== GET $path"
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$BASE$path" | grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
+done

@@ -1,0 +1,20 @@
+# Turns the templates and static files into a C++ source so the binary serves them without
+# reading its source tree. Run at build time by the custom command in CMakeLists.txt:
+#   cmake -DOUT=file.cc -DBASE=src/web -P embed.cmake
+file(GLOB FILES "${BASE}/templates/*.mustache" "${BASE}/static/*")
+list(SORT FILES)
+set(body "// Generated from src/web/templates and src/web/static by embed.cmake; do not edit.\n")
+string(APPEND body "#include \"web/embedded.h\"\nnamespace paperboy::web {\nconst std::vector<EmbeddedFile>& embedded_files() {\n")
+string(APPEND body "  static const std::vector<EmbeddedFile> files = {\n")
+foreach(f IN LISTS FILES)
+  file(READ "${f}" content)
+  file(RELATIVE_PATH rel "${BASE}" "${f}")
+  string(FIND "${content}" ")PBEMBED\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${f} contains the raw-string delimiter )PBEMBED\"")
+  endif()
+  string(APPEND body "    {\"${rel}\", R\"PBEMBED(${content})PBEMBED\"},\n")
+endforeach()
+string(APPEND body "  };\n  return files;\n}\n}  // namespace paperboy::web\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)

@@ -1,0 +1,166 @@
+#include "web/period.h"
+
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+#include "core/time.h"
+
+namespace paperboy::web {
+namespace {
+
+constexpr std::array<const char*, 12> kMonths = {"January", "February", "March",     "April",   "May",      "June",
+                                                 "July",    "August",   "September", "October", "November", "December"};
+constexpr std::array<const char*, 7> kWeekdays = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                  "Friday", "Saturday", "Sunday"};
+
+struct Civil {
+  int year, month, day;
+};
+
+// Inverse of core::days_from_civil (the proleptic Gregorian calendar in 400-year eras), written
+// here because core only needs the forward direction.
+Civil civil_from_days(std::int64_t z) {
+  z += 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = static_cast<unsigned>(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {static_cast<int>(y + (m <= 2)), static_cast<int>(m), static_cast<int>(d)};
+}
+
+int weekday_index(std::int64_t days) {  // 0 = Monday; 1970-01-01 was a Thursday
+  return static_cast<int>(((days % 7) + 7 + 3) % 7);
+}
+
+// Reads exactly `width` digits at `pos`.
+bool read_number(std::string_view text, size_t pos, size_t width, int& out) {
+  if (pos + width > text.size()) return false;
+  for (size_t i = pos; i < pos + width; ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  std::from_chars(text.data() + pos, text.data() + pos + width, out);
+  return true;
+}
+
+std::int64_t monday_of_week_one(int year) {
+  std::int64_t jan4 = *core::days_from_civil(year, 1, 4);  // ISO 8601: week 1 holds 4 January
+  return jan4 - weekday_index(jan4);
+}
+
+Period make_week(int year, int week) {
+  std::int64_t monday = monday_of_week_one(year) + 7 * (week - 1);
+  char slug[16];
+  std::snprintf(slug, sizeof slug, "%04d-W%02d", year, week);
+  return {Period::Kind::kWeek, slug, day_string(monday), day_string(monday + 6),
+          "Week " + std::to_string(week) + " of " + std::to_string(year)};
+}
+
+Period make_month(int year, int month) {
+  char slug[16];
+  std::snprintf(slug, sizeof slug, "%04d-%02d", year, month);
+  int next_year = month == 12 ? year + 1 : year;
+  int next_month = month == 12 ? 1 : month + 1;
+  std::int64_t last = *core::days_from_civil(next_year, next_month, 1) - 1;
+  return {Period::Kind::kMonth, slug, std::string(slug) + "-01", day_string(last),
+          std::string(kMonths[static_cast<size_t>(month - 1)]) + " " + std::to_string(year)};
+}
+
+Period make_day(std::int64_t days) {
+  Civil c = civil_from_days(days);
+  std::string slug = day_string(days);
+  return {Period::Kind::kDay, slug, slug, slug,
+          std::string(kWeekdays[static_cast<size_t>(weekday_index(days))]) + ", " + std::to_string(c.day) + " " +
+              kMonths[static_cast<size_t>(c.month - 1)] + " " + std::to_string(c.year)};
+}
+
+int weeks_in_year(int year) {
+  return static_cast<int>((monday_of_week_one(year + 1) - monday_of_week_one(year)) / 7);
+}
+
+}  // namespace
+
+std::string day_string(std::int64_t days) {
+  Civil c = civil_from_days(days);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
+  return buf;
+}
+
+Result<std::int64_t> day_number(std::string_view day) {
+  int y = 0, m = 0, d = 0;
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-' || !read_number(day, 0, 4, y) ||
+      !read_number(day, 5, 2, m) || !read_number(day, 8, 2, d)) {
+    return fail(Status::invalid_argument("'" + std::string(day) + "' is not a date of the form YYYY-MM-DD"));
+  }
+  auto days = core::days_from_civil(y, m, d);
+  if (!days) return fail(Status::invalid_argument("'" + std::string(day) + "' is not a calendar date"));
+  return *days;
+}
+
+Result<Period> parse_day(std::string_view text) {
+  auto days = day_number(text);
+  if (!days) return fail(days.error());
+  return make_day(*days);
+}
+
+Result<Period> parse_week(std::string_view text) {
+  int year = 0, week = 0;
+  if (text.size() != 8 || text[4] != '-' || text[5] != 'W' || !read_number(text, 0, 4, year) ||
+      !read_number(text, 6, 2, week)) {
+    return fail(Status::invalid_argument("'" + std::string(text) + "' is not an ISO week of the form YYYY-Www"));
+  }
+  if (week < 1 || week > weeks_in_year(year)) {
+    return fail(Status::invalid_argument(std::to_string(year) + " has no week " + std::to_string(week)));
+  }
+  return make_week(year, week);
+}
+
+Result<Period> parse_month(std::string_view text) {
+  int year = 0, month = 0;
+  if (text.size() != 7 || text[4] != '-' || !read_number(text, 0, 4, year) || !read_number(text, 5, 2, month) ||
+      month < 1 || month > 12) {
+    return fail(Status::invalid_argument("'" + std::string(text) + "' is not a month of the form YYYY-MM"));
+  }
+  return make_month(year, month);
+}
+
+Period shift_period(const Period& period, int delta) {
+  std::int64_t from = *day_number(period.from_day);
+  switch (period.kind) {
+    case Period::Kind::kDay: return make_day(from + delta);
+    case Period::Kind::kWeek: {
+      // The Thursday of a week decides its ISO year.
+      std::int64_t thursday = from + 3 + 7 * static_cast<std::int64_t>(delta);
+      int year = civil_from_days(thursday).year;
+      int week = static_cast<int>((thursday - 3 - monday_of_week_one(year)) / 7) + 1;
+      return make_week(year, week);
+    }
+    case Period::Kind::kMonth: {
+      Civil c = civil_from_days(from);
+      int index = c.year * 12 + (c.month - 1) + delta;
+      return make_month(index / 12, index % 12 + 1);
+    }
+  }
+  return period;
+}
+
+std::string period_path(const Period& period) {
+  return "/papers/" + std::string(period.kind == Period::Kind::kDay ? "date" : period_kind_name(period.kind)) + "/" +
+         period.slug;
+}
+
+std::string_view period_kind_name(Period::Kind kind) {
+  switch (kind) {
+    case Period::Kind::kDay: return "day";
+    case Period::Kind::kWeek: return "week";
+    case Period::Kind::kMonth: return "month";
+  }
+  return "day";
+}
+
+}  // namespace paperboy::web

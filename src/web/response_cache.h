@@ -1,0 +1,42 @@
+// ResponseCache: rendered responses keyed by request target, valid while the store's change
+// sequence (the "generation") is unchanged and for at most a TTL (search indexes may lag the
+// store). Lets the listing and paper pages be served from memory. When full it is cleared
+// (simple and enough: a refill costs one render per page). Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+
+namespace paperboy::web {
+
+struct CachedResponse {
+  int status = 200;
+  std::string body;
+  std::string content_type;
+  std::string etag;           // quoted, strong: "\"1a2b...\""
+  std::string cache_control;
+  std::string disposition;    // Content-Disposition or ""
+  std::int64_t last_modified = 0;
+  std::int64_t generation = 0;
+  std::int64_t stored_at = 0;
+};
+
+class ResponseCache {
+ public:
+  ResponseCache(size_t max_entries, std::int64_t ttl_s) : max_entries_(max_entries), ttl_s_(ttl_s) {}
+
+  [[nodiscard]] std::shared_ptr<const CachedResponse> get(const std::string& key, std::int64_t generation,
+                                                          std::int64_t now) const;
+  void put(const std::string& key, std::shared_ptr<const CachedResponse> response);
+
+ private:
+  size_t max_entries_;
+  std::int64_t ttl_s_;
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const CachedResponse>> entries_;
+};
+
+}  // namespace paperboy::web

@@ -1,0 +1,104 @@
+// The JSON API under /api/. /api/daily_papers follows Hugging Face's shape (an array of items with
+// a nested "paper"; parameters date/week/month, sort, p (0-based page), limit) so its clients can
+// point here. Field names are documented in export.h and the README.
+#include "web/export.h"
+#include "web/routes/common.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+Reply json_reply(const nlohmann::json& body) {
+  return Reply{.body = body.dump(), .content_type = "application/json"};
+}
+
+Result<Period> api_period(RouteContext& ctx, const httplib::Request& req) {
+  if (req.has_param("date")) return parse_day(req.get_param_value("date"));
+  if (req.has_param("week")) return parse_week(req.get_param_value("week"));
+  if (req.has_param("month")) return parse_month(req.get_param_value("month"));
+  auto newest = ctx.store.newest_listing_day();
+  if (!newest) return fail(newest.error());
+  if (newest->empty()) return Period{};  // empty store: an empty array, not an error
+  return parse_day(*newest);
+}
+
+Result<nlohmann::json> hits_json(RouteContext& ctx, const std::vector<search::SearchHit>& hits) {
+  auto papers = papers_for_hits(ctx.store, hits);
+  if (!papers) return fail(papers.error());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& sp : *papers) {
+    nlohmann::json item = daily_item_json(sp.paper);
+    for (const auto& h : hits) {
+      if (h.id != sp.paper.id) continue;
+      item["score"] = h.score;
+      item["lexicalRank"] = h.lexical_rank;
+      item["semanticRank"] = h.semantic_rank;
+      break;
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+Status require_search(const RouteContext& ctx) {
+  if (ctx.search == nullptr) return Status::unavailable("search is not running on this server");
+  return Status::ok();
+}
+
+}  // namespace
+
+void add_api_routes(RouteContext& ctx) {
+  ctx.get("/api/daily_papers", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto period = api_period(ctx, req);
+    if (!period) return fail(period.error());
+    std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "published";
+    // "trending" orders by votes, which do not exist yet: the same order as "published".
+    if (sort != "published" && sort != "publishedAt" && sort != "trending") {
+      return fail(Status::invalid_argument("sort: expected trending or published, got '" + sort + "'"));
+    }
+    auto cats = categories_param(req);
+    if (!cats) return fail(cats.error());
+    auto limit = int_param(req, "limit", 50, 1, 100);
+    if (!limit) return fail(limit.error());
+    auto page = int_param(req, "p", 0, 0, 100000);
+    if (!page) return fail(page.error());
+    nlohmann::json out = nlohmann::json::array();
+    if (!period->from_day.empty()) {
+      store::ListingQuery q{period->from_day, period->to_day, *cats, *limit, *page * *limit};
+      auto papers = ctx.store.list_papers(q);
+      if (!papers) return fail(papers.error());
+      for (const auto& sp : *papers) out.push_back(daily_item_json(sp.paper));
+    }
+    return json_reply(out);
+  });
+  ctx.get("/api/papers/search", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
+    auto sr = search_request(req, 20);
+    if (!sr) return fail(sr.error());
+    if (sr->query.empty()) return fail(Status::invalid_argument("q: a query is required"));
+    auto response = ctx.search->search(*sr);
+    if (!response) return fail(response.error());
+    auto items = hits_json(ctx, response->hits);
+    if (!items) return fail(items.error());
+    return json_reply(*items);
+  });
+  ctx.get(R"(/api/papers/(.+)/similar)", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
+    auto paper = find_paper(ctx.store, req.matches[1].str());
+    if (!paper) return fail(paper.error());
+    auto limit = int_param(req, "limit", 10, 1, 100);
+    if (!limit) return fail(limit.error());
+    auto hits = ctx.search->similar(paper->id, *limit);
+    if (!hits) return fail(hits.error());
+    auto items = hits_json(ctx, *hits);
+    if (!items) return fail(items.error());
+    return json_reply(*items);
+  });
+  ctx.get(R"(/api/papers/(.+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto paper = find_paper(ctx.store, req.matches[1].str());
+    if (!paper) return fail(paper.error());
+    return json_reply(paper_api_json(*paper));
+  });
+}
+
+}  // namespace paperboy::web

@@ -1,0 +1,99 @@
+#include "web/routes/common.h"
+
+#include <charconv>
+
+#include "web/html.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+
+std::string RouteContext::base_url(const httplib::Request& req) const {
+  if (!options.public_url.empty()) return options.public_url;
+  std::string host = req.get_header_value("Host");
+  bool host_ok = !host.empty() && host.size() < 256 &&
+                 host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
+                     std::string::npos;
+  return "http://" + (host_ok ? host : options.host + ":" + std::to_string(options.port));
+}
+
+Result<std::vector<std::string>> categories_param(const httplib::Request& req) {
+  std::vector<std::string> out;
+  size_t n = req.get_param_value_count("cat");
+  for (size_t i = 0; i < n; ++i) {
+    std::string value = req.get_param_value("cat", i);
+    size_t start = 0;
+    while (start <= value.size()) {
+      size_t comma = value.find(',', start);
+      if (comma == std::string::npos) comma = value.size();
+      std::string cat = value.substr(start, comma - start);
+      start = comma + 1;
+      if (cat.empty()) continue;
+      if (cat.size() > 32 ||
+          cat.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
+              std::string::npos) {
+        return fail(Status::invalid_argument("cat: '" + cat + "' is not an arXiv category such as cs.LG"));
+      }
+      if (std::find(out.begin(), out.end(), cat) == out.end()) out.push_back(cat);
+    }
+  }
+  if (out.size() > 20) return fail(Status::invalid_argument("cat: at most 20 categories"));
+  return out;
+}
+
+Result<int> int_param(const httplib::Request& req, const std::string& name, int fallback, int min, int max) {
+  if (!req.has_param(name.c_str())) return fallback;
+  std::string text = req.get_param_value(name.c_str());
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
+    return fail(Status::invalid_argument(name + ": expected a whole number from " + std::to_string(min) + " to " +
+                                         std::to_string(max) + ", got '" + text + "'"));
+  }
+  return value;
+}
+
+Result<search::Mode> mode_param(const httplib::Request& req) {
+  std::string text = req.has_param("mode") ? req.get_param_value("mode") : "";
+  if (text.empty() || text == "hybrid") return search::Mode::kHybrid;
+  if (text == "lexical") return search::Mode::kLexical;
+  if (text == "semantic") return search::Mode::kSemantic;
+  return fail(Status::invalid_argument("mode: expected lexical, semantic or hybrid, got '" + text + "'"));
+}
+
+std::string mode_string(search::Mode mode) {
+  switch (mode) {
+    case search::Mode::kLexical: return "lexical";
+    case search::Mode::kSemantic: return "semantic";
+    case search::Mode::kHybrid: return "hybrid";
+  }
+  return "hybrid";
+}
+
+std::string category_query(const std::vector<std::string>& cats, const std::string& extra) {
+  std::string q;
+  for (const auto& c : cats) q += (q.empty() ? "?cat=" : "&cat=") + url_encode(c);
+  if (!extra.empty()) q += (q.empty() ? "?" : "&") + extra;
+  return q;
+}
+
+Result<std::vector<store::StoredPaper>> papers_for_hits(store::Store& store,
+                                                        const std::vector<search::SearchHit>& hits) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(hits.size());
+  for (const auto& h : hits) ids.push_back(h.doc_id);
+  auto papers = store.get_papers_by_doc_id(ids);
+  if (!papers) return fail(papers.error());
+  // Trust the doc id only when it still names the hit's arXiv id (an index may lag the store).
+  std::vector<store::StoredPaper> out;
+  for (auto& p : *papers) {
+    bool known = std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.id == p.paper.id; });
+    if (known) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::string message_page(const Views& views, const std::string& heading, const std::vector<std::string>& paragraphs) {
+  return views.page("message", {{"title", heading}, {"heading", heading}, {"paragraphs", paragraphs}});
+}
+
+}  // namespace paperboy::web

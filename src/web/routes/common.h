@@ -1,0 +1,84 @@
+// What every route file shares: the Reply a handler returns, the RouteContext it registers on,
+// and query-parameter parsing (categories, paging) with clear errors. Handlers return Status for
+// expected failures; server.cc turns a Status into an HTTP code in exactly one place.
+// RouteContext is set up once; handlers run concurrently and must only read it.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "search/search_service.h"
+#include "store/store.h"
+#include "web/period.h"
+#include "web/views.h"
+
+namespace paperboy::web {
+
+struct ServerOptions;
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "text/html; charset=utf-8";
+  int max_age_s = 60;               // Cache-Control max-age
+  std::string download_name;        // sets Content-Disposition: attachment
+  std::int64_t last_modified = 0;   // seconds; 0: when the store last changed
+};
+
+using Handler = std::function<Result<Reply>(const httplib::Request&)>;
+
+struct RouteContext {
+  store::Store& store;
+  search::SearchService* search;  // nullable: search pages then say search is unavailable
+  const Views& views;
+  const ServerOptions& options;
+  // Registers a GET route with response caching, ETag/Last-Modified and error pages.
+  std::function<void(const std::string& pattern, Handler)> get;
+  std::function<void(const std::string& pattern, Handler)> post;
+
+  // "http://host:port" for absolute URLs in feeds: options.public_url or the Host header.
+  [[nodiscard]] std::string base_url(const httplib::Request& req) const;
+};
+
+// Every `cat` parameter (several allowed, also comma-separated), validated.
+[[nodiscard]] Result<std::vector<std::string>> categories_param(const httplib::Request& req);
+// `name` as an integer within [min, max]; `fallback` when absent.
+[[nodiscard]] Result<int> int_param(const httplib::Request& req, const std::string& name, int fallback, int min,
+                                    int max);
+// "lexical" | "semantic" | "hybrid" (default hybrid).
+[[nodiscard]] Result<search::Mode> mode_param(const httplib::Request& req);
+[[nodiscard]] std::string mode_string(search::Mode mode);
+// "?cat=a&cat=b" (or "" when none), with `extra` ("page=2") appended.
+[[nodiscard]] std::string category_query(const std::vector<std::string>& cats, const std::string& extra = "");
+
+// Papers for search hits, in hit order (hits whose paper is gone are skipped).
+[[nodiscard]] Result<std::vector<store::StoredPaper>> papers_for_hits(store::Store& store,
+                                                                      const std::vector<search::SearchHit>& hits);
+
+// A page with a heading and paragraphs (errors, placeholders).
+[[nodiscard]] std::string message_page(const Views& views, const std::string& heading,
+                                       const std::vector<std::string>& paragraphs);
+
+// The trending window ending at the newest listing day: "day" (or ""), "week" (7 days), "month" (30).
+[[nodiscard]] Result<Period> trending_period(store::Store& store, std::string_view kind);
+
+// The paper named by a URL id (with or without version); not_found / invalid_argument otherwise.
+[[nodiscard]] Result<core::Paper> find_paper(store::Store& store, const std::string& raw_id);
+
+// q, mode, limit (default `page_size`, at most 100) and page (1-based) of a search request.
+[[nodiscard]] Result<search::SearchRequest> search_request(const httplib::Request& req, int page_size);
+
+void add_listing_routes(RouteContext& ctx);
+void add_paper_routes(RouteContext& ctx);
+void add_search_routes(RouteContext& ctx);
+void add_api_routes(RouteContext& ctx);
+void add_feed_routes(RouteContext& ctx);
+void add_people_routes(RouteContext& ctx);  // author and category pages, subscribe placeholder
+
+}  // namespace paperboy::web

@@ -1,0 +1,83 @@
+// Atom 1.0 (RFC 4287) and RSS 2.0 feeds under /feeds/: the newest listing day, trending (past
+// week), any category, and any saved search (/feeds/search.atom?q=...&mode=...).
+#include "core/time.h"
+#include "web/export.h"
+#include "web/html.h"
+#include "web/routes/common.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+constexpr int kFeedSize = 100;
+
+Reply feed_reply(const FeedInfo& info, const std::vector<store::StoredPaper>& papers, bool atom) {
+  return Reply{.body = atom ? render_atom(info, papers) : render_rss(info, papers),
+               .content_type = atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8",
+               .max_age_s = 300};
+}
+
+std::int64_t newest_time(const std::vector<store::StoredPaper>& papers) {
+  std::int64_t t = 0;
+  for (const auto& sp : papers) t = std::max(t, sp.paper.first_version_time());
+  return t;
+}
+
+Result<std::vector<store::StoredPaper>> latest_day_papers(RouteContext& ctx, const std::vector<std::string>& cats,
+                                                          const std::string& from_day) {
+  store::ListingQuery q{from_day, "", cats, kFeedSize, 0};
+  return ctx.store.list_papers(q);
+}
+
+}  // namespace
+
+void add_feed_routes(RouteContext& ctx) {
+  ctx.get(R"(/feeds/(daily|trending)\.(atom|rss))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    bool daily = req.matches[1].str() == "daily";
+    bool atom = req.matches[2].str() == "atom";
+    std::string base = ctx.base_url(req);
+    std::vector<store::StoredPaper> papers;
+    if (auto newest = ctx.store.newest_listing_day(); !newest) {
+      return fail(newest.error());
+    } else if (!newest->empty()) {
+      auto period = trending_period(ctx.store, daily ? "day" : "week");
+      if (!period) return fail(period.error());
+      auto list = latest_day_papers(ctx, {}, period->from_day);
+      if (!list) return fail(list.error());
+      papers = std::move(*list);
+    }
+    FeedInfo info{daily ? "Paperboy: daily papers" : "Paperboy: trending papers",
+                  daily ? "Papers from the newest arXiv listing day"
+                        : "Trending papers of the past week (by votes; newest first until voting exists)",
+                  base + req.path, base + (daily ? "/" : "/trending"), newest_time(papers)};
+    return feed_reply(info, papers, atom);
+  });
+  ctx.get(R"(/feeds/category/([A-Za-z0-9._-]+)\.(atom|rss))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    std::string cat = req.matches[1].str();
+    bool atom = req.matches[2].str() == "atom";
+    std::string base = ctx.base_url(req);
+    auto papers = latest_day_papers(ctx, {cat}, "");
+    if (!papers) return fail(papers.error());
+    FeedInfo info{"Paperboy: " + cat, "The newest papers in " + cat, base + req.path,
+                  base + "/categories/" + url_encode(cat), newest_time(*papers)};
+    return feed_reply(info, *papers, atom);
+  });
+  ctx.get(R"(/feeds/search\.(atom|rss))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    bool atom = req.matches[1].str() == "atom";
+    if (ctx.search == nullptr) return fail(Status::unavailable("search is not running on this server"));
+    auto sr = search_request(req, 50);
+    if (!sr) return fail(sr.error());
+    if (sr->query.empty()) return fail(Status::invalid_argument("q: a saved-search feed needs a query"));
+    auto response = ctx.search->search(*sr);
+    if (!response) return fail(response.error());
+    auto papers = papers_for_hits(ctx.store, response->hits);
+    if (!papers) return fail(papers.error());
+    std::string base = ctx.base_url(req);
+    std::string query = "q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);
+    FeedInfo info{"Paperboy search: " + sr->query, "Papers matching the saved search '" + sr->query + "'",
+                  base + req.path + "?" + query, base + "/search?" + query, newest_time(*papers)};
+    return feed_reply(info, *papers, atom);
+  });
+}
+
+}  // namespace paperboy::web

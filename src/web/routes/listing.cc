@@ -1,0 +1,215 @@
+// Daily, weekly and monthly listings (`/`, /papers/date|week|month/...), their BibTeX exports, and
+// the trending page. Trending orders by TrendingScore = votes; votes do not exist yet, so every
+// score is 0 and the order falls back to newest first (the page says so).
+#include <map>
+
+#include "web/export.h"
+#include "web/html.h"
+#include "web/period.h"
+#include "web/routes/common.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+constexpr int kPageSize = 50;
+
+// The most frequent categories among the period's papers, plus any selected ones.
+Result<nlohmann::json> category_options(RouteContext& ctx, const Period& period, const std::vector<std::string>& selected) {
+  store::ListingQuery q{period.from_day, period.to_day, {}, 1000, 0};
+  auto sample = ctx.store.list_papers(q);
+  if (!sample) return fail(sample.error());
+  std::map<std::string, int> counts;
+  for (const auto& sp : *sample) counts[sp.paper.primary_category()]++;
+  std::vector<std::pair<int, std::string>> ranked;
+  for (const auto& [name, n] : counts) ranked.emplace_back(-n, name);
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::string> names = selected;
+  for (size_t i = 0; i < ranked.size() && i < 12; ++i) {
+    if (std::find(names.begin(), names.end(), ranked[i].second) == names.end()) names.push_back(ranked[i].second);
+  }
+  std::sort(names.begin(), names.end());
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& n : names) {
+    bool checked = std::find(selected.begin(), selected.end(), n) != selected.end();
+    out.push_back({{"name", n}, {"checked", checked}});
+  }
+  return out;
+}
+
+struct ListingRequest {
+  Period period;
+  bool is_trending = false;
+  std::string path;  // the page's path without query
+};
+
+Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const ListingRequest& lr) {
+  auto cats = categories_param(req);
+  if (!cats) return fail(cats.error());
+  auto page = int_param(req, "page", 1, 1, 10000);
+  if (!page) return fail(page.error());
+  store::ListingQuery q{lr.period.from_day, lr.period.to_day, *cats, kPageSize, (*page - 1) * kPageSize};
+  auto papers = ctx.store.list_papers(q);
+  if (!papers) return fail(papers.error());
+  auto total = ctx.store.count_papers(q);
+  if (!total) return fail(total.error());
+  auto options = category_options(ctx, lr.period, *cats);
+  if (!options) return fail(options.error());
+
+  const Period& p = lr.period;
+  nlohmann::json model = {{"title", lr.is_trending ? "Trending papers" : p.label},
+                          {"heading", lr.is_trending ? "Trending papers" : p.label},
+                          {"path", lr.path},
+                          {"show_filters", true},
+                          {"category_options", *options},
+                          {"has_filter", !cats->empty()},
+                          {"clear_query", ""},
+                          {"cards", ctx.views.cards(*papers)},
+                          {"has_papers", !papers->empty()},
+                          {"subscribe", true},
+                          {"nav_daily", !lr.is_trending},
+                          {"nav_trending", lr.is_trending}};
+  std::string shown = std::to_string(papers->size());
+  model["count_text"] = std::to_string(*total) + (*total == 1 ? " paper" : " papers") +
+                        (*page > 1 ? " (page " + std::to_string(*page) + ")" : "");
+  model["empty_text"] = cats->empty() ? "No papers were listed in this period."
+                                      : "No papers in the selected categories in this period. Clear the filter to see all.";
+  if (static_cast<std::int64_t>(*page) * kPageSize < *total) {
+    model["more_url"] = lr.path + category_query(*cats, (lr.is_trending ? "period=" + std::string(period_kind_name(p.kind)) + "&" : "") +
+                                                            "page=" + std::to_string(*page + 1));
+  }
+  nlohmann::json hidden = nlohmann::json::array();
+  nlohmann::json nav = {{"kinds", nlohmann::json::array()}};
+  if (lr.is_trending) {
+    hidden.push_back({{"name", "period"}, {"value", std::string(period_kind_name(p.kind))}});
+    model["subheading"] = "Papers listed " + (p.from_day == p.to_day ? "on " + p.from_day : p.from_day + " to " + p.to_day);
+    model["note"] =
+        "Ranked by trending score = number of votes. Voting is not available yet, so every score is 0 and "
+        "papers appear newest first.";
+    for (const char* k : {"day", "week", "month"}) {
+      nav["kinds"].push_back({{"name", std::string("Past ") + k},
+                              {"url", "/trending" + category_query(*cats, std::string("period=") + k)},
+                              {"current", period_kind_name(p.kind) == k}});
+    }
+    model["feed_atom"] = "/feeds/trending.atom";
+    model["feed_rss"] = "/feeds/trending.rss";
+    model["feed_title"] = "Paperboy trending papers";
+  } else {
+    std::string sub = p.kind == Period::Kind::kDay ? "Papers first listed on " + p.from_day
+                                                   : "Papers first listed " + p.from_day + " to " + p.to_day;
+    model["subheading"] = sub;
+    // Previous/next skip days without papers; weeks and months step by the calendar.
+    std::string prev_path, next_path, prev_label, next_label;
+    auto before = ctx.store.neighbour_listing_days(p.from_day);
+    auto after = ctx.store.neighbour_listing_days(p.to_day);
+    if (!before) return fail(before.error());
+    if (!after) return fail(after.error());
+    if (p.kind == Period::Kind::kDay) {
+      if (!before->first.empty()) prev_path = "/papers/date/" + before->first, prev_label = before->first;
+      if (!after->second.empty()) next_path = "/papers/date/" + after->second, next_label = after->second;
+    } else {
+      Period prev = shift_period(p, -1), next = shift_period(p, 1);
+      if (!before->first.empty()) prev_path = period_path(prev), prev_label = prev.label;
+      if (!after->second.empty()) next_path = period_path(next), next_label = next.label;
+    }
+    if (!prev_path.empty()) nav["prev_url"] = prev_path + category_query(*cats), nav["prev_label"] = prev_label;
+    if (!next_path.empty()) nav["next_url"] = next_path + category_query(*cats), nav["next_label"] = next_label;
+    auto day = *parse_day(p.from_day);
+    std::int64_t d = *day_number(p.from_day);
+    std::string week_slug, month_slug = p.from_day.substr(0, 7);
+    {
+      // The ISO week holding the period's first day.
+      Period w = *parse_week(p.from_day.substr(0, 4) + "-W01");
+      while (*day_number(w.to_day) < d) w = shift_period(w, 1);
+      while (*day_number(w.from_day) > d) w = shift_period(w, -1);
+      week_slug = w.slug;
+    }
+    nav["kinds"].push_back({{"name", "Day"}, {"url", "/papers/date/" + p.from_day + category_query(*cats)},
+                            {"current", p.kind == Period::Kind::kDay}});
+    nav["kinds"].push_back({{"name", "Week"}, {"url", "/papers/week/" + week_slug + category_query(*cats)},
+                            {"current", p.kind == Period::Kind::kWeek}});
+    nav["kinds"].push_back({{"name", "Month"}, {"url", "/papers/month/" + month_slug + category_query(*cats)},
+                            {"current", p.kind == Period::Kind::kMonth}});
+    model["bib_url"] = period_path(p) + ".bib" + category_query(*cats);
+    if (cats->size() == 1) {
+      model["feed_atom"] = "/feeds/category/" + url_encode((*cats)[0]) + ".atom";
+      model["feed_title"] = "Paperboy: " + (*cats)[0];
+    } else {
+      model["feed_atom"] = "/feeds/daily.atom";
+      model["feed_rss"] = "/feeds/daily.rss";
+      model["feed_title"] = "Paperboy daily papers";
+    }
+    (void)day;
+  }
+  model["hidden"] = hidden;
+  model["nav"] = nav;
+  return Reply{.body = ctx.views.page("listing", model)};
+}
+
+Result<Reply> listing_bib(RouteContext& ctx, const httplib::Request& req, const Period& p) {
+  auto cats = categories_param(req);
+  if (!cats) return fail(cats.error());
+  store::ListingQuery q{p.from_day, p.to_day, *cats, 2000, 0};
+  auto papers = ctx.store.list_papers(q);
+  if (!papers) return fail(papers.error());
+  return Reply{.body = bibtex_entries(*papers),
+               .content_type = "application/x-bibtex; charset=utf-8",
+               .download_name = "paperboy-" + p.slug + ".bib"};
+}
+
+using PeriodParser = Result<Period> (*)(std::string_view);
+
+void add_period_route(RouteContext& ctx, const std::string& kind, const std::string& pattern, PeriodParser parse) {
+  ctx.get("/papers/" + kind + "/(" + pattern + ")(\\.bib)?", [&ctx, parse, kind](const httplib::Request& req) -> Result<Reply> {
+    auto period = parse(req.matches[1].str());
+    if (!period) return fail(period.error());
+    if (req.matches[2].matched) return listing_bib(ctx, req, *period);
+    return listing_page(ctx, req, {*period, false, "/papers/" + kind + "/" + period->slug});
+  });
+}
+
+}  // namespace
+
+// The trending window ending at the newest listing day: that day, its 7 days, or its 30 days.
+Result<Period> trending_period(store::Store& store, std::string_view kind) {
+  auto newest = store.newest_listing_day();
+  if (!newest) return fail(newest.error());
+  if (newest->empty()) return fail(Status::not_found("no papers yet: ingest some with `paperboy ingest FILE`"));
+  auto end = parse_day(*newest);
+  if (!end) return fail(end.error());
+  if (kind.empty() || kind == "day") return *end;
+  int days = 0;
+  if (kind == "week") days = 7;
+  else if (kind == "month") days = 30;
+  else return fail(Status::invalid_argument("period: expected day, week or month, got '" + std::string(kind) + "'"));
+  Period p = *end;
+  p.kind = kind == "week" ? Period::Kind::kWeek : Period::Kind::kMonth;
+  p.from_day = day_string(*day_number(end->to_day) - days + 1);
+  p.label = "Past " + std::string(kind);
+  return p;
+}
+
+void add_listing_routes(RouteContext& ctx) {
+  ctx.get("/", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto newest = ctx.store.newest_listing_day();
+    if (!newest) return fail(newest.error());
+    if (newest->empty()) {
+      return Reply{.body = message_page(ctx.views, "No papers yet",
+                                        {"This server has no papers. Load some with `paperboy ingest FILE` or let the "
+                                         "harvester run, then reload."})};
+    }
+    auto day = parse_day(*newest);
+    if (!day) return fail(day.error());
+    return listing_page(ctx, req, {*day, false, "/papers/date/" + day->slug});
+  });
+  add_period_route(ctx, "date", R"(\d{4}-\d{2}-\d{2})", &parse_day);
+  add_period_route(ctx, "week", R"(\d{4}-W\d{2})", &parse_week);
+  add_period_route(ctx, "month", R"(\d{4}-\d{2})", &parse_month);
+  ctx.get("/trending", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto period = trending_period(ctx.store, req.get_param_value("period"));
+    if (!period) return fail(period.error());
+    return listing_page(ctx, req, {*period, true, "/trending"});
+  });
+}
+
+}  // namespace paperboy::web

@@ -1,0 +1,74 @@
+// Author pages (/authors/KEYNAME?f=FORENAMES), category pages (/categories/CAT), both newest
+// first with paging, and the subscribe placeholder (/subscribe) until the digest feature lands.
+#include "web/html.h"
+#include "web/routes/common.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+constexpr int kPageSize = 50;
+
+nlohmann::json people_model(RouteContext& ctx, const std::string& heading, const std::string& path,
+                            const std::vector<store::StoredPaper>& papers, int page, bool has_more) {
+  nlohmann::json model = {{"title", heading},
+                          {"heading", heading},
+                          {"path", path},
+                          {"cards", ctx.views.cards(papers)},
+                          {"has_papers", !papers.empty()},
+                          {"empty_text", "No papers found."},
+                          {"count_text", std::to_string(papers.size()) + " papers on this page, newest first" +
+                                             (page > 1 ? " (page " + std::to_string(page) + ")" : "")}};
+  if (has_more) {
+    model["more_url"] = path + (path.find('?') == std::string::npos ? "?" : "&") + "page=" + std::to_string(page + 1);
+  }
+  return model;
+}
+
+}  // namespace
+
+void add_people_routes(RouteContext& ctx) {
+  ctx.get(R"(/authors/([^/]+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    std::string keyname = req.matches[1].str();
+    std::string forenames = req.get_param_value("f");
+    if (keyname.size() > 200 || forenames.size() > 200) return fail(Status::invalid_argument("author name too long"));
+    auto page = int_param(req, "page", 1, 1, 1000);
+    if (!page) return fail(page.error());
+    auto papers = ctx.store.list_papers_by_author(keyname, forenames, kPageSize + 1, (*page - 1) * kPageSize);
+    if (!papers) return fail(papers.error());
+    if (papers->empty() && *page == 1) return fail(Status::not_found("no papers by " + forenames + " " + keyname));
+    bool has_more = papers->size() > kPageSize;
+    if (has_more) papers->pop_back();
+    std::string name = forenames.empty() ? keyname : forenames + " " + keyname;
+    std::string path = "/authors/" + url_encode(keyname) + (forenames.empty() ? "" : "?f=" + url_encode(forenames));
+    return Reply{.body = ctx.views.page("listing", people_model(ctx, "Papers by " + name, path, *papers, *page, has_more))};
+  });
+  ctx.get(R"(/categories/([A-Za-z0-9._-]+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    std::string cat = req.matches[1].str();
+    auto page = int_param(req, "page", 1, 1, 10000);
+    if (!page) return fail(page.error());
+    store::ListingQuery q{"", "", {cat}, kPageSize + 1, (*page - 1) * kPageSize};
+    auto papers = ctx.store.list_papers(q);
+    if (!papers) return fail(papers.error());
+    bool has_more = papers->size() > kPageSize;
+    if (has_more) papers->pop_back();
+    auto model = people_model(ctx, "Newest in " + cat, "/categories/" + cat, *papers, *page, has_more);
+    model["feed_atom"] = "/feeds/category/" + cat + ".atom";
+    model["feed_rss"] = "/feeds/category/" + cat + ".rss";
+    model["feed_title"] = "Paperboy: " + cat;
+    model["subscribe"] = true;
+    return Reply{.body = ctx.views.page("listing", model)};
+  });
+  auto placeholder = [&ctx](const httplib::Request&) -> Result<Reply> {
+    return Reply{.body = message_page(ctx.views, "E-mail digests are coming soon",
+                                      {"Subscriptions are not available on this server yet, so nothing was stored: "
+                                       "your address was not saved or sent anywhere.",
+                                       "Until then, follow the daily papers with the Atom or RSS feed linked at the "
+                                       "bottom of every page."}),
+                 .max_age_s = 0};
+  };
+  ctx.get("/subscribe", placeholder);
+  ctx.post("/subscribe", placeholder);
+}
+
+}  // namespace paperboy::web

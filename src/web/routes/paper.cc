@@ -1,0 +1,115 @@
+// The paper page (/papers/ID): full metadata, version history, similar papers (via the search
+// service), BibTeX, and Highwire Press citation_* meta tags that reference managers (Zotero,
+// Mendeley) read for one-click import. /papers/ID.bib downloads the BibTeX entry.
+#include "core/arxiv_id.h"
+#include "core/time.h"
+#include "web/export.h"
+#include "web/html.h"
+#include "web/routes/common.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+// Highwire Press tags as Google Scholar documents them (citation_title, one citation_author per
+// author, citation_publication_date YYYY/MM/DD, citation_arxiv_id, citation_pdf_url).
+nlohmann::json citation_meta(const core::Paper& p) {
+  nlohmann::json meta = nlohmann::json::array();
+  auto add = [&](const std::string& name, const std::string& content) {
+    if (!content.empty()) meta.push_back({{"name", name}, {"content", content}});
+  };
+  add("citation_title", p.title);
+  for (const auto& a : p.authors) {
+    add("citation_author", a.keyname + (a.forenames.empty() ? "" : ", " + a.forenames));
+  }
+  std::string day = p.listing_day();
+  if (day.size() == 10) {
+    std::string slashed = day;
+    std::replace(slashed.begin(), slashed.end(), '-', '/');
+    add("citation_publication_date", slashed);
+    add("citation_online_date", slashed);
+  }
+  add("citation_arxiv_id", p.id);
+  add("citation_pdf_url", arxiv_pdf_url(p.id));
+  add("citation_abstract_html_url", arxiv_abs_url(p.id));
+  add("citation_doi", p.doi);
+  add("citation_journal_title", p.journal_ref);
+  add("citation_abstract", p.abstract);
+  add("citation_keywords", [&] {
+    std::string k;
+    for (const auto& c : p.categories) k += (k.empty() ? "" : "; ") + c;
+    return k;
+  }());
+  return meta;
+}
+
+Result<Reply> paper_page(RouteContext& ctx, const core::Paper& p) {
+  nlohmann::json versions = nlohmann::json::array();
+  for (const auto& v : p.versions) {
+    versions.push_back({{"number", std::to_string(v.number)},
+                        {"url", arxiv_abs_url(p.id) + "v" + std::to_string(v.number)},
+                        {"created", core::format_iso_datetime(v.created)},
+                        {"created_label", core::format_rfc2822(v.created)}});
+  }
+  nlohmann::json model = {{"title", p.title},
+                          {"description", p.abstract.substr(0, 300)},
+                          {"meta", citation_meta(p)},
+                          {"id", p.id},
+                          {"abstract", p.abstract},
+                          {"authors", author_links(p, p.authors.size())},
+                          {"categories", category_links(p)},
+                          {"day", p.listing_day()},
+                          {"updated", p.last_updated()},
+                          {"comments", p.comments},
+                          {"journal_ref", p.journal_ref},
+                          {"doi", p.doi},
+                          {"report_no", p.report_no},
+                          {"license", p.license},
+                          {"versions", versions},
+                          {"votes", "0"},
+                          {"abs_url", arxiv_abs_url(p.id)},
+                          {"pdf_url", arxiv_pdf_url(p.id)},
+                          {"bib_url", "/papers/" + p.id + ".bib"},
+                          {"bibtex", bibtex_entry(p)},
+                          {"code_links", code_link_models(p)}};
+  if (ctx.search == nullptr) {
+    model["similar_unavailable"] = true;
+  } else {
+    auto hits = ctx.search->similar(p.id, 5);
+    if (!hits) return fail(hits.error().with_context("similar papers"));
+    auto similar = papers_for_hits(ctx.store, *hits);
+    if (!similar) return fail(similar.error());
+    model["similar_cards"] = similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar);
+  }
+  return Reply{.body = ctx.views.page("paper", model)};
+}
+
+}  // namespace
+
+Result<core::Paper> find_paper(store::Store& store, const std::string& raw_id) {
+  auto parsed = core::parse_arxiv_id(raw_id);
+  if (!parsed) return fail(Status::invalid_argument("'" + raw_id + "' is not an arXiv id such as 2401.00001"));
+  auto paper = store.get_paper(parsed->id);
+  if (!paper) return fail(paper.error());
+  if (!*paper) return fail(Status::not_found("no paper " + parsed->id + " on this server"));
+  return std::move((*paper)->paper);
+}
+
+void add_paper_routes(RouteContext& ctx) {
+  ctx.get(R"(/papers/(.+)\.bib)", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto paper = find_paper(ctx.store, req.matches[1].str());
+    if (!paper) return fail(paper.error());
+    std::string name = paper->id;
+    std::replace(name.begin(), name.end(), '/', '_');
+    return Reply{.body = bibtex_entry(*paper),
+                 .content_type = "application/x-bibtex; charset=utf-8",
+                 .download_name = name + ".bib"};
+  });
+  ctx.get(R"(/papers/(.+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto paper = find_paper(ctx.store, req.matches[1].str());
+    if (!paper) return fail(paper.error());
+    return paper_page(ctx, *paper);
+  });
+}
+
+}  // namespace paperboy::web

@@ -1,0 +1,52 @@
+// Views: renders the mustache templates (templates/*.mustache, compiled into the binary) from
+// view models built as JSON, wraps page bodies in the site layout, and turns papers into the card
+// model every listing shares. Mustache escapes {{...}} for HTML; only fields named *_html (built
+// with escape_html/highlight_html) are inserted raw with {{{...}}}. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "store/store.h"
+#include "web/assets.h"
+
+namespace paperboy::web {
+
+class Views {
+ public:
+  // Fails (throws std::logic_error, a build bug) when an embedded template does not parse.
+  explicit Views(const Assets& assets);
+  ~Views();
+
+  // Renders templates/<name>.mustache with `model`.
+  [[nodiscard]] std::string render(std::string_view name, const nlohmann::json& model) const;
+  // Renders the body template, then the layout around it. `model["title"]` names the page.
+  [[nodiscard]] std::string page(std::string_view body_template, nlohmann::json model) const;
+  // The card list (templates/cards.mustache) for papers; `highlight` terms are marked in titles
+  // and abstracts. `votes`/`scores` may be empty.
+  [[nodiscard]] std::string cards(std::span<const store::StoredPaper> papers,
+                                  const std::vector<std::string>& highlight = {}) const;
+
+ private:
+  struct Compiled;
+  const Assets& assets_;
+  std::unordered_map<std::string, std::unique_ptr<Compiled>> templates_;
+};
+
+// The paper's authors for templates: [{"name", "url", "last"}], at most `max_names`.
+[[nodiscard]] nlohmann::json author_links(const core::Paper& paper, size_t max_names);
+// [{"name", "url"}] for the paper's categories.
+[[nodiscard]] nlohmann::json category_links(const core::Paper& paper);
+// [{"url", "label"}] for code links in the abstract and comments.
+[[nodiscard]] nlohmann::json code_link_models(const core::Paper& paper);
+// "/authors/Keyname?f=Forenames"
+[[nodiscard]] std::string author_path(const core::Author& author);
+
+}  // namespace paperboy::web

@@ -1,0 +1,392 @@
+// Integration tests: the real WebServer on 127.0.0.1 over a real SQLite store filled through
+// Store::apply, talked to with an HTTP client. Feeds are checked with Debian's python3-feedparser
+// and BibTeX with python3-pybtex (real parsers, run as processes).
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "support/process.h"
+#include "core/time.h"
+#include "store/sqlite/sqlite_store.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+namespace fs = std::filesystem;
+
+core::Paper make_paper(const std::string& id, const std::string& day, const std::vector<std::string>& cats,
+                       const std::string& title) {
+  core::Paper p;
+  p.id = id;
+  p.title = title;
+  p.abstract = "Abstract of " + title + " with $x^2$ math.";
+  p.authors = {{"Lovelace", "Ada", ""}, {"Turing", "Alan", ""}};
+  p.categories = cats;
+  auto t = core::parse_iso8601(day);
+  p.versions = {{1, *t}};
+  p.update_date = day;
+  return p;
+}
+
+// A tiny SearchService double: matches a query word against titles; "similar" returns the other
+// papers in store order. Only the web layer's use of the interface is under test here.
+class TitleSearch final : public search::SearchService {
+ public:
+  explicit TitleSearch(std::vector<store::StoredPaper> papers) : papers_(std::move(papers)) {}
+  Result<search::SearchResponse> search(const search::SearchRequest& r) override {
+    if (r.query == "((") return fail(Status::invalid_argument("unbalanced parenthesis at 1"));
+    search::SearchResponse out;
+    for (const auto& sp : papers_) {
+      std::string title = sp.paper.title;
+      std::transform(title.begin(), title.end(), title.begin(), ::tolower);
+      if (title.find(r.query) != std::string::npos) {
+        out.hits.push_back({sp.doc_id, sp.paper.id, 1.0, 1, 0, 1.0, 0});
+      }
+    }
+    out.total = static_cast<std::int64_t>(out.hits.size());
+    out.highlight_terms = {r.query};
+    out.explanation = "title contains '" + r.query + "' (" + std::to_string(static_cast<int>(r.mode)) + ")";
+    last_mode = r.mode;
+    return out;
+  }
+  Result<std::vector<search::SearchHit>> similar(std::string_view id, int limit) override {
+    std::vector<search::SearchHit> out;
+    for (const auto& sp : papers_) {
+      if (sp.paper.id != id && static_cast<int>(out.size()) < limit) out.push_back({sp.doc_id, sp.paper.id, 0.5});
+    }
+    return out;
+  }
+  Result<std::vector<search::SearchHit>> more_like(std::span<const std::string>, int) override { return {}; }
+  Status catch_up() override { return Status::ok(); }
+  search::Mode last_mode = search::Mode::kHybrid;
+
+ private:
+  std::vector<store::StoredPaper> papers_;
+};
+
+class WebServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("paperboy-web-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto s = store::sqlite::SqliteStore::open((dir_ / "test.db").string(), 8);
+    ASSERT_TRUE(s) << s.error().to_string();
+    store_ = std::move(*s);
+    store::WriteBatch batch;
+    batch.papers = {
+        make_paper("2401.00010", "2024-01-01", {"cs.LG"}, "Graph networks for weather"),
+        make_paper("2401.00020", "2024-01-04", {"cs.CV", "cs.LG"}, "Diffusion models for images"),
+        make_paper("2401.00030", "2024-01-05", {"cs.CV"}, "Vision transformers revisited"),
+        make_paper("2401.00040", "2024-01-05", {"math.AG"}, "Curves over finite fields"),
+        make_paper("2401.00050", "2024-01-08", {"cs.LG"}, "Scaling laws for diffusion"),
+    };
+    core::Paper evil = make_paper("2401.00060", "2024-01-05", {"cs.CR"}, "<script>alert(1)</script> & \"quotes\" $\\alpha<\\beta$");
+    evil.abstract = "Abstract with <script>document.title='pwned'</script> & <b>bold</b> and $a < b$. Code: https://github.com/evil/repo";
+    evil.comments = "12 pages";
+    batch.papers.push_back(evil);
+    auto applied = store_->apply(batch);
+    ASSERT_TRUE(applied) << applied.error().to_string();
+    auto all = store_->list_papers({"", "", {}, 100, 0});
+    ASSERT_TRUE(all);
+    search_ = std::make_unique<TitleSearch>(*all);
+  }
+
+  void start(bool with_search = true) {
+    ServerOptions o;
+    o.host = "127.0.0.1";
+    o.port = 0;
+    o.threads = 4;
+    o.access_log = false;
+    o.search = with_search ? search_.get() : nullptr;
+    o.katex_dir = paperboy::testing::paperboy_source_dir() + "/node_modules/katex/dist";
+    server_ = std::make_unique<WebServer>(*store_, o);
+    auto port = server_->bind();
+    ASSERT_TRUE(port) << port.error().to_string();
+    port_ = *port;
+    thread_ = std::thread([this] { (void)server_->run(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+
+  void TearDown() override {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  httplib::Result get(const std::string& path, const httplib::Headers& h = {}) { return client_->Get(path, h); }
+
+  // Runs a Python snippet on a file with Debian's python3 (which has feedparser and pybtex).
+  int run_python(const std::string& code, const std::string& body) {
+    fs::path f = dir_ / "payload";
+    std::ofstream(f, std::ios::binary) << body;
+    fs::path script = dir_ / "check.py";
+    std::ofstream(script) << code;
+    std::string cmd = "/usr/bin/python3 " + script.string() + " " + f.string();
+    return std::system(cmd.c_str());
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<TitleSearch> search_;
+  std::unique_ptr<WebServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(WebServerTest, HomeShowsTheNewestListingDayWithNavigation) {
+  start();
+  auto r = get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("Monday, 8 January 2024"), std::string::npos);
+  EXPECT_NE(r->body.find("Scaling laws for diffusion"), std::string::npos);
+  EXPECT_EQ(r->body.find("Vision transformers"), std::string::npos);
+  // Previous skips the empty weekend.
+  EXPECT_NE(r->body.find("rel=\"prev\" href=\"/papers/date/2024-01-05\""), std::string::npos);
+  EXPECT_NE(r->body.find("Get trending papers in your inbox"), std::string::npos);
+}
+
+TEST_F(WebServerTest, DayWeekAndMonthListingsHoldTheirPapers) {
+  start();
+  auto day = get("/papers/date/2024-01-05");
+  ASSERT_TRUE(day);
+  EXPECT_EQ(day->status, 200);
+  EXPECT_NE(day->body.find("Vision transformers revisited"), std::string::npos);
+  EXPECT_NE(day->body.find("rel=\"next\" href=\"/papers/date/2024-01-08\""), std::string::npos);
+  EXPECT_NE(day->body.find("rel=\"prev\" href=\"/papers/date/2024-01-04\""), std::string::npos);
+  auto week = get("/papers/week/2024-W01");
+  ASSERT_TRUE(week);
+  EXPECT_NE(week->body.find("Graph networks for weather"), std::string::npos);
+  EXPECT_EQ(week->body.find("Scaling laws"), std::string::npos);  // 8 January is in week 2
+  EXPECT_NE(week->body.find("href=\"/papers/week/2024-W02\""), std::string::npos);
+  auto month = get("/papers/month/2024-01");
+  ASSERT_TRUE(month);
+  EXPECT_NE(month->body.find("6 papers"), std::string::npos);
+  EXPECT_EQ(get("/papers/date/2024-02-30")->status, 400);
+}
+
+TEST_F(WebServerTest, CategoryFilterAcceptsSeveralCategories) {
+  start();
+  auto one = get("/papers/month/2024-01?cat=cs.CV");
+  ASSERT_TRUE(one);
+  EXPECT_NE(one->body.find("2 papers"), std::string::npos);
+  EXPECT_EQ(one->body.find("Curves over finite fields"), std::string::npos);
+  auto two = get("/papers/month/2024-01?cat=cs.CV&cat=math.AG");
+  EXPECT_NE(two->body.find("3 papers"), std::string::npos);
+  EXPECT_EQ(get("/papers/month/2024-01?cat=%3Cx%3E")->status, 400);
+}
+
+TEST_F(WebServerTest, HostilePaperTextIsEscapedEverywhere) {
+  start();
+  for (std::string path : {"/papers/date/2024-01-05", "/papers/2401.00060", "/search?q=script"}) {
+    auto r = get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_EQ(r->body.find("<script>alert"), std::string::npos) << path;
+    EXPECT_EQ(r->body.find("<script>document"), std::string::npos) << path;
+    EXPECT_EQ(r->body.find("<b>bold"), std::string::npos) << path;
+    bool escaped = r->body.find("&lt;script&gt;") != std::string::npos ||
+                   r->body.find("&lt;<mark>script</mark>&gt;") != std::string::npos;
+    EXPECT_TRUE(escaped) << path;
+  }
+  auto page = get("/papers/2401.00060");
+  EXPECT_NE(page->body.find("$a &lt; b$"), std::string::npos) << "LaTeX stays as text for KaTeX";
+  EXPECT_NE(page->body.find("href=\"https://github.com/evil/repo\""), std::string::npos);
+}
+
+TEST_F(WebServerTest, PaperPageHasCitationMetaTagsVersionsAndSimilarPapers) {
+  start();
+  auto r = get("/papers/2401.00020");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("<meta name=\"citation_title\" content=\"Diffusion models for images\">"), std::string::npos);
+  EXPECT_NE(r->body.find("<meta name=\"citation_author\" content=\"Lovelace, Ada\">"), std::string::npos);
+  EXPECT_NE(r->body.find("<meta name=\"citation_publication_date\" content=\"2024/01/04\">"), std::string::npos);
+  EXPECT_NE(r->body.find("<meta name=\"citation_pdf_url\" content=\"https://arxiv.org/pdf/2401.00020\">"),
+            std::string::npos);
+  EXPECT_NE(r->body.find("https://arxiv.org/abs/2401.00020v1"), std::string::npos);
+  EXPECT_NE(r->body.find("Scaling laws for diffusion"), std::string::npos) << "similar papers listed";
+  EXPECT_EQ(get("/papers/2401.99999")->status, 404);
+  EXPECT_EQ(get("/papers/not-an-id")->status, 400);
+}
+
+TEST_F(WebServerTest, BibtexDownloadsParseWithPybtex) {
+  start();
+  auto one = get("/papers/2401.00060.bib");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->status, 200);
+  EXPECT_NE(one->get_header_value("Content-Disposition").find("2401.00060.bib"), std::string::npos);
+  const std::string check =
+      "import sys\nfrom pybtex.database import parse_file\n"
+      "db = parse_file(sys.argv[1], 'bibtex')\nn = int(open(sys.argv[1]+'.n').read())\n"
+      "assert len(db.entries) == n, (len(db.entries), n)\n"
+      "for e in db.entries.values():\n  assert e.fields['eprint'] and e.persons['author']\n";
+  std::ofstream(dir_ / "payload.n") << 1;
+  EXPECT_EQ(run_python(check, one->body), 0) << one->body;
+  auto list = get("/papers/month/2024-01.bib");
+  ASSERT_TRUE(list);
+  std::ofstream(dir_ / "payload.n") << 6;
+  EXPECT_EQ(run_python(check, list->body), 0) << list->body;
+}
+
+TEST_F(WebServerTest, FeedsParseCleanlyWithFeedparser) {
+  start();
+  const std::string check =
+      "import sys, feedparser\nd = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
+      "assert not d.bozo, d.bozo_exception\nassert len(d.entries) >= 1, d.entries\n"
+      "for e in d.entries:\n  assert e.title and e.link.startswith('https://arxiv.org/abs/'), e\n";
+  for (std::string path : {"/feeds/daily.atom", "/feeds/daily.rss", "/feeds/trending.atom", "/feeds/trending.rss",
+                           "/feeds/category/cs.CR.atom", "/feeds/category/cs.LG.rss", "/feeds/search.atom?q=diffusion"}) {
+    auto r = get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 200) << path;
+    EXPECT_EQ(run_python(check, r->body), 0) << path << "\n" << r->body;
+  }
+  EXPECT_NE(get("/feeds/category/cs.CR.atom")->body.find("&lt;script&gt;"), std::string::npos);
+}
+
+TEST_F(WebServerTest, ApiFollowsTheDailyPapersShape) {
+  start();
+  auto r = get("/api/daily_papers?date=2024-01-05");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->get_header_value("Content-Type").find("application/json"), std::string::npos);
+  auto j = nlohmann::json::parse(r->body);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 3u);
+  for (const auto& item : j) {
+    EXPECT_TRUE(item.contains("id"));
+    EXPECT_EQ(item["paper"]["id"], item["id"]);
+    EXPECT_EQ(item["publishedAt"].get<std::string>().substr(0, 10), "2024-01-05");
+  }
+  EXPECT_EQ(nlohmann::json::parse(get("/api/daily_papers?week=2024-W01&limit=2")->body).size(), 2u);
+  EXPECT_EQ(nlohmann::json::parse(get("/api/daily_papers?month=2024-01&cat=cs.LG")->body).size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(get("/api/daily_papers")->body)[0]["id"], "2401.00050");
+  auto paper = nlohmann::json::parse(get("/api/papers/2401.00060")->body);
+  EXPECT_EQ(paper["githubRepo"], "https://github.com/evil/repo");
+  auto found = nlohmann::json::parse(get("/api/papers/search?q=diffusion&mode=lexical")->body);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_TRUE(found[0].contains("id"));
+  EXPECT_EQ(search_->last_mode, search::Mode::kLexical);
+  EXPECT_EQ(nlohmann::json::parse(get("/api/papers/2401.00020/similar?limit=2")->body).size(), 2u);
+  auto bad = get("/api/daily_papers?date=2024-99-01");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_TRUE(nlohmann::json::parse(bad->body).contains("error"));
+  EXPECT_EQ(get("/api/papers/2401.99999")->status, 404);
+}
+
+TEST_F(WebServerTest, SearchPageHighlightsAndExplainsEmptyResults) {
+  start();
+  for (std::string mode : {"lexical", "semantic", "hybrid"}) {
+    auto r = get("/search?q=diffusion&mode=" + mode);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_NE(r->body.find("<mark>Diffusion</mark> models"), std::string::npos) << mode;
+    EXPECT_NE(r->body.find("value=\"" + mode + "\" checked"), std::string::npos) << mode;
+  }
+  auto none = get("/search?q=zebra");
+  EXPECT_NE(none->body.find("No papers matched"), std::string::npos);
+  EXPECT_EQ(get("/search?q=((")->status, 400);
+  EXPECT_EQ(get("/search?q=x&mode=fuzzy")->status, 400);
+}
+
+TEST_F(WebServerTest, SearchPageSaysUnavailableWithoutASearchService) {
+  start(false);
+  auto r = get("/search?q=diffusion");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_NE(r->body.find("Search is unavailable"), std::string::npos);
+  EXPECT_NE(get("/papers/2401.00020")->body.find("Similar papers need the search index"), std::string::npos);
+  EXPECT_EQ(get("/api/papers/search?q=x")->status, 503);
+}
+
+TEST_F(WebServerTest, TrendingSaysItFallsBackToNewest) {
+  start();
+  auto r = get("/trending?period=week");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("every score is 0"), std::string::npos);
+  EXPECT_NE(r->body.find("Curves over finite fields"), std::string::npos);
+  EXPECT_EQ(r->body.find("Graph networks"), std::string::npos) << "1 January is outside the past week";
+  EXPECT_EQ(get("/trending?period=decade")->status, 400);
+}
+
+TEST_F(WebServerTest, AuthorAndCategoryPagesListNewestFirst) {
+  start();
+  auto a = get("/authors/Lovelace?f=Ada");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->status, 200);
+  EXPECT_LT(a->body.find("Scaling laws"), a->body.find("Graph networks"));
+  EXPECT_EQ(get("/authors/Nobody")->status, 404);
+  auto c = get("/categories/cs.CV");
+  EXPECT_NE(c->body.find("Vision transformers"), std::string::npos);
+  EXPECT_EQ(c->body.find("Curves over"), std::string::npos);
+  auto sub = client_->Post("/subscribe", "email=a%40b.c", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(sub);
+  EXPECT_NE(sub->body.find("nothing was stored"), std::string::npos);
+}
+
+TEST_F(WebServerTest, ServesSecurityHeadersConditionalGetsAndGzip) {
+  start();
+  auto r = get("/papers/date/2024-01-05");
+  ASSERT_TRUE(r);
+  std::string csp = r->get_header_value("Content-Security-Policy");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos);
+  EXPECT_EQ(csp.find("unsafe-inline"), std::string::npos);
+  EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_FALSE(r->get_header_value("Referrer-Policy").empty());
+  EXPECT_NE(r->get_header_value("Cache-Control").find("max-age"), std::string::npos);
+  std::string etag = r->get_header_value("ETag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(get("/papers/date/2024-01-05", {{"If-None-Match", etag}})->status, 304);
+  std::string lm = r->get_header_value("Last-Modified");
+  EXPECT_EQ(get("/papers/date/2024-01-05", {{"If-Modified-Since", lm}})->status, 304);
+  EXPECT_EQ(get("/papers/date/2024-01-05", {{"If-None-Match", "\"other\""}})->status, 200);
+  auto gz = get("/papers/date/2024-01-05", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
+  // No inline script: every <script> has a src.
+  size_t at = 0;
+  while ((at = r->body.find("<script", at)) != std::string::npos) {
+    EXPECT_EQ(r->body.compare(at, 18, "<script defer src="), 0) << r->body.substr(at, 60);
+    ++at;
+  }
+  // Hashed static assets are immutable.
+  size_t css = r->body.find("/static/app.");
+  ASSERT_NE(css, std::string::npos);
+  std::string css_url = r->body.substr(css, r->body.find('"', css) - css);
+  auto asset = get(css_url);
+  EXPECT_EQ(asset->status, 200);
+  EXPECT_NE(asset->get_header_value("Cache-Control").find("immutable"), std::string::npos);
+  EXPECT_EQ(get("/static/app.0000.css")->status, 404);
+  std::string big(100 * 1024, 'x');
+  auto post = client_->Post("/subscribe", big, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 413);
+}
+
+TEST_F(WebServerTest, CachedPagesRefreshWhenTheStoreChanges) {
+  start();
+  EXPECT_EQ(get("/papers/date/2024-01-08")->body.find("Fresh result"), std::string::npos);
+  store::WriteBatch batch;
+  batch.papers = {make_paper("2401.00070", "2024-01-08", {"cs.LG"}, "Fresh result")};
+  ASSERT_TRUE(store_->apply(batch));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the generation is re-read once a second
+  EXPECT_NE(get("/papers/date/2024-01-08")->body.find("Fresh result"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paperboy::web
