@@ -103,8 +103,8 @@ Result<core::Paper> entry_to_paper(const AtomEntry& e) {
   }
   if (!e.primary.empty()) p.categories.push_back(e.primary);
   for (const auto& c : e.categories) {
-    // The API mixes in ACM/MSC classes as categories ("I.2.6", "68T05"); keep arXiv ones only.
-    bool looks_like_arxiv = c.find(' ') == std::string::npos && !c.empty() && std::isalpha(static_cast<unsigned char>(c[0]));
+    // The API mixes in ACM/MSC classes as categories ("I.2.6", "68T05"); arXiv ones start lower-case.
+    bool looks_like_arxiv = c.find(' ') == std::string::npos && !c.empty() && std::islower(static_cast<unsigned char>(c[0]));
     if (looks_like_arxiv && std::find(p.categories.begin(), p.categories.end(), c) == p.categories.end()) {
       p.categories.push_back(c);
     }

@@ -130,7 +130,8 @@ Result<HttpResponse> HttpClient::get(const std::string& url, const BodySink& sin
   curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
   curl_easy_setopt(c, CURLOPT_MAXCONNECTS, 1L);
   curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+  // gzip: what OAI-PMH servers commonly offer; cheap for the server, unlike brotli at high levels.
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "gzip");
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
