@@ -11,6 +11,7 @@
 #include <set>
 
 #include "ingest/http_client.h"
+#include "ingest/harvest_schedule.h"
 #include "ingest/oai_pmh.h"
 #include "oai_test_server.h"
 #include "store/store.h"
@@ -365,6 +366,57 @@ TEST_F(HarvestServer, OversizeResponseIsRefused) {
   auto r = http.get(server_.url() + "?verb=ListRecords&metadataPrefix=arXiv");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code(), StatusCode::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace paperboy::ingest
+
+namespace paperboy::ingest {
+namespace {
+
+TEST_F(HarvestServer, ScheduledHarvestRunsOnceAtATimeAndReportsForHealthz) {
+  auto options = options_for(server_.url(), "arXivRaw");
+  std::atomic<int> concurrent{0}, max_concurrent{0};
+  HarvestScheduler scheduler(
+      [&](const std::atomic<bool>& stop) {
+        int now = ++concurrent;
+        max_concurrent = std::max(max_concurrent.load(), now);
+        HttpClient http(fast_http());
+        auto run = options;
+        run.stop = &stop;
+        auto result = OaiPmhHarvester(*store_, http, run).run();
+        --concurrent;
+        return result;
+      },
+      /*minute_of_day=*/0);
+  scheduler.start();
+  auto wait_for_runs = [&](int n) {
+    for (int i = 0; i < 600 && (scheduler.status().runs < n || scheduler.status().is_running); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  ASSERT_TRUE(scheduler.trigger());
+  EXPECT_FALSE(scheduler.trigger());  // one pending or running already: no second run queues
+  wait_for_runs(1);
+  auto json = scheduler.status_json();
+  EXPECT_EQ(max_concurrent.load(), 1);
+  EXPECT_EQ(json["harvest"]["runs"].get<int>(), 1);
+  EXPECT_TRUE(json["harvest"]["last_ok"].get<bool>());
+  EXPECT_TRUE(json["harvest"]["last_error"].is_null());
+  EXPECT_TRUE(json["harvest"]["last_run"].is_string());
+  EXPECT_EQ(json["harvest"]["schedule"], "daily at 00:00 UTC");
+  EXPECT_EQ(store_->max_change_seq().value(), 1200);
+
+  // A failing run is visible with its error.
+  options.base_url = "http://127.0.0.1:9/oai";  // discard port: connection refused
+  options.retry.max_attempts = 1;
+  int runs_before = scheduler.status().runs;
+  ASSERT_TRUE(scheduler.trigger());
+  wait_for_runs(runs_before + 1);
+  json = scheduler.status_json();
+  EXPECT_FALSE(json["harvest"]["last_ok"].get<bool>());
+  EXPECT_NE(json["harvest"]["last_error"].get<std::string>().find("127.0.0.1:9"), std::string::npos) << json.dump();
+  scheduler.stop();
 }
 
 }  // namespace
