@@ -71,7 +71,9 @@ void add_harvest_command(CLI::App& root, Invocation& inv) {
     }
     auto store = open_store(*cfg);
     if (!store) die(store.error());
-    ingest::HttpClient http(ingest::http_options_from(*cfg));
+    auto http_options = ingest::http_options_from(*cfg);
+    http_options.cancel = &g_stop;  // Ctrl-C also cuts a slow transfer short; its page is not stored
+    ingest::HttpClient http(http_options);
     ingest::OaiPmhHarvester harvester(**store, http, *options);
     std::signal(SIGINT, on_harvest_interrupt);
     std::signal(SIGTERM, on_harvest_interrupt);

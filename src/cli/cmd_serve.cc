@@ -56,7 +56,9 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
   auto http_options = ingest::http_options_from(cfg);
   return std::make_unique<ingest::HarvestScheduler>(
       [&store, http_options, oai = *options](const std::atomic<bool>& stop) {
-        ingest::HttpClient http(http_options);
+        auto client_options = http_options;
+        client_options.cancel = &stop;  // shutdown cuts a transfer short
+        ingest::HttpClient http(client_options);
         auto run = oai;
         run.stop = &stop;
         return ingest::OaiPmhHarvester(store, http, run).run();

@@ -71,6 +71,11 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+  return cancel != nullptr && cancel->load() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 long to_ms(double seconds) { return static_cast<long>(std::max(0.0, seconds) * 1000.0); }
 
 }  // namespace
@@ -136,6 +141,11 @@ Result<HttpResponse> HttpClient::get(const std::string& url, const BodySink& sin
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+  if (options_.cancel != nullptr) {
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, options_.cancel);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  }
   // The proxy comes from http_proxy/https_proxy/no_proxy: libcurl's default, left untouched.
 
   CURLcode rc = curl_easy_perform(c);
@@ -146,6 +156,7 @@ Result<HttpResponse> HttpClient::get(const std::string& url, const BodySink& sin
     return fail(Status::resource_exhausted(where + ": response larger than the limit of " +
                                            std::to_string(options_.max_body_bytes) + " bytes"));
   }
+  if (rc == CURLE_ABORTED_BY_CALLBACK) return fail(Status::cancelled(where + ": interrupted"));
   if (rc != CURLE_OK) return fail(Status::unavailable(where + ": " + curl_easy_strerror(rc)));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.response.status);
   if (char* ct = nullptr; curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct != nullptr) {

@@ -28,6 +28,8 @@ struct HttpClientOptions {
   double low_speed_timeout_s = 30;         // abort when under 1 byte/s for this long (a stalled peer)
   std::int64_t max_body_bytes = 256LL << 20;  // larger responses fail with kResourceExhausted
   double min_interval_s = 3;               // pause between the end of one request and the next start
+  // When set and true, a transfer in progress is aborted (kCancelled): Ctrl-C, server shutdown.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // "paperboy/0.1.0 (+self-hosted paper discovery; mailto:me@example.org)". An empty contact is
@@ -53,7 +55,7 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // GET `url`. Transport failures (timeout, refused, dropped mid-body, TLS) are kUnavailable (worth
+  // GET `url`. Cancellation (options.cancel) is kCancelled. Transport failures (timeout, refused, dropped mid-body, TLS) are kUnavailable (worth
   // a retry); an over-size body is kResourceExhausted. Any HTTP status is a successful Result: the
   // caller decides (see status_from_http()). With `sink`, a 2xx body streams into it.
   [[nodiscard]] Result<HttpResponse> get(const std::string& url, const BodySink& sink = nullptr);

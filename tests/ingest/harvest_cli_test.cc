@@ -116,6 +116,29 @@ TEST_F(HarvestCli, KillNineMidHarvestResumesFromTheLastStoredPage) {
   EXPECT_NE(output().find("inserted 500"), std::string::npos) << output();
 }
 
+TEST_F(HarvestCli, CtrlCDuringASlowTransferStopsPromptlyAndKeepsStoredPages) {
+  OaiTestServer server;
+  std::atomic<bool> asked_for_page1{false}, release{false};
+  server.set_hook([&](const httplib::Request&, httplib::Response&, int, const std::string& page) {
+    if (page != "arXiv-page-1.xml") return false;
+    asked_for_page1 = true;
+    for (int i = 0; i < 400 && !release; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return false;
+  });
+  pid_t pid = spawn({"harvest", "--url", server.url(), "--interval", "0"});
+  for (int i = 0; i < 600 && !asked_for_page1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(asked_for_page1) << output();
+  auto sent = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  int rc = wait_exit(pid);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  release = true;
+  EXPECT_EQ(rc, 130) << output();
+  EXPECT_LT(took, 5.0);  // the transfer was cut short, not waited out
+  EXPECT_NE(output().find("interrupted; re-run to continue"), std::string::npos) << output();
+  EXPECT_EQ(paper_count(), 1000);
+}
+
 TEST_F(HarvestCli, HelpDocumentsEveryOption) {
   pid_t pid = spawn({"harvest", "--help"});
   ASSERT_EQ(wait_exit(pid), 0);
