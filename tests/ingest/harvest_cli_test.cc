@@ -75,12 +75,13 @@ class HarvestCli : public ::testing::Test {
 };
 
 TEST_F(HarvestCli, KillNineMidHarvestResumesFromTheLastStoredPage) {
-  OaiTestServer server;
   // Page 2 hangs until released, so the kill lands while the harvester waits for it: pages 0 and 1
-  // are stored by then (a page is committed before the next is requested).
+  // are stored by then (a page is committed before the next is requested). The flags are declared
+  // before the server so they outlive its handler threads.
   std::mutex mu;
   std::condition_variable cv;
   bool asked_for_page2 = false, release = false;
+  OaiTestServer server;
   server.set_hook([&](const httplib::Request&, httplib::Response&, int, const std::string& page) {
     if (page != "arXiv-page-2.xml") return false;
     std::unique_lock lock(mu);
@@ -117,8 +118,8 @@ TEST_F(HarvestCli, KillNineMidHarvestResumesFromTheLastStoredPage) {
 }
 
 TEST_F(HarvestCli, CtrlCDuringASlowTransferStopsPromptlyAndKeepsStoredPages) {
-  OaiTestServer server;
   std::atomic<bool> asked_for_page1{false}, release{false};
+  OaiTestServer server;  // after the flags: destroyed (handlers joined) before them
   server.set_hook([&](const httplib::Request&, httplib::Response&, int, const std::string& page) {
     if (page != "arXiv-page-1.xml") return false;
     asked_for_page1 = true;
