@@ -22,7 +22,12 @@ using paperboy::testing::read_file;
 
 std::string binary() {
   const char* b = std::getenv("PAPERBOY_BINARY");
-  return b != nullptr ? b : "paperboy";
+  if (b != nullptr && *b != '\0') return b;
+#ifdef PAPERBOY_BINARY_PATH
+  return PAPERBOY_BINARY_PATH;
+#else
+  return "paperboy";
+#endif
 }
 
 class HarvestCli : public ::testing::Test {
