@@ -64,20 +64,24 @@ const std::vector<std::string> kArxivPages = {"arXiv-page-0.xml", "arXiv-page-1.
 
 class HarvestServer : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    // The reference: one clean harvest, shared by the misbehaviour tests.
-    OaiTestServer server;
-    auto dir = fresh_dir("clean");
-    auto store = open_store_in(dir);
-    HttpClient http(fast_http());
-    auto summary = OaiPmhHarvester(*store, http, options_for(server.url())).run();
-    ASSERT_TRUE(summary) << summary.error().to_string();
-    clean_ = new Papers(all_papers(*store));
-    std::filesystem::remove_all(dir);
-  }
-  static void TearDownTestSuite() {
-    delete clean_;
-    clean_ = nullptr;
+  // The reference: one clean harvest, made on first use only (ctest runs each test in its own
+  // process, and the tests that need no reference should not pay for it).
+  static const Papers& clean() {
+    static const Papers reference = [] {
+      OaiTestServer server;
+      auto dir = fresh_dir("clean");
+      Papers papers;
+      {
+        auto store = open_store_in(dir);
+        HttpClient http(fast_http());
+        auto summary = OaiPmhHarvester(*store, http, options_for(server.url())).run();
+        EXPECT_TRUE(summary) << summary.error().to_string();
+        papers = all_papers(*store);
+      }
+      std::filesystem::remove_all(dir);
+      return papers;
+    }();
+    return reference;
   }
 
   static HttpClientOptions fast_http(double interval = 0) {
@@ -114,20 +118,17 @@ class HarvestServer : public ::testing::Test {
   // writes: the change sequence counts one change per paper).
   void expect_equals_clean_harvest() {
     Papers got = all_papers(*store_);
-    EXPECT_EQ(got.size(), clean_->size());
-    EXPECT_TRUE(got == *clean_);
+    EXPECT_EQ(got.size(), clean().size());
+    EXPECT_TRUE(got == clean());
     auto seq = store_->max_change_seq();
     ASSERT_TRUE(seq);
-    EXPECT_EQ(*seq, static_cast<std::int64_t>(clean_->size()));
+    EXPECT_EQ(*seq, static_cast<std::int64_t>(clean().size()));
   }
 
-  static Papers* clean_;
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
   OaiTestServer server_;
 };
-
-Papers* HarvestServer::clean_ = nullptr;
 
 TEST_F(HarvestServer, CleanHarvestStoresEveryRecordWithItsFields) {
   auto summary = harvest(options_for(server_.url()));
@@ -287,7 +288,7 @@ TEST_F(HarvestServer, MalformedRecordIsReportedAndSkippedTheRestKept) {
   EXPECT_NE(reported[0].find("oai:arXiv.org:" + bad_id), std::string::npos) << reported[0];
   EXPECT_NE(reported[0].find("resumptionToken=arXiv-page-1"), std::string::npos) << reported[0];
   Papers got = all_papers(*store_);
-  Papers want = *clean_;
+  Papers want = clean();
   want.erase(bad_id);
   EXPECT_EQ(got.size(), want.size());
   EXPECT_TRUE(got == want);
