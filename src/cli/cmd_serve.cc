@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "cli/command.h"
+#include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
 #include "web/server.h"
 
@@ -46,6 +47,25 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
   return Status::ok();
 }
 
+Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
+                                                                       const config::Config& cfg) {
+  auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
+  if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
+  auto options = ingest::oai_options_from(cfg);
+  if (!options) return fail(options.error());
+  auto http_options = ingest::http_options_from(cfg);
+  return std::make_unique<ingest::HarvestScheduler>(
+      [&store, http_options, oai = *options](const std::atomic<bool>& stop) {
+        auto client_options = http_options;
+        client_options.cancel = &stop;  // shutdown cuts a transfer short
+        ingest::HttpClient http(client_options);
+        auto run = oai;
+        run.stop = &stop;
+        return ingest::OaiPmhHarvester(store, http, run).run();
+      },
+      *minute);
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& root, Invocation& inv) {
@@ -65,16 +85,27 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.port = cfg->server.port;
     options.threads = cfg->server.threads;
     options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
+    // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
+    // never reach the network).
+    std::unique_ptr<ingest::HarvestScheduler> scheduler;
+    if (cfg->harvest.schedule) {
+      auto scheduled = make_harvest_scheduler(**store, *cfg);
+      if (!scheduled) die(scheduled.error());
+      scheduler = std::move(*scheduled);
+      options.health_details = [s = scheduler.get()] { return s->status_json(); };
+    }
     web::WebServer server(**store, options);
     auto port = server.bind();
     if (!port) die(port.error());
     g_server = &server;
+    if (scheduler) scheduler->start();
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     std::printf("paperboy serving on http://%s:%d/\n", cfg->server.host.c_str(), *port);
     std::fflush(stdout);
     Status s = server.run();
     g_server = nullptr;
+    if (scheduler) scheduler->stop();
     if (!s.is_ok()) die(s);
     spdlog::info("stopped");
   });

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   paperboy::cli::add_stats_command(app, inv);
   paperboy::cli::add_show_command(app, inv);
   paperboy::cli::add_config_command(app, inv);
+  paperboy::cli::add_harvest_command(app, inv);
+  paperboy::cli::add_fetch_command(app, inv);
 
   try {
     app.parse(argc, argv);

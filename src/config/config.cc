@@ -22,7 +22,7 @@ Status parse_into(std::string_view text, int& out) {
   return Status::ok();
 }
 
-[[maybe_unused]] Status parse_into(std::string_view text, double& out) {
+Status parse_into(std::string_view text, double& out) {
   try {
     size_t used = 0;
     double v = std::stod(std::string(text), &used);
@@ -96,6 +96,28 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> std::string& { return c.server.demo_data; }));
   t.push_back(option("ingest.batch_size", "papers per transaction during bulk ingest",
                      [](Config& c) -> int& { return c.ingest.batch_size; }));
+  t.push_back(option("harvest.base_url", "OAI-PMH endpoint to harvest",
+                     [](Config& c) -> std::string& { return c.harvest.base_url; }));
+  t.push_back(option("harvest.prefix", "OAI-PMH metadataPrefix: arXiv, arXivRaw (version history) or oai_dc",
+                     [](Config& c) -> std::string& { return c.harvest.prefix; }));
+  t.push_back(option("harvest.sets", "comma-separated OAI-PMH sets (cs,stat,math); empty: everything",
+                     [](Config& c) -> std::string& { return c.harvest.sets; }));
+  t.push_back(option("harvest.min_interval_s", "seconds between requests to one server (arXiv asks for 3)",
+                     [](Config& c) -> double& { return c.harvest.min_interval_s; }));
+  t.push_back(option("harvest.contact", "contact e-mail sent in the User-Agent (arXiv asks for one)",
+                     [](Config& c) -> std::string& { return c.harvest.contact; }));
+  t.push_back(option("harvest.timeout_s", "seconds one request may take, body included",
+                     [](Config& c) -> double& { return c.harvest.timeout_s; }));
+  t.push_back(option("harvest.max_attempts", "tries per request before giving up (backoff doubles)",
+                     [](Config& c) -> int& { return c.harvest.max_attempts; }));
+  t.push_back(option("harvest.backoff_s", "first retry wait in seconds; doubles each retry, at most 300",
+                     [](Config& c) -> double& { return c.harvest.backoff_s; }));
+  t.push_back(option("harvest.api_url", "arXiv API query endpoint for `paperboy fetch`",
+                     [](Config& c) -> std::string& { return c.harvest.api_url; }));
+  t.push_back(option("harvest.schedule", "serve: harvest daily at harvest.daily_at (off by default)",
+                     [](Config& c) -> bool& { return c.harvest.schedule; }));
+  t.push_back(option("harvest.daily_at", "serve: time of the daily harvest, HH:MM UTC",
+                     [](Config& c) -> std::string& { return c.harvest.daily_at; }));
   return t;
 }
 

@@ -32,6 +32,21 @@ struct Config {
     int batch_size = 5000;
   } ingest;
 
+  // OAI-PMH harvesting and arXiv API lookups (paperboy harvest / fetch / serve's schedule).
+  struct Harvest {
+    std::string base_url = "https://oaipmh.arxiv.org/oai";
+    std::string prefix = "arXiv";            // arXiv, arXivRaw or oai_dc
+    std::string sets;                        // comma-separated set specs: "cs,stat"; empty = all
+    double min_interval_s = 3;               // arXiv's terms: one request per 3 s
+    std::string contact;                     // e-mail put in the User-Agent
+    double timeout_s = 120;
+    int max_attempts = 6;                    // tries per request, with exponential backoff
+    double backoff_s = 5;                    // first retry wait; doubles, capped at 300 s
+    std::string api_url = "https://export.arxiv.org/api/query";
+    bool schedule = false;                   // serve harvests daily at daily_at (off by default)
+    std::string daily_at = "03:00";          // UTC; arXiv announces at 20:00 US Eastern
+  } harvest;
+
   // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
   [[nodiscard]] std::string database_url() const;
 };
