@@ -42,5 +42,7 @@ void add_ingest_command(CLI::App& root, Invocation& inv);
 void add_stats_command(CLI::App& root, Invocation& inv);
 void add_show_command(CLI::App& root, Invocation& inv);
 void add_config_command(CLI::App& root, Invocation& inv);
+// search, similar, reindex, eval (cmd_search.cc)
+void add_search_commands(CLI::App& root, Invocation& inv);
 
 }  // namespace paperboy::cli

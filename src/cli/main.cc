@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   paperboy::cli::add_stats_command(app, inv);
   paperboy::cli::add_show_command(app, inv);
   paperboy::cli::add_config_command(app, inv);
+  paperboy::cli::add_search_commands(app, inv);
 
   try {
     app.parse(argc, argv);
