@@ -96,6 +96,18 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> std::string& { return c.server.demo_data; }));
   t.push_back(option("ingest.batch_size", "papers per transaction during bulk ingest",
                      [](Config& c) -> int& { return c.ingest.batch_size; }));
+  t.push_back(option("search.index_dir", "directory of the derived search indexes (default: DATA_DIR/index)",
+                     [](Config& c) -> std::string& { return c.search.index_dir; }));
+  t.push_back(option("search.dimension", "dimensions of the LSA paper vectors",
+                     [](Config& c) -> int& { return c.search.dimension; }));
+  t.push_back(option("search.min_train_docs", "papers needed before semantic search is trained",
+                     [](Config& c) -> int& { return c.search.min_train_docs; }));
+  t.push_back(option("search.candidates", "candidates each side contributes to hybrid ranking and similar papers",
+                     [](Config& c) -> int& { return c.search.candidates; }));
+  t.push_back(option("search.ef_search", "HNSW query beam width (recall vs latency)",
+                     [](Config& c) -> int& { return c.search.ef_search; }));
+  t.push_back(option("search.persist_interval_seconds", "how often the vector index is written while following the store",
+                     [](Config& c) -> int& { return c.search.persist_interval_seconds; }));
   return t;
 }
 

@@ -140,6 +140,11 @@ class Parser {
         if (!v) return v.error();
         value = std::move(*v);
       }
+      if (value.empty() && (pos_ >= text_.size() || text_[pos_] != '"')) {
+        // "BERT: pre-training ..." pasted from a title: a trailing colon is punctuation, not a field.
+        add_text(sign, word.substr(0, colon), false);
+        return Status::ok();
+      }
       if (sign != 0) {
         return Status::invalid_argument("'" + std::string(1, sign) + "' cannot be applied to the filter '" + field +
                                         ":' " + where(start));
