@@ -174,33 +174,30 @@ class IndexedSearch final : public SearchService {
     auto encoder = encoder_snapshot();
     std::unordered_set<std::int64_t> exclude(seeds.begin(), seeds.end());
 
-    // Candidates: the lexical "more like this" query and the nearest vectors.
+    // Candidates: the nearest vectors, re-scored below with the lexical + semantic blend.
     std::vector<std::int64_t> candidates;
     std::unordered_set<std::int64_t> seen;
     auto add = [&](std::int64_t id) {
       if (!exclude.contains(id) && seen.insert(id).second) candidates.push_back(id);
     };
-    std::vector<std::string> terms;
-    if (encoder) {
-      terms = encoder->top_terms(seed_text, kSimilarQueryTerms);
+    PaperSignature seed_sig;
+    auto vectors = vectors_snapshot();
+    if (encoder) seed_sig = paper_signature(*encoder, "", seed_text);
+    if (encoder && vectors && !seed_sig.dense.empty()) {
+      for (const auto& [id, score] : vectors->search(seed_sig.dense, options_.candidates + static_cast<int>(seeds.size()))) add(id);
     } else {
+      // No vectors yet: a lexical "more like this" query over the seeds' most frequent words. Only a
+      // fallback: an OR of a dozen terms matches most of a large corpus, and BM25 must score all of it.
+      std::vector<std::string> terms;
       for (auto& t : analyze(seed_text)) {
         if (std::cmp_less(terms.size(), kSimilarQueryTerms) && std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
       }
-    }
-    if (!terms.empty()) {
       std::string match;
       for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
-      auto hits = lexical_->search(match, INT64_MIN, INT64_MAX, options_.candidates + static_cast<int>(seeds.size()), 0);
-      if (!hits) return fail(hits.error());
-      for (const auto& h : *hits) add(h.doc_id);
-    }
-    PaperSignature seed_sig;
-    if (encoder) {
-      seed_sig = paper_signature(*encoder, "", seed_text);
-      auto vectors = vectors_snapshot();
-      if (vectors && !seed_sig.dense.empty()) {
-        for (const auto& [id, score] : vectors->search(seed_sig.dense, options_.candidates + static_cast<int>(seeds.size()))) add(id);
+      if (!match.empty()) {
+        auto hits = lexical_->search(match, INT64_MIN, INT64_MAX, options_.candidates + static_cast<int>(seeds.size()), 0);
+        if (!hits) return fail(hits.error());
+        for (const auto& h : *hits) add(h.doc_id);
       }
     }
     // Re-score every candidate with the blend `paperboy eval similar` measures.
