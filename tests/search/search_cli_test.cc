@@ -34,7 +34,8 @@ Output run(const std::string& command) {
 
 TEST(SearchCli, SearchAndSimilarPrintJsonArraysBestFirst) {
   const char* binary = std::getenv("PAPERBOY_BINARY");
-  ASSERT_NE(binary, nullptr);
+  if (binary == nullptr || *binary == '\0') binary = PAPERBOY_BINARY_PATH;
+  ASSERT_TRUE(fs::exists(binary)) << binary;
   fs::path dir = fs::temp_directory_path() / ("pb-search-cli-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
