@@ -10,7 +10,7 @@ PACKAGES=(
   libsimdjson-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev
   libsqlite3-dev libhnswlib-dev libfasttext-dev libcpp-httplib-dev
   libkainjow-mustache-dev libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
-  libzstd-dev zlib1g-dev libtomlplusplus-dev libxxhash-dev libexpat1-dev
+  libzstd-dev zlib1g-dev libtomlplusplus-dev libxxhash-dev libexpat1-dev libeigen3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
   libssl-dev libbrotli-dev

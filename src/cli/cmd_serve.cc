@@ -1,7 +1,10 @@
 // `paperboy serve`: the web site. Loads the bundled demo data into an empty database first.
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 
@@ -66,6 +69,40 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
       *minute);
 }
 
+// Applies store changes to the search indexes every couple of seconds, so papers ingested or
+// harvested while serving become searchable without a restart.
+class IndexFollower {
+ public:
+  explicit IndexFollower(search::SearchService& search)
+      : search_(search), thread_([this] { run(); }) {}
+  ~IndexFollower() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  IndexFollower(const IndexFollower&) = delete;
+  IndexFollower& operator=(const IndexFollower&) = delete;
+
+ private:
+  void run() {
+    std::unique_lock lock(mu_);
+    while (!wake_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_; })) {
+      lock.unlock();
+      if (Status s = search_.catch_up(); !s.is_ok()) spdlog::error("search index update failed: {}", s.to_string());
+      lock.lock();
+    }
+  }
+
+  search::SearchService& search_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 void add_serve_command(CLI::App& root, Invocation& inv) {
@@ -80,7 +117,15 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     if (!store) die(store.error());
     if (Status s = load_demo_if_empty(**store, *cfg); !s.is_ok()) die(s);
 
+    // Search indexes are derived data: opening them brings them up to date with the store (a full
+    // build the first time), and a follower keeps them current while serving.
+    spdlog::info("opening search indexes");
+    auto search = search::open_search_service(**store, search_options(*cfg));
+    if (!search) die(search.error().with_context("search indexes"));
+    IndexFollower follower(**search);
+
     web::ServerOptions options;
+    options.search = search->get();
     options.host = cfg->server.host;
     options.port = cfg->server.port;
     options.threads = cfg->server.threads;

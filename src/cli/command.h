@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "core/status.h"
+#include "search/search_service.h"
 #include "store/store.h"
 
 namespace paperboy::cli {
@@ -44,5 +45,10 @@ void add_show_command(CLI::App& root, Invocation& inv);
 void add_config_command(CLI::App& root, Invocation& inv);
 void add_harvest_command(CLI::App& root, Invocation& inv);
 void add_fetch_command(CLI::App& root, Invocation& inv);
+// search, similar, reindex, eval (cmd_search.cc)
+void add_search_commands(CLI::App& root, Invocation& inv);
+
+// The search service's options from the `search` config section (cmd_search.cc).
+search::SearchOptions search_options(const config::Config& config);
 
 }  // namespace paperboy::cli

@@ -118,6 +118,18 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> bool& { return c.harvest.schedule; }));
   t.push_back(option("harvest.daily_at", "serve: time of the daily harvest, HH:MM UTC",
                      [](Config& c) -> std::string& { return c.harvest.daily_at; }));
+  t.push_back(option("search.index_dir", "directory of the derived search indexes (default: DATA_DIR/index)",
+                     [](Config& c) -> std::string& { return c.search.index_dir; }));
+  t.push_back(option("search.dimension", "dimensions of the LSA paper vectors",
+                     [](Config& c) -> int& { return c.search.dimension; }));
+  t.push_back(option("search.min_train_docs", "papers needed before semantic search is trained",
+                     [](Config& c) -> int& { return c.search.min_train_docs; }));
+  t.push_back(option("search.candidates", "candidates each side contributes to hybrid ranking and similar papers",
+                     [](Config& c) -> int& { return c.search.candidates; }));
+  t.push_back(option("search.ef_search", "HNSW query beam width (recall vs latency)",
+                     [](Config& c) -> int& { return c.search.ef_search; }));
+  t.push_back(option("search.persist_interval_seconds", "how often the vector index is written while following the store",
+                     [](Config& c) -> int& { return c.search.persist_interval_seconds; }));
   return t;
 }
 

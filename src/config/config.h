@@ -46,6 +46,14 @@ struct Config {
     bool schedule = false;                   // serve harvests daily at daily_at (off by default)
     std::string daily_at = "03:00";          // UTC; arXiv announces at 20:00 US Eastern
   } harvest;
+  struct Search {
+    std::string index_dir;      // empty: <data_dir>/index (derived data, local to this instance)
+    int dimension = 256;        // LSA vector dimensions
+    int min_train_docs = 200;   // semantic search starts once the store has this many papers
+    int candidates = 100;       // candidates per side for hybrid fusion and similar papers
+    int ef_search = 128;        // HNSW query beam
+    int persist_interval_seconds = 30;
+  } search;
 
   // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
   [[nodiscard]] std::string database_url() const;

@@ -13,6 +13,10 @@
 
 #include "core/status.h"
 
+namespace paperboy::store {
+class Store;
+}
+
 namespace paperboy::search {
 
 enum class Mode { kLexical, kSemantic, kHybrid };
@@ -61,5 +65,29 @@ class SearchService {
   // Applies store changes made since the last call; cheap when nothing changed.
   virtual Status catch_up() = 0;
 };
+
+struct SearchOptions {
+  std::string index_dir;     // where the derived indexes live; the CLI uses DATA_DIR/index
+  int dimension = 256;       // LSA dimensions
+  int min_train_docs = 200;  // semantic search starts once the store has this many papers
+  int candidates = 100;      // candidates each side contributes to hybrid fusion and similar papers
+  int rrf_k = 60;            // reciprocal-rank fusion constant (Cormack et al. 2009)
+  int hnsw_m = 16;
+  int hnsw_ef_construction = 100;
+  int hnsw_ef_search = 128;
+  int build_threads = 2;      // threads for the vector graph build
+  int catch_up_batch = 5000;  // papers read from the store per step
+  // The vector graph is written to disk at most this often during catch_up (0: every time);
+  // it is always written on close, and a lost write is replayed from the store on open.
+  int persist_interval_seconds = 30;
+};
+
+// Opens the indexes under options.index_dir (creating them) and brings them up to date with the
+// store (the first time this is a full build). The service keeps a reference to `store`.
+[[nodiscard]] Result<std::unique_ptr<SearchService>> open_search_service(store::Store& store,
+                                                                         const SearchOptions& options);
+
+// Deletes the indexes under options.index_dir and rebuilds them from the store (`paperboy reindex`).
+[[nodiscard]] Status rebuild_search_indexes(store::Store& store, const SearchOptions& options);
 
 }  // namespace paperboy::search

@@ -1,0 +1,223 @@
+// Search benchmark on the shared 141k-paper corpus (or any snapshot file): index build time and
+// peak RSS, incremental update of 1,000 changed papers, and latency percentiles + QPS for a fixed
+// set of realistic queries (built deterministically from the titles of 1,000 held-aside papers)
+// in each mode, and for similar papers. Phases run as separate processes so each reports its own
+// peak RSS:
+//   search_bench load   [--corpus FILE] [--work DIR]   store the corpus minus the held-aside papers
+//   search_bench build  [--work DIR]                   full index build (lexical + LSA + HNSW)
+//   search_bench update [--work DIR]                   1,000 changed papers -> catch_up
+//   search_bench query  [--work DIR] [--threads N] [--queries N]   latency and QPS (N <= 1000)
+// Skips with a message when the corpus is absent.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "search/search_service.h"
+#include "search/snapshot_loader.h"
+#include "search/text_analyzer.h"
+#include "store/store.h"
+
+namespace {
+
+using namespace paperboy;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t kHeldAside = 1000;
+
+double peak_rss_mib() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+[[noreturn]] void die(const Status& s) {
+  std::fprintf(stderr, "error: %s\n", s.to_string().c_str());
+  std::exit(1);
+}
+
+struct Args {
+  std::string phase;
+  std::string corpus;
+  fs::path work = "/tmp/pb-search-bench";
+  int threads = 2;
+  size_t queries = kHeldAside;
+};
+
+std::unique_ptr<store::Store> open_store(const Args& a) {
+  auto s = store::open_store({"sqlite:" + (a.work / "paperboy.db").string(), 256});
+  if (!s) die(s.error());
+  return std::move(*s);
+}
+
+search::SearchOptions options(const Args& a) {
+  search::SearchOptions o;
+  o.index_dir = (a.work / "index").string();
+  o.build_threads = a.threads;
+  return o;
+}
+
+// Queries a user might type, from held-aside titles: 2-3 keywords, a quoted title phrase, keywords
+// with a category filter, and keywords with a date filter, in rotation.
+std::vector<std::string> make_queries(const std::vector<core::Paper>& held) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < held.size(); ++i) {
+    auto words = search::analyze(held[i].title);
+    std::vector<std::string> raw;
+    std::istringstream in(held[i].title);
+    for (std::string w; in >> w;) {
+      std::erase_if(w, [](char c) { return !std::isalnum(static_cast<unsigned char>(c)) && c != '-'; });
+      if (w.size() > 3) raw.push_back(w);
+    }
+    if (raw.size() < 2) raw = {"learning", "model"};
+    std::string q;
+    switch (i % 4) {
+      case 0: q = raw[0] + " " + raw[1] + (raw.size() > 2 ? " " + raw[2] : ""); break;
+      case 1: q = "\"" + raw[0] + " " + raw[1] + "\""; break;
+      case 2: q = raw[0] + " " + raw.back() + " cat:" + held[i].primary_category(); break;
+      default: q = raw[raw.size() / 2] + " " + raw.back() + " since:2025-01-01"; break;
+    }
+    out.push_back(q);
+  }
+  return out;
+}
+
+void print_latency(const char* what, std::vector<double> ms, double wall, int threads) {
+  std::sort(ms.begin(), ms.end());
+  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))]; };
+  std::printf("%-10s n=%zu p50=%.2fms p95=%.2fms p99=%.2fms max=%.2fms qps(%d threads)=%.0f\n", what, ms.size(), pct(0.5),
+              pct(0.95), pct(0.99), ms.back(), threads, static_cast<double>(ms.size()) / wall);
+}
+
+// Runs `fn(i)` for every i on `threads` threads; returns per-call milliseconds and the wall time.
+template <typename Fn>
+std::pair<std::vector<double>, double> measure(size_t n, int threads, Fn fn) {
+  std::vector<double> ms(n);
+  std::atomic<size_t> next{0};
+  auto started = Clock::now();
+  {
+    std::vector<std::jthread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        for (size_t i = next++; i < n; i = next++) {
+          auto t0 = Clock::now();
+          fn(i);
+          ms[i] = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        }
+      });
+    }
+  }
+  return {ms, seconds_since(started)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (arg == "--corpus") a.corpus = next();
+    else if (arg == "--work") a.work = next();
+    else if (arg == "--threads") a.threads = std::atoi(next().c_str());
+    else if (arg == "--queries") a.queries = static_cast<size_t>(std::atol(next().c_str()));
+    else a.phase = arg;
+  }
+  if (a.corpus.empty()) a.corpus = bench::shared_corpus_path();
+  if (a.corpus.empty() || !fs::exists(a.corpus)) {
+    std::printf("search_bench: skipped: corpus not found (expected ../shared/corpus/arxiv-cs-141k.jsonl.zst or --corpus)\n");
+    return 0;
+  }
+  fs::create_directories(a.work);
+  if (a.phase == "load") {
+    auto t0 = Clock::now();
+    auto papers = bench::read_snapshot_papers(a.corpus);
+    if (!papers) die(papers.error());
+    // Hold aside every 141st paper for query generation; store the rest.
+    std::vector<core::Paper> stored, held;
+    for (size_t i = 0; i < papers->size(); ++i) ((i % 141 == 0 && held.size() < kHeldAside) ? held : stored).push_back((*papers)[i]);
+    std::ofstream out(a.work / "held_aside.txt");
+    for (const auto& p : held) out << p.primary_category() << "\t" << p.title << "\n";
+    auto s = open_store(a);
+    if (Status st = bench::store_papers(*s, stored); !st.is_ok()) die(st);
+    std::printf("load: stored %zu papers, held aside %zu, in %.1f s (peak RSS %.0f MiB)\n", stored.size(), held.size(),
+                seconds_since(t0), peak_rss_mib());
+  } else if (a.phase == "build") {
+    auto s = open_store(a);
+    auto t0 = Clock::now();
+    if (Status st = search::rebuild_search_indexes(*s, options(a)); !st.is_ok()) die(st);
+    std::printf("build: lexical + LSA training + HNSW for the whole store in %.1f s (peak RSS %.0f MiB)\n",
+                seconds_since(t0), peak_rss_mib());
+  } else if (a.phase == "update") {
+    auto s = open_store(a);
+    auto svc = search::open_search_service(*s, options(a));
+    if (!svc) die(svc.error());
+    auto changed = s->papers_changed_since(0, 1000);
+    if (!changed) die(changed.error());
+    store::WriteBatch batch;
+    for (auto& sp : *changed) {
+      core::Paper p = sp.paper;
+      p.title += " (revised)";
+      p.versions.push_back({p.latest_version() + 1, p.versions.back().created + 86400});
+      batch.papers.push_back(std::move(p));
+    }
+    if (auto r = s->apply(batch); !r) die(r.error());
+    auto t0 = Clock::now();
+    if (Status st = (*svc)->catch_up(); !st.is_ok()) die(st);
+    std::printf("update: %zu changed papers searchable after catch_up in %.2f s\n", batch.papers.size(), seconds_since(t0));
+  } else if (a.phase == "query") {
+    auto s = open_store(a);
+    auto t_open = Clock::now();
+    auto svc = search::open_search_service(*s, options(a));
+    if (!svc) die(svc.error());
+    std::printf("open: indexes loaded in %.2f s\n", seconds_since(t_open));
+    std::vector<core::Paper> held;
+    std::ifstream in(a.work / "held_aside.txt");
+    for (std::string line; std::getline(in, line);) {
+      core::Paper p;
+      auto tab = line.find('\t');
+      p.categories = {line.substr(0, tab)};
+      p.title = line.substr(tab + 1);
+      held.push_back(std::move(p));
+    }
+    if (held.empty()) die(Status::not_found("run `search_bench load` first"));
+    auto queries = make_queries(held);
+    if (queries.size() > a.queries) queries.resize(a.queries);
+    for (auto mode : {search::Mode::kLexical, search::Mode::kSemantic, search::Mode::kHybrid}) {
+      std::atomic<long> failures{0}, empty{0};
+      auto run = [&](size_t i) {
+        auto r = (*svc)->search({queries[i], mode, 20, 0});
+        if (!r) ++failures;
+        else if (r->hits.empty()) ++empty;
+      };
+      auto [ms, wall] = measure(queries.size(), a.threads, run);
+      print_latency(std::string(search::mode_name(mode)).c_str(), ms, wall, a.threads);
+      std::printf("           failures=%ld empty=%ld\n", failures.load(), empty.load());
+    }
+    auto sample = s->papers_changed_since(0, 200000);
+    if (!sample) die(sample.error());
+    std::vector<std::string> ids;
+    std::mt19937 rng(7);
+    for (size_t i = 0; i < a.queries; ++i) ids.push_back((*sample)[rng() % sample->size()].paper.id);
+    auto sim = [&](size_t i) {
+      if (!(*svc)->similar(ids[i], 20)) std::fprintf(stderr, "similar %s failed\n", ids[i].c_str());
+    };
+    auto [ms, wall] = measure(ids.size(), a.threads, sim);
+    print_latency("similar", ms, wall, a.threads);
+    std::printf("query: peak RSS %.0f MiB\n", peak_rss_mib());
+  } else {
+    std::fprintf(stderr, "usage: search_bench load|build|update|query [--corpus FILE] [--work DIR] [--threads N]\n");
+    return 2;
+  }
+  return 0;
+}

@@ -1,0 +1,26 @@
+// Encoder: turns text (a paper's title and abstract, or a query) into a unit-length dense vector
+// whose inner products measure topical similarity. The default implementation is LsaEncoder,
+// trained in-process on the corpus itself; a stronger one (an OpenAI-compatible embeddings
+// endpoint a user runs) can plug in behind the same interface. Implementations are immutable once
+// built and thread-safe for concurrent encode() calls.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paperboy::search {
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  [[nodiscard]] virtual int dimension() const = 0;
+  // A unit-length vector of dimension() floats, or an empty vector when the text carries nothing
+  // the encoder knows (every word unseen in training).
+  [[nodiscard]] virtual std::vector<float> encode(std::string_view text) const = 0;
+  // "lsa-256": shown in `paperboy stats` style output and stored with the vectors so that vectors
+  // from different encoders are never mixed.
+  [[nodiscard]] virtual std::string name() const = 0;
+};
+
+}  // namespace paperboy::search

@@ -1,0 +1,414 @@
+// The SearchService implementation: the lexical index, the LSA encoder and the vector index kept
+// current with the store, and the query paths (lexical, semantic, hybrid, similar papers).
+#include "search/search_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <unordered_set>
+
+#include "core/time.h"
+#include "search/hybrid.h"
+#include "search/lexical_index.h"
+#include "search/lsa_encoder.h"
+#include "search/query_parser.h"
+#include "search/similarity.h"
+#include "search/text_analyzer.h"
+#include "search/vector_index.h"
+#include "store/store.h"
+
+namespace paperboy::search {
+
+Result<Mode> parse_mode(std::string_view text) {
+  if (text == "lexical") return Mode::kLexical;
+  if (text == "semantic") return Mode::kSemantic;
+  if (text == "hybrid") return Mode::kHybrid;
+  return fail(Status::invalid_argument("unknown search mode '" + std::string(text) + "' (lexical, semantic or hybrid)"));
+}
+
+std::string_view mode_name(Mode mode) {
+  switch (mode) {
+    case Mode::kLexical: return "lexical";
+    case Mode::kSemantic: return "semantic";
+    case Mode::kHybrid: return "hybrid";
+  }
+  return "hybrid";
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using Ranked = std::vector<std::pair<std::int64_t, double>>;
+
+constexpr int kSimilarQueryTerms = 12;  // terms of the example paper in the lexical "more like this" query
+
+class IndexedSearch final : public SearchService {
+ public:
+  IndexedSearch(store::Store& store, SearchOptions options) : store_(store), options_(std::move(options)) {}
+  ~IndexedSearch() override {
+    if (vectors_) {
+      if (Status s = vectors_->save(); !s.is_ok()) spdlog::warn("search: saving the vector index: {}", s.to_string());
+    }
+  }
+
+  Status open() {
+    std::error_code ec;
+    fs::create_directories(options_.index_dir, ec);
+    if (ec) return Status::io_error("cannot create " + options_.index_dir + ": " + ec.message());
+    auto lex = LexicalIndex::open(path("lexical.db"));
+    if (!lex) return lex.error();
+    lexical_ = std::move(*lex);
+    if (fs::exists(path("encoder.lsa"))) {
+      auto enc = LsaEncoder::load(path("encoder.lsa"));
+      if (!enc) return enc.error();
+      auto vec = VectorIndex::open(path("vectors.hnsw"), vector_options((*enc)->dimension()));
+      if (!vec) return vec.error();
+      encoder_ = std::move(*enc);
+      vectors_ = std::move(*vec);
+    }
+    return catch_up();
+  }
+
+  Status catch_up() override {
+    std::lock_guard lock(update_mu_);
+    auto cursor = lexical_->cursor();
+    if (!cursor) return cursor.error();
+    bool bulk = *cursor == 0;
+    std::int64_t after = *cursor;
+    for (;;) {
+      auto batch = store_.papers_changed_since(after, options_.catch_up_batch);
+      if (!batch) return batch.error().with_context("search catch-up");
+      if (batch->empty()) break;
+      after = batch->back().change_seq;
+      PB_RETURN_IF_ERROR(lexical_->apply(*batch, after));
+    }
+    if (bulk && after > 0) PB_RETURN_IF_ERROR(lexical_->optimize());
+    if (!encoder_) return maybe_train();
+    return follow_vectors();
+  }
+
+  Result<SearchResponse> search(const SearchRequest& request) override {
+    auto started = Clock::now();
+    auto parsed = parse_query(request.query, core::unix_now());
+    if (!parsed) return fail(parsed.error());
+    const ParsedQuery& q = *parsed;
+    if (request.limit <= 0 || request.limit > 1000 || request.offset < 0 || request.offset > 10000) {
+      return fail(Status::invalid_argument("limit must be 1..1000 and offset 0..10000"));
+    }
+    if (!q.has_positive_text() && !q.has_filters()) {
+      return fail(Status::invalid_argument(q.excluded.empty() ? "the query is empty: type some words, a \"phrase\" or a filter such as cat:cs.LG"
+                                                              : "a query needs at least one word, phrase or filter besides the excluded terms"));
+    }
+    FtsQuery fts = to_fts_query(q);
+    SearchResponse response;
+    response.highlight_terms = q.highlight_terms();
+    response.explanation = "searched for " + q.describe();
+    const int want = request.offset + request.limit;
+    Mode mode = request.mode;
+    auto encoder = encoder_snapshot();
+    std::vector<float> query_vector;
+    if (mode != Mode::kLexical && q.has_positive_text()) {
+      std::string text;
+      for (const auto& t : response.highlight_terms) text += t + " ";
+      if (encoder) query_vector = encoder->encode(text);
+      if (query_vector.empty()) {
+        response.explanation += encoder ? "; no query word is known to the semantic model, so lexical ranking was used"
+                                        : "; semantic search is not ready yet (too few papers), so lexical ranking was used";
+        mode = Mode::kLexical;
+      }
+    }
+    if (!q.has_positive_text()) mode = Mode::kLexical;
+
+    Ranked lexical, semantic;
+    if (mode != Mode::kSemantic) {
+      auto hits = lexical_side(q, fts, mode == Mode::kLexical ? want : std::max(want, options_.candidates), response);
+      if (!hits) return fail(hits.error());
+      lexical = std::move(*hits);
+    }
+    if (mode != Mode::kLexical) {
+      auto hits = semantic_side(fts, query_vector, std::max(want, options_.candidates));
+      if (!hits) return fail(hits.error());
+      semantic = std::move(*hits);
+    }
+    std::vector<SearchHit> fused = fuse_rrf(lexical, semantic, options_.rrf_k);
+    if (mode == Mode::kLexical) {
+      for (auto& h : fused) h.score = h.lexical_score;
+    } else if (mode == Mode::kSemantic) {
+      for (auto& h : fused) h.score = h.semantic_score;
+    }
+    response.total = static_cast<std::int64_t>(fused.size());
+    std::vector<SearchHit> page;
+    for (size_t i = static_cast<size_t>(request.offset); i < fused.size() && std::cmp_less(page.size(), request.limit); ++i) {
+      page.push_back(fused[i]);
+    }
+    if (Status s = attach_ids(page); !s.is_ok()) return fail(s);
+    response.hits = std::move(page);
+    response.explanation += "; mode " + std::string(mode_name(mode));
+    response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    return response;
+  }
+
+  Result<std::vector<SearchHit>> similar(std::string_view arxiv_id, int limit) override {
+    std::string id(arxiv_id);
+    return more_like(std::span<const std::string>(&id, 1), limit);
+  }
+
+  Result<std::vector<SearchHit>> more_like(std::span<const std::string> arxiv_ids, int limit) override {
+    if (arxiv_ids.empty()) return fail(Status::invalid_argument("more like these: no paper ids given"));
+    if (limit <= 0 || limit > 1000) return fail(Status::invalid_argument("limit must be 1..1000"));
+    std::vector<std::int64_t> seeds;
+    for (const auto& a : arxiv_ids) {
+      auto d = lexical_->doc_id_of(a);
+      if (!d) return fail(d.error());
+      if (!*d) return fail(Status::not_found("paper " + a + " is not in the search index"));
+      seeds.push_back(**d);
+    }
+    auto seed_docs = lexical_->docs(seeds);
+    if (!seed_docs) return fail(seed_docs.error());
+    std::string seed_text;
+    for (const auto& d : *seed_docs) seed_text += encoder_text(d.title, d.abstract) + " ";
+    auto encoder = encoder_snapshot();
+    std::unordered_set<std::int64_t> exclude(seeds.begin(), seeds.end());
+
+    // Candidates: the nearest vectors, re-scored below with the lexical + semantic blend.
+    std::vector<std::int64_t> candidates;
+    std::unordered_set<std::int64_t> seen;
+    auto add = [&](std::int64_t id) {
+      if (!exclude.contains(id) && seen.insert(id).second) candidates.push_back(id);
+    };
+    PaperSignature seed_sig;
+    auto vectors = vectors_snapshot();
+    if (encoder) seed_sig = paper_signature(*encoder, "", seed_text);
+    if (encoder && vectors && !seed_sig.dense.empty()) {
+      for (const auto& [id, score] : vectors->search(seed_sig.dense, options_.candidates + static_cast<int>(seeds.size()))) add(id);
+    } else {
+      // No vectors yet: a lexical "more like this" query over the seeds' most frequent words. Only a
+      // fallback: an OR of a dozen terms matches most of a large corpus, and BM25 must score all of it.
+      std::vector<std::string> terms;
+      for (auto& t : analyze(seed_text)) {
+        if (std::cmp_less(terms.size(), kSimilarQueryTerms) && std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+      }
+      std::string match;
+      for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
+      if (!match.empty()) {
+        auto hits = lexical_->search(match, INT64_MIN, INT64_MAX, options_.candidates + static_cast<int>(seeds.size()), 0);
+        if (!hits) return fail(hits.error());
+        for (const auto& h : *hits) add(h.doc_id);
+      }
+    }
+    // Re-score every candidate with the blend `paperboy eval similar` measures.
+    auto docs = lexical_->docs(candidates);
+    if (!docs) return fail(docs.error());
+    std::vector<SearchHit> hits;
+    for (const auto& d : *docs) {
+      SearchHit h;
+      h.doc_id = d.doc_id;
+      h.id = d.arxiv_id;
+      if (encoder) {
+        PaperSignature sig = paper_signature(*encoder, d.title, d.abstract);
+        h.lexical_score = paper_similarity(seed_sig, sig, Mode::kLexical);
+        h.semantic_score = paper_similarity(seed_sig, sig, Mode::kSemantic);
+        h.score = h.lexical_score + kSemanticBlendWeight * h.semantic_score;
+      }
+      hits.push_back(std::move(h));
+    }
+    if (encoder) {
+      std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+    }
+    if (std::cmp_greater(hits.size(), limit)) hits.resize(static_cast<size_t>(limit));
+    return hits;
+  }
+
+ private:
+  std::string path(const char* name) const { return (fs::path(options_.index_dir) / name).string(); }
+
+  VectorIndexOptions vector_options(int dimension) const {
+    VectorIndexOptions v;
+    v.dimension = dimension;
+    v.m = options_.hnsw_m;
+    v.ef_construction = options_.hnsw_ef_construction;
+    v.ef_search = options_.hnsw_ef_search;
+    return v;
+  }
+
+  std::shared_ptr<const LsaEncoder> encoder_snapshot() {
+    std::lock_guard lock(state_mu_);
+    return encoder_;
+  }
+  std::shared_ptr<VectorIndex> vectors_snapshot() {
+    std::lock_guard lock(state_mu_);
+    return vectors_;
+  }
+
+  // Trains the encoder on every paper and builds the vector index, once the store has enough papers.
+  Status maybe_train() {
+    auto count = lexical_->count();
+    if (!count) return count.error();
+    if (*count < options_.min_train_docs) return Status::ok();
+    auto started = Clock::now();
+    std::vector<std::string> texts;
+    std::vector<std::int64_t> ids;
+    std::int64_t after = 0;
+    for (;;) {
+      auto batch = store_.papers_changed_since(after, options_.catch_up_batch);
+      if (!batch) return batch.error();
+      if (batch->empty()) break;
+      after = batch->back().change_seq;
+      for (const auto& sp : *batch) {
+        texts.push_back(encoder_text(sp.paper.title, sp.paper.abstract));
+        ids.push_back(sp.doc_id);
+      }
+    }
+    LsaOptions lsa;
+    lsa.dimension = options_.dimension;
+    auto enc = LsaEncoder::train(texts, lsa);
+    if (!enc) return enc.error();
+    auto trained = Clock::now();
+    std::error_code ec;
+    fs::remove(path("vectors.hnsw"), ec);
+    fs::remove(path("vectors.hnsw.cursor"), ec);
+    auto vec = VectorIndex::open(path("vectors.hnsw"), vector_options((*enc)->dimension()));
+    if (!vec) return vec.error();
+    std::vector<std::pair<std::int64_t, std::vector<float>>> items;
+    items.reserve(texts.size());
+    for (size_t i = 0; i < texts.size(); ++i) {
+      auto v = (*enc)->encode(texts[i]);
+      if (!v.empty()) items.emplace_back(ids[i], std::move(v));
+    }
+    texts = {};
+    PB_RETURN_IF_ERROR((*vec)->upsert_many(items, options_.build_threads));
+    (*vec)->set_cursor(after);
+    PB_RETURN_IF_ERROR((*vec)->save());
+    // The model is saved last: its presence marks a complete build.
+    PB_RETURN_IF_ERROR((*enc)->save(path("encoder.lsa")));
+    spdlog::info("search: trained {} on {} papers in {:.1f} s, vector graph in {:.1f} s", (*enc)->name(), ids.size(),
+                 std::chrono::duration<double>(trained - started).count(),
+                 std::chrono::duration<double>(Clock::now() - trained).count());
+    std::lock_guard lock(state_mu_);
+    encoder_ = std::move(*enc);
+    vectors_ = std::move(*vec);
+    last_save_ = Clock::now();
+    return Status::ok();
+  }
+
+  // Encodes papers changed since the vector index's cursor.
+  Status follow_vectors() {
+    std::int64_t after = vectors_->cursor();
+    bool changed = false;
+    for (;;) {
+      auto batch = store_.papers_changed_since(after, options_.catch_up_batch);
+      if (!batch) return batch.error();
+      if (batch->empty()) break;
+      after = batch->back().change_seq;
+      std::vector<std::pair<std::int64_t, std::vector<float>>> items;
+      for (const auto& sp : *batch) {
+        auto v = encoder_->encode(encoder_text(sp.paper.title, sp.paper.abstract));
+        if (!v.empty()) items.emplace_back(sp.doc_id, std::move(v));
+      }
+      PB_RETURN_IF_ERROR(vectors_->upsert_many(items, options_.build_threads));
+      vectors_->set_cursor(after);
+      changed = true;
+    }
+    if (changed && (options_.persist_interval_seconds <= 0 ||
+                    Clock::now() - last_save_ >= std::chrono::seconds(options_.persist_interval_seconds))) {
+      PB_RETURN_IF_ERROR(vectors_->save());
+      last_save_ = Clock::now();
+    }
+    return Status::ok();
+  }
+
+  Result<Ranked> lexical_side(const ParsedQuery& q, const FtsQuery& fts, int limit, SearchResponse& response) {
+    Result<std::vector<LexicalHit>> hits;
+    if (!q.has_positive_text() && fts.constraint.empty()) {
+      hits = lexical_->newest(fts.from_day, fts.until_day, limit, 0);
+      response.explanation += "; newest first";
+    } else {
+      const std::string& match = q.has_positive_text() ? fts.match : with_constraint_only(fts);
+      hits = lexical_->search(match, fts.from_day, fts.until_day, limit, 0);
+      if (hits && hits->empty() && !fts.match_any.empty() && fts.match_any != fts.match) {
+        hits = lexical_->search(fts.match_any, fts.from_day, fts.until_day, limit, 0);
+        if (hits && !hits->empty()) response.explanation += "; no paper has every word, so papers with some of them are shown";
+      }
+    }
+    if (!hits) return fail(hits.error());
+    Ranked out;
+    for (const auto& h : *hits) out.emplace_back(h.doc_id, h.score);
+    return out;
+  }
+
+  static std::string with_constraint_only(const FtsQuery& fts) {
+    if (fts.excluded.empty()) return fts.constraint;
+    return "(" + fts.constraint + ") NOT (" + fts.excluded + ")";
+  }
+
+  Result<Ranked> semantic_side(const FtsQuery& fts, const std::vector<float>& query_vector, int limit) {
+    auto vectors = vectors_snapshot();
+    Ranked out;
+    if (!vectors) return out;
+    const bool constrained = !fts.constraint.empty() || !fts.excluded.empty() || fts.from_day != INT64_MIN ||
+                             fts.until_day != INT64_MAX;
+    // Filters are applied after the nearest-neighbour search, so look further when there are some.
+    auto found = vectors->search(query_vector, constrained ? limit * 4 : limit);
+    if (constrained) {
+      std::vector<std::int64_t> ids;
+      for (const auto& [id, score] : found) ids.push_back(id);
+      auto kept = lexical_->filter(ids, fts.constraint, fts.excluded, fts.from_day, fts.until_day);
+      if (!kept) return fail(kept.error());
+      std::unordered_set<std::int64_t> keep(kept->begin(), kept->end());
+      std::erase_if(found, [&](const auto& p) { return !keep.contains(p.first); });
+    }
+    for (const auto& [id, score] : found) {
+      if (std::cmp_greater_equal(out.size(), limit)) break;
+      out.emplace_back(id, score);
+    }
+    return out;
+  }
+
+  Status attach_ids(std::vector<SearchHit>& hits) {
+    std::vector<std::int64_t> ids;
+    for (const auto& h : hits) ids.push_back(h.doc_id);
+    auto docs = lexical_->docs(ids);
+    if (!docs) return docs.error();
+    std::unordered_map<std::int64_t, std::string> by_id;
+    for (auto& d : *docs) by_id.emplace(d.doc_id, std::move(d.arxiv_id));
+    for (auto& h : hits) h.id = by_id[h.doc_id];
+    std::erase_if(hits, [](const SearchHit& h) { return h.id.empty(); });
+    return Status::ok();
+  }
+
+  store::Store& store_;
+  SearchOptions options_;
+  std::unique_ptr<LexicalIndex> lexical_;
+  std::mutex update_mu_;  // one catch_up at a time
+  std::mutex state_mu_;   // guards the two pointers below (swapped when the model is retrained)
+  std::shared_ptr<const LsaEncoder> encoder_;
+  std::shared_ptr<VectorIndex> vectors_;
+  Clock::time_point last_save_ = Clock::now();
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SearchService>> open_search_service(store::Store& store, const SearchOptions& options) {
+  if (options.index_dir.empty()) return fail(Status::invalid_argument("search: no index directory configured"));
+  auto service = std::make_unique<IndexedSearch>(store, options);
+  if (Status s = service->open(); !s.is_ok()) return fail(s);
+  return std::unique_ptr<SearchService>(std::move(service));
+}
+
+Status rebuild_search_indexes(store::Store& store, const SearchOptions& options) {
+  std::error_code ec;
+  for (const char* name : {"lexical.db", "lexical.db-wal", "lexical.db-shm", "encoder.lsa", "vectors.hnsw",
+                           "vectors.hnsw.cursor"}) {
+    fs::remove(fs::path(options.index_dir) / name, ec);
+    if (ec) return Status::io_error("cannot remove " + (fs::path(options.index_dir) / name).string() + ": " + ec.message());
+  }
+  auto service = open_search_service(store, options);
+  if (!service) return service.error();
+  return Status::ok();
+}
+
+}  // namespace paperboy::search

@@ -1,0 +1,265 @@
+// The search service end to end on a real SQLite store holding 400 real (CC0) arXiv papers from
+// tests/fixtures/search/papers.jsonl: ranking sanity, filters, phrases, exclusions, incremental
+// updates, crash safety of the derived indexes, similar papers and hybrid fusion.
+#include "search/search_service.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <regex>
+
+#include "search/snapshot_loader.h"
+#include "store/store.h"
+
+namespace paperboy::search {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+class SearchServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("pb-search-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto s = store::open_store({"sqlite:" + (dir_ / "paperboy.db").string()});
+    ASSERT_TRUE(s.has_value()) << s.error().to_string();
+    store_ = std::move(*s);
+    auto papers = bench::read_snapshot_papers((fs::path(PAPERBOY_FIXTURES) / "papers.jsonl").string());
+    ASSERT_TRUE(papers.has_value());
+    ASSERT_EQ(papers->size(), 400u);
+    papers_ = std::move(*papers);
+    ASSERT_TRUE(bench::store_papers(*store_, papers_).is_ok());
+    options_.index_dir = (dir_ / "index").string();
+    options_.dimension = 32;
+    options_.min_train_docs = 100;
+    options_.candidates = 50;
+    options_.persist_interval_seconds = 0;
+    open_service();
+  }
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  void open_service() {
+    service_.reset();
+    auto svc = open_search_service(*store_, options_);
+    ASSERT_TRUE(svc.has_value()) << svc.error().to_string();
+    service_ = std::move(*svc);
+  }
+
+  SearchResponse run(const std::string& query, Mode mode = Mode::kHybrid, int limit = 20) {
+    auto r = service_->search({query, mode, limit, 0});
+    EXPECT_TRUE(r.has_value()) << query << ": " << r.error().to_string();
+    return r ? *r : SearchResponse{};
+  }
+
+  core::Paper paper(const std::string& id) {
+    auto p = store_->get_paper(id);
+    EXPECT_TRUE(p.has_value() && p->has_value()) << id;
+    return p && *p ? (*p)->paper : core::Paper{};
+  }
+
+  std::string text_of(const std::string& id) {
+    core::Paper p = paper(id);
+    std::string authors;
+    for (const auto& a : p.authors) authors += a.display_name() + " ";
+    return lower(p.title + " " + p.abstract + " " + authors);
+  }
+
+  core::Paper new_paper(const std::string& id, const std::string& title) {
+    core::Paper p = papers_[0];
+    p.id = id;
+    p.title = title;
+    p.abstract = "A short abstract about " + title + " and image segmentation.";
+    return p;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::vector<core::Paper> papers_;
+  SearchOptions options_;
+  std::unique_ptr<SearchService> service_;
+};
+
+TEST_F(SearchServiceTest, ExactTitleQueryRanksThatPaperFirst) {
+  for (size_t i = 0; i < papers_.size(); i += 20) {
+    const core::Paper& p = papers_[i];
+    for (Mode mode : {Mode::kLexical, Mode::kHybrid}) {
+      SearchResponse r = run(p.title, mode, 5);
+      ASSERT_FALSE(r.hits.empty()) << p.title;
+      EXPECT_EQ(r.hits[0].id, p.id) << mode_name(mode) << ": " << p.title;
+    }
+  }
+}
+
+TEST_F(SearchServiceTest, CategoryFilterExcludesOtherCategories) {
+  SearchResponse all = run("learning", Mode::kLexical, 100);
+  SearchResponse cv = run("learning cat:cs.CV", Mode::kLexical, 100);
+  ASSERT_FALSE(cv.hits.empty());
+  EXPECT_LT(cv.hits.size(), all.hits.size());
+  for (const auto& h : cv.hits) {
+    auto cats = paper(h.id).categories;
+    EXPECT_NE(std::find(cats.begin(), cats.end(), "cs.CV"), cats.end()) << h.id;
+  }
+  // Semantic candidates obey the filter too.
+  for (const auto& h : run("learning cat:cs.CV", Mode::kSemantic, 50).hits) {
+    auto cats = paper(h.id).categories;
+    EXPECT_NE(std::find(cats.begin(), cats.end(), "cs.CV"), cats.end()) << h.id;
+  }
+}
+
+TEST_F(SearchServiceTest, PhraseMatchesOnlyAdjacentWordsUnlikeBagOfWords) {
+  const std::regex phrase("languag\\w*\\s+model");
+  SearchResponse quoted = run("\"language model\"", Mode::kLexical, 200);
+  SearchResponse bag = run("language model", Mode::kLexical, 200);
+  ASSERT_FALSE(quoted.hits.empty());
+  for (const auto& h : quoted.hits) EXPECT_TRUE(std::regex_search(text_of(h.id), phrase)) << h.id;
+  size_t without_phrase = 0;
+  for (const auto& h : bag.hits) without_phrase += std::regex_search(text_of(h.id), phrase) ? 0 : 1;
+  EXPECT_GT(bag.hits.size(), quoted.hits.size());
+  EXPECT_GT(without_phrase, 0u);
+}
+
+TEST_F(SearchServiceTest, ExcludedTermsRemoveMatchesInEveryMode) {
+  for (Mode mode : {Mode::kLexical, Mode::kSemantic, Mode::kHybrid}) {
+    SearchResponse with = run("segmentation", mode, 50);
+    SearchResponse without = run("segmentation -medical", mode, 50);
+    ASSERT_FALSE(without.hits.empty()) << mode_name(mode);
+    // Whole words only: "biomedical" is another word.
+    const std::regex medical("\\bmedical\\b");
+    size_t medical_before = 0;
+    for (const auto& h : with.hits) medical_before += std::regex_search(text_of(h.id), medical) ? 1 : 0;
+    EXPECT_GT(medical_before, 0u) << mode_name(mode);
+    for (const auto& h : without.hits) EXPECT_FALSE(std::regex_search(text_of(h.id), medical)) << h.id;
+  }
+}
+
+TEST_F(SearchServiceTest, BadQueriesFailWithClearMessages) {
+  auto r = service_->search({"\"unbalanced", Mode::kHybrid, 10, 0});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.error().message().find("unbalanced quote"), std::string::npos);
+  r = service_->search({"venue:neurips", Mode::kHybrid, 10, 0});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("unknown field 'venue'"), std::string::npos);
+  r = service_->search({"-only -negative", Mode::kHybrid, 10, 0});
+  ASSERT_FALSE(r.has_value());
+}
+
+TEST_F(SearchServiceTest, NewAndChangedPapersAreSearchableAfterCatchUp) {
+  EXPECT_TRUE(run("zorblattic", Mode::kLexical).hits.empty());
+  store::WriteBatch batch;
+  batch.papers.push_back(new_paper("2611.99001", "Zorblattic flows for image segmentation"));
+  ASSERT_TRUE(store_->apply(batch).has_value());
+  ASSERT_TRUE(service_->catch_up().is_ok());
+  for (Mode mode : {Mode::kLexical, Mode::kHybrid}) {
+    SearchResponse r = run("zorblattic", mode);
+    ASSERT_FALSE(r.hits.empty()) << mode_name(mode);
+    EXPECT_EQ(r.hits[0].id, "2611.99001");
+  }
+  // A newer version with another title: the old words no longer find it.
+  core::Paper changed = new_paper("2611.99001", "Quixotrons for image segmentation");
+  changed.versions.push_back({changed.versions.back().number + 1, changed.versions.back().created + 86400});
+  batch.papers = {changed};
+  ASSERT_TRUE(store_->apply(batch).has_value());
+  ASSERT_TRUE(service_->catch_up().is_ok());
+  EXPECT_TRUE(run("zorblattic", Mode::kLexical).hits.empty());
+  SearchResponse r = run("quixotrons", Mode::kLexical);
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].id, "2611.99001");
+}
+
+TEST_F(SearchServiceTest, IndexFilesLeftByACrashAreUsableAndCatchUp) {
+  // Persist the vectors only on close, then copy the index folder while the service still runs:
+  // exactly what a crash right after catch_up would leave on disk.
+  options_.persist_interval_seconds = 3600;
+  open_service();
+  store::WriteBatch batch;
+  core::Paper added = new_paper("2611.99002", "Zorblattic segmentation of satellite imagery");
+  batch.papers.push_back(added);
+  ASSERT_TRUE(store_->apply(batch).has_value());
+  ASSERT_TRUE(service_->catch_up().is_ok());
+  fs::path crashed = dir_ / "crashed-index";
+  fs::copy(options_.index_dir, crashed, fs::copy_options::recursive);
+  service_.reset();
+
+  options_.index_dir = crashed.string();
+  open_service();
+  EXPECT_EQ(run("zorblattic", Mode::kLexical).hits.at(0).id, "2611.99002");
+  // The paper's own text embeds to its own vector: found only if the vector index replayed the
+  // change it had not saved.
+  SearchResponse r = run(added.title + " " + added.abstract, Mode::kSemantic, 5);
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_EQ(r.hits[0].id, "2611.99002");
+  EXPECT_GT(r.hits[0].semantic_score, 0.99);
+}
+
+TEST_F(SearchServiceTest, SimilarPapersShareTheTopic) {
+  int checked = 0, related = 0;
+  for (const auto& seed : papers_) {
+    if (seed.primary_category() != "cs.CL" || checked >= 10) continue;
+    ++checked;
+    auto hits = service_->similar(seed.id, 5);
+    ASSERT_TRUE(hits.has_value()) << hits.error().to_string();
+    ASSERT_EQ(hits->size(), 5u);
+    for (const auto& h : *hits) {
+      EXPECT_NE(h.id, seed.id);
+      auto cats = paper(h.id).categories;
+      related += std::find(cats.begin(), cats.end(), "cs.CL") != cats.end() ? 1 : 0;
+    }
+  }
+  ASSERT_EQ(checked, 10);
+  // cs.CL is a quarter of the fixture; topical neighbours should be mostly cs.CL.
+  EXPECT_GE(related, 30) << related << " of 50";
+  auto missing = service_->similar("2611.00000", 5);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(SearchServiceTest, MoreLikeTheseExcludesTheSeeds) {
+  std::vector<std::string> seeds = {papers_[0].id, papers_[1].id, papers_[2].id};
+  auto hits = service_->more_like(seeds, 10);
+  ASSERT_TRUE(hits.has_value());
+  ASSERT_EQ(hits->size(), 10u);
+  for (const auto& h : *hits) EXPECT_EQ(std::find(seeds.begin(), seeds.end(), h.id), seeds.end());
+  for (size_t i = 1; i < hits->size(); ++i) EXPECT_GE((*hits)[i - 1].score, (*hits)[i].score);
+}
+
+TEST_F(SearchServiceTest, HybridFusesBothRankings) {
+  SearchResponse r = run("robot grasping with vision", Mode::kHybrid, 30);
+  ASSERT_FALSE(r.hits.empty());
+  int both = 0, semantic_only = 0;
+  for (size_t i = 0; i < r.hits.size(); ++i) {
+    both += r.hits[i].lexical_rank > 0 && r.hits[i].semantic_rank > 0;
+    semantic_only += r.hits[i].lexical_rank == 0 && r.hits[i].semantic_rank > 0;
+    if (i > 0) {
+      EXPECT_GE(r.hits[i - 1].score, r.hits[i].score);
+    }
+  }
+  EXPECT_GT(both, 0);
+  EXPECT_GT(semantic_only, 0) << "semantic search adds papers without every query word";
+  EXPECT_NE(r.explanation.find("mode hybrid"), std::string::npos);
+  EXPECT_EQ(r.highlight_terms, (std::vector<std::string>{"robot", "grasping", "with", "vision"}));
+}
+
+TEST_F(SearchServiceTest, ReindexRebuildsFromTheStore) {
+  service_.reset();
+  ASSERT_TRUE(rebuild_search_indexes(*store_, options_).is_ok());
+  open_service();
+  EXPECT_EQ(run(papers_[7].title, Mode::kLexical, 1).hits.at(0).id, papers_[7].id);
+  EXPECT_TRUE(fs::exists(fs::path(options_.index_dir) / "vectors.hnsw"));
+}
+
+}  // namespace
+}  // namespace paperboy::search
