@@ -170,20 +170,24 @@ std::optional<std::int64_t> parse_any_datetime(std::string_view text) {
   return parse_rfc2822(text);
 }
 
-namespace {
-struct Civil {
-  int y, m, d, hh, mm, ss, wd;
-};
-Civil to_civil(std::int64_t seconds) {
+CivilDate civil_from_days(std::int64_t days) {
   using namespace std::chrono;
-  std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
-  std::int64_t rem = seconds - days * 86400;
   sys_days sd{std::chrono::days{days}};
   year_month_day ymd{sd};
-  weekday wd{sd};
   return {static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
-          static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(rem / 3600),
-          static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60), static_cast<int>(wd.c_encoding())};
+          static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(weekday{sd}.iso_encoding()) - 1};
+}
+
+namespace {
+struct Civil {
+  int y, m, d, hh, mm, ss, wd;  // wd: 0 = Sunday, as RFC 2822 day names are listed below
+};
+Civil to_civil(std::int64_t seconds) {
+  std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  std::int64_t rem = seconds - days * 86400;
+  CivilDate date = civil_from_days(days);
+  return {date.year, date.month, date.day, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+          static_cast<int>(rem % 60), (date.weekday + 1) % 7};
 }
 }  // namespace
 

@@ -24,6 +24,15 @@ namespace paperboy::core {
 // Days since 1970-01-01 for a civil date; nullopt when the date does not exist.
 [[nodiscard]] std::optional<std::int64_t> days_from_civil(int year, int month, int day);
 
+// The inverse of days_from_civil. weekday: 0 = Monday ... 6 = Sunday (ISO 8601).
+struct CivilDate {
+  int year = 1970;
+  int month = 1;
+  int day = 1;
+  int weekday = 3;
+};
+[[nodiscard]] CivilDate civil_from_days(std::int64_t days);
+
 [[nodiscard]] std::int64_t unix_now();
 
 }  // namespace paperboy::core

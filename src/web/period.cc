@@ -14,29 +14,6 @@ constexpr std::array<const char*, 12> kMonths = {"January", "February", "March",
 constexpr std::array<const char*, 7> kWeekdays = {"Monday", "Tuesday",  "Wednesday", "Thursday",
                                                   "Friday", "Saturday", "Sunday"};
 
-struct Civil {
-  int year, month, day;
-};
-
-// Inverse of core::days_from_civil (the proleptic Gregorian calendar in 400-year eras), written
-// here because core only needs the forward direction.
-Civil civil_from_days(std::int64_t z) {
-  z += 719468;
-  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  auto doe = static_cast<unsigned>(z - era * 146097);
-  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  unsigned mp = (5 * doy + 2) / 153;
-  unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int>(y + (m <= 2)), static_cast<int>(m), static_cast<int>(d)};
-}
-
-int weekday_index(std::int64_t days) {  // 0 = Monday; 1970-01-01 was a Thursday
-  return static_cast<int>(((days % 7) + 7 + 3) % 7);
-}
-
 // Reads exactly `width` digits at `pos`.
 bool read_number(std::string_view text, size_t pos, size_t width, int& out) {
   if (pos + width > text.size()) return false;
@@ -49,7 +26,7 @@ bool read_number(std::string_view text, size_t pos, size_t width, int& out) {
 
 std::int64_t monday_of_week_one(int year) {
   std::int64_t jan4 = *core::days_from_civil(year, 1, 4);  // ISO 8601: week 1 holds 4 January
-  return jan4 - weekday_index(jan4);
+  return jan4 - core::civil_from_days(jan4).weekday;
 }
 
 Period make_week(int year, int week) {
@@ -71,10 +48,10 @@ Period make_month(int year, int month) {
 }
 
 Period make_day(std::int64_t days) {
-  Civil c = civil_from_days(days);
+  core::CivilDate c = core::civil_from_days(days);
   std::string slug = day_string(days);
   return {Period::Kind::kDay, slug, slug, slug,
-          std::string(kWeekdays[static_cast<size_t>(weekday_index(days))]) + ", " + std::to_string(c.day) + " " +
+          std::string(kWeekdays[static_cast<size_t>(c.weekday)]) + ", " + std::to_string(c.day) + " " +
               kMonths[static_cast<size_t>(c.month - 1)] + " " + std::to_string(c.year)};
 }
 
@@ -84,12 +61,7 @@ int weeks_in_year(int year) {
 
 }  // namespace
 
-std::string day_string(std::int64_t days) {
-  Civil c = civil_from_days(days);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-  return buf;
-}
+std::string day_string(std::int64_t days) { return core::format_iso_date(days * 86400); }
 
 Result<std::int64_t> day_number(std::string_view day) {
   int y = 0, m = 0, d = 0;
@@ -136,12 +108,12 @@ Period shift_period(const Period& period, int delta) {
     case Period::Kind::kWeek: {
       // The Thursday of a week decides its ISO year.
       std::int64_t thursday = from + 3 + 7 * static_cast<std::int64_t>(delta);
-      int year = civil_from_days(thursday).year;
+      int year = core::civil_from_days(thursday).year;
       int week = static_cast<int>((thursday - 3 - monday_of_week_one(year)) / 7) + 1;
       return make_week(year, week);
     }
     case Period::Kind::kMonth: {
-      Civil c = civil_from_days(from);
+      core::CivilDate c = core::civil_from_days(from);
       int index = c.year * 12 + (c.month - 1) + delta;
       return make_month(index / 12, index % 12 + 1);
     }

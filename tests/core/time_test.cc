@@ -43,6 +43,17 @@ TEST(Time, FormatsRoundTrip) {
   EXPECT_EQ(parse_any_datetime(format_iso_datetime(t)), t);
 }
 
+TEST(Time, CivilFromDaysInvertsDaysFromCivilWithIsoWeekdays) {
+  auto c = civil_from_days(*days_from_civil(2024, 2, 29));
+  EXPECT_EQ(c.year, 2024);
+  EXPECT_EQ(c.month, 2);
+  EXPECT_EQ(c.day, 29);
+  EXPECT_EQ(c.weekday, 3);  // a Thursday; 0 = Monday
+  EXPECT_EQ(civil_from_days(0).weekday, 3);   // 1970-01-01, a Thursday
+  EXPECT_EQ(civil_from_days(-1).day, 31);     // 1969-12-31
+  EXPECT_EQ(civil_from_days(-1).weekday, 2);  // a Wednesday
+}
+
 TEST(Time, HandlesDatesBeforeTheEpoch) {
   EXPECT_EQ(format_iso_date(-1), "1969-12-31");
 }
