@@ -3,7 +3,7 @@
 # page and the daily-papers API, served by the real `paperboy serve` over the 141k-paper corpus.
 #   bench/web_bench.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]
 # Needs ../shared/corpus/arxiv-cs-141k.jsonl.zst (skips with a message when absent), wrk and a
-# built tree (web_seed_store comes from the tests). The seeded database is kept in BUILD_DIR.
+# built tree. The seeded database is kept in BUILD_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build/release}
@@ -18,7 +18,9 @@ DATA="$BUILD/bench-web-data"
 if [ ! -f "$DATA/paperboy.db" ]; then
   mkdir -p "$DATA"
   echo "seeding $DATA with $CORPUS ..."
-  time (zstd -dc "$CORPUS" | "$BUILD/tests/e2e/web_seed_store" "$DATA/paperboy.db" -)
+  time "$BUILD/src/cli/paperboy" --data-dir "$DATA" ingest "$CORPUS"
+  # serve opens (and on first start builds) the search indexes; do it before timing requests.
+  "$BUILD/src/cli/paperboy" --data-dir "$DATA" reindex
 fi
 
 LOG=$(mktemp)

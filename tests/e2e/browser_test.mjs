@@ -31,8 +31,8 @@ function step(name, fn) {
 }
 
 async function startServer() {
-  const seed = spawnSync(process.env.WEB_SEED_STORE,
-                         [join(dataDir, "paperboy.db"), join(source, "tests/fixtures/web/e2e-papers.jsonl")],
+  const seed = spawnSync(binary, ["--data-dir", dataDir, "ingest", "--strict",
+                                  join(source, "tests/fixtures/web/e2e-papers.jsonl")],
                          { encoding: "utf8" });
   assert.equal(seed.status, 0, `seeding the store failed: ${seed.stderr}`);
   server = spawn(binary, ["--data-dir", dataDir, "serve", "--port", "0", "--threads", "16"],
