@@ -1,7 +1,6 @@
-// A minimal reader of arXiv snapshot JSON lines into core::Paper, for the search tests and
-// benchmarks only: it fills the fields search uses (id, title, abstract, authors, categories,
-// versions) and rewrites ids on request to replicate the corpus. Real ingestion, with validation
-// and checkpoints, is src/ingest. Single-threaded.
+// Loads arXiv snapshot JSON lines into memory for the search tests and benchmarks, through
+// src/ingest's line reader and record parser (bad lines are skipped), and stores them in batches.
+// Real ingestion, with checkpoints and reporting, is ingest::ingest_snapshot_files. Single-threaded.
 #pragma once
 
 #include <functional>
