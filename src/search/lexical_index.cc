@@ -130,24 +130,7 @@ FtsQuery to_fts_query(const ParsedQuery& q) {
   return out;
 }
 
-class LexicalIndex::Reader {
- public:
-  Reader(LexicalIndex* owner, std::unique_ptr<Connection> conn) : owner_(owner), conn_(std::move(conn)) {}
-  Reader(Reader&&) = default;
-  Reader& operator=(Reader&&) = delete;
-  ~Reader() {
-    if (conn_) {
-      std::lock_guard lock(owner_->pool_mu_);
-      owner_->pool_.push_back(std::move(conn_));
-    }
-  }
-  Connection& operator*() { return *conn_; }
-  Connection* operator->() { return conn_.get(); }
-
- private:
-  LexicalIndex* owner_;
-  std::unique_ptr<Connection> conn_;
-};
+LexicalIndex::LexicalIndex(const std::string& path) : readers_(path, kReadCacheMib) {}
 
 LexicalIndex::~LexicalIndex() = default;
 
@@ -167,20 +150,6 @@ Result<std::unique_ptr<LexicalIndex>> LexicalIndex::open(const std::string& path
   }
   index->writer_ = std::move(*conn);
   return index;
-}
-
-Result<LexicalIndex::Reader> LexicalIndex::reader() {
-  {
-    std::lock_guard lock(pool_mu_);
-    if (!pool_.empty()) {
-      auto conn = std::move(pool_.back());
-      pool_.pop_back();
-      return Reader(this, std::move(conn));
-    }
-  }
-  auto conn = Connection::open(path_, kReadCacheMib);
-  if (!conn) return fail(conn.error());
-  return Reader(this, std::move(*conn));
 }
 
 Result<std::int64_t> LexicalIndex::cursor() {

@@ -74,16 +74,12 @@ class LexicalIndex {
   [[nodiscard]] Result<std::int64_t> count();
 
  private:
-  explicit LexicalIndex(std::string path) : path_(std::move(path)) {}
-  // A read connection from the pool, returned on destruction.
-  class Reader;
-  Result<Reader> reader();
+  explicit LexicalIndex(const std::string& path);
+  Result<store::sqlite::ReaderPool::Lease> reader() { return readers_.acquire(); }
 
-  std::string path_;
   std::mutex write_mu_;
   std::unique_ptr<store::sqlite::Connection> writer_;
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<store::sqlite::Connection>> pool_;
+  store::sqlite::ReaderPool readers_;
 };
 
 }  // namespace paperboy::search

@@ -35,6 +35,13 @@ void append_json_string(std::string& out, std::string_view s) {
 
 }  // namespace
 
+std::string encode_json_string(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  append_json_string(out, text);
+  return out;
+}
+
 std::string encode_authors(const std::vector<core::Author>& authors) {
   std::string out;
   out.reserve(authors.size() * 32 + 2);

@@ -11,6 +11,10 @@
 
 namespace paperboy::store {
 
+// A JSON string literal ("O'Neil \"Q\""), exactly as the encoders below write each string, so
+// queries can match text inside the stored columns.
+std::string encode_json_string(std::string_view text);
+
 std::string encode_authors(const std::vector<core::Author>& authors);      // [["Hinton","Geoffrey",""]]
 std::string encode_categories(const std::vector<std::string>& categories);  // ["cs.LG","stat.ML"]
 std::string encode_versions(const std::vector<core::Version>& versions);    // [[1,1700000000]]

@@ -24,6 +24,11 @@ TEST(PaperCodec, CategoriesAndVersionsRoundTrip) {
   EXPECT_EQ(encode_versions({}), "[]");
 }
 
+TEST(PaperCodec, JsonStringIsWhatTheAuthorsColumnHolds) {
+  EXPECT_EQ(encode_json_string("O\"Neil\\"), "\"O\\\"Neil\\\\\"");
+  EXPECT_NE(encode_authors({{"O\"Neil", "", ""}}).find(encode_json_string("O\"Neil")), std::string::npos);
+}
+
 TEST(PaperCodec, CorruptColumnsAreReportedNotThrown) {
   std::vector<core::Author> authors;
   Status s = decode_authors("[[\"a\"", authors);

@@ -118,6 +118,25 @@ Status Connection::exec(std::string_view sql) {
 
 std::string Connection::last_error() const { return sqlite3_errmsg(db_); }
 
+Result<ReaderPool::Lease> ReaderPool::acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn));
+    }
+  }
+  auto conn = Connection::open(path_, cache_mib_);
+  if (!conn) return fail(conn.error());
+  return Lease(this, std::move(*conn));
+}
+
+void ReaderPool::release(std::unique_ptr<Connection> conn) {
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(conn));
+}
+
 Result<Transaction> Transaction::begin(Connection& conn) {
   if (Status s = conn.exec("BEGIN IMMEDIATE"); !s.is_ok()) return fail(s);
   return Transaction(&conn);

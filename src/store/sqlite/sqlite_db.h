@@ -8,10 +8,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/status.h"
 
@@ -72,6 +74,43 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// Read connections to one database file, opened on demand and reused. A Lease hands its
+// connection back when it dies. Used by every SQLite-backed reader (the store, the lexical index).
+// Thread-safe; the pool must outlive its leases.
+class ReaderPool {
+ public:
+  class Lease {
+   public:
+    Lease(ReaderPool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&&) noexcept = default;
+    Lease& operator=(Lease&&) = delete;
+    Lease(const Lease&) = delete;
+    ~Lease() {
+      if (conn_) pool_->release(std::move(conn_));
+    }
+    Connection& operator*() { return *conn_; }
+    Connection* operator->() { return conn_.get(); }
+
+   private:
+    ReaderPool* pool_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  ReaderPool(std::string path, int cache_mib) : path_(std::move(path)), cache_mib_(cache_mib) {}
+  ReaderPool(const ReaderPool&) = delete;
+  ReaderPool& operator=(const ReaderPool&) = delete;
+
+  Result<Lease> acquire();
+
+ private:
+  void release(std::unique_ptr<Connection> conn);
+
+  std::string path_;
+  int cache_mib_;
+  std::mutex mu_;  // guards idle_
+  std::vector<std::unique_ptr<Connection>> idle_;
 };
 
 // Runs the body inside BEGIN IMMEDIATE ... COMMIT, rolling back on any failure.

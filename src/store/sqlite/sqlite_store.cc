@@ -2,8 +2,6 @@
 
 #include <bit>
 
-#include <nlohmann/json.hpp>
-
 #include "core/time.h"
 #include "store/paper_codec.h"
 #include "store/sqlite/migrations.h"
@@ -81,46 +79,11 @@ Result<std::optional<StoredPaper>> load_paper(Connection& conn, std::string_view
 
 }  // namespace
 
-class SqliteStore::ReadLease {
- public:
-  ReadLease(SqliteStore* store, std::unique_ptr<Connection> conn) : store_(store), conn_(std::move(conn)) {}
-  ReadLease(ReadLease&&) noexcept = default;
-  ReadLease& operator=(ReadLease&&) = delete;
-  ReadLease(const ReadLease&) = delete;
-  ~ReadLease() {
-    if (conn_) {
-      std::lock_guard lock(store_->pool_mu_);
-      store_->idle_readers_.push_back(std::move(conn_));
-    }
-  }
-  Connection& operator*() { return *conn_; }
-  Connection* operator->() { return conn_.get(); }
-
- private:
-  SqliteStore* store_;
-  std::unique_ptr<Connection> conn_;
-};
-
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, int cache_mib) {
   auto writer = Connection::open(path, cache_mib);
   if (!writer) return fail(writer.error());
   if (Status s = migrate(**writer); !s.is_ok()) return fail(s.with_context(path));
   return std::unique_ptr<SqliteStore>(new SqliteStore(path, cache_mib, std::move(*writer)));
-}
-
-Result<SqliteStore::ReadLease> SqliteStore::read_connection() {
-  {
-    std::lock_guard lock(pool_mu_);
-    if (!idle_readers_.empty()) {
-      auto conn = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return ReadLease(this, std::move(conn));
-    }
-  }
-  // Readers get a smaller page cache: the writer is where bulk work happens.
-  auto conn = Connection::open(path_, std::max(8, cache_mib_ / 4));
-  if (!conn) return fail(conn.error());
-  return ReadLease(this, std::move(*conn));
 }
 
 Result<UpsertOutcome> SqliteStore::upsert_one(const core::Paper& incoming, std::int64_t& next_seq) {
@@ -219,8 +182,7 @@ Result<UpsertOutcome> SqliteStore::upsert_one(const core::Paper& incoming, std::
   if (!cat) return fail(cat.error());
   for (size_t i = 0; i < p.categories.size(); ++i) {
     cat->bind(1, p.categories[i]).bind(2, doc_id).bind(3, i == 0 ? 1 : 0);
-    if (Status s = cat->run(); !s.is_ok()) return fail(s);
-    cat->reset();  // a finished statement ignores new bindings until reset (sqlite3_bind: SQLITE_MISUSE)
+    if (Status s = cat->run(); !s.is_ok()) return fail(s);  // run() leaves it reset for the next row
   }
   return *found ? UpsertOutcome::kUpdated : UpsertOutcome::kInserted;
 }
@@ -372,7 +334,7 @@ Result<std::vector<StoredPaper>> SqliteStore::list_papers_by_author(std::string_
       " WHERE json_extract(a.value, '$[0]') = ?2 AND (?3 = '' OR json_extract(a.value, '$[1]') = ?3))"
       " ORDER BY listing_day DESC, published DESC, doc_id DESC LIMIT ?4 OFFSET ?5");
   if (!stmt) return fail(stmt.error());
-  std::string quoted = nlohmann::json(std::string(keyname)).dump();  // as encode_authors writes it
+  std::string quoted = encode_json_string(keyname);  // as encode_authors writes it
   stmt->bind(1, quoted).bind(2, keyname).bind(3, forenames).bind(4, limit).bind(5, offset);
   return read_all(*stmt);
 }

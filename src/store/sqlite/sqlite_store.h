@@ -3,6 +3,7 @@
 // run as one IMMEDIATE transaction per WriteBatch. Thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,21 +35,17 @@ class SqliteStore final : public Store {
   Status delete_state(std::string_view key) override;
 
  private:
-  SqliteStore(std::string path, int cache_mib, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)), cache_mib_(cache_mib), writer_(std::move(writer)) {}
+  // Readers get a smaller page cache than the writer: the writer is where bulk work happens.
+  SqliteStore(const std::string& path, int cache_mib, std::unique_ptr<Connection> writer)
+      : writer_(std::move(writer)), readers_(path, std::max(8, cache_mib / 4)) {}
 
-  // A reader connection on loan from the pool; returned when the lease dies.
-  class ReadLease;
-  Result<ReadLease> read_connection();
+  Result<ReaderPool::Lease> read_connection() { return readers_.acquire(); }
 
   Result<UpsertOutcome> upsert_one(const core::Paper& paper, std::int64_t& next_seq);
 
-  std::string path_;
-  int cache_mib_;
   std::mutex write_mu_;  // guards writer_
   std::unique_ptr<Connection> writer_;
-  std::mutex pool_mu_;  // guards idle_readers_
-  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  ReaderPool readers_;
 };
 
 }  // namespace paperboy::store::sqlite
