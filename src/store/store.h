@@ -107,7 +107,21 @@ class Store {
   virtual Result<std::optional<std::string>> get_state(std::string_view key) = 0;
   virtual Status put_state(std::string_view key, std::string_view value) = 0;
   virtual Status delete_state(std::string_view key) = 0;
+  // Sets `key` to `value` only when it has no value yet, atomically; returns the value it has
+  // afterwards (ours or the one that was there). For values every instance must agree on, such as
+  // the signing key. The default is not atomic; implementations override it.
+  virtual Result<std::string> put_state_if_absent(std::string_view key, std::string_view value) {
+    auto have = get_state(key);
+    if (!have) return fail(have.error());
+    if (*have) return std::move(**have);
+    if (Status s = put_state(key, value); !s.is_ok()) return fail(s);
+    return std::string(value);
+  }
 };
+
+// The key that signs tokens (email links, CSRF), created on first use and shared through the
+// store by every instance that uses it.
+[[nodiscard]] Result<std::string> signing_key_hex(Store& store);
 
 struct StoreOptions {
   // "sqlite:/path/to/paperboy.db", a plain path (SQLite), or "postgresql://..." (later).

@@ -145,6 +145,25 @@ TEST_F(SqliteStoreTest, StateIsCommittedWithTheBatch) {
   EXPECT_FALSE(store_->get_state("cursor")->has_value());
 }
 
+TEST_F(SqliteStoreTest, PutStateIfAbsentKeepsTheFirstValue) {
+  auto first = store_->put_state_if_absent("k", "one");
+  ASSERT_TRUE(first) << first.error().to_string();
+  EXPECT_EQ(*first, "one");
+  auto second = store_->put_state_if_absent("k", "two");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(*second, "one");
+  EXPECT_EQ(store_->get_state("k")->value_or(""), "one");
+}
+
+TEST_F(SqliteStoreTest, SigningKeyIsCreatedOnceAndSharedByEveryOpen) {
+  auto key = signing_key_hex(*store_);
+  ASSERT_TRUE(key) << key.error().to_string();
+  EXPECT_EQ(key->size(), 64u);
+  auto reopened = open_store({.url = "sqlite:" + dir_.file("db/paperboy.db")});
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(*signing_key_hex(**reopened), *key);
+}
+
 TEST_F(SqliteStoreTest, ListingsFilterByDayAndCategoryNewestFirst) {
   core::Paper a = paper("2403.00001", 1);
   core::Paper b = paper("2403.00002", 1);

@@ -409,4 +409,20 @@ Status SqliteStore::delete_state(std::string_view key) {
   return stmt->run();
 }
 
+Result<std::string> SqliteStore::put_state_if_absent(std::string_view key, std::string_view value) {
+  std::lock_guard lock(write_mu_);
+  auto insert = writer_->prepare("INSERT OR IGNORE INTO state(key, value) VALUES (?, ?)");
+  if (!insert) return fail(insert.error());
+  insert->bind(1, key);
+  insert->bind(2, value);
+  if (Status s = insert->run(); !s.is_ok()) return fail(s);
+  auto select = writer_->prepare("SELECT value FROM state WHERE key = ?");
+  if (!select) return fail(select.error());
+  select->bind(1, key);
+  auto row = select->step();
+  if (!row) return fail(row.error());
+  if (!*row) return fail(Status::internal("state key vanished after insert"));
+  return std::string(select->text(0));
+}
+
 }  // namespace paperboy::store::sqlite

@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
   Result<std::optional<std::string>> get_state(std::string_view key) override;
   Status put_state(std::string_view key, std::string_view value) override;
   Status delete_state(std::string_view key) override;
+  Result<std::string> put_state_if_absent(std::string_view key, std::string_view value) override;
 
  private:
   // Readers get a smaller page cache than the writer: the writer is where bulk work happens.
