@@ -5,6 +5,7 @@
 #include "core/time.h"
 #include "store/paper_codec.h"
 #include "store/sqlite/migrations.h"
+#include "store/upsert_rules.h"
 
 namespace paperboy::store::sqlite {
 namespace {
@@ -96,35 +97,25 @@ Result<UpsertOutcome> SqliteStore::upsert_one(const core::Paper& incoming, std::
   if (!found) return fail(found.error());
 
   const core::Paper* to_write = &incoming;
-  core::Paper candidate;
+  UpsertDecision decision;
   std::int64_t doc_id = 0;
   if (*found) {
     doc_id = existing_stmt->int64(0);
-    int existing_latest = static_cast<int>(existing_stmt->int64(1));
-    std::string existing_update(existing_stmt->text(2));
-    auto existing_hash = std::bit_cast<std::uint64_t>(existing_stmt->int64(3));
-    std::vector<core::Version> existing_versions;
-    if (Status s = decode_versions(existing_stmt->text(4), existing_versions); !s.is_ok()) return fail(s);
-
-    bool incoming_is_older =
-        incoming.latest_version() < existing_latest ||
-        (incoming.latest_version() == existing_latest && incoming.update_date < existing_update);
-    if (incoming_is_older) {
-      // Never overwrite newer metadata; only learn version dates we did not have.
-      auto merged = core::merge_versions(existing_versions, incoming.versions);
-      if (merged == existing_versions) return UpsertOutcome::kStale;
+    StoredSummary existing{.latest_version = static_cast<int>(existing_stmt->int64(1)),
+                           .update_date = std::string(existing_stmt->text(2)),
+                           .content_hash = std::bit_cast<std::uint64_t>(existing_stmt->int64(3))};
+    if (Status s = decode_versions(existing_stmt->text(4), existing.versions); !s.is_ok()) return fail(s);
+    auto decided = decide_upsert(incoming, existing, [&]() -> Result<core::Paper> {
       // Rare path: read the full record inside this transaction (it may be from this batch).
       auto current = load_paper(db, incoming.id);
       if (!current) return fail(current.error());
       if (!*current) return fail(Status::internal("paper vanished during upsert: " + incoming.id));
-      candidate = std::move((*current)->paper);
-      candidate.versions = std::move(merged);
-    } else {
-      candidate = incoming;
-      candidate.versions = core::merge_versions(incoming.versions, existing_versions);
-      if (candidate.content_hash() == existing_hash) return UpsertOutcome::kUnchanged;
-    }
-    to_write = &candidate;
+      return std::move((*current)->paper);
+    });
+    if (!decided) return fail(decided.error());
+    if (decided->outcome != UpsertOutcome::kUpdated) return decided->outcome;
+    decision = std::move(*decided);
+    to_write = &decision.to_write;
   }
 
   const core::Paper& p = *to_write;
@@ -210,13 +201,7 @@ Result<BatchResult> SqliteStore::apply(const WriteBatch& batch) {
   for (const auto& paper : batch.papers) {
     auto outcome = upsert_one(paper, next_seq);
     if (!outcome) return fail(outcome.error());
-    result.outcomes.push_back(*outcome);
-    switch (*outcome) {
-      case UpsertOutcome::kInserted: ++result.inserted; break;
-      case UpsertOutcome::kUpdated: ++result.updated; break;
-      case UpsertOutcome::kUnchanged: ++result.unchanged; break;
-      case UpsertOutcome::kStale: ++result.stale; break;
-    }
+    record_outcome(result, *outcome);
   }
   auto put = writer_->prepare("INSERT INTO state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!put) return fail(put.error());
@@ -392,6 +377,20 @@ Result<std::optional<std::string>> SqliteStore::get_state(std::string_view key) 
   if (!row) return fail(row.error());
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(std::string(stmt->text(0)));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::list_state() {
+  auto conn = read_connection();
+  if (!conn) return fail(conn.error());
+  auto stmt = (*conn)->prepare("SELECT key, value FROM state ORDER BY key");
+  if (!stmt) return fail(stmt.error());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    out.emplace_back(std::string(stmt->text(0)), std::string(stmt->text(1)));
+  }
 }
 
 Status SqliteStore::put_state(std::string_view key, std::string_view value) {
