@@ -43,8 +43,11 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
     auto target = store::open_store({.url = *to});
     if (!target) die(target.error().with_context("target"));
     store::CopyOptions options{.batch_size = *batch, .allow_non_empty_target = *force};
-    options.on_progress = [](std::int64_t n) {
-      if (n % 50000 < 1000) std::fprintf(stderr, "migrate: %" PRId64 " papers copied\n", n);
+    auto reported = std::make_shared<std::int64_t>(0);
+    options.on_progress = [reported](std::int64_t n) {
+      if (n - *reported < 50000) return;
+      *reported = n;
+      std::fprintf(stderr, "migrate: %" PRId64 " papers copied\n", n);
     };
     auto report = store::copy_store(**source, **target, options);
     if (!report) die(report.error(), report.error().code() == StatusCode::kAlreadyExists ? 3 : 1);

@@ -199,6 +199,14 @@ class PostgresServer {
       error = "initdb failed (is postgresql-15 installed? see scripts/setup.sh):\n" + log_tail();
       return false;
     }
+    // Another process may take the free port before postgres binds it: then try another.
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+      if (start_server(data, error)) return true;
+    }
+    return false;
+  }
+
+  bool start_server(const std::string& data, std::string& error) {
     port_ = free_port();
     pid_ = spawn(as_server_user({bin_dir() + "/postgres", "-D", data, "-p", std::to_string(port_), "-k",
                                  root_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
@@ -209,6 +217,7 @@ class PostgresServer {
     }
     std::string conninfo = url("postgres") + "?connect_timeout=2";
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    int st = 0;
     while (std::chrono::steady_clock::now() < deadline) {
       if (PQping(conninfo.c_str()) == PQPING_OK) return true;
       if (waitpid(pid_, &st, WNOHANG) == pid_) {
@@ -216,8 +225,9 @@ class PostgresServer {
         error = "postgres exited during startup:\n" + log_tail();
         return false;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    stop();
     error = "postgres did not accept connections within 60 s:\n" + log_tail();
     return false;
   }

@@ -15,6 +15,17 @@ std::string trimmed(const char* message) {
   return m;
 }
 
+// A server restart or idle timeout closes connections while they sit in the pool. PQconsumeInput
+// reads what is pending without blocking: the first call takes the server's goodbye message, the
+// second sees the closed socket. So a dead idle connection is replaced instead of failing the
+// caller's first statement.
+bool is_alive(PGconn* conn) {
+  for (int i = 0; i < 2; ++i) {
+    if (PQconsumeInput(conn) == 0) return false;
+  }
+  return PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
+}
+
 }  // namespace
 
 std::string redact_url(std::string_view url) {
@@ -164,10 +175,7 @@ Result<PgPool::Lease> PgPool::acquire() {
     while (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
-      // A server restart or idle timeout closes connections while they sit here. PQconsumeInput
-      // reads what is pending without blocking and notices a closed socket, so a dead connection
-      // is replaced instead of failing the caller's first statement.
-      if (PQconsumeInput(conn->raw()) == 1 && conn->is_reusable()) return Lease(this, std::move(conn));
+      if (is_alive(conn->raw())) return Lease(this, std::move(conn));
       --open_;
     }
     ++open_;  // reserve the slot before connecting outside the lock
