@@ -6,17 +6,11 @@
 #include "core/time.h"
 #include "store/paper_codec.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/shared_sql.h"
 #include "store/upsert_rules.h"
 
 namespace paperboy::store::postgres {
 namespace {
-
-// Same columns, same order as the SQLite store reads, so read_paper mirrors its twin.
-constexpr std::string_view kPaperColumns =
-    "doc_id, change_seq, id, title, abstract, authors, categories, comments, journal_ref, doi, report_no, "
-    "license, submitter, versions, update_date";
-// The listing order of every page (ties broken by doc_id so pages never overlap).
-constexpr std::string_view kNewestFirst = " ORDER BY listing_day DESC, published DESC, doc_id DESC";
 
 Result<StoredPaper> read_paper(const PgResult& res, int row) {
   StoredPaper out;
@@ -75,7 +69,7 @@ std::string listing_where(const ListingQuery& q, Params& params) {
 }
 
 Result<std::optional<StoredPaper>> load_paper(PgConnection& conn, std::string_view id) {
-  auto rows = read_all(conn.query("SELECT " + std::string(kPaperColumns) + " FROM papers WHERE id = $1",
+  auto rows = read_all(conn.query("SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE id = $1",
                                   Params().text(id)));
   if (!rows) return fail(rows.error());
   if (rows->empty()) return std::optional<StoredPaper>();
@@ -85,7 +79,7 @@ Result<std::optional<StoredPaper>> load_paper(PgConnection& conn, std::string_vi
 // One paper of a batch, inside the batch's transaction (which holds lock_keys::kPaperWrites).
 Result<UpsertOutcome> upsert_one(PgConnection& db, const core::Paper& incoming) {
   auto existing_row = db.query(
-      "SELECT doc_id, latest_version, update_date, content_hash, versions FROM papers WHERE id = $1",
+      "SELECT " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = $1",
       Params().text(incoming.id));
   if (!existing_row) return fail(existing_row.error());
   const bool found = existing_row->rows() > 0;
@@ -227,7 +221,7 @@ Result<std::vector<StoredPaper>> PostgresStore::get_papers_by_doc_id(std::span<c
   for (size_t i = 0; i < doc_ids.size(); ++i) array += (i == 0 ? "" : ",") + std::to_string(doc_ids[i]);
   array += "}";
   auto rows = read_all((*conn)->query(
-      "SELECT " + std::string(kPaperColumns) + " FROM papers WHERE doc_id = ANY($1::bigint[])", Params().text(array)));
+      "SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE doc_id = ANY($1::bigint[])", Params().text(array)));
   if (!rows) return fail(rows.error());
   std::unordered_map<std::int64_t, size_t> by_id;
   for (size_t i = 0; i < rows->size(); ++i) by_id.emplace((*rows)[i].doc_id, i);
@@ -242,7 +236,7 @@ Result<std::vector<StoredPaper>> PostgresStore::get_papers_by_doc_id(std::span<c
 Result<std::vector<StoredPaper>> PostgresStore::papers_changed_since(std::int64_t after_seq, int limit) {
   auto conn = pool_.acquire();
   if (!conn) return fail(conn.error());
-  return read_all((*conn)->query("SELECT " + std::string(kPaperColumns) +
+  return read_all((*conn)->query("SELECT " + std::string(sql::kPaperColumns) +
                                      " FROM papers WHERE change_seq > $1 ORDER BY change_seq LIMIT $2",
                                  Params().int64(after_seq).int64(limit)));
 }
@@ -251,7 +245,7 @@ Result<std::int64_t> PostgresStore::max_change_seq() {
   auto conn = pool_.acquire();
   if (!conn) return fail(conn.error());
   // From the committed rows, not the sequence: the sequence may be ahead with uncommitted values.
-  auto res = (*conn)->query("SELECT COALESCE(MAX(change_seq), 0) FROM papers");
+  auto res = (*conn)->query(sql::kMaxChangeSeq);
   if (!res) return fail(res.error());
   return res->int64(0, 0);
 }
@@ -262,7 +256,7 @@ Result<std::vector<StoredPaper>> PostgresStore::list_papers(const ListingQuery& 
   Params params;
   std::string where = listing_where(query, params);
   params.int64(query.limit).int64(query.offset);
-  std::string sql = "SELECT " + std::string(kPaperColumns) + " FROM papers" + where + std::string(kNewestFirst) +
+  std::string sql = "SELECT " + std::string(sql::kPaperColumns) + " FROM papers" + where + std::string(sql::kNewestFirst) +
                     " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
   return read_all((*conn)->query(sql, params));
 }
@@ -280,7 +274,7 @@ Result<std::int64_t> PostgresStore::count_papers(const ListingQuery& query) {
 Result<std::string> PostgresStore::newest_listing_day() {
   auto conn = pool_.acquire();
   if (!conn) return fail(conn.error());
-  auto res = (*conn)->query("SELECT COALESCE(MAX(listing_day), '') FROM papers");
+  auto res = (*conn)->query(sql::kNewestListingDay);
   if (!res) return fail(res.error());
   return std::string(res->text(0, 0));
 }
@@ -304,10 +298,10 @@ Result<std::vector<StoredPaper>> PostgresStore::list_papers_by_author(std::strin
   // As on SQLite: strpos() on the quoted keyname is a cheap prefilter before the exact comparison
   // of each author's fields.
   return read_all((*conn)->query(
-      "SELECT " + std::string(kPaperColumns) +
+      "SELECT " + std::string(sql::kPaperColumns) +
           " FROM papers p WHERE strpos(p.authors, $1) > 0 AND EXISTS (SELECT 1 FROM jsonb_array_elements("
           "p.authors::jsonb) a WHERE a->>0 = $2::text AND ($3::text = '' OR a->>1 = $3::text))" +
-          std::string(kNewestFirst) + " LIMIT $4 OFFSET $5",
+          std::string(sql::kNewestFirst) + " LIMIT $4 OFFSET $5",
       Params().text(encode_json_string(keyname)).text(keyname).text(forenames).int64(limit).int64(offset)));
 }
 
@@ -319,9 +313,7 @@ Result<StoreStats> PostgresStore::stats() {
   if (!version) return fail(version.error());
   out.schema_version = *version;
   {
-    auto res = (*conn)->query(
-        "SELECT COUNT(*), COALESCE(MAX(change_seq),0), COALESCE(MIN(listing_day),''), COALESCE(MAX(listing_day),'') "
-        "FROM papers");
+    auto res = (*conn)->query(sql::kStatsTotals);
     if (!res) return fail(res.error());
     out.papers = res->int64(0, 0);
     out.max_change_seq = res->int64(0, 1);
@@ -334,14 +326,11 @@ Result<StoreStats> PostgresStore::stats() {
     for (int r = 0; r < res->rows(); ++r) into.push_back({std::string(res->text(r, 0)), res->int64(r, 1)});
     return Status::ok();
   };
-  if (Status s = counts("SELECT primary_category, COUNT(*) AS n FROM papers GROUP BY primary_category "
-                        "ORDER BY n DESC, primary_category",
-                        out.by_primary_category);
+  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category);
       !s.is_ok()) {
     return fail(s);
   }
-  if (Status s = counts("SELECT substr(listing_day, 1, 7) AS m, COUNT(*) FROM papers GROUP BY m ORDER BY m",
-                        out.by_month);
+  if (Status s = counts(sql::kCountByMonth, out.by_month);
       !s.is_ok()) {
     return fail(s);
   }
@@ -360,7 +349,7 @@ Result<std::optional<std::string>> PostgresStore::get_state(std::string_view key
 Result<std::vector<std::pair<std::string, std::string>>> PostgresStore::list_state() {
   auto conn = pool_.acquire();
   if (!conn) return fail(conn.error());
-  auto res = (*conn)->query("SELECT key, value FROM state ORDER BY key");
+  auto res = (*conn)->query(sql::kAllState);
   if (!res) return fail(res.error());
   std::vector<std::pair<std::string, std::string>> out;
   for (int r = 0; r < res->rows(); ++r) out.emplace_back(std::string(res->text(r, 0)), std::string(res->text(r, 1)));
