@@ -167,6 +167,46 @@ TEST_F(PostgresStoreTest, APoolConnectionKilledByTheServerIsReplaced) {
   EXPECT_EQ((*again)->paper.title, "Paper 1");
 }
 
+TEST_F(PostgresStoreTest, ArrayParametersCarryAnyTextUnchanged) {
+  auto conn = PgConnection::connect(url_);
+  ASSERT_TRUE(conn);
+  std::vector<std::string> elements = {"2403.01234", "hep-th/9901001", "a\"quote", "back\\slash", "comma,brace}{",
+                                       "", "NULL", "'single'", "\xC3\xBCml\xC3\xA4ut"};
+  auto rows = (*conn)->query("SELECT e FROM unnest($1::text[]) WITH ORDINALITY AS t(e, n) ORDER BY n",
+                             Params().text(array_literal(elements)));
+  ASSERT_TRUE(rows) << rows.error().to_string();
+  ASSERT_EQ(rows->rows(), static_cast<int>(elements.size()));
+  for (int r = 0; r < rows->rows(); ++r) {
+    EXPECT_FALSE(rows->is_null(r, 0));
+    EXPECT_EQ(rows->text(r, 0), elements[static_cast<size_t>(r)]);
+  }
+}
+
+TEST_F(PostgresStoreTest, ABatchMayHoldThePaperItUpdatesAndStaysAtomic) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  core::Paper v2 = paper(7);
+  v2.versions.push_back({2, 1709337600});
+  v2.title = "Second version";
+  auto r = store->apply({.papers = {paper(7), v2, paper(7), paper(8)}});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->inserted, 2);
+  EXPECT_EQ(r->updated, 1);
+  EXPECT_EQ(r->stale, 1);  // v1 again after v2 in the same batch
+  EXPECT_EQ((*store->get_paper("2403.00007"))->paper.title, "Second version");
+  // A failing paper rolls back the batch, including the papers before it.
+  core::Paper clash = paper(9);
+  auto conn = PgConnection::connect(url_);
+  ASSERT_TRUE(conn);
+  ASSERT_TRUE((*conn)->exec("ALTER TABLE papers ADD CONSTRAINT short_titles CHECK (length(title) < 20)").is_ok());
+  clash.title = "A title that is much too long for the constraint";
+  auto failed = store->apply({.papers = {paper(10), clash}});
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message().find("2403.00009"), std::string::npos) << failed.error().message();
+  EXPECT_FALSE(store->get_paper("2403.00010")->has_value());
+  EXPECT_EQ(store->stats()->papers, 2);
+}
+
 TEST_F(PostgresStoreTest, UnreachableServerIsAClearError) {
   auto store = PostgresStore::open("postgresql://paperboy:secret@127.0.0.1:1/nothing?connect_timeout=2");
   ASSERT_FALSE(store);

@@ -26,6 +26,11 @@ namespace paperboy::store::postgres {
 // "postgresql://user:secret@host/db" -> "postgresql://user:***@host/db", for error messages.
 std::string redact_url(std::string_view url);
 
+// An array value in PostgreSQL's text form ({"a","b\\"c"}), every element quoted and escaped,
+// to bind as ONE parameter of type text[] or bigint[] (`= ANY($1::text[])`): a batch look-up in one
+// round trip without building SQL from values.
+std::string array_literal(const std::vector<std::string>& elements);
+
 // Parameters of one statement, sent out of line in text format (never spliced into the SQL), so
 // any byte sequence a text column accepts travels unchanged. Values are copied.
 class Params {

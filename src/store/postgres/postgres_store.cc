@@ -76,37 +76,36 @@ Result<std::optional<StoredPaper>> load_paper(PgConnection& conn, std::string_vi
   return std::optional<StoredPaper>(std::move(rows->front()));
 }
 
-// One paper of a batch, inside the batch's transaction (which holds lock_keys::kPaperWrites).
-Result<UpsertOutcome> upsert_one(PgConnection& db, const core::Paper& incoming) {
-  auto existing_row = db.query(
-      "SELECT " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = $1",
-      Params().text(incoming.id));
-  if (!existing_row) return fail(existing_row.error());
-  const bool found = existing_row->rows() > 0;
-
-  const core::Paper* to_write = &incoming;
-  UpsertDecision decision;
+// What the batch's transaction knows about papers already stored, by arXiv id.
+struct Existing {
   std::int64_t doc_id = 0;
-  if (found) {
-    doc_id = existing_row->int64(0, 0);
-    StoredSummary existing{.latest_version = static_cast<int>(existing_row->int64(0, 1)),
-                           .update_date = std::string(existing_row->text(0, 2)),
-                           .content_hash = std::bit_cast<std::uint64_t>(existing_row->int64(0, 3))};
-    if (Status s = decode_versions(existing_row->text(0, 4), existing.versions); !s.is_ok()) return fail(s);
-    auto decided = decide_upsert(incoming, existing, [&]() -> Result<core::Paper> {
-      auto current = load_paper(db, incoming.id);
-      if (!current) return fail(current.error());
-      if (!*current) return fail(Status::internal("paper vanished during upsert: " + incoming.id));
-      return std::move((*current)->paper);
-    });
-    if (!decided) return fail(decided.error());
-    if (decided->outcome != UpsertOutcome::kUpdated) return decided->outcome;
-    decision = std::move(*decided);
-    to_write = &decision.to_write;
-  }
+  StoredSummary summary;
+};
+using ExistingById = std::unordered_map<std::string, Existing>;
 
-  const core::Paper& p = *to_write;
-  std::string categories = encode_categories(p.categories);
+// One round trip for the whole batch instead of one look-up per paper: the ids travel as a single
+// text[] parameter. Runs inside the batch's transaction, after the writers' lock.
+Result<ExistingById> load_existing(PgConnection& db, const std::vector<core::Paper>& papers) {
+  std::vector<std::string> ids;
+  ids.reserve(papers.size());
+  for (const auto& p : papers) ids.push_back(p.id);
+  auto rows = db.query("SELECT id, " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ANY($1::text[])",
+                       Params().text(array_literal(ids)));
+  if (!rows) return fail(rows.error());
+  ExistingById out;
+  for (int r = 0; r < rows->rows(); ++r) {
+    Existing e{.doc_id = rows->int64(r, 1),
+               .summary = {.latest_version = static_cast<int>(rows->int64(r, 2)),
+                           .update_date = std::string(rows->text(r, 3)),
+                           .content_hash = std::bit_cast<std::uint64_t>(rows->int64(r, 4))}};
+    if (Status s = decode_versions(rows->text(r, 5), e.summary.versions); !s.is_ok()) return fail(s);
+    out.emplace(std::string(rows->text(r, 0)), std::move(e));
+  }
+  return out;
+}
+
+// The paper's columns as parameters $1..$18, in the order of the INSERT and UPDATE below.
+Params paper_params(const core::Paper& p, const std::string& categories) {
   Params params;
   params.text(p.title)
       .text(p.abstract)
@@ -126,33 +125,62 @@ Result<UpsertOutcome> upsert_one(PgConnection& db, const core::Paper& incoming) 
       .text(p.update_date)
       .int64(std::bit_cast<std::int64_t>(p.content_hash()))
       .int64(core::unix_now());
-  if (found) {
-    params.int64(doc_id);
-  } else {
-    params.text(p.id);
-  }
-  // nextval() here, under the writers' advisory lock: see postgres_store.h.
-  auto written = db.query(
-      found ? "UPDATE papers SET title=$1, abstract=$2, authors=$3, categories=$4, primary_category=$5, "
-              "comments=$6, journal_ref=$7, doi=$8, report_no=$9, license=$10, submitter=$11, versions=$12, "
-              "latest_version=$13, published=$14, listing_day=$15, update_date=$16, content_hash=$17, "
-              "change_seq=nextval('paper_change_seq'), stored_at=$18 WHERE doc_id=$19 RETURNING doc_id"
-            : "INSERT INTO papers(title, abstract, authors, categories, primary_category, comments, journal_ref, "
-              "doi, report_no, license, submitter, versions, latest_version, published, listing_day, "
-              "update_date, content_hash, change_seq, stored_at, id) "
-              "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,nextval('paper_change_seq'),$18,$19) "
-              "RETURNING doc_id",
-      params);
-  if (!written) return fail(written.error().with_context(p.id));
-  if (written->rows() != 1) return fail(Status::internal("upsert wrote no row: " + p.id));
-  doc_id = written->int64(0, 0);
+  return params;
+}
 
-  if (found) {
-    if (Status s = db.run("DELETE FROM paper_categories WHERE doc_id = $1", Params().int64(doc_id)); !s.is_ok()) {
-      return fail(s);
-    }
+// One paper of a batch, inside the batch's transaction (which holds lock_keys::kPaperWrites).
+// `existing` is kept current, so a batch may hold the same paper twice.
+Result<UpsertOutcome> upsert_one(PgConnection& db, const core::Paper& incoming, ExistingById& existing) {
+  auto found = existing.find(incoming.id);
+  if (found == existing.end()) {
+    // A new paper: the row and its category membership in one statement (one round trip).
+    // nextval() here, under the writers' advisory lock: see postgres_store.h.
+    std::string categories = encode_categories(incoming.categories);
+    auto inserted = db.query(
+        "WITH paper AS (INSERT INTO papers(title, abstract, authors, categories, primary_category, comments, "
+        "journal_ref, doi, report_no, license, submitter, versions, latest_version, published, listing_day, "
+        "update_date, content_hash, change_seq, stored_at, id) "
+        "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,nextval('paper_change_seq'),$18,$19) "
+        "RETURNING doc_id), "
+        "cats AS (INSERT INTO paper_categories(category, doc_id, is_primary) "
+        "SELECT c.value, paper.doc_id, CASE WHEN c.position = 1 THEN 1 ELSE 0 END "
+        "FROM paper, jsonb_array_elements_text($4::jsonb) WITH ORDINALITY AS c(value, position) "
+        "ON CONFLICT DO NOTHING) "
+        "SELECT doc_id FROM paper",
+        paper_params(incoming, categories).text(incoming.id));
+    if (!inserted) return fail(inserted.error().with_context(incoming.id));
+    if (inserted->rows() != 1) return fail(Status::internal("insert wrote no row: " + incoming.id));
+    existing.emplace(incoming.id, Existing{.doc_id = inserted->int64(0, 0),
+                                           .summary = {.latest_version = incoming.latest_version(),
+                                                       .update_date = incoming.update_date,
+                                                       .content_hash = incoming.content_hash(),
+                                                       .versions = incoming.versions}});
+    return UpsertOutcome::kInserted;
   }
-  // One statement for all categories: the JSON we just encoded, unnested server-side.
+
+  const std::int64_t doc_id = found->second.doc_id;
+  auto decided = decide_upsert(incoming, found->second.summary, [&]() -> Result<core::Paper> {
+    auto current = load_paper(db, incoming.id);
+    if (!current) return fail(current.error());
+    if (!*current) return fail(Status::internal("paper vanished during upsert: " + incoming.id));
+    return std::move((*current)->paper);
+  });
+  if (!decided) return fail(decided.error());
+  if (decided->outcome != UpsertOutcome::kUpdated) return decided->outcome;
+  const core::Paper& p = decided->to_write;
+  std::string categories = encode_categories(p.categories);
+  if (Status s = db.run("UPDATE papers SET title=$1, abstract=$2, authors=$3, categories=$4, primary_category=$5, "
+                        "comments=$6, journal_ref=$7, doi=$8, report_no=$9, license=$10, submitter=$11, "
+                        "versions=$12, latest_version=$13, published=$14, listing_day=$15, update_date=$16, "
+                        "content_hash=$17, change_seq=nextval('paper_change_seq'), stored_at=$18 WHERE doc_id=$19",
+                        paper_params(p, categories).int64(doc_id));
+      !s.is_ok()) {
+    return fail(s.with_context(p.id));
+  }
+  // Updates are the rare path: replace the membership in two statements.
+  if (Status s = db.run("DELETE FROM paper_categories WHERE doc_id = $1", Params().int64(doc_id)); !s.is_ok()) {
+    return fail(s);
+  }
   if (Status s = db.run("INSERT INTO paper_categories(category, doc_id, is_primary) "
                         "SELECT c.value, $1::bigint, CASE WHEN c.position = 1 THEN 1 ELSE 0 END "
                         "FROM jsonb_array_elements_text($2::jsonb) WITH ORDINALITY AS c(value, position) "
@@ -161,7 +189,11 @@ Result<UpsertOutcome> upsert_one(PgConnection& db, const core::Paper& incoming) 
       !s.is_ok()) {
     return fail(s);
   }
-  return found ? UpsertOutcome::kUpdated : UpsertOutcome::kInserted;
+  found->second.summary = {.latest_version = p.latest_version(),
+                           .update_date = p.update_date,
+                           .content_hash = p.content_hash(),
+                           .versions = p.versions};
+  return UpsertOutcome::kUpdated;
 }
 
 }  // namespace
@@ -189,8 +221,14 @@ Result<BatchResult> PostgresStore::apply(const WriteBatch& batch) {
     if (Status s = lock_for_transaction(**conn, lock_keys::kPaperWrites); !s.is_ok()) return fail(s);
   }
   result.outcomes.reserve(batch.papers.size());
+  ExistingById existing;
+  if (!batch.papers.empty()) {
+    auto loaded = load_existing(**conn, batch.papers);
+    if (!loaded) return fail(loaded.error());
+    existing = std::move(*loaded);
+  }
   for (const auto& paper : batch.papers) {
-    auto outcome = upsert_one(**conn, paper);
+    auto outcome = upsert_one(**conn, paper, existing);
     if (!outcome) return fail(outcome.error());
     record_outcome(result, *outcome);
   }
@@ -217,11 +255,12 @@ Result<std::vector<StoredPaper>> PostgresStore::get_papers_by_doc_id(std::span<c
   auto conn = pool_.acquire();
   if (!conn) return fail(conn.error());
   // One round trip for the whole page: the ids travel as one bigint[] parameter ("{1,2,3}").
-  std::string array = "{";
-  for (size_t i = 0; i < doc_ids.size(); ++i) array += (i == 0 ? "" : ",") + std::to_string(doc_ids[i]);
-  array += "}";
+  std::vector<std::string> ids;
+  ids.reserve(doc_ids.size());
+  for (std::int64_t id : doc_ids) ids.push_back(std::to_string(id));
   auto rows = read_all((*conn)->query(
-      "SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE doc_id = ANY($1::bigint[])", Params().text(array)));
+      "SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE doc_id = ANY($1::bigint[])",
+      Params().text(array_literal(ids))));
   if (!rows) return fail(rows.error());
   std::unordered_map<std::int64_t, size_t> by_id;
   for (size_t i = 0; i < rows->size(); ++i) by_id.emplace((*rows)[i].doc_id, i);
