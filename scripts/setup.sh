@@ -8,11 +8,13 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache git
   # libraries the binary links
   libsimdjson-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev
-  libsqlite3-dev libhnswlib-dev libfasttext-dev libcpp-httplib-dev
+  libsqlite3-dev libpq-dev libhnswlib-dev libfasttext-dev libcpp-httplib-dev
   libkainjow-mustache-dev libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
   libzstd-dev zlib1g-dev libtomlplusplus-dev libxxhash-dev libexpat1-dev libeigen3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
+  # the PostgreSQL store's tests start a throwaway PostgreSQL 15 server (run as `nobody` under root)
+  postgresql-15 util-linux
   libssl-dev libbrotli-dev
   # web: browser end-to-end tests (playwright-core drives Debian's chromium), feed and BibTeX
   # parsers for the web tests, wrk for the web benchmark, node/npm for KaTeX and the e2e tools

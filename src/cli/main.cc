@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   paperboy::cli::add_config_flag(app, inv, "--data-dir", "data_dir", "data directory");
   paperboy::cli::add_config_flag(app, inv, "--database", "database", "store URL (sqlite:PATH or postgresql://...)");
   paperboy::cli::add_config_flag(app, inv, "--log-level", "log_level", "log level");
+  // The global flags work after any subcommand too (`paperboy stats --database postgresql://...`):
+  // an option a subcommand does not know falls through to these. Set before the subcommands are
+  // added, which inherit it.
+  app.fallthrough();
 
   paperboy::cli::add_serve_command(app, inv);
   paperboy::cli::add_ingest_command(app, inv);
@@ -28,6 +32,7 @@ int main(int argc, char** argv) {
   paperboy::cli::add_config_command(app, inv);
   paperboy::cli::add_harvest_command(app, inv);
   paperboy::cli::add_fetch_command(app, inv);
+  paperboy::cli::add_migrate_command(app, inv);
   paperboy::cli::add_search_commands(app, inv);
 
   try {

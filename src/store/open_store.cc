@@ -2,6 +2,7 @@
 // backend, so callers depend on store.h alone.
 #include <filesystem>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -10,7 +11,9 @@ namespace paperboy::store {
 Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
   std::string_view url = options.url;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return fail(Status::invalid_argument("PostgreSQL support is not built into this paperboy yet"));
+    auto store = postgres::PostgresStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<Store>(std::move(*store));
   }
   if (url.starts_with("sqlite:")) url.remove_prefix(7);
   if (url.empty()) return fail(Status::invalid_argument("empty database path"));

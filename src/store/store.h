@@ -1,5 +1,5 @@
 // Store: the one interface through which every part of Paperboy reads and writes persistent
-// state. Implementations: SQLite (store/sqlite, the default) and, later, PostgreSQL. Callers never
+// state. Implementations: SQLite (store/sqlite, the default) and PostgreSQL (store/postgres). Callers never
 // see which one they have. Implementations are thread-safe: any number of concurrent readers,
 // writes serialised inside the store.
 #pragma once
@@ -105,6 +105,8 @@ class Store {
 
   // Small durable key-value state: ingest checkpoints, harvest cursors, schedule bookkeeping.
   virtual Result<std::optional<std::string>> get_state(std::string_view key) = 0;
+  // Every state entry, ordered by key (for `paperboy migrate` and backups).
+  virtual Result<std::vector<std::pair<std::string, std::string>>> list_state() = 0;
   virtual Status put_state(std::string_view key, std::string_view value) = 0;
   virtual Status delete_state(std::string_view key) = 0;
   // Sets `key` to `value` only when it has no value yet, atomically; returns the value it has
@@ -124,7 +126,8 @@ class Store {
 [[nodiscard]] Result<std::string> signing_key_hex(Store& store);
 
 struct StoreOptions {
-  // "sqlite:/path/to/paperboy.db", a plain path (SQLite), or "postgresql://..." (later).
+  // "sqlite:/path/to/paperboy.db", a plain path (SQLite), or "postgresql://USER@HOST:PORT/DB"
+  // (also "postgres://...", any libpq connection URI).
   std::string url;
   // SQLite: page cache per connection, in MiB.
   int cache_mib = 64;

@@ -4,14 +4,12 @@
 
 #include "core/time.h"
 #include "store/paper_codec.h"
+#include "store/shared_sql.h"
 #include "store/sqlite/migrations.h"
+#include "store/upsert_rules.h"
 
 namespace paperboy::store::sqlite {
 namespace {
-
-constexpr std::string_view kPaperColumns =
-    "doc_id, change_seq, id, title, abstract, authors, categories, comments, journal_ref, doi, report_no, "
-    "license, submitter, versions, update_date";
 
 Result<StoredPaper> read_paper(const Statement& row) {
   StoredPaper out;
@@ -68,7 +66,7 @@ int bind_listing(Statement& stmt, const ListingQuery& q) {
 }
 
 Result<std::optional<StoredPaper>> load_paper(Connection& conn, std::string_view id) {
-  auto stmt = conn.prepare("SELECT " + std::string(kPaperColumns) + " FROM papers WHERE id = ?");
+  auto stmt = conn.prepare("SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE id = ?");
   if (!stmt) return fail(stmt.error());
   stmt->bind(1, id);
   auto rows = read_all(*stmt);
@@ -89,42 +87,32 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 Result<UpsertOutcome> SqliteStore::upsert_one(const core::Paper& incoming, std::int64_t& next_seq) {
   Connection& db = *writer_;
   auto existing_stmt = db.prepare(
-      "SELECT doc_id, latest_version, update_date, content_hash, versions FROM papers WHERE id = ?");
+      "SELECT " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ?");
   if (!existing_stmt) return fail(existing_stmt.error());
   existing_stmt->bind(1, incoming.id);
   auto found = existing_stmt->step();
   if (!found) return fail(found.error());
 
   const core::Paper* to_write = &incoming;
-  core::Paper candidate;
+  UpsertDecision decision;
   std::int64_t doc_id = 0;
   if (*found) {
     doc_id = existing_stmt->int64(0);
-    int existing_latest = static_cast<int>(existing_stmt->int64(1));
-    std::string existing_update(existing_stmt->text(2));
-    auto existing_hash = std::bit_cast<std::uint64_t>(existing_stmt->int64(3));
-    std::vector<core::Version> existing_versions;
-    if (Status s = decode_versions(existing_stmt->text(4), existing_versions); !s.is_ok()) return fail(s);
-
-    bool incoming_is_older =
-        incoming.latest_version() < existing_latest ||
-        (incoming.latest_version() == existing_latest && incoming.update_date < existing_update);
-    if (incoming_is_older) {
-      // Never overwrite newer metadata; only learn version dates we did not have.
-      auto merged = core::merge_versions(existing_versions, incoming.versions);
-      if (merged == existing_versions) return UpsertOutcome::kStale;
+    StoredSummary existing{.latest_version = static_cast<int>(existing_stmt->int64(1)),
+                           .update_date = std::string(existing_stmt->text(2)),
+                           .content_hash = std::bit_cast<std::uint64_t>(existing_stmt->int64(3))};
+    if (Status s = decode_versions(existing_stmt->text(4), existing.versions); !s.is_ok()) return fail(s);
+    auto decided = decide_upsert(incoming, existing, [&]() -> Result<core::Paper> {
       // Rare path: read the full record inside this transaction (it may be from this batch).
       auto current = load_paper(db, incoming.id);
       if (!current) return fail(current.error());
       if (!*current) return fail(Status::internal("paper vanished during upsert: " + incoming.id));
-      candidate = std::move((*current)->paper);
-      candidate.versions = std::move(merged);
-    } else {
-      candidate = incoming;
-      candidate.versions = core::merge_versions(incoming.versions, existing_versions);
-      if (candidate.content_hash() == existing_hash) return UpsertOutcome::kUnchanged;
-    }
-    to_write = &candidate;
+      return std::move((*current)->paper);
+    });
+    if (!decided) return fail(decided.error());
+    if (decided->outcome != UpsertOutcome::kUpdated) return decided->outcome;
+    decision = std::move(*decided);
+    to_write = &decision.to_write;
   }
 
   const core::Paper& p = *to_write;
@@ -198,7 +186,7 @@ Result<BatchResult> SqliteStore::apply(const WriteBatch& batch) {
   if (!tx) return fail(tx.error());
   std::int64_t next_seq = 0;
   {
-    auto seq_stmt = writer_->prepare("SELECT COALESCE(MAX(change_seq), 0) FROM papers");
+    auto seq_stmt = writer_->prepare(sql::kMaxChangeSeq);
     if (!seq_stmt) return fail(seq_stmt.error());
     auto row = seq_stmt->step();
     if (!row) return fail(row.error());
@@ -210,13 +198,7 @@ Result<BatchResult> SqliteStore::apply(const WriteBatch& batch) {
   for (const auto& paper : batch.papers) {
     auto outcome = upsert_one(paper, next_seq);
     if (!outcome) return fail(outcome.error());
-    result.outcomes.push_back(*outcome);
-    switch (*outcome) {
-      case UpsertOutcome::kInserted: ++result.inserted; break;
-      case UpsertOutcome::kUpdated: ++result.updated; break;
-      case UpsertOutcome::kUnchanged: ++result.unchanged; break;
-      case UpsertOutcome::kStale: ++result.stale; break;
-    }
+    record_outcome(result, *outcome);
   }
   auto put = writer_->prepare("INSERT INTO state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!put) return fail(put.error());
@@ -237,7 +219,7 @@ Result<std::optional<StoredPaper>> SqliteStore::get_paper(std::string_view id) {
 Result<std::vector<StoredPaper>> SqliteStore::get_papers_by_doc_id(std::span<const std::int64_t> doc_ids) {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
-  auto stmt = (*conn)->prepare("SELECT " + std::string(kPaperColumns) + " FROM papers WHERE doc_id = ?");
+  auto stmt = (*conn)->prepare("SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE doc_id = ?");
   if (!stmt) return fail(stmt.error());
   std::vector<StoredPaper> out;
   out.reserve(doc_ids.size());
@@ -258,7 +240,7 @@ Result<std::vector<StoredPaper>> SqliteStore::get_papers_by_doc_id(std::span<con
 Result<std::vector<StoredPaper>> SqliteStore::papers_changed_since(std::int64_t after_seq, int limit) {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
-  auto stmt = (*conn)->prepare("SELECT " + std::string(kPaperColumns) +
+  auto stmt = (*conn)->prepare("SELECT " + std::string(sql::kPaperColumns) +
                                " FROM papers WHERE change_seq > ? ORDER BY change_seq LIMIT ?");
   if (!stmt) return fail(stmt.error());
   stmt->bind(1, after_seq).bind(2, limit);
@@ -268,7 +250,7 @@ Result<std::vector<StoredPaper>> SqliteStore::papers_changed_since(std::int64_t 
 Result<std::int64_t> SqliteStore::max_change_seq() {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
-  auto stmt = (*conn)->prepare("SELECT COALESCE(MAX(change_seq), 0) FROM papers");
+  auto stmt = (*conn)->prepare(sql::kMaxChangeSeq);
   if (!stmt) return fail(stmt.error());
   auto row = stmt->step();
   if (!row) return fail(row.error());
@@ -278,8 +260,8 @@ Result<std::int64_t> SqliteStore::max_change_seq() {
 Result<std::vector<StoredPaper>> SqliteStore::list_papers(const ListingQuery& query) {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
-  auto stmt = (*conn)->prepare("SELECT " + std::string(kPaperColumns) + " FROM papers" + listing_where(query) +
-                               " ORDER BY listing_day DESC, published DESC, doc_id DESC LIMIT ? OFFSET ?");
+  auto stmt = (*conn)->prepare("SELECT " + std::string(sql::kPaperColumns) + " FROM papers" + listing_where(query) +
+                               std::string(sql::kNewestFirst) + " LIMIT ? OFFSET ?");
   if (!stmt) return fail(stmt.error());
   int i = bind_listing(*stmt, query);
   stmt->bind(i, query.limit).bind(i + 1, query.offset);
@@ -300,7 +282,7 @@ Result<std::int64_t> SqliteStore::count_papers(const ListingQuery& query) {
 Result<std::string> SqliteStore::newest_listing_day() {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
-  auto stmt = (*conn)->prepare("SELECT COALESCE(MAX(listing_day), '') FROM papers");
+  auto stmt = (*conn)->prepare(sql::kNewestListingDay);
   if (!stmt) return fail(stmt.error());
   auto row = stmt->step();
   if (!row) return fail(row.error());
@@ -329,10 +311,10 @@ Result<std::vector<StoredPaper>> SqliteStore::list_papers_by_author(std::string_
   // Authors are a JSON column; instr() on the quoted keyname is a cheap prefilter before the exact
   // json_each comparison. An author index table would be the next step if author pages get hot.
   auto stmt = (*conn)->prepare(
-      "SELECT " + std::string(kPaperColumns) +
+      "SELECT " + std::string(sql::kPaperColumns) +
       " FROM papers p WHERE instr(p.authors, ?1) > 0 AND EXISTS (SELECT 1 FROM json_each(p.authors) a"
-      " WHERE json_extract(a.value, '$[0]') = ?2 AND (?3 = '' OR json_extract(a.value, '$[1]') = ?3))"
-      " ORDER BY listing_day DESC, published DESC, doc_id DESC LIMIT ?4 OFFSET ?5");
+      " WHERE json_extract(a.value, '$[0]') = ?2 AND (?3 = '' OR json_extract(a.value, '$[1]') = ?3))" +
+      std::string(sql::kNewestFirst) + " LIMIT ?4 OFFSET ?5");
   if (!stmt) return fail(stmt.error());
   std::string quoted = encode_json_string(keyname);  // as encode_authors writes it
   stmt->bind(1, quoted).bind(2, keyname).bind(3, forenames).bind(4, limit).bind(5, offset);
@@ -347,9 +329,7 @@ Result<StoreStats> SqliteStore::stats() {
   if (!version) return fail(version.error());
   out.schema_version = *version;
   {
-    auto stmt = (*conn)->prepare(
-        "SELECT COUNT(*), COALESCE(MAX(change_seq),0), COALESCE(MIN(listing_day),''), COALESCE(MAX(listing_day),'') "
-        "FROM papers");
+    auto stmt = (*conn)->prepare(sql::kStatsTotals);
     if (!stmt) return fail(stmt.error());
     auto row = stmt->step();
     if (!row) return fail(row.error());
@@ -368,14 +348,11 @@ Result<StoreStats> SqliteStore::stats() {
       into.push_back({std::string(stmt->text(0)), stmt->int64(1)});
     }
   };
-  if (Status s = counts("SELECT primary_category, COUNT(*) AS n FROM papers GROUP BY primary_category "
-                        "ORDER BY n DESC, primary_category",
-                        out.by_primary_category);
+  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category);
       !s.is_ok()) {
     return fail(s);
   }
-  if (Status s = counts("SELECT substr(listing_day, 1, 7) AS m, COUNT(*) FROM papers GROUP BY m ORDER BY m",
-                        out.by_month);
+  if (Status s = counts(sql::kCountByMonth, out.by_month);
       !s.is_ok()) {
     return fail(s);
   }
@@ -392,6 +369,20 @@ Result<std::optional<std::string>> SqliteStore::get_state(std::string_view key) 
   if (!row) return fail(row.error());
   if (!*row) return std::optional<std::string>();
   return std::optional<std::string>(std::string(stmt->text(0)));
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::list_state() {
+  auto conn = read_connection();
+  if (!conn) return fail(conn.error());
+  auto stmt = (*conn)->prepare(sql::kAllState);
+  if (!stmt) return fail(stmt.error());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    out.emplace_back(std::string(stmt->text(0)), std::string(stmt->text(1)));
+  }
 }
 
 Status SqliteStore::put_state(std::string_view key, std::string_view value) {

@@ -31,6 +31,7 @@ class SqliteStore final : public Store {
                                                          int limit, int offset) override;
   Result<StoreStats> stats() override;
   Result<std::optional<std::string>> get_state(std::string_view key) override;
+  Result<std::vector<std::pair<std::string, std::string>>> list_state() override;
   Status put_state(std::string_view key, std::string_view value) override;
   Status delete_state(std::string_view key) override;
   Result<std::string> put_state_if_absent(std::string_view key, std::string_view value) override;

@@ -1,9 +1,14 @@
-#include "store/sqlite/sqlite_store.h"
+// Store behaviour, run against every backend: SQLite (a real file) and PostgreSQL (a real server
+// started by support/postgres_server.h, a fresh database per test). Backend-specific behaviour
+// lives in sqlite_migrations_test.cc and postgres_*_test.cc.
+#include "store/store.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
+#include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
 namespace paperboy::store {
@@ -21,10 +26,17 @@ core::Paper paper(const std::string& id, int latest_version, const std::string& 
   return p;
 }
 
-class SqliteStoreTest : public ::testing::Test {
+// The parameter names the backend: "sqlite" or "postgresql".
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto opened = open_store({.url = "sqlite:" + dir_.file("db/paperboy.db")});
+    if (GetParam() == "postgresql") {
+      url_ = testing::fresh_postgres_database();
+      ASSERT_FALSE(url_.empty());
+    } else {
+      url_ = "sqlite:" + dir_.file("db/paperboy.db");
+    }
+    auto opened = open_store({.url = url_});
     ASSERT_TRUE(opened) << opened.error().to_string();
     store_ = std::move(*opened);
   }
@@ -41,10 +53,11 @@ class SqliteStoreTest : public ::testing::Test {
   std::int64_t seq() { return *store_->max_change_seq(); }
 
   testing::TempDir dir_;
+  std::string url_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(SqliteStoreTest, InsertThenReadBackEveryField) {
+TEST_P(StoreTest, InsertThenReadBackEveryField) {
   core::Paper p = paper("2403.01234", 2);
   p.comments = "12 pages";
   p.journal_ref = "NeurIPS 2024";
@@ -57,14 +70,14 @@ TEST_F(SqliteStoreTest, InsertThenReadBackEveryField) {
   EXPECT_EQ(get("2403.01234"), p);
 }
 
-TEST_F(SqliteStoreTest, IdenticalRecordChangesNothing) {
+TEST_P(StoreTest, IdenticalRecordChangesNothing) {
   ASSERT_EQ(upsert(paper("2403.01234", 1)), UpsertOutcome::kInserted);
   std::int64_t before = seq();
   EXPECT_EQ(upsert(paper("2403.01234", 1)), UpsertOutcome::kUnchanged);
   EXPECT_EQ(seq(), before);
 }
 
-TEST_F(SqliteStoreTest, NewerVersionReplacesMetadataAndExtendsHistory) {
+TEST_P(StoreTest, NewerVersionReplacesMetadataAndExtendsHistory) {
   ASSERT_EQ(upsert(paper("2403.01234", 1, "Old title")), UpsertOutcome::kInserted);
   std::int64_t before = seq();
   core::Paper v2 = paper("2403.01234", 2, "New title");
@@ -79,7 +92,7 @@ TEST_F(SqliteStoreTest, NewerVersionReplacesMetadataAndExtendsHistory) {
   EXPECT_GT(seq(), before);
 }
 
-TEST_F(SqliteStoreTest, OlderVersionNeverOverwritesNewer) {
+TEST_P(StoreTest, OlderVersionNeverOverwritesNewer) {
   ASSERT_EQ(upsert(paper("2403.01234", 3, "Newest title")), UpsertOutcome::kInserted);
   std::int64_t before = seq();
   EXPECT_EQ(upsert(paper("2403.01234", 2, "Stale title")), UpsertOutcome::kStale);
@@ -87,7 +100,7 @@ TEST_F(SqliteStoreTest, OlderVersionNeverOverwritesNewer) {
   EXPECT_EQ(seq(), before);
 }
 
-TEST_F(SqliteStoreTest, OlderRecordMayAddMissingVersionDatesOnly) {
+TEST_P(StoreTest, OlderRecordMayAddMissingVersionDatesOnly) {
   core::Paper newest = paper("2403.01234", 3, "Newest title");
   newest.versions.erase(newest.versions.begin() + 1);  // knows v1 and v3
   ASSERT_EQ(upsert(newest), UpsertOutcome::kInserted);
@@ -97,7 +110,7 @@ TEST_F(SqliteStoreTest, OlderRecordMayAddMissingVersionDatesOnly) {
   EXPECT_EQ(stored.versions.size(), 3U);
 }
 
-TEST_F(SqliteStoreTest, SameVersionWithNewerMetadataUpdates) {
+TEST_P(StoreTest, SameVersionWithNewerMetadataUpdates) {
   ASSERT_EQ(upsert(paper("2403.01234", 1)), UpsertOutcome::kInserted);
   core::Paper p = paper("2403.01234", 1);
   p.journal_ref = "ICML 2024";
@@ -111,7 +124,7 @@ TEST_F(SqliteStoreTest, SameVersionWithNewerMetadataUpdates) {
   EXPECT_EQ(get("2403.01234").journal_ref, "ICML 2024");
 }
 
-TEST_F(SqliteStoreTest, ChangeSequenceIsMonotonicAndFollowable) {
+TEST_P(StoreTest, ChangeSequenceIsMonotonicAndFollowable) {
   ASSERT_TRUE(store_->apply({.papers = {paper("2403.00001", 1), paper("2403.00002", 1), paper("2403.00003", 1)}}));
   auto all = store_->papers_changed_since(0, 100);
   ASSERT_TRUE(all);
@@ -127,7 +140,7 @@ TEST_F(SqliteStoreTest, ChangeSequenceIsMonotonicAndFollowable) {
   EXPECT_EQ(changed->front().doc_id, all->front().doc_id);  // doc ids are stable across updates
 }
 
-TEST_F(SqliteStoreTest, RejectsInvalidPapersAndWritesNothingOfTheBatch) {
+TEST_P(StoreTest, RejectsInvalidPapersAndWritesNothingOfTheBatch) {
   core::Paper bad = paper("2403.00002", 1);
   bad.title.clear();
   auto r = store_->apply({.papers = {paper("2403.00001", 1), bad}});
@@ -136,7 +149,7 @@ TEST_F(SqliteStoreTest, RejectsInvalidPapersAndWritesNothingOfTheBatch) {
   EXPECT_EQ(seq(), 0);
 }
 
-TEST_F(SqliteStoreTest, StateIsCommittedWithTheBatch) {
+TEST_P(StoreTest, StateIsCommittedWithTheBatch) {
   ASSERT_TRUE(store_->apply({.papers = {paper("2403.00001", 1)}, .state = {{"cursor", "42"}}}));
   EXPECT_EQ(store_->get_state("cursor")->value_or(""), "42");
   ASSERT_TRUE(store_->put_state("cursor", "43").is_ok());
@@ -145,7 +158,7 @@ TEST_F(SqliteStoreTest, StateIsCommittedWithTheBatch) {
   EXPECT_FALSE(store_->get_state("cursor")->has_value());
 }
 
-TEST_F(SqliteStoreTest, PutStateIfAbsentKeepsTheFirstValue) {
+TEST_P(StoreTest, PutStateIfAbsentKeepsTheFirstValue) {
   auto first = store_->put_state_if_absent("k", "one");
   ASSERT_TRUE(first) << first.error().to_string();
   EXPECT_EQ(*first, "one");
@@ -155,16 +168,16 @@ TEST_F(SqliteStoreTest, PutStateIfAbsentKeepsTheFirstValue) {
   EXPECT_EQ(store_->get_state("k")->value_or(""), "one");
 }
 
-TEST_F(SqliteStoreTest, SigningKeyIsCreatedOnceAndSharedByEveryOpen) {
+TEST_P(StoreTest, SigningKeyIsCreatedOnceAndSharedByEveryOpen) {
   auto key = signing_key_hex(*store_);
   ASSERT_TRUE(key) << key.error().to_string();
   EXPECT_EQ(key->size(), 64u);
-  auto reopened = open_store({.url = "sqlite:" + dir_.file("db/paperboy.db")});
+  auto reopened = open_store({.url = url_});
   ASSERT_TRUE(reopened);
   EXPECT_EQ(*signing_key_hex(**reopened), *key);
 }
 
-TEST_F(SqliteStoreTest, ListingsFilterByDayAndCategoryNewestFirst) {
+TEST_P(StoreTest, ListingsFilterByDayAndCategoryNewestFirst) {
   core::Paper a = paper("2403.00001", 1);
   core::Paper b = paper("2403.00002", 1);
   b.versions[0].created += 86400;  // a day later
@@ -192,7 +205,7 @@ TEST_F(SqliteStoreTest, ListingsFilterByDayAndCategoryNewestFirst) {
   EXPECT_EQ(stats->by_month[0].count, 3);
 }
 
-TEST_F(SqliteStoreTest, ConcurrentReadersAndOneWriter) {
+TEST_P(StoreTest, ConcurrentReadersAndOneWriter) {
   std::atomic<bool> done{false};
   std::atomic<int> read_errors{0};
   std::vector<std::thread> readers;
@@ -214,15 +227,124 @@ TEST_F(SqliteStoreTest, ConcurrentReadersAndOneWriter) {
   EXPECT_EQ(store_->stats()->papers, 200);
 }
 
-TEST_F(SqliteStoreTest, ReopeningKeepsEverything) {
+TEST_P(StoreTest, ReopeningKeepsEverything) {
   ASSERT_EQ(upsert(paper("hep-th/9901001", 1)), UpsertOutcome::kInserted);
   store_.reset();
-  auto reopened = open_store({.url = dir_.file("db/paperboy.db")});
+  // SQLite also accepts a plain path.
+  auto reopened = open_store({.url = GetParam() == "sqlite" ? dir_.file("db/paperboy.db") : url_});
   ASSERT_TRUE(reopened);
   auto p = (*reopened)->get_paper("hep-th/9901001");
   ASSERT_TRUE(p && *p);
   EXPECT_EQ((*p)->paper.title, "A title");
 }
+
+TEST_P(StoreTest, SqlAndJsonLookingTextIsStoredVerbatim) {
+  core::Paper p = paper("2403.01234", 1, "Robert'); DROP TABLE papers; -- \\ \"$1\" ?1 %s {}");
+  p.abstract = "Line one\nline two\ttab; 'quoted' \"double\" \\backslash, emoji \xF0\x9F\x93\x84, \xE6\xBC\xA2\xE5\xAD\x97";
+  p.authors = {{"O'Neil", "J. \"Jay\"", "Jr"}, {"M\xC3\xBCller", "", ""}};
+  p.comments = "$2 ? ?3";
+  ASSERT_EQ(upsert(p), UpsertOutcome::kInserted);
+  EXPECT_EQ(get("2403.01234"), p);
+  EXPECT_EQ(store_->stats()->papers, 1);
+  auto oneil = store_->list_papers_by_author("O'Neil", "", 10, 0);
+  ASSERT_TRUE(oneil);
+  ASSERT_EQ(oneil->size(), 1U);
+  EXPECT_EQ(oneil->front().paper, p);
+}
+
+TEST_P(StoreTest, AuthorPagesMatchKeynameAndForenamesExactly) {
+  core::Paper a = paper("2403.00001", 1);
+  a.authors = {{"Hinton", "Geoffrey E.", ""}, {"Lovelace", "Ada", ""}};
+  core::Paper b = paper("2403.00002", 1);
+  b.versions[0].created += 86400;
+  b.authors = {{"Hinton", "G.", ""}};
+  core::Paper c = paper("2403.00003", 1);
+  c.authors = {{"Hintonson", "Geoffrey E.", ""}, {"Ada", "Hinton", ""}};  // substring and swapped fields
+  ASSERT_TRUE(store_->apply({.papers = {a, b, c}}));
+  auto all = store_->list_papers_by_author("Hinton", "", 10, 0);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2U);
+  EXPECT_EQ((*all)[0].paper.id, "2403.00002");  // newest first
+  EXPECT_EQ((*all)[1].paper.id, "2403.00001");
+  auto geoffrey = store_->list_papers_by_author("Hinton", "Geoffrey E.", 10, 0);
+  ASSERT_EQ(geoffrey->size(), 1U);
+  EXPECT_EQ(geoffrey->front().paper.id, "2403.00001");
+  auto second_page = store_->list_papers_by_author("Hinton", "", 1, 1);
+  ASSERT_EQ(second_page->size(), 1U);
+  EXPECT_EQ(second_page->front().paper.id, "2403.00001");
+  EXPECT_TRUE(store_->list_papers_by_author("Nobody", "", 10, 0)->empty());
+}
+
+TEST_P(StoreTest, PagesNeighbourDaysAndDocIdLookupsAgree) {
+  std::vector<core::Paper> batch;
+  for (int i = 0; i < 7; ++i) {
+    core::Paper p = paper("2403.0000" + std::to_string(i + 1), 1);
+    p.versions[0].created += (i / 2) * 2 * 86400;  // two papers a day on 1, 3, 5 and 7 March
+    batch.push_back(p);
+  }
+  ASSERT_TRUE(store_->apply({.papers = batch}));
+  auto first = store_->list_papers({.limit = 3});
+  auto second = store_->list_papers({.limit = 3, .offset = 3});
+  auto rest = store_->list_papers({.limit = 3, .offset = 6});
+  ASSERT_TRUE(first && second && rest);
+  ASSERT_EQ(first->size(), 3U);
+  ASSERT_EQ(second->size(), 3U);
+  ASSERT_EQ(rest->size(), 1U);
+  EXPECT_EQ((*first)[0].paper.listing_day(), "2024-03-07");
+  EXPECT_EQ(rest->front().paper.listing_day(), "2024-03-01");
+  EXPECT_NE((*first)[2].paper.id, (*second)[0].paper.id);
+  auto around = store_->neighbour_listing_days("2024-03-03");
+  ASSERT_TRUE(around);
+  EXPECT_EQ(around->first, "2024-03-01");
+  EXPECT_EQ(around->second, "2024-03-05");
+  EXPECT_EQ(store_->neighbour_listing_days("2024-03-01")->first, "");
+  EXPECT_EQ(store_->neighbour_listing_days("2024-03-07")->second, "");
+  std::vector<std::int64_t> ids = {(*second)[1].doc_id, 999999, (*first)[0].doc_id};
+  auto by_id = store_->get_papers_by_doc_id(ids);
+  ASSERT_TRUE(by_id);
+  ASSERT_EQ(by_id->size(), 2U);  // the missing id is skipped, the order is the one asked
+  EXPECT_EQ((*by_id)[0].paper.id, (*second)[1].paper.id);
+  EXPECT_EQ((*by_id)[1].paper.id, (*first)[0].paper.id);
+  EXPECT_FALSE(store_->get_paper("2403.09999")->has_value());
+}
+
+TEST_P(StoreTest, StatsCountPrimaryCategoriesLargestFirstThenByName) {
+  core::Paper a = paper("2403.00001", 1);
+  a.categories = {"math.OC"};
+  core::Paper b = paper("2403.00002", 1);
+  b.categories = {"cs.LG"};
+  core::Paper c = paper("2403.00003", 1);
+  c.categories = {"cs.LG", "math.OC"};
+  core::Paper d = paper("2404.00004", 1);
+  d.categories = {"cs.CV"};
+  d.versions[0].created += 40 * 86400;  // April
+  ASSERT_TRUE(store_->apply({.papers = {a, b, c, d}}));
+  auto stats = store_->stats();
+  ASSERT_TRUE(stats);
+  ASSERT_EQ(stats->by_primary_category.size(), 3U);
+  EXPECT_EQ(stats->by_primary_category[0].name, "cs.LG");
+  EXPECT_EQ(stats->by_primary_category[0].count, 2);
+  EXPECT_EQ(stats->by_primary_category[1].name, "cs.CV");  // ties by name, byte order
+  EXPECT_EQ(stats->by_primary_category[2].name, "math.OC");
+  ASSERT_EQ(stats->by_month.size(), 2U);
+  EXPECT_EQ(stats->by_month[1].name, "2024-04");
+  EXPECT_EQ(stats->oldest_listing_day, "2024-03-01");
+  EXPECT_EQ(stats->newest_listing_day, "2024-04-10");
+  EXPECT_EQ(stats->max_change_seq, 4);
+}
+
+TEST_P(StoreTest, StateListsEveryEntryByKey) {
+  ASSERT_TRUE(store_->apply({.state = {{"b", "2"}, {"a", "1"}, {"c", "x'y\"z"}}}));
+  ASSERT_TRUE(store_->put_state("a", "one").is_ok());
+  auto all = store_->list_state();
+  ASSERT_TRUE(all);
+  std::vector<std::pair<std::string, std::string>> want = {{"a", "one"}, {"b", "2"}, {"c", "x'y\"z"}};
+  EXPECT_EQ(*all, want);
+  EXPECT_EQ(seq(), 0);  // state alone takes no change sequence value
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 }  // namespace
 }  // namespace paperboy::store

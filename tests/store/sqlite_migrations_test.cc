@@ -1,3 +1,4 @@
+// Schema migrations of the SQLite store: user_version, upgrades with backfill, refusal of a newer file.
 #include "store/sqlite/migrations.h"
 
 #include <gtest/gtest.h>
@@ -8,7 +9,7 @@
 namespace paperboy::store::sqlite {
 namespace {
 
-TEST(Migrations, EmptyDatabaseMigratesToLatest) {
+TEST(SqliteMigrations, EmptyDatabaseMigratesToLatest) {
   testing::TempDir dir;
   auto conn = Connection::open(dir.file("a.db"), 8);
   ASSERT_TRUE(conn);
@@ -20,7 +21,7 @@ TEST(Migrations, EmptyDatabaseMigratesToLatest) {
   EXPECT_EQ(*current_schema_version(**conn), latest_schema_version());
 }
 
-TEST(Migrations, PreviousSchemaWithDataIsUpgradedAndBackfilled) {
+TEST(SqliteMigrations, PreviousSchemaWithDataIsUpgradedAndBackfilled) {
   testing::TempDir dir;
   std::string path = dir.file("b.db");
   {
@@ -45,7 +46,7 @@ TEST(Migrations, PreviousSchemaWithDataIsUpgradedAndBackfilled) {
   EXPECT_EQ((*store)->stats()->schema_version, latest_schema_version());
 }
 
-TEST(Migrations, RefusesADatabaseFromTheFuture) {
+TEST(SqliteMigrations, RefusesADatabaseFromTheFuture) {
   testing::TempDir dir;
   auto conn = Connection::open(dir.file("c.db"), 8);
   ASSERT_TRUE(conn);
