@@ -80,6 +80,12 @@ struct SearchOptions {
   // The vector graph is written to disk at most this often during catch_up (0: every time);
   // it is always written on close, and a lost write is replayed from the store on open.
   int persist_interval_seconds = 30;
+  // The in-memory ranking index (precomputed BM25 impacts, see term_impact_index.h) that serves
+  // lexical ranking and search filters once built: kAtOpen builds it before open returns (a few
+  // seconds per 100k papers), kBackground right after (FTS5 ranks until it is ready: servers),
+  // kOff never (one-shot commands, where FTS5 alone answers faster than a build).
+  enum class RankingIndex { kOff, kBackground, kAtOpen };
+  RankingIndex ranking_index = RankingIndex::kBackground;
 };
 
 // Opens the indexes under options.index_dir (creating them) and brings them up to date with the
