@@ -1,8 +1,9 @@
 // Coverage glue between GCC's -fsanitize-coverage=trace-pc and libFuzzer. Why hand-written: the
 // project is C++23 (std::expected), which Debian's clang 14 cannot compile against libstdc++ 12,
 // so the fuzz target is compiled by GCC and linked with clang's libFuzzer runtime. GCC emits a
-// call to __sanitizer_cov_trace_pc() at every basic block (libFuzzer expects clang's 8-bit
-// counters instead), and its trace-cmp hooks already match libFuzzer's. This file turns block
+// call to __sanitizer_cov_trace_pc() at every basic block (libFuzzer 14 counts clang's inline
+// 8-bit counters instead; its own __sanitizer_cov_trace_pc records nothing, so the link lets this
+// definition win), and GCC's trace-cmp hooks already match libFuzzer's. This file turns block
 // pairs into AFL-style edge counters (Zalewski, "technical details", §1) in a table registered
 // with libFuzzer as inline 8-bit counters. It must itself be compiled WITHOUT coverage flags.
 #include <cstddef>

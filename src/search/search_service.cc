@@ -234,7 +234,7 @@ class IndexedSearch final : public SearchService {
     auto vectors = vectors_snapshot();
     if (encoder) seed_sig = paper_signature(*encoder, "", seed_text);
     if (encoder && vectors && !seed_sig.dense.empty()) {
-      for (const auto& [id, score] : vectors->search(seed_sig.dense, options_.candidates + static_cast<int>(seeds.size()))) add(id);
+      for (const auto& [id, score] : vectors->search(seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds.size()))) add(id);
     } else {
       // No vectors yet: a lexical "more like this" query over the seeds' most frequent words. Only a
       // fallback: an OR of a dozen terms matches most of a large corpus, and BM25 must score all of it.
@@ -259,7 +259,12 @@ class IndexedSearch final : public SearchService {
       h.doc_id = d.doc_id;
       h.id = d.arxiv_id;
       if (encoder) {
-        PaperSignature sig = paper_signature(*encoder, d.title, d.abstract);
+        // The indexed vector is the projection paper_signature would compute; reading it saves
+        // a 256 x terms product per candidate.
+        PaperSignature sig;
+        sig.tfidf = encoder->tfidf(encoder_text(d.title, d.abstract));
+        if (vectors) sig.dense = vectors->vector_of(d.doc_id);
+        if (sig.dense.empty()) sig.dense = encoder->project(sig.tfidf);
         h.lexical_score = paper_similarity(seed_sig, sig, Mode::kLexical);
         h.semantic_score = paper_similarity(seed_sig, sig, Mode::kSemantic);
         h.score = h.lexical_score + kSemanticBlendWeight * h.semantic_score;
