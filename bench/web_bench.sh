@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Web benchmark: requests/s and latency percentiles (wrk, loopback) for the listing page, a paper
-# page and the daily-papers API, served by the real `paperboy serve` over the 141k-paper corpus.
+# page and the daily-papers API, and search (page and API) with a rotating set of 1,000 queries
+# built from corpus titles (bench/web_search.lua), served by the real `paperboy serve` over the
+# 141k-paper corpus. Search waits until the server's in-memory ranking index is built.
 #   bench/web_bench.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]
 # Needs ../shared/corpus/arxiv-cs-141k.jsonl.zst (skips with a message when absent), wrk and a
 # built tree. The seeded database is kept in BUILD_DIR.
@@ -35,4 +37,27 @@ for path in "/" "/papers/$PAPER" "/api/daily_papers" "/api/papers/$PAPER" "/sear
   curl -s -o /dev/null "$BASE$path"  # warm the cache
   echo "== GET $path"
   wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$BASE$path" | grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
+done
+
+# Search with rotating queries: two or three title words, as a user types them, from every 141st
+# paper of the corpus (a fixed, reproducible list).
+QUERIES=$(mktemp)
+trap 'kill $PID 2>/dev/null; rm -f $LOG $QUERIES' EXIT
+zstd -dc "$CORPUS" | awk 'NR % 141 == 0' | head -1000 | python3 -c '
+import json, re, sys, urllib.parse
+for line in sys.stdin:
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z-]{3,}", json.loads(line)["title"])]
+    if len(words) >= 2:
+        print(urllib.parse.quote_plus(" ".join(words[:3])))
+' >"$QUERIES"
+# The ranking index builds in the background after start; wait until search is fast.
+for _ in $(seq 120); do
+  t=$(curl -s -o /dev/null -w "%{time_total}" "$BASE/api/papers/search?q=learning")
+  python3 -c "import sys; sys.exit(0 if float('$t') < 0.02 else 1)" && break
+  sleep 1
+done
+for prefix in "/search?q=" "/api/papers/search?q="; do
+  echo "== GET ${prefix}<$(wc -l <"$QUERIES") rotating queries>"
+  WRK_QUERIES=$QUERIES wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s bench/web_search.lua "$BASE" -- "$prefix" |
+    grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
 done

@@ -3,7 +3,9 @@
 // set of realistic queries (built deterministically from the titles of 1,000 held-aside papers)
 // in each mode, and for similar papers. Phases run as separate processes so each reports its own
 // peak RSS:
-//   search_bench load   [--corpus FILE] [--work DIR]   store the corpus minus the held-aside papers
+//   search_bench load   [--corpus FILE] [--work DIR] [--replicate N]
+//                       store the corpus minus the held-aside papers; with N > 1, N copies of it
+//                       with rewritten ids (the ~1M-paper scale test: --replicate 7)
 //   search_bench build  [--work DIR]                   full index build (lexical + LSA + HNSW)
 //   search_bench update [--work DIR]                   1,000 changed papers -> catch_up
 //   search_bench query  [--work DIR] [--threads N] [--queries N]   latency and QPS (N <= 1000)
@@ -52,6 +54,7 @@ struct Args {
   fs::path work = "/tmp/pb-search-bench";
   int threads = 2;
   size_t queries = kHeldAside;
+  int replicate = 1;
 };
 
 std::unique_ptr<store::Store> open_store(const Args& a) {
@@ -60,11 +63,26 @@ std::unique_ptr<store::Store> open_store(const Args& a) {
   return std::move(*s);
 }
 
+// The build measures what is persisted; query and update phases wait for the in-memory ranking
+// index (a server builds it in the background after start).
 search::SearchOptions options(const Args& a) {
   search::SearchOptions o;
   o.index_dir = (a.work / "index").string();
   o.build_threads = a.threads;
+  o.ranking_index = a.phase == "build" ? search::SearchOptions::RankingIndex::kOff : search::SearchOptions::RankingIndex::kAtOpen;
   return o;
+}
+
+// Copy `copy` (1..6) of a new-style id YYMM.NNNNN: 3, 3, 6, 6, 9, 9 years earlier, the odd copies'
+// numbers moved up by 50,000 (the corpus's numbers stay below that), so no two copies collide and
+// every id stays in the five-digit era (2015 on).
+std::string replica_id(const std::string& id, int copy) {
+  if (id.size() != 10 || id[4] != '.' || copy < 1 || copy > 6) return {};
+  int yy = std::stoi(id.substr(0, 2)) - 3 * ((copy + 1) / 2);
+  long number = std::stol(id.substr(5)) + (copy % 2 == 1 ? 50000 : 0);
+  if (yy < 15 || number > 99999) return {};
+  std::string year = std::to_string(yy), num = std::to_string(number);
+  return std::string(2 - year.size(), '0') + year + id.substr(2, 2) + "." + std::string(5 - num.size(), '0') + num;
 }
 
 // Queries a user might type, from held-aside titles: 2-3 keywords, a quoted title phrase, keywords
@@ -131,6 +149,7 @@ int main(int argc, char** argv) {
     else if (arg == "--work") a.work = next();
     else if (arg == "--threads") a.threads = std::atoi(next().c_str());
     else if (arg == "--queries") a.queries = static_cast<size_t>(std::atol(next().c_str()));
+    else if (arg == "--replicate") a.replicate = std::atoi(next().c_str());
     else a.phase = arg;
   }
   if (a.corpus.empty()) a.corpus = bench::shared_corpus_path();
@@ -150,7 +169,20 @@ int main(int argc, char** argv) {
     for (const auto& p : held) out << p.primary_category() << "\t" << p.title << "\n";
     auto s = open_store(a);
     if (Status st = bench::store_papers(*s, stored); !st.is_ok()) die(st);
-    std::printf("load: stored %zu papers, held aside %zu, in %.1f s (peak RSS %.0f MiB)\n", stored.size(), held.size(),
+    size_t total = stored.size();
+    for (int copy = 1; copy < std::min(a.replicate, 7); ++copy) {
+      std::vector<core::Paper> replica;
+      replica.reserve(stored.size());
+      for (const auto& p : stored) {
+        std::string id = replica_id(p.id, copy);
+        if (id.empty()) continue;
+        replica.push_back(p);
+        replica.back().id = id;
+      }
+      if (Status st = bench::store_papers(*s, replica); !st.is_ok()) die(st);
+      total += replica.size();
+    }
+    std::printf("load: stored %zu papers, held aside %zu, in %.1f s (peak RSS %.0f MiB)\n", total, held.size(),
                 seconds_since(t0), peak_rss_mib());
   } else if (a.phase == "build") {
     auto s = open_store(a);

@@ -105,16 +105,20 @@ FtsQuery to_fts_query(const ParsedQuery& q) {
   for (const auto& p : q.phrases) must.push_back(has_token(p) ? quote(p) : "");
   for (const auto& r : q.required) must.push_back(word_term(r));
   for (const auto& e : q.excluded) excluded.push_back(word_term(e));
-  std::vector<std::string> cats;
-  for (const auto& c : q.categories) {
-    std::string tok = category_token(c);
-    if (!tok.empty()) cats.push_back(quote(tok));
-  }
-  if (!cats.empty()) must.push_back("categories : (" + join(cats, " OR ") + ")");
   for (const auto& a : q.authors) {
     if (has_token(a)) must.push_back("authors : " + quote(a));
   }
   FtsQuery out;
+  out.text_constraint = join(must, " AND ");
+  std::vector<std::string> cats;
+  for (const auto& c : q.categories) {
+    std::string tok = category_token(c);
+    if (!tok.empty()) {
+      cats.push_back(quote(tok));
+      out.category_tokens.push_back(tok);
+    }
+  }
+  if (!cats.empty()) must.push_back("categories : (" + join(cats, " OR ") + ")");
   std::string must_text = join(must, " AND ");
   std::string excl_text = join(excluded, " OR ");
   std::string all_words = join(words, " AND ");
@@ -128,6 +132,12 @@ FtsQuery to_fts_query(const ParsedQuery& q) {
   if (q.from_day) out.from_day = *q.from_day;
   if (q.until_day) out.until_day = *q.until_day;
   return out;
+}
+
+ImpactDoc impact_doc(const store::StoredPaper& sp) {
+  const core::Paper& p = sp.paper;
+  return {sp.doc_id, static_cast<std::int32_t>(p.first_version_time() / kSecondsPerDay), p.title, p.abstract,
+          authors_text(p), categories_text(p)};
 }
 
 LexicalIndex::LexicalIndex(const std::string& path) : readers_(path, kReadCacheMib) {}
@@ -185,6 +195,76 @@ Status LexicalIndex::apply(const std::vector<store::StoredPaper>& papers, std::i
   if (!cur) return cur.error();
   PB_RETURN_IF_ERROR(cur->bind(1, new_cursor).run());
   return tx->commit();
+}
+
+Result<std::vector<ImpactDoc>> LexicalIndex::all_docs() {
+  auto conn = reader();
+  if (!conn) return fail(conn.error());
+  std::unordered_map<std::int64_t, std::int32_t> days;
+  {
+    auto st = (*conn)->prepare("SELECT doc_id, day FROM docs");
+    if (!st) return fail(st.error());
+    for (;;) {
+      auto row = st->step();
+      if (!row) return fail(row.error());
+      if (!*row) break;
+      days[st->int64(0)] = static_cast<std::int32_t>(st->int64(1));
+    }
+  }
+  auto st = (*conn)->prepare("SELECT rowid, title, abstract, authors, categories FROM fts");
+  if (!st) return fail(st.error());
+  std::vector<ImpactDoc> out;
+  out.reserve(days.size());
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    ImpactDoc d;
+    d.doc_id = st->int64(0);
+    d.day = days[d.doc_id];
+    d.title = st->text(1);
+    d.abstract = st->text(2);
+    d.authors = st->text(3);
+    d.categories = st->text(4);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<std::vector<std::int64_t>> LexicalIndex::matching(const std::string& match) {
+  auto conn = reader();
+  if (!conn) return fail(conn.error());
+  auto st = (*conn)->prepare("SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rowid");
+  if (!st) return fail(st.error());
+  st->bind(1, match);
+  std::vector<std::int64_t> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(Status::invalid_argument("search failed: " + row.error().message()));
+    if (!*row) break;
+    out.push_back(st->int64(0));
+  }
+  return out;
+}
+
+Result<std::unordered_map<std::int64_t, std::string>> LexicalIndex::arxiv_ids(const std::vector<std::int64_t>& doc_ids) {
+  auto conn = reader();
+  if (!conn) return fail(conn.error());
+  std::unordered_map<std::int64_t, std::string> out;
+  for (std::int64_t id : doc_ids) {
+    auto st = (*conn)->prepare("SELECT arxiv_id FROM docs WHERE doc_id = ?1");
+    if (!st) return fail(st.error());
+    st->bind(1, id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (*row) out.emplace(id, std::string(st->text(0)));
+  }
+  return out;
+}
+
+Result<PorterTokenizer> LexicalIndex::tokenizer() {
+  std::lock_guard lock(write_mu_);
+  return PorterTokenizer::from(writer_->raw());
 }
 
 Status LexicalIndex::optimize() {

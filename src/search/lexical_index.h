@@ -12,10 +12,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/status.h"
 #include "search/query_parser.h"
+#include "search/term_impact_index.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
@@ -25,6 +27,9 @@ struct LexicalHit {
   std::int64_t doc_id = 0;
   double score = 0;  // higher is better (negated FTS5 bm25)
 };
+
+// The text a paper is indexed with, as the in-memory ranking index takes it.
+[[nodiscard]] ImpactDoc impact_doc(const store::StoredPaper& paper);
 
 struct LexicalDoc {
   std::int64_t doc_id = 0;
@@ -41,6 +46,10 @@ struct FtsQuery {
   std::string match_any;   // the same with words OR-ed: the fallback when the AND finds nothing
   std::string constraint;
   std::string excluded;    // OR of the excluded terms; a result must not match it
+  // The constraint without the category filter (phrases, required terms, authors): what the
+  // in-memory ranking index leaves to FTS5. Categories as index tokens ("cslg"), any of them.
+  std::string text_constraint;
+  std::vector<std::string> category_tokens;
   std::int64_t from_day = INT64_MIN;
   std::int64_t until_day = INT64_MAX;
 };
@@ -72,6 +81,15 @@ class LexicalIndex {
   [[nodiscard]] Result<std::vector<LexicalDoc>> docs(const std::vector<std::int64_t>& doc_ids);
   [[nodiscard]] Result<std::optional<std::int64_t>> doc_id_of(const std::string& arxiv_id);
   [[nodiscard]] Result<std::int64_t> count();
+
+  // Every indexed paper's text, for building the in-memory ranking index.
+  [[nodiscard]] Result<std::vector<ImpactDoc>> all_docs();
+  // The doc ids matching an FTS5 expression, ascending, unranked (cheap: no bm25).
+  [[nodiscard]] Result<std::vector<std::int64_t>> matching(const std::string& match);
+  // arXiv ids of `doc_ids` (absent papers are left out of the map).
+  [[nodiscard]] Result<std::unordered_map<std::int64_t, std::string>> arxiv_ids(const std::vector<std::int64_t>& doc_ids);
+  // FTS5's tokenizer, as this index tokenizes; valid while the index lives.
+  [[nodiscard]] Result<PorterTokenizer> tokenizer();
 
  private:
   explicit LexicalIndex(const std::string& path);

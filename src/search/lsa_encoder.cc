@@ -36,14 +36,7 @@ void orthonormalise(DenseMatrix& y) {
   }
 }
 
-std::vector<std::pair<int, int>> count_terms(const std::vector<std::string>& words,
-                                             const std::unordered_map<std::string, int>& index) {
-  std::vector<int> ids;
-  ids.reserve(words.size());
-  for (const auto& w : words) {
-    auto it = index.find(w);
-    if (it != index.end()) ids.push_back(it->second);
-  }
+std::vector<std::pair<int, int>> count_ids(std::vector<int>& ids) {
   std::sort(ids.begin(), ids.end());
   std::vector<std::pair<int, int>> counts;
   for (size_t i = 0; i < ids.size();) {
@@ -53,6 +46,17 @@ std::vector<std::pair<int, int>> count_terms(const std::vector<std::string>& wor
     i = j;
   }
   return counts;
+}
+
+template <typename Index>
+std::vector<std::pair<int, int>> count_terms(const std::vector<std::string>& words, const Index& index) {
+  std::vector<int> ids;
+  ids.reserve(words.size());
+  for (const auto& w : words) {
+    auto it = index.find(w);
+    if (it != index.end()) ids.push_back(it->second);
+  }
+  return count_ids(ids);
 }
 
 template <typename T>
@@ -156,7 +160,12 @@ Result<std::unique_ptr<LsaEncoder>> LsaEncoder::train(std::span<const std::strin
 }
 
 SparseVector LsaEncoder::tfidf(std::string_view text) const {
-  auto counts = count_terms(analyze(text), index_);
+  std::vector<int> ids;
+  for_each_term(text, [&](std::string_view w) {
+    auto it = index_.find(w);
+    if (it != index_.end()) ids.push_back(it->second);
+  });
+  auto counts = count_ids(ids);
   SparseVector v;
   v.reserve(counts.size());
   double norm = 0;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -55,7 +56,12 @@ class LsaEncoder final : public Encoder {
   LsaEncoder() = default;
   int dimension_ = 0;
   std::vector<std::string> terms_;
-  std::unordered_map<std::string, int> index_;
+  struct TermHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  // Transparent, so query-time lookups take string views without allocating.
+  std::unordered_map<std::string, int, TermHash, std::equal_to<>> index_;
   std::vector<float> idf_;
   std::vector<float> projection_;  // terms_.size() x dimension_, row-major
 };

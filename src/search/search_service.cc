@@ -8,6 +8,8 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_set>
 
 #include "core/time.h"
@@ -16,6 +18,7 @@
 #include "search/lsa_encoder.h"
 #include "search/query_parser.h"
 #include "search/similarity.h"
+#include "search/term_impact_index.h"
 #include "search/text_analyzer.h"
 #include "search/vector_index.h"
 #include "store/store.h"
@@ -46,10 +49,31 @@ using Ranked = std::vector<std::pair<std::int64_t, double>>;
 
 constexpr int kSimilarQueryTerms = 12;  // terms of the example paper in the lexical "more like this" query
 
+// What a result must satisfy beyond its words, evaluated in memory once the ranking index is
+// ready: the index's own category and day filters, plus the sorted doc ids FTS5 found for the
+// phrase / required / author part of the query and for the excluded terms.
+struct Restriction {
+  ImpactQuery query;
+  bool has_allowed = false;
+  std::vector<std::int64_t> allowed;
+  std::vector<std::int64_t> excluded;
+
+  [[nodiscard]] bool accepts(std::int64_t id) const {
+    if (has_allowed && !std::binary_search(allowed.begin(), allowed.end(), id)) return false;
+    return excluded.empty() || !std::binary_search(excluded.begin(), excluded.end(), id);
+  }
+};
+
+bool has_prefix_word(const ParsedQuery& q) {
+  auto prefixed = [](const std::string& w) { return !w.empty() && w.back() == '*'; };
+  return std::any_of(q.words.begin(), q.words.end(), prefixed);
+}
+
 class IndexedSearch final : public SearchService {
  public:
   IndexedSearch(store::Store& store, SearchOptions options) : store_(store), options_(std::move(options)) {}
   ~IndexedSearch() override {
+    if (ranking_builder_.joinable()) ranking_builder_.join();
     if (vectors_) {
       if (Status s = vectors_->save(); !s.is_ok()) spdlog::warn("search: saving the vector index: {}", s.to_string());
     }
@@ -70,7 +94,17 @@ class IndexedSearch final : public SearchService {
       encoder_ = std::move(*enc);
       vectors_ = std::move(*vec);
     }
-    return catch_up();
+    PB_RETURN_IF_ERROR(catch_up());
+    using Ranking = SearchOptions::RankingIndex;
+    if (options_.ranking_index == Ranking::kAtOpen) return build_ranking_index();
+    if (options_.ranking_index == Ranking::kBackground) {
+      ranking_builder_ = std::jthread([this] {
+        if (Status s = build_ranking_index(); !s.is_ok()) {
+          spdlog::warn("search: in-memory ranking index not built ({}); FTS5 ranks instead", s.to_string());
+        }
+      });
+    }
+    return Status::ok();
   }
 
   Status catch_up() override {
@@ -79,13 +113,19 @@ class IndexedSearch final : public SearchService {
     if (!cursor) return cursor.error();
     bool bulk = *cursor == 0;
     std::int64_t after = *cursor;
+    auto impact = impact_snapshot();
+    std::vector<ImpactDoc> changed;
     for (;;) {
       auto batch = store_.papers_changed_since(after, options_.catch_up_batch);
       if (!batch) return batch.error().with_context("search catch-up");
       if (batch->empty()) break;
       after = batch->back().change_seq;
       PB_RETURN_IF_ERROR(lexical_->apply(*batch, after));
+      if (impact) {
+        for (const auto& sp : *batch) changed.push_back(impact_doc(sp));
+      }
     }
+    if (impact && !changed.empty()) impact->upsert(*tokenizer_, std::move(changed));
     if (bulk && after > 0) PB_RETURN_IF_ERROR(lexical_->optimize());
     if (!encoder_) return maybe_train();
     return follow_vectors();
@@ -123,14 +163,24 @@ class IndexedSearch final : public SearchService {
     }
     if (!q.has_positive_text()) mode = Mode::kLexical;
 
+    auto impact = impact_snapshot();
+    std::optional<Restriction> restriction;
+    if (impact) {
+      auto r = make_restriction(q, fts);
+      if (!r) return fail(r.error());
+      restriction = std::move(*r);
+    }
     Ranked lexical, semantic;
     if (mode != Mode::kSemantic) {
-      auto hits = lexical_side(q, fts, mode == Mode::kLexical ? want : std::max(want, options_.candidates), response);
+      const int n = mode == Mode::kLexical ? want : std::max(want, options_.candidates);
+      auto hits = impact && q.has_positive_text() && !has_prefix_word(q) ? ranked_side(*impact, q, *restriction, n, response)
+                                                                         : lexical_side(q, fts, n, response);
       if (!hits) return fail(hits.error());
       lexical = std::move(*hits);
     }
     if (mode != Mode::kLexical) {
-      auto hits = semantic_side(fts, query_vector, std::max(want, options_.candidates));
+      auto hits = semantic_side(fts, query_vector, std::max(want, options_.candidates), impact.get(),
+                                restriction ? &*restriction : nullptr);
       if (!hits) return fail(hits.error());
       semantic = std::move(*hits);
     }
@@ -184,7 +234,7 @@ class IndexedSearch final : public SearchService {
     auto vectors = vectors_snapshot();
     if (encoder) seed_sig = paper_signature(*encoder, "", seed_text);
     if (encoder && vectors && !seed_sig.dense.empty()) {
-      for (const auto& [id, score] : vectors->search(seed_sig.dense, options_.candidates + static_cast<int>(seeds.size()))) add(id);
+      for (const auto& [id, score] : vectors->search(seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds.size()))) add(id);
     } else {
       // No vectors yet: a lexical "more like this" query over the seeds' most frequent words. Only a
       // fallback: an OR of a dozen terms matches most of a large corpus, and BM25 must score all of it.
@@ -209,7 +259,12 @@ class IndexedSearch final : public SearchService {
       h.doc_id = d.doc_id;
       h.id = d.arxiv_id;
       if (encoder) {
-        PaperSignature sig = paper_signature(*encoder, d.title, d.abstract);
+        // The indexed vector is the projection paper_signature would compute; reading it saves
+        // a 256 x terms product per candidate.
+        PaperSignature sig;
+        sig.tfidf = encoder->tfidf(encoder_text(d.title, d.abstract));
+        if (vectors) sig.dense = vectors->vector_of(d.doc_id);
+        if (sig.dense.empty()) sig.dense = encoder->project(sig.tfidf);
         h.lexical_score = paper_similarity(seed_sig, sig, Mode::kLexical);
         h.semantic_score = paper_similarity(seed_sig, sig, Mode::kSemantic);
         h.score = h.lexical_score + kSemanticBlendWeight * h.semantic_score;
@@ -242,6 +297,95 @@ class IndexedSearch final : public SearchService {
   std::shared_ptr<VectorIndex> vectors_snapshot() {
     std::lock_guard lock(state_mu_);
     return vectors_;
+  }
+  std::shared_ptr<TermImpactIndex> impact_snapshot() {
+    std::lock_guard lock(state_mu_);
+    return impact_;
+  }
+
+  // Builds the in-memory ranking index from the lexical index, then replays what changed meanwhile
+  // and publishes it. Runs on the builder thread (or in open with kAtOpen).
+  Status build_ranking_index() {
+    auto started = Clock::now();
+    auto tokenizer = lexical_->tokenizer();
+    if (!tokenizer) return tokenizer.error();
+    std::int64_t cursor = 0;
+    std::vector<ImpactDoc> docs;
+    {
+      std::lock_guard lock(update_mu_);
+      auto c = lexical_->cursor();
+      if (!c) return c.error();
+      cursor = *c;
+      auto all = lexical_->all_docs();
+      if (!all) return all.error();
+      docs = std::move(*all);
+    }
+    const size_t count = docs.size();
+    std::shared_ptr<TermImpactIndex> index = TermImpactIndex::build(*tokenizer, std::move(docs), options_.build_threads);
+    std::lock_guard lock(update_mu_);
+    std::vector<ImpactDoc> changed;
+    for (std::int64_t after = cursor;;) {
+      auto batch = store_.papers_changed_since(after, options_.catch_up_batch);
+      if (!batch) return batch.error();
+      if (batch->empty()) break;
+      after = batch->back().change_seq;
+      for (const auto& sp : *batch) changed.push_back(impact_doc(sp));
+    }
+    if (!changed.empty()) index->upsert(*tokenizer, std::move(changed));
+    spdlog::info("search: in-memory ranking index over {} papers in {:.1f} s (~{} MiB)", count,
+                 std::chrono::duration<double>(Clock::now() - started).count(), index->memory_bytes() >> 20);
+    std::lock_guard state(state_mu_);
+    tokenizer_ = *tokenizer;
+    impact_ = std::move(index);
+    return Status::ok();
+  }
+
+  Result<Restriction> make_restriction(const ParsedQuery& q, const FtsQuery& fts) {
+    Restriction r;
+    r.query.any_category = fts.category_tokens;
+    r.query.from_day = fts.from_day;
+    r.query.until_day = fts.until_day;
+    if (!fts.text_constraint.empty()) {
+      auto ids = lexical_->matching(fts.text_constraint);
+      if (!ids) return fail(ids.error());
+      r.allowed = std::move(*ids);
+      r.has_allowed = true;
+    }
+    if (!fts.excluded.empty()) {
+      auto ids = lexical_->matching(fts.excluded);
+      if (!ids) return fail(ids.error());
+      r.excluded = std::move(*ids);
+    }
+    for (const auto& group : {q.words, q.phrases, q.required}) {
+      for (const auto& w : group) {
+        for (auto& t : tokenizer_->tokens(w)) {
+          if (std::find(r.query.terms.begin(), r.query.terms.end(), t) == r.query.terms.end()) r.query.terms.push_back(std::move(t));
+        }
+      }
+    }
+    return r;
+  }
+
+  // Lexical ranking from the in-memory index: every word must occur; when no paper has them
+  // all, papers with any of them (as the FTS5 path does).
+  Result<Ranked> ranked_side(const TermImpactIndex& impact, const ParsedQuery& q, const Restriction& r, int limit,
+                             SearchResponse& response) {
+    ImpactQuery iq = r.query;
+    iq.accept = [&r](std::int64_t id) { return r.accepts(id); };
+    auto hits = impact.search(iq, limit);
+    if (hits.empty() && q.words.size() > 1) {
+      iq.terms.clear();
+      for (const auto& w : q.words) {
+        for (auto& t : tokenizer_->tokens(w)) iq.terms.push_back(std::move(t));
+      }
+      iq.match_any = true;
+      hits = impact.search(iq, limit);
+      if (!hits.empty()) response.explanation += "; no paper has every word, so papers with some of them are shown";
+    }
+    Ranked out;
+    out.reserve(hits.size());
+    for (const auto& h : hits) out.emplace_back(h.doc_id, h.score);
+    return out;
   }
 
   // Trains the encoder on every paper and builds the vector index, once the store has enough papers.
@@ -345,7 +489,8 @@ class IndexedSearch final : public SearchService {
     return "(" + fts.constraint + ") NOT (" + fts.excluded + ")";
   }
 
-  Result<Ranked> semantic_side(const FtsQuery& fts, const std::vector<float>& query_vector, int limit) {
+  Result<Ranked> semantic_side(const FtsQuery& fts, const std::vector<float>& query_vector, int limit,
+                               const TermImpactIndex* impact, const Restriction* restriction) {
     auto vectors = vectors_snapshot();
     Ranked out;
     if (!vectors) return out;
@@ -353,7 +498,11 @@ class IndexedSearch final : public SearchService {
                              fts.until_day != INT64_MAX;
     // Filters are applied after the nearest-neighbour search, so look further when there are some.
     auto found = vectors->search(query_vector, constrained ? limit * 4 : limit);
-    if (constrained) {
+    if (constrained && impact && restriction) {
+      std::erase_if(found, [&](const auto& p) {
+        return !impact->passes_filters(restriction->query, p.first) || !restriction->accepts(p.first);
+      });
+    } else if (constrained) {
       std::vector<std::int64_t> ids;
       for (const auto& [id, score] : found) ids.push_back(id);
       auto kept = lexical_->filter(ids, fts.constraint, fts.excluded, fts.from_day, fts.until_day);
@@ -371,11 +520,9 @@ class IndexedSearch final : public SearchService {
   Status attach_ids(std::vector<SearchHit>& hits) {
     std::vector<std::int64_t> ids;
     for (const auto& h : hits) ids.push_back(h.doc_id);
-    auto docs = lexical_->docs(ids);
-    if (!docs) return docs.error();
-    std::unordered_map<std::int64_t, std::string> by_id;
-    for (auto& d : *docs) by_id.emplace(d.doc_id, std::move(d.arxiv_id));
-    for (auto& h : hits) h.id = by_id[h.doc_id];
+    auto by_id = lexical_->arxiv_ids(ids);
+    if (!by_id) return by_id.error();
+    for (auto& h : hits) h.id = (*by_id)[h.doc_id];
     std::erase_if(hits, [](const SearchHit& h) { return h.id.empty(); });
     return Status::ok();
   }
@@ -387,7 +534,10 @@ class IndexedSearch final : public SearchService {
   std::mutex state_mu_;   // guards the two pointers below (swapped when the model is retrained)
   std::shared_ptr<const LsaEncoder> encoder_;
   std::shared_ptr<VectorIndex> vectors_;
+  std::shared_ptr<TermImpactIndex> impact_;    // null until built (and with RankingIndex::kOff)
+  std::optional<PorterTokenizer> tokenizer_;  // set with impact_
   Clock::time_point last_save_ = Clock::now();
+  std::jthread ranking_builder_;
 };
 
 }  // namespace

@@ -21,17 +21,13 @@ constexpr std::array<std::string_view, 110> kStopWords = {
     "you",   "your",
 };
 
-bool is_stop_word(std::string_view w) {
-  return std::binary_search(kStopWords.begin(), kStopWords.end(), w);
-}
-
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && std::string_view(s).substr(s.size() - suffix.size()) == suffix;
 }
 
 // A deliberately light stemmer (plural and a few verb endings): Porter's full algorithm buys little
 // for LSA, whose dimensions already merge related forms, and would be a lot of hand-written code.
-void stem(std::string& w) {
+void stem_word(std::string& w) {
   if (w.size() <= 3) return;
   if (ends_with(w, "ies") && w.size() > 4) {
     w.replace(w.size() - 3, 3, "y");
@@ -49,29 +45,14 @@ void stem(std::string& w) {
 
 }  // namespace
 
+namespace detail {
+bool is_stop_word(std::string_view w) { return std::binary_search(kStopWords.begin(), kStopWords.end(), w); }
+void stem(std::string& w) { stem_word(w); }
+}  // namespace detail
+
 std::vector<std::string> analyze(std::string_view text) {
   std::vector<std::string> out;
-  std::string word;
-  bool in_command = false;  // inside a LaTeX command name such as \alpha
-  auto flush = [&] {
-    if (!in_command && word.size() >= 2 && !is_stop_word(word) &&
-        !std::all_of(word.begin(), word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-      stem(word);
-      out.push_back(word);
-    }
-    word.clear();
-    in_command = false;
-  };
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c)) {
-      word += static_cast<char>(std::tolower(c));
-    } else {
-      flush();
-      if (ch == '\\') in_command = true;
-    }
-  }
-  flush();
+  for_each_term(text, [&](std::string_view t) { out.emplace_back(t); });
   return out;
 }
 
