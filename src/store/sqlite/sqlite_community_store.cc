@@ -180,11 +180,13 @@ Result<VoteOutcome> SqliteCommunityStore::set_vote(std::int64_t account_id, std:
   if (Status s = change->run(); !s.is_ok()) return fail(s);
   bool changed = sqlite3_changes(writer_->raw()) > 0;
   if (changed) {
-    auto count = writer_->prepare(
-        "INSERT INTO paper_votes(paper_id, upvotes, published) VALUES(?1, ?2, ?3) "
-        "ON CONFLICT(paper_id) DO UPDATE SET upvotes = upvotes + ?2");
+    // An upsert for a new vote; a plain decrement for a removed one (an insert with -1 would trip
+    // the CHECK before the conflict clause runs).
+    auto count = writer_->prepare(up ? "INSERT INTO paper_votes(paper_id, upvotes, published) VALUES(?1, 1, ?2) "
+                                       "ON CONFLICT(paper_id) DO UPDATE SET upvotes = upvotes + 1"
+                                     : "UPDATE paper_votes SET upvotes = upvotes - 1 WHERE paper_id = ?1 AND ?2 >= 0");
     if (!count) return fail(count.error());
-    count->bind(1, paper_id).bind(2, up ? 1 : -1).bind(3, published);
+    count->bind(1, paper_id).bind(2, published);
     if (Status s = count->run(); !s.is_ok()) return fail(s);
   }
   auto read = writer_->prepare("SELECT upvotes FROM paper_votes WHERE paper_id = ?");
