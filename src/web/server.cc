@@ -81,6 +81,7 @@ struct WebServer::Impl {
   std::atomic<std::int64_t> generation{-1};
   std::atomic<std::int64_t> generation_checked_ms{0};
   std::atomic<std::int64_t> data_changed_at{core::unix_now()};
+  std::atomic<std::int64_t> last_votes{0};
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -107,14 +108,18 @@ struct WebServer::Impl {
       generation_checked_ms = now_ms;
       auto seq = store.max_change_seq();
       std::int64_t g = seq ? *seq : -2;
-      // Both counters only grow, so their sum changes whenever either does: votes invalidate too.
-      if (options.community != nullptr) {
-        auto votes = options.community->vote_generation();
-        g = seq && votes ? g + *votes : -2;
-      }
       if (g != generation.exchange(g)) data_changed_at = core::unix_now();
     }
-    return generation.load();
+    std::int64_t g = generation.load();
+    // Votes are read on every request (an in-memory counter), so a count is fresh right after a
+    // vote. Both counters only grow, so their sum changes whenever either does.
+    if (options.community != nullptr && g >= 0) {
+      auto votes = options.community->vote_generation();
+      if (!votes) return -2;
+      if (*votes != last_votes.exchange(*votes)) data_changed_at = core::unix_now();
+      g += *votes;
+    }
+    return g;
   }
 
   std::shared_ptr<const CachedResponse> render(const Handler& h, const httplib::Request& req) {
