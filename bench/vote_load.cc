@@ -85,6 +85,10 @@ int main(int argc, char** argv) {
       Voter& v = state[static_cast<size_t>(i)];
       httplib::Client c(host, port);
       c.set_keep_alive(true);
+      // Latency under load is measured, not cut short: a timed-out request may still have counted.
+      c.set_read_timeout(60, 0);
+      c.set_write_timeout(60, 0);
+      c.set_connection_timeout(30, 0);
       httplib::Headers auth = {{"Authorization", "Bearer " + v.token}};
       std::mt19937 rng(static_cast<unsigned>(i));
       while (!go.load()) std::this_thread::yield();
@@ -96,7 +100,11 @@ int main(int argc, char** argv) {
         v.latencies_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         ++v.requests;
         if (!r || r->status != 200) {
-          ++v.errors;
+          if (++v.errors <= 3) {
+            std::fprintf(stderr, "vote_load: %s %s: %s\n", v.voted[p] ? "DELETE" : "POST", path.c_str(),
+                         r ? ("HTTP " + std::to_string(r->status) + " " + r->body).c_str()
+                           : httplib::to_string(r.error()).c_str());
+          }
           continue;
         }
         v.voted[p] = !v.voted[p];
