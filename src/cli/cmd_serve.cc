@@ -11,6 +11,7 @@
 #include "cli/command.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
+#include "store/community_store.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -138,6 +139,18 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       if (!scheduled) die(scheduled.error());
       scheduler = std::move(*scheduled);
       options.health_details = [s = scheduler.get()] { return s->status_json(); };
+    }
+    std::unique_ptr<store::CommunityStore> community;
+    if (cfg->community.enabled) {
+      store::StoreOptions community_options;
+      community_options.url = cfg->database_url();
+      auto opened = store::open_community_store(community_options);
+      if (!opened) die(opened.error());
+      community = std::move(*opened);
+      auto accounts = account_options(*cfg);
+      if (!accounts) die(accounts.error());
+      options.community = community.get();
+      options.account_options = *accounts;
     }
     web::WebServer server(**store, options);
     auto port = server.bind();

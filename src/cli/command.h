@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "core/status.h"
 #include "search/search_service.h"
+#include "community/accounts.h"
 #include "store/store.h"
 
 namespace paperboy::cli {
@@ -46,6 +47,9 @@ void add_config_command(CLI::App& root, Invocation& inv);
 void add_harvest_command(CLI::App& root, Invocation& inv);
 void add_fetch_command(CLI::App& root, Invocation& inv);
 void add_migrate_command(CLI::App& root, Invocation& inv);
+void add_user_command(CLI::App& root, Invocation& inv);
+// The community options of a config (argon2id cost, login limits); an error for unknown values.
+Result<community::AccountOptions> account_options(const config::Config& config);
 // search, similar, reindex, eval (cmd_search.cc)
 void add_search_commands(CLI::App& root, Invocation& inv);
 

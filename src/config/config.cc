@@ -118,6 +118,14 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> bool& { return c.harvest.schedule; }));
   t.push_back(option("harvest.daily_at", "serve: time of the daily harvest, HH:MM UTC",
                      [](Config& c) -> std::string& { return c.harvest.daily_at; }));
+  t.push_back(option("community.enabled", "serve: accounts, sessions and upvotes",
+                     [](Config& c) -> bool& { return c.community.enabled; }));
+  t.push_back(option("community.password_hash", "argon2id cost: interactive (default) or minimum (tests only)",
+                     [](Config& c) -> std::string& { return c.community.password_hash; }));
+  t.push_back(option("community.login_attempts", "login attempts per email and per client address per window",
+                     [](Config& c) -> int& { return c.community.login_attempts; }));
+  t.push_back(option("community.login_window_s", "login rate-limit window, seconds",
+                     [](Config& c) -> int& { return c.community.login_window_s; }));
   t.push_back(option("search.index_dir", "directory of the derived search indexes (default: DATA_DIR/index)",
                      [](Config& c) -> std::string& { return c.search.index_dir; }));
   t.push_back(option("search.dimension", "dimensions of the LSA paper vectors",

@@ -55,6 +55,14 @@ struct Config {
     int persist_interval_seconds = 30;
   } search;
 
+  // Accounts, votes (serve's community features).
+  struct Community {
+    bool enabled = true;
+    std::string password_hash = "interactive";  // argon2id cost: interactive, or minimum (tests, benchmarks)
+    int login_attempts = 10;                    // per email and per client address per window
+    int login_window_s = 900;
+  } community;
+
   // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
   [[nodiscard]] std::string database_url() const;
 };

@@ -3,27 +3,71 @@
 #include <filesystem>
 
 #include "store/postgres/postgres_store.h"
+#include "store/community_store.h"
+#include "store/sqlite/sqlite_community_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace paperboy::store {
 
-Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
-  std::string_view url = options.url;
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    auto store = postgres::PostgresStore::open(options.url);
-    if (!store) return fail(store.error());
-    return std::unique_ptr<Store>(std::move(*store));
+std::string_view role_name(Role role) {
+  switch (role) {
+    case Role::kUser: return "user";
+    case Role::kCurator: return "curator";
+    case Role::kAdmin: return "admin";
   }
+  return "user";
+}
+
+Result<Role> parse_role(std::string_view name) {
+  if (name == "user") return Role::kUser;
+  if (name == "curator") return Role::kCurator;
+  if (name == "admin") return Role::kAdmin;
+  return fail(Status::invalid_argument("role: expected user, curator or admin, got '" + std::string(name) + "'"));
+}
+
+namespace {
+
+// The SQLite file path named by a store URL, its folder created.
+Result<std::string> sqlite_path(const StoreOptions& options) {
+  std::string_view url = options.url;
   if (url.starts_with("sqlite:")) url.remove_prefix(7);
   if (url.empty()) return fail(Status::invalid_argument("empty database path"));
   std::filesystem::path path(url);
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) return fail(Status::io_error("cannot create " + path.parent_path().string() + ": " + ec.message()));
-  auto store = sqlite::SqliteStore::open(path.string(), options.cache_mib);
+  return path.string();
+}
+
+bool is_postgres_url(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) {
+    auto store = postgres::PostgresStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<Store>(std::move(*store));
+  }
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteStore::open(*path, options.cache_mib);
   if (!store) return fail(store.error());
   return std::unique_ptr<Store>(std::move(*store));
+}
+
+Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) {
+    return fail(Status::invalid_argument("accounts and votes are not yet stored in PostgreSQL"));
+  }
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteCommunityStore::open(*path, options.cache_mib);
+  if (!store) return fail(store.error());
+  return std::unique_ptr<CommunityStore>(std::move(*store));
 }
 
 }  // namespace paperboy::store

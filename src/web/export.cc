@@ -154,7 +154,7 @@ std::string render_rss(const FeedInfo& info, std::span<const store::StoredPaper>
   return out;
 }
 
-nlohmann::json paper_api_json(const core::Paper& p) {
+nlohmann::json paper_api_json(const core::Paper& p, std::int64_t upvotes) {
   nlohmann::json authors = nlohmann::json::array();
   for (const auto& a : p.authors) authors.push_back({{"name", a.display_name()}});
   nlohmann::json versions = nlohmann::json::array();
@@ -176,7 +176,7 @@ nlohmann::json paper_api_json(const core::Paper& p) {
           {"authors", authors},
           {"publishedAt", core::format_iso_datetime(p.first_version_time())},
           {"updatedAt", core::format_iso_datetime(updated ? *updated : p.first_version_time())},
-          {"upvotes", 0},
+          {"upvotes", upvotes},
           {"categories", p.categories},
           {"primaryCategory", p.primary_category()},
           {"comments", p.comments},
@@ -190,14 +190,14 @@ nlohmann::json paper_api_json(const core::Paper& p) {
           {"url", "/papers/" + p.id}};
 }
 
-nlohmann::json daily_item_json(const core::Paper& p) {
-  nlohmann::json paper = paper_api_json(p);
+nlohmann::json daily_item_json(const core::Paper& p, std::int64_t upvotes) {
+  nlohmann::json paper = paper_api_json(p, upvotes);
   return {{"id", p.id},
           {"paper", paper},
           {"title", p.title},
           {"summary", p.abstract},
           {"publishedAt", paper["publishedAt"]},
-          {"upvotes", 0},
+          {"upvotes", upvotes},
           {"numComments", 0}};
 }
 

@@ -32,9 +32,9 @@ struct FeedInfo {
 // One paper in the API: {"id", "title", "summary", "authors": [{"name"}], "publishedAt",
 // "updatedAt", "upvotes", "categories", "primaryCategory", "comments", "journalRef", "doi",
 // "versions": [{"version", "created"}], "codeLinks", "githubRepo", "arxivUrl", "pdfUrl", "url"}.
-[[nodiscard]] nlohmann::json paper_api_json(const core::Paper& paper);
+[[nodiscard]] nlohmann::json paper_api_json(const core::Paper& paper, std::int64_t upvotes = 0);
 // One daily-papers item: {"id", "paper": {...}, "title", "summary", "publishedAt", "upvotes",
 // "numComments"} — the Hugging Face daily_papers item shape.
-[[nodiscard]] nlohmann::json daily_item_json(const core::Paper& paper);
+[[nodiscard]] nlohmann::json daily_item_json(const core::Paper& paper, std::int64_t upvotes = 0);
 
 }  // namespace paperboy::web

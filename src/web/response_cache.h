@@ -9,6 +9,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace paperboy::web {
 
@@ -19,6 +20,8 @@ struct CachedResponse {
   std::string etag;           // quoted, strong: "\"1a2b...\""
   std::string cache_control;
   std::string disposition;    // Content-Disposition or ""
+  std::string location;       // Location or ""
+  std::vector<std::string> set_cookies;
   std::int64_t last_modified = 0;
   std::int64_t generation = 0;
   std::int64_t stored_at = 0;

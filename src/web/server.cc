@@ -5,13 +5,17 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
+#include <stdexcept>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include "core/time.h"
+#include "store/community_store.h"
 #include "web/assets.h"
+#include "web/csrf.h"
 #include "web/response_cache.h"
 #include "web/routes/common.h"
 #include "web/views.h"
@@ -35,6 +39,8 @@ int http_status(const Status& s) {
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kResourceExhausted: return 413;
     case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kConflict: return 409;
     default: return 500;
   }
 }
@@ -67,11 +73,15 @@ struct WebServer::Impl {
   Assets assets;
   Views views;
   ResponseCache cache;
+  std::unique_ptr<community::AccountService> accounts;
+  std::unique_ptr<Csrf> csrf;
+  std::optional<core::Signer> signer;
   RouteContext ctx;
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
   std::atomic<std::int64_t> generation{-1};
   std::atomic<std::int64_t> generation_checked_ms{0};
   std::atomic<std::int64_t> data_changed_at{core::unix_now()};
+  std::atomic<std::int64_t> last_votes{0};
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -79,12 +89,15 @@ struct WebServer::Impl {
         assets(options.katex_dir),
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
-        ctx{store, options.search, views, options, {}, {}} {
+        ctx{store, options.search, views, options, {}, {}, {}, nullptr, nullptr, nullptr} {
     ctx.get = [this](const std::string& pattern, Handler h) {
       http.Get(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, true); });
     };
     ctx.post = [this](const std::string& pattern, Handler h) {
       http.Post(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
+    };
+    ctx.del = [this](const std::string& pattern, Handler h) {
+      http.Delete(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
     };
   }
 
@@ -97,7 +110,16 @@ struct WebServer::Impl {
       std::int64_t g = seq ? *seq : -2;
       if (g != generation.exchange(g)) data_changed_at = core::unix_now();
     }
-    return generation.load();
+    std::int64_t g = generation.load();
+    // Votes are read on every request (an in-memory counter), so a count is fresh right after a
+    // vote. Both counters only grow, so their sum changes whenever either does.
+    if (options.community != nullptr && g >= 0) {
+      auto votes = options.community->vote_generation();
+      if (!votes) return -2;
+      if (*votes != last_votes.exchange(*votes)) data_changed_at = core::unix_now();
+      g += *votes;
+    }
+    return g;
   }
 
   std::shared_ptr<const CachedResponse> render(const Handler& h, const httplib::Request& req) {
@@ -133,6 +155,10 @@ struct WebServer::Impl {
     out->body = std::move(reply->body);
     out->content_type = std::move(reply->content_type);
     out->cache_control = reply->max_age_s > 0 ? "public, max-age=" + std::to_string(reply->max_age_s) : "no-cache";
+    // Personal pages (and replies that set a cookie) stay out of every shared cache.
+    if (is_personal_request(req) || !reply->set_cookies.empty()) out->cache_control = "private, no-store";
+    out->set_cookies = std::move(reply->set_cookies);
+    out->location = std::move(reply->location);
     if (!reply->download_name.empty()) out->disposition = "attachment; filename=\"" + reply->download_name + "\"";
     out->last_modified = reply->last_modified > 0 ? reply->last_modified : data_changed_at.load();
     out->etag = "\"" + content_hash_hex(out->body) + "\"";
@@ -142,13 +168,15 @@ struct WebServer::Impl {
   void serve(const Handler& h, const httplib::Request& req, httplib::Response& res, bool cacheable) {
     std::int64_t gen = current_generation();
     std::int64_t now = core::unix_now();
+    // A logged-in client's pages show its own votes and forms: never from or into the shared cache.
+    if (is_personal_request(req)) cacheable = false;
     std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
     if (!r) {
       auto fresh = render(h, req);
       auto mutable_copy = std::const_pointer_cast<CachedResponse>(fresh);
       mutable_copy->generation = gen;
       mutable_copy->stored_at = now;
-      if (cacheable && fresh->status == 200 && fresh->cache_control != "no-cache") cache.put(req.target, fresh);
+      if (cacheable && fresh->status == 200 && fresh->cache_control.starts_with("public")) cache.put(req.target, fresh);
       r = fresh;
     }
     write(req, res, *r);
@@ -159,6 +187,8 @@ struct WebServer::Impl {
     res.set_header("Cache-Control", r.cache_control);
     res.set_header("Vary", "Accept-Encoding");
     if (!r.disposition.empty()) res.set_header("Content-Disposition", r.disposition);
+    if (!r.location.empty()) res.set_header("Location", r.location);
+    for (const auto& c : r.set_cookies) res.set_header("Set-Cookie", c);
     if (r.status == 200) {
       res.set_header("ETag", r.etag);
       res.set_header("Last-Modified", core::format_rfc2822(r.last_modified));
@@ -268,6 +298,29 @@ struct WebServer::Impl {
       res.status = 204;
       res.set_header("Cache-Control", "public, max-age=86400");
     });
+    if (options.community != nullptr) {
+      accounts = std::make_unique<community::AccountService>(*options.community, options.account_options);
+      std::string key = options.signing_key_hex;
+      if (key.empty()) {
+        auto shared = store::signing_key_hex(store);
+        if (!shared) throw std::runtime_error("signing key: " + shared.error().to_string());
+        key = *shared;
+      }
+      auto signer = core::Signer::make(key);
+      if (!signer) throw std::runtime_error("signing key: " + signer.error().to_string());
+      csrf = std::make_unique<Csrf>(*signer, options.public_url.starts_with("https://"));
+      this->signer.emplace(std::move(*signer));
+      ctx.signer = &*this->signer;
+      ctx.accounts = accounts.get();
+      ctx.csrf = csrf.get();
+      if (!options.send_mail) {
+        options.send_mail = [](const std::string& email, const std::string& subject, const std::string& body) {
+          spdlog::info("no mail sender configured; mail to {} ({}): {}", email, subject, body);
+        };
+      }
+      add_auth_routes(ctx);
+      add_vote_routes(ctx);  // before the API's /api/papers/(.+)
+    }
     add_listing_routes(ctx);
     add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar
     add_feed_routes(ctx);

@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "community/accounts.h"
 #include "core/status.h"
 #include "search/search_service.h"
+#include "store/community_store.h"
 #include "store/store.h"
 
 namespace paperboy::web {
@@ -33,6 +35,13 @@ struct ServerOptions {
   bool access_log = true;
   size_t cache_entries = 4096;
   int cache_ttl_s = 60;
+  // Community features (accounts, votes); null: they are off and their routes are absent.
+  store::CommunityStore* community = nullptr;
+  community::AccountOptions account_options;
+  // 64 hex characters signing CSRF tokens and reset links; empty: store::signing_key_hex(store).
+  std::string signing_key_hex;
+  // Sends a password-reset mail; default: logs the link (until a mail sender is configured).
+  std::function<void(const std::string& email, const std::string& subject, const std::string& body)> send_mail;
 };
 
 class WebServer {

@@ -111,7 +111,8 @@ nlohmann::json code_link_models(const core::Paper& paper) {
   return out;
 }
 
-std::string Views::cards(std::span<const store::StoredPaper> papers, const std::vector<std::string>& highlight) const {
+std::string Views::cards(std::span<const store::StoredPaper> papers, const std::vector<std::string>& highlight,
+                         const VoteMarks* votes) const {
   nlohmann::json list = nlohmann::json::array();
   constexpr size_t kAuthorsShown = 5;
   for (const auto& sp : papers) {
@@ -127,7 +128,8 @@ std::string Views::cards(std::span<const store::StoredPaper> papers, const std::
                     {"et_al", p.authors.size() > kAuthorsShown},
                     {"categories", category_links(p)},
                     {"day", p.listing_day()},
-                    {"votes", "0"},
+                    {"votes", std::to_string(votes != nullptr ? votes->count(p.id) : 0)},
+                    {"is_voted", votes != nullptr && votes->voted.contains(p.id)},
                     {"abs_url", arxiv_abs_url(p.id)},
                     {"pdf_url", arxiv_pdf_url(p.id)},
                     {"code_links", code_link_models(p)}});

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,16 @@
 #include "web/assets.h"
 
 namespace paperboy::web {
+
+// Upvote counts and the viewer's own votes for a card list.
+struct VoteMarks {
+  std::unordered_map<std::string, std::int64_t> counts;
+  std::unordered_set<std::string> voted;
+  [[nodiscard]] std::int64_t count(const std::string& id) const {
+    auto it = counts.find(id);
+    return it == counts.end() ? 0 : it->second;
+  }
+};
 
 class Views {
  public:
@@ -32,7 +43,8 @@ class Views {
   // The card list (templates/cards.mustache) for papers; `highlight` terms are marked in titles
   // and abstracts. `votes`/`scores` may be empty.
   [[nodiscard]] std::string cards(std::span<const store::StoredPaper> papers,
-                                  const std::vector<std::string>& highlight = {}) const;
+                                  const std::vector<std::string>& highlight = {},
+                                  const VoteMarks* votes = nullptr) const;
 
  private:
   struct Compiled;

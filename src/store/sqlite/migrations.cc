@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 2> kMigrations = {{
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -58,6 +58,43 @@ CREATE TABLE paper_categories (
 CREATE INDEX paper_categories_doc ON paper_categories(doc_id);
 INSERT OR IGNORE INTO paper_categories(category, doc_id, is_primary)
   SELECT je.value, p.doc_id, je.key = 0 FROM papers p, json_each(p.categories) je;
+)sql"},
+    {3, "community: accounts, sessions, API tokens, upvotes",
+     R"sql(
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY,
+  email         TEXT NOT NULL UNIQUE,   -- normalised lower case
+  name          TEXT NOT NULL,
+  password_hash TEXT NOT NULL,          -- argon2id string (libsodium crypto_pwhash_str)
+  role          INTEGER NOT NULL,       -- 0 user, 1 curator, 2 admin
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  id_hash    TEXT PRIMARY KEY,          -- hash of the cookie's secret; the secret is never stored
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_account ON sessions(account_id);
+CREATE TABLE api_tokens (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  label      TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX api_tokens_account ON api_tokens(account_id);
+CREATE TABLE votes (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  paper_id   TEXT NOT NULL,
+  voted_at   INTEGER NOT NULL,
+  PRIMARY KEY (account_id, paper_id)    -- one vote per account per paper
+) WITHOUT ROWID;
+CREATE INDEX votes_paper ON votes(paper_id);
+CREATE TABLE paper_votes (
+  paper_id  TEXT PRIMARY KEY,
+  upvotes   INTEGER NOT NULL CHECK (upvotes >= 0),
+  published INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX paper_votes_published ON paper_votes(published);
 )sql"},
 }};
 

@@ -22,12 +22,15 @@ Result<Period> api_period(RouteContext& ctx, const httplib::Request& req) {
   return parse_day(*newest);
 }
 
-Result<nlohmann::json> hits_json(RouteContext& ctx, const std::vector<search::SearchHit>& hits) {
+Result<nlohmann::json> hits_json(RouteContext& ctx, const httplib::Request& req,
+                                 const std::vector<search::SearchHit>& hits) {
   auto papers = papers_for_hits(ctx.store, hits);
   if (!papers) return fail(papers.error());
+  auto marks = vote_marks(ctx, req, *papers);
+  if (!marks) return fail(marks.error());
   nlohmann::json out = nlohmann::json::array();
   for (const auto& sp : *papers) {
-    nlohmann::json item = daily_item_json(sp.paper);
+    nlohmann::json item = daily_item_json(sp.paper, marks->count(sp.paper.id));
     for (const auto& h : hits) {
       if (h.id != sp.paper.id) continue;
       item["score"] = h.score;
@@ -52,7 +55,7 @@ void add_api_routes(RouteContext& ctx) {
     auto period = api_period(ctx, req);
     if (!period) return fail(period.error());
     std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "published";
-    // "trending" orders by votes, which do not exist yet: the same order as "published".
+    // "trending" orders by TrendingScore (rank/trending.h), "published" newest first.
     if (sort != "published" && sort != "publishedAt" && sort != "trending") {
       return fail(Status::invalid_argument("sort: expected trending or published, got '" + sort + "'"));
     }
@@ -65,9 +68,12 @@ void add_api_routes(RouteContext& ctx) {
     nlohmann::json out = nlohmann::json::array();
     if (!period->from_day.empty()) {
       store::ListingQuery q{period->from_day, period->to_day, *cats, *limit, *page * *limit};
-      auto papers = ctx.store.list_papers(q);
+      auto papers = sort == "trending" ? trending_papers(ctx, *period, *cats, *limit, *page * *limit)
+                                       : ctx.store.list_papers(q);
       if (!papers) return fail(papers.error());
-      for (const auto& sp : *papers) out.push_back(daily_item_json(sp.paper));
+      auto marks = vote_marks(ctx, req, *papers);
+      if (!marks) return fail(marks.error());
+      for (const auto& sp : *papers) out.push_back(daily_item_json(sp.paper, marks->count(sp.paper.id)));
     }
     return json_reply(out);
   });
@@ -78,7 +84,7 @@ void add_api_routes(RouteContext& ctx) {
     if (sr->query.empty()) return fail(Status::invalid_argument("q: a query is required"));
     auto response = ctx.search->search(*sr);
     if (!response) return fail(response.error());
-    auto items = hits_json(ctx, response->hits);
+    auto items = hits_json(ctx, req, response->hits);
     if (!items) return fail(items.error());
     return json_reply(*items);
   });
@@ -90,14 +96,17 @@ void add_api_routes(RouteContext& ctx) {
     if (!limit) return fail(limit.error());
     auto hits = ctx.search->similar(paper->id, *limit);
     if (!hits) return fail(hits.error());
-    auto items = hits_json(ctx, *hits);
+    auto items = hits_json(ctx, req, *hits);
     if (!items) return fail(items.error());
     return json_reply(*items);
   });
   ctx.get(R"(/api/papers/(.+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
     auto paper = find_paper(ctx.store, req.matches[1].str());
     if (!paper) return fail(paper.error());
-    return json_reply(paper_api_json(*paper));
+    store::StoredPaper self{0, 0, *paper};
+    auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));
+    if (!marks) return fail(marks.error());
+    return json_reply(paper_api_json(*paper, marks->count(paper->id)));
   });
 }
 

@@ -12,8 +12,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "community/accounts.h"
+#include "core/signing.h"
 #include "core/status.h"
 #include "search/search_service.h"
+#include "store/community_store.h"
 #include "store/store.h"
 #include "web/period.h"
 #include "web/views.h"
@@ -21,6 +24,7 @@
 namespace paperboy::web {
 
 struct ServerOptions;
+class Csrf;
 
 struct Reply {
   int status = 200;
@@ -29,6 +33,8 @@ struct Reply {
   int max_age_s = 60;               // Cache-Control max-age
   std::string download_name;        // sets Content-Disposition: attachment
   std::int64_t last_modified = 0;   // seconds; 0: when the store last changed
+  std::vector<std::string> set_cookies;  // Set-Cookie values; a reply with cookies is never cached
+  std::string location;             // sets Location (redirects)
 };
 
 using Handler = std::function<Result<Reply>(const httplib::Request&)>;
@@ -41,6 +47,11 @@ struct RouteContext {
   // Registers a GET route with response caching, ETag/Last-Modified and error pages.
   std::function<void(const std::string& pattern, Handler)> get;
   std::function<void(const std::string& pattern, Handler)> post;
+  std::function<void(const std::string& pattern, Handler)> del;
+  // Community features; null when the server runs without them.
+  community::AccountService* accounts = nullptr;
+  const Csrf* csrf = nullptr;
+  const core::Signer* signer = nullptr;  // password-reset links
 
   // "http://host:port" for absolute URLs in feeds: options.public_url or the Host header.
   [[nodiscard]] std::string base_url(const httplib::Request& req) const;
@@ -74,7 +85,29 @@ struct RouteContext {
 // q, mode, limit (default `page_size`, at most 100) and page (1-based) of a search request.
 [[nodiscard]] Result<search::SearchRequest> search_request(const httplib::Request& req, int page_size);
 
+// The logged-in account of a request: the session cookie, or `Authorization: Bearer TOKEN`
+// (`is_bearer` then true). nullopt when anonymous or community features are off.
+struct Viewer {
+  store::Account account;
+  bool is_bearer = false;
+};
+[[nodiscard]] Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::Request& req);
+// Whether a request is personal (session cookie or Authorization): never shared-cached.
+[[nodiscard]] bool is_personal_request(const httplib::Request& req);
+// Adds the layout's account fields (viewer name, logout form CSRF token) to a page model.
+void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json& model);
+// Vote counts for these papers, and which the viewer voted for.
+[[nodiscard]] Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
+                                           std::span<const store::StoredPaper> papers);
+// A page of the trending ranking over a period: papers with votes by TrendingScore, then the rest
+// of the period newest first.
+[[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
+                                                                      const std::vector<std::string>& cats,
+                                                                      int limit, int offset);
+
 void add_listing_routes(RouteContext& ctx);
+void add_auth_routes(RouteContext& ctx);  // /login, /signup, /logout, /account, /api/auth/*
+void add_vote_routes(RouteContext& ctx);  // /api/papers/ID/upvote
 void add_paper_routes(RouteContext& ctx);
 void add_search_routes(RouteContext& ctx);
 void add_api_routes(RouteContext& ctx);

@@ -6,6 +6,7 @@
 #include "web/export.h"
 #include "web/html.h"
 #include "web/period.h"
+#include "rank/trending.h"
 #include "web/routes/common.h"
 #include "web/server.h"
 
@@ -49,8 +50,11 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
   auto page = int_param(req, "page", 1, 1, 10000);
   if (!page) return fail(page.error());
   store::ListingQuery q{lr.period.from_day, lr.period.to_day, *cats, kPageSize, (*page - 1) * kPageSize};
-  auto papers = ctx.store.list_papers(q);
+  auto papers = lr.is_trending ? trending_papers(ctx, lr.period, *cats, kPageSize, (*page - 1) * kPageSize)
+                               : ctx.store.list_papers(q);
   if (!papers) return fail(papers.error());
+  auto marks = vote_marks(ctx, req, *papers);
+  if (!marks) return fail(marks.error());
   auto total = ctx.store.count_papers(q);
   if (!total) return fail(total.error());
   auto options = category_options(ctx, lr.period, *cats);
@@ -64,7 +68,7 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
                           {"category_options", *options},
                           {"has_filter", !cats->empty()},
                           {"clear_query", ""},
-                          {"cards", ctx.views.cards(*papers)},
+                          {"cards", ctx.views.cards(*papers, {}, &*marks)},
                           {"has_papers", !papers->empty()},
                           {"subscribe", true},
                           {"nav_daily", !lr.is_trending},
@@ -83,9 +87,9 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
   if (lr.is_trending) {
     hidden.push_back({{"name", "period"}, {"value", std::string(period_kind_name(p.kind))}});
     model["subheading"] = "Papers listed " + (p.from_day == p.to_day ? "on " + p.from_day : p.from_day + " to " + p.to_day);
-    model["note"] =
-        "Ranked by trending score = number of votes. Voting is not available yet, so every score is 0 and "
-        "papers appear newest first.";
+    model["note"] = std::string("Ranked by trending score: ") + rank::kTrendingFormula +
+                    ", where age_hours is the time from the paper's first version to the end of the period (the "
+                    "gravity of Hacker News' ranking). Papers without votes follow, newest first.";
     for (const char* k : {"day", "week", "month"}) {
       nav["kinds"].push_back({{"name", std::string("Past ") + k},
                               {"url", "/trending" + category_query(*cats, std::string("period=") + k)},
@@ -143,6 +147,7 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
   }
   model["hidden"] = hidden;
   model["nav"] = nav;
+  personalise(ctx, req, model);
   return Reply{.body = ctx.views.page("listing", model)};
 }
 

@@ -9,12 +9,15 @@ namespace {
 
 constexpr int kPageSize = 50;
 
-nlohmann::json people_model(RouteContext& ctx, const std::string& heading, const std::string& path,
-                            const std::vector<store::StoredPaper>& papers, int page, bool has_more) {
+Result<nlohmann::json> people_model(RouteContext& ctx, const httplib::Request& req, const std::string& heading,
+                                    const std::string& path, const std::vector<store::StoredPaper>& papers, int page,
+                                    bool has_more) {
+  auto marks = vote_marks(ctx, req, papers);
+  if (!marks) return fail(marks.error());
   nlohmann::json model = {{"title", heading},
                           {"heading", heading},
                           {"path", path},
-                          {"cards", ctx.views.cards(papers)},
+                          {"cards", ctx.views.cards(papers, {}, &*marks)},
                           {"has_papers", !papers.empty()},
                           {"empty_text", "No papers found."},
                           {"count_text", std::to_string(papers.size()) + " papers on this page, newest first" +
@@ -22,6 +25,7 @@ nlohmann::json people_model(RouteContext& ctx, const std::string& heading, const
   if (has_more) {
     model["more_url"] = path + (path.find('?') == std::string::npos ? "?" : "&") + "page=" + std::to_string(page + 1);
   }
+  personalise(ctx, req, model);
   return model;
 }
 
@@ -41,7 +45,9 @@ void add_people_routes(RouteContext& ctx) {
     if (has_more) papers->pop_back();
     std::string name = forenames.empty() ? keyname : forenames + " " + keyname;
     std::string path = "/authors/" + url_encode(keyname) + (forenames.empty() ? "" : "?f=" + url_encode(forenames));
-    return Reply{.body = ctx.views.page("listing", people_model(ctx, "Papers by " + name, path, *papers, *page, has_more))};
+    auto model = people_model(ctx, req, "Papers by " + name, path, *papers, *page, has_more);
+    if (!model) return fail(model.error());
+    return Reply{.body = ctx.views.page("listing", *model)};
   });
   ctx.get(R"(/categories/([A-Za-z0-9._-]+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
     std::string cat = req.matches[1].str();
@@ -52,7 +58,9 @@ void add_people_routes(RouteContext& ctx) {
     if (!papers) return fail(papers.error());
     bool has_more = papers->size() > kPageSize;
     if (has_more) papers->pop_back();
-    auto model = people_model(ctx, "Newest in " + cat, "/categories/" + cat, *papers, *page, has_more);
+    auto built = people_model(ctx, req, "Newest in " + cat, "/categories/" + cat, *papers, *page, has_more);
+    if (!built) return fail(built.error());
+    nlohmann::json& model = *built;
     model["feed_atom"] = "/feeds/category/" + cat + ".atom";
     model["feed_rss"] = "/feeds/category/" + cat + ".rss";
     model["feed_title"] = "Paperboy: " + cat;

@@ -43,7 +43,7 @@ nlohmann::json citation_meta(const core::Paper& p) {
   return meta;
 }
 
-Result<Reply> paper_page(RouteContext& ctx, const core::Paper& p) {
+Result<Reply> paper_page(RouteContext& ctx, const httplib::Request& req, const core::Paper& p) {
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& v : p.versions) {
     versions.push_back({{"number", std::to_string(v.number)},
@@ -67,6 +67,7 @@ Result<Reply> paper_page(RouteContext& ctx, const core::Paper& p) {
                           {"license", p.license},
                           {"versions", versions},
                           {"votes", "0"},
+                          {"is_voted", false},
                           {"abs_url", arxiv_abs_url(p.id)},
                           {"pdf_url", arxiv_pdf_url(p.id)},
                           {"bib_url", "/papers/" + p.id + ".bib"},
@@ -79,8 +80,17 @@ Result<Reply> paper_page(RouteContext& ctx, const core::Paper& p) {
     if (!hits) return fail(hits.error().with_context("similar papers"));
     auto similar = papers_for_hits(ctx.store, *hits);
     if (!similar) return fail(similar.error());
-    model["similar_cards"] = similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar);
+    auto similar_marks = vote_marks(ctx, req, *similar);
+    if (!similar_marks) return fail(similar_marks.error());
+    model["similar_cards"] =
+        similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar, {}, &*similar_marks);
   }
+  store::StoredPaper self{0, 0, p};
+  auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));
+  if (!marks) return fail(marks.error());
+  model["votes"] = std::to_string(marks->count(p.id));
+  model["is_voted"] = marks->voted.contains(p.id);
+  personalise(ctx, req, model);
   return Reply{.body = ctx.views.page("paper", model)};
 }
 
@@ -108,7 +118,7 @@ void add_paper_routes(RouteContext& ctx) {
   ctx.get(R"(/papers/(.+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
     auto paper = find_paper(ctx.store, req.matches[1].str());
     if (!paper) return fail(paper.error());
-    return paper_page(ctx, *paper);
+    return paper_page(ctx, req, *paper);
   });
 }
 

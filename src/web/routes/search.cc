@@ -61,13 +61,16 @@ void add_search_routes(RouteContext& ctx) {
       model["no_results"] = papers->empty();
       model["explanation"] = response->explanation;
       model["semantic_url"] = "/search?q=" + url_encode(sr->query) + "&mode=semantic";
-      model["cards"] = ctx.views.cards(*papers, response->highlight_terms);
+      auto marks = vote_marks(ctx, req, *papers);
+      if (!marks) return fail(marks.error());
+      model["cards"] = ctx.views.cards(*papers, response->highlight_terms, &*marks);
       model["feed_atom"] = "/feeds/search.atom?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);
       if (static_cast<std::int64_t>(sr->offset + sr->limit) < response->total && page < 50) {
         model["more_url"] = "/search?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode) +
                             "&page=" + std::to_string(page + 1);
       }
     }
+    personalise(ctx, req, model);
     return Reply{.body = ctx.views.page("search", model)};
   });
 }

@@ -1,5 +1,6 @@
 // Paperboy's only script: renders math with KaTeX (raw LaTeX stays when KaTeX is absent) and
-// toggles clamped abstracts. Loaded as an external file so the CSP can forbid inline script.
+// toggles clamped abstracts, and casts upvotes (fetch with the page's CSRF token; anonymous
+// visitors go to the login page). Loaded as an external file so the CSP can forbid inline script.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof window.renderMathInElement === "function") {
@@ -32,6 +33,28 @@ document.addEventListener("DOMContentLoaded", function () {
       b.setAttribute("aria-expanded", open ? "false" : "true");
       b.textContent = open ? "Show full abstract" : "Show less";
       abs.classList.toggle("clamp", open);
+    });
+  }
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var votes = document.querySelectorAll("button.vote");
+  for (var k = 0; k < votes.length; k++) {
+    votes[k].addEventListener("click", function (event) {
+      var b = event.currentTarget;
+      if (!meta) {
+        window.location.href = "/login";
+        return;
+      }
+      var voted = b.getAttribute("aria-pressed") === "true";
+      fetch("/api/papers/" + encodeURIComponent(b.getAttribute("data-paper")) + "/upvote", {
+        method: voted ? "DELETE" : "POST",
+        headers: { "X-CSRF-Token": meta.getAttribute("content") },
+        credentials: "same-origin"
+      }).then(function (r) { return r.json(); }).then(function (body) {
+        if (typeof body.upvotes !== "number") return;
+        b.querySelector(".votes").textContent = String(body.upvotes);
+        b.setAttribute("aria-pressed", body.voted ? "true" : "false");
+        b.classList.toggle("voted", body.voted);
+      });
     });
   }
 });

@@ -1,0 +1,68 @@
+// AccountService: sign-up, login, sessions, API tokens, password changes and account deletion on
+// top of a CommunityStore. Knows nothing about HTTP: the web layer passes cookie and header
+// values in. Login answers the same "email or password is wrong" whether or not the email exists
+// (and spends the same argon2id work either way), and is rate-limited per email and per client.
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "community/rate_limiter.h"
+#include "community/secrets.h"
+#include "store/community_store.h"
+
+namespace paperboy::community {
+
+struct AccountOptions {
+  HashCost hash_cost = HashCost::kInteractive;
+  std::int64_t session_lifetime_s = 30 * 24 * 3600;
+  // Login attempts allowed per email and per client address within the window.
+  int login_attempts = 10;
+  std::int64_t login_window_s = 15 * 60;
+};
+
+// "Ada@Example.org " -> "ada@example.org"; invalid_argument naming the problem otherwise.
+[[nodiscard]] Result<std::string> normalise_email(std::string_view email);
+// At least 10 and at most 1024 bytes (argon2id handles any bytes; the cap bounds the work).
+[[nodiscard]] Status validate_password(std::string_view password);
+
+struct Session {
+  std::string secret;  // goes into the cookie; only its hash is stored
+  store::Account account;
+};
+
+class AccountService {
+ public:
+  AccountService(store::CommunityStore& store, AccountOptions options);
+
+  [[nodiscard]] Result<store::Account> sign_up(std::string_view email, std::string_view password,
+                                               std::string_view name, store::Role role = store::Role::kUser);
+  // permission_denied "email or password is wrong", or resource_exhausted when rate-limited.
+  [[nodiscard]] Result<store::Account> authenticate(std::string_view email, std::string_view password,
+                                                    const std::string& client);
+  // Always a fresh random id: logging in never reuses an id the client brought (session fixation).
+  [[nodiscard]] Result<Session> start_session(const store::Account& account);
+  [[nodiscard]] Result<std::optional<store::Account>> session_account(std::string_view secret);
+  [[nodiscard]] Status end_session(std::string_view secret);
+  // A new personal API token (shown once; stored hashed).
+  [[nodiscard]] Result<std::string> issue_api_token(const store::Account& account, std::string_view label);
+  [[nodiscard]] Result<std::optional<store::Account>> token_account(std::string_view secret);
+  // Sets a new password and ends every session of the account.
+  [[nodiscard]] Status change_password(std::int64_t account_id, std::string_view password);
+  // The password hash's tail: binds a reset link to the current password, so a link works once.
+  [[nodiscard]] Result<std::string> password_fingerprint(std::int64_t account_id);
+  [[nodiscard]] Status delete_account(std::int64_t account_id);
+
+  [[nodiscard]] store::CommunityStore& store() { return store_; }
+
+ private:
+  store::CommunityStore& store_;
+  AccountOptions options_;
+  RateLimiter login_limiter_;
+  std::string dummy_hash_;  // verified against when the email is unknown, so timing matches
+};
+
+}  // namespace paperboy::community

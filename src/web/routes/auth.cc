@@ -1,0 +1,268 @@
+// Accounts on the web: /signup, /login, /logout, /account (API tokens, deletion), password reset
+// by signed link (/password/forgot, /password/reset), and the JSON API /api/auth/signup and
+// /api/auth/token. Every form carries a CSRF token (web/csrf.h); form pages are never cached.
+#include <spdlog/spdlog.h>
+
+#include "core/time.h"
+#include "web/csrf.h"
+#include "web/routes/common.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+constexpr std::int64_t kResetLinkLifetimeS = 3600;
+
+Reply json_status(int status, const nlohmann::json& body) {
+  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
+}
+
+Reply redirect(const std::string& to) { return Reply{.status = 303, .body = "", .max_age_s = 0, .location = to}; }
+
+nlohmann::json field(const std::string& name, const std::string& label, const std::string& type,
+                     const std::string& autocomplete, const std::string& value = "") {
+  return {{"name", name}, {"label", label}, {"type", type}, {"autocomplete", autocomplete}, {"value", value},
+          {"required", true}};
+}
+
+// A form page (login, signup, reset); `error` shown above the form.
+Reply form_page(RouteContext& ctx, const httplib::Request& req, nlohmann::json model, int status = 200) {
+  Reply reply{.status = status, .max_age_s = 0};
+  model["csrf"] = ctx.csrf->token_for(req, reply);
+  model["title"] = model["heading"];
+  personalise(ctx, req, model);
+  reply.body = ctx.views.page("auth_form", model);
+  return reply;
+}
+
+nlohmann::json login_model(const std::string& email, const std::string& error) {
+  return {{"heading", "Log in"}, {"action", "/login"}, {"submit", "Log in"}, {"error", error},
+          {"fields", {field("email", "Email", "email", "username", email),
+                      field("password", "Password", "password", "current-password")}},
+          {"links", {{{"url", "/signup"}, {"label", "No account? Sign up"}},
+                     {{"url", "/password/forgot"}, {"label", "Forgot your password?"}}}}};
+}
+
+nlohmann::json signup_model(const std::string& email, const std::string& name, const std::string& error) {
+  return {{"heading", "Sign up"}, {"action", "/signup"}, {"submit", "Create account"}, {"error", error},
+          {"fields", {field("name", "Name", "text", "name", name), field("email", "Email", "email", "username", email),
+                      field("password", "Password (at least 10 characters)", "password", "new-password")}},
+          {"links", {{{"url", "/login"}, {"label", "Have an account? Log in"}}}}};
+}
+
+// Starts a new session (a fresh id, whatever cookie the client brought) and redirects.
+Result<Reply> log_in(RouteContext& ctx, const httplib::Request& req, const store::Account& account) {
+  if (std::string old = cookie_value(req, kSessionCookie); !old.empty()) {
+    if (Status s = ctx.accounts->end_session(old); !s.is_ok()) return fail(s);
+  }
+  auto session = ctx.accounts->start_session(account);
+  if (!session) return fail(session.error());
+  Reply r = redirect("/");
+  r.set_cookies.push_back(make_cookie(kSessionCookie, session->secret, ctx.options.account_options.session_lifetime_s,
+                                      ctx.csrf->secure_cookies()));
+  return r;
+}
+
+// The JSON object of an API request body; API bodies must be sent as application/json, which a
+// cross-site form cannot do without a CORS preflight.
+Result<nlohmann::json> json_body(const httplib::Request& req) {
+  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
+    return fail(Status::invalid_argument("expected a JSON body (Content-Type: application/json)"));
+  }
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return fail(Status::invalid_argument("body: expected a JSON object"));
+  return body;
+}
+
+std::string string_field(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The logged-in viewer of an HTML form request, checked for CSRF; an error otherwise.
+Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req) {
+  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+  auto viewer = request_viewer(ctx, req);
+  if (!viewer) return fail(viewer.error());
+  if (!*viewer) return fail(Status::permission_denied("log in first"));
+  return (*viewer)->account;
+}
+
+Result<Reply> account_page(RouteContext& ctx, const httplib::Request& req, const store::Account& a,
+                           const std::string& new_token) {
+  nlohmann::json model = {{"title", "Your account"}, {"account_name", a.name}, {"email", a.email},
+                          {"role", std::string(store::role_name(a.role))}, {"new_token", new_token}};
+  personalise(ctx, req, model);
+  model["csrf"] = ctx.csrf->session_token(req);
+  return Reply{.body = ctx.views.page("account", model), .max_age_s = 0};
+}
+
+void add_password_reset_routes(RouteContext& ctx) {
+  ctx.get("/password/forgot", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    return form_page(ctx, req, {{"heading", "Reset your password"}, {"action", "/password/forgot"},
+                                {"submit", "Send reset link"}, {"fields", {field("email", "Email", "email", "username")}}});
+  });
+  ctx.post("/password/forgot", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+    auto email = community::normalise_email(req.get_param_value("email"));
+    if (email) {
+      auto found = ctx.accounts->store().find_account_by_email(*email);
+      if (!found) return fail(found.error());
+      if (*found) {
+        // Bound to the current password: once it changes, the link stops working.
+        auto fp = ctx.accounts->password_fingerprint((*found)->account.id);
+        if (!fp) return fail(fp.error());
+        std::string token = ctx.signer->sign("password-reset", std::to_string((*found)->account.id) + ":" + *fp,
+                                             core::unix_now() + kResetLinkLifetimeS);
+        ctx.options.send_mail(*email, "Reset your Paperboy password",
+                              "Open this link within an hour to choose a new password:\n" + ctx.base_url(req) +
+                                  "/password/reset?token=" + token + "\n");
+      }
+    }
+    // The same answer whether or not the address has an account.
+    return form_page(ctx, req, {{"heading", "Reset your password"}, {"action", "/password/forgot"},
+                                {"submit", "Send reset link"},
+                                {"notice", "If an account uses that address, we sent it a reset link."},
+                                {"fields", {field("email", "Email", "email", "username")}}});
+  });
+  ctx.get("/password/reset", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    return form_page(ctx, req, {{"heading", "Choose a new password"}, {"action", "/password/reset"},
+                                {"submit", "Set password"},
+                                {"hidden", {{{"name", "token"}, {"value", req.get_param_value("token")}}}},
+                                {"fields", {field("password", "New password", "password", "new-password")}}});
+  });
+  ctx.post("/password/reset", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+    auto subject = ctx.signer->verify(req.get_param_value("token"), "password-reset", core::unix_now());
+    if (!subject) return fail(Status::permission_denied("this reset link is invalid or has expired"));
+    size_t colon = subject->find(':');
+    std::int64_t id = std::stoll(subject->substr(0, colon));
+    auto fp = ctx.accounts->password_fingerprint(id);
+    if (!fp || *fp != subject->substr(colon + 1)) {
+      return fail(Status::permission_denied("this reset link was already used or the account is gone"));
+    }
+    if (Status s = ctx.accounts->change_password(id, req.get_param_value("password")); !s.is_ok()) return fail(s);
+    return redirect("/login");
+  });
+}
+
+}  // namespace
+
+bool is_personal_request(const httplib::Request& req) {
+  return req.has_header("Authorization") || !cookie_value(req, kSessionCookie).empty();
+}
+
+Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::Request& req) {
+  if (ctx.accounts == nullptr) return std::optional<Viewer>();
+  if (req.has_header("Authorization")) {
+    std::string auth = req.get_header_value("Authorization");
+    if (!auth.starts_with("Bearer ")) return fail(Status::permission_denied("Authorization: expected Bearer TOKEN"));
+    auto account = ctx.accounts->token_account(auth.substr(7));
+    if (!account) return fail(account.error());
+    if (!*account) return fail(Status::permission_denied("unknown API token"));
+    return std::optional<Viewer>(Viewer{std::move(**account), true});
+  }
+  std::string session = cookie_value(req, kSessionCookie);
+  if (session.empty()) return std::optional<Viewer>();
+  auto account = ctx.accounts->session_account(session);
+  if (!account) return fail(account.error());
+  if (!*account) return std::optional<Viewer>();  // expired or logged out: anonymous
+  return std::optional<Viewer>(Viewer{std::move(**account), false});
+}
+
+void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json& model) {
+  if (ctx.accounts == nullptr) return;
+  model["community"] = true;
+  auto viewer = request_viewer(ctx, req);
+  if (!viewer || !*viewer || (*viewer)->is_bearer) return;
+  model["viewer"] = {{"name", (*viewer)->account.name}, {"csrf", ctx.csrf->session_token(req)}};
+}
+
+void add_auth_routes(RouteContext& ctx) {
+  ctx.get("/login", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    return form_page(ctx, req, login_model("", ""));
+  });
+  ctx.post("/login", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+    std::string email = req.get_param_value("email");
+    auto account = ctx.accounts->authenticate(email, req.get_param_value("password"), req.remote_addr);
+    if (!account) {
+      int status = account.error().code() == StatusCode::kResourceExhausted ? 429 : 401;
+      return form_page(ctx, req, login_model(email, account.error().message()), status);
+    }
+    return log_in(ctx, req, *account);
+  });
+  ctx.get("/signup", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    return form_page(ctx, req, signup_model("", "", ""));
+  });
+  ctx.post("/signup", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+    std::string email = req.get_param_value("email");
+    std::string name = req.get_param_value("name");
+    auto account = ctx.accounts->sign_up(email, req.get_param_value("password"), name);
+    if (!account) {
+      int status = account.error().code() == StatusCode::kAlreadyExists ? 409 : 400;
+      return form_page(ctx, req, signup_model(email, name, account.error().message()), status);
+    }
+    return log_in(ctx, req, *account);
+  });
+  ctx.post("/logout", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+    if (std::string old = cookie_value(req, kSessionCookie); !old.empty()) {
+      if (Status s = ctx.accounts->end_session(old); !s.is_ok()) return fail(s);
+    }
+    Reply r = redirect("/");
+    r.set_cookies.push_back(make_cookie(kSessionCookie, "", 0, ctx.csrf->secure_cookies()));
+    return r;
+  });
+  ctx.get("/account", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto viewer = request_viewer(ctx, req);
+    if (!viewer) return fail(viewer.error());
+    if (!*viewer) return redirect("/login");
+    return account_page(ctx, req, (*viewer)->account, "");
+  });
+  ctx.post("/account/tokens", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto account = form_viewer(ctx, req);
+    if (!account) return fail(account.error());
+    auto token = ctx.accounts->issue_api_token(*account, req.get_param_value("label").substr(0, 100));
+    if (!token) return fail(token.error());
+    return account_page(ctx, req, *account, *token);
+  });
+  ctx.post("/account/delete", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto account = form_viewer(ctx, req);
+    if (!account) return fail(account.error());
+    auto checked = ctx.accounts->authenticate(account->email, req.get_param_value("password"), req.remote_addr);
+    if (!checked || checked->id != account->id) return fail(Status::permission_denied("the password is wrong"));
+    if (Status s = ctx.accounts->delete_account(account->id); !s.is_ok()) return fail(s);
+    Reply r = redirect("/");
+    r.set_cookies.push_back(make_cookie(kSessionCookie, "", 0, ctx.csrf->secure_cookies()));
+    return r;
+  });
+  add_password_reset_routes(ctx);
+
+  ctx.post("/api/auth/signup", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto body = json_body(req);
+    if (!body) return fail(body.error());
+    auto account = ctx.accounts->sign_up(string_field(*body, "email"), string_field(*body, "password"),
+                                         string_field(*body, "name"));
+    if (!account) return fail(account.error());
+    return json_status(201, {{"id", account->id}, {"email", account->email}, {"name", account->name},
+                             {"role", std::string(store::role_name(account->role))}});
+  });
+  ctx.post("/api/auth/token", [&ctx](const httplib::Request& req) -> Result<Reply> {
+    auto body = json_body(req);
+    if (!body) return fail(body.error());
+    auto account = ctx.accounts->authenticate(string_field(*body, "email"), string_field(*body, "password"),
+                                              req.remote_addr);
+    if (!account) {
+      int status = account.error().code() == StatusCode::kResourceExhausted ? 429 : 401;
+      return json_status(status, {{"error", account.error().message()}, {"status", status}});
+    }
+    std::string label = string_field(*body, "label");
+    auto token = ctx.accounts->issue_api_token(*account, label.empty() ? "api" : label.substr(0, 100));
+    if (!token) return fail(token.error());
+    return json_status(200, {{"token", *token}});
+  });
+}
+
+}  // namespace paperboy::web

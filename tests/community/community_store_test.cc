@@ -1,0 +1,220 @@
+// CommunityStore (SQLite) and AccountService against a real database file: accounts, sessions,
+// API tokens, votes (one per account and paper, even from many threads), account deletion.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+#include "community/accounts.h"
+#include "community/rate_limiter.h"
+#include "community/secrets.h"
+#include "core/time.h"
+#include "rank/trending.h"
+#include "store/community_store.h"
+#include "support/temp_dir.h"
+
+namespace paperboy::community {
+namespace {
+
+class CommunityStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::StoreOptions o;
+    o.url = "sqlite:" + (dir_.path() / "test.db").string();
+    auto s = store::open_community_store(o);
+    ASSERT_TRUE(s) << s.error().to_string();
+    store_ = std::move(*s);
+    AccountOptions ao;
+    ao.hash_cost = HashCost::kMinimum;
+    ao.login_attempts = 5;
+    accounts_ = std::make_unique<AccountService>(*store_, ao);
+  }
+
+  store::Account make(const std::string& email) {
+    auto a = accounts_->sign_up(email, "correct horse battery", "");
+    EXPECT_TRUE(a) << a.error().to_string();
+    return *a;
+  }
+
+  paperboy::testing::TempDir dir_;
+  std::unique_ptr<store::CommunityStore> store_;
+  std::unique_ptr<AccountService> accounts_;
+};
+
+TEST(Secrets, PasswordHashIsArgon2idAndVerifies) {
+  auto h = hash_password("correct horse battery", HashCost::kMinimum);
+  ASSERT_TRUE(h);
+  EXPECT_TRUE(h->starts_with("$argon2id$"));
+  EXPECT_TRUE(verify_password("correct horse battery", *h));
+  EXPECT_FALSE(verify_password("correct horse batterY", *h));
+  EXPECT_FALSE(verify_password("x", "not a hash"));
+}
+
+TEST(Secrets, RandomSecretsDifferAndHashDeterministically) {
+  std::string a = random_secret(), b = random_secret();
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_EQ(hash_secret(a), hash_secret(a));
+  EXPECT_NE(hash_secret(a), a);
+  EXPECT_EQ(hash_secret(a).size(), 64u);
+}
+
+TEST(Email, NormalisesAndRejectsMalformedAddresses) {
+  struct Case { const char* in; const char* out; };
+  for (Case c : {Case{" Ada@Example.ORG ", "ada@example.org"}, Case{"a.b+c@x.io", "a.b+c@x.io"}}) {
+    auto r = normalise_email(c.in);
+    ASSERT_TRUE(r) << c.in;
+    EXPECT_EQ(*r, c.out);
+  }
+  for (const char* bad : {"", "ada", "@x.org", "ada@", "ada@localhost", "a@b@c.org", "a b@c.org", "ada@.org"}) {
+    EXPECT_FALSE(normalise_email(bad)) << bad;
+  }
+}
+
+TEST(RateLimiter, RefusesBeyondLimitWithinWindowAndRecovers) {
+  RateLimiter limiter(3, 60);
+  EXPECT_TRUE(limiter.allow("k", 100));
+  EXPECT_TRUE(limiter.allow("k", 101));
+  EXPECT_TRUE(limiter.allow("k", 102));
+  EXPECT_FALSE(limiter.allow("k", 103));
+  EXPECT_TRUE(limiter.allow("other", 103));
+  EXPECT_TRUE(limiter.allow("k", 161));  // the first event left the window
+}
+
+TEST(TrendingScore, FollowsGravityFormula) {
+  std::int64_t now = 1'700'000'000;
+  EXPECT_DOUBLE_EQ(rank::trending_score(10, now, now), 10.0 / std::pow(2.0, 1.8));
+  EXPECT_DOUBLE_EQ(rank::trending_score(10, now - 10 * 3600, now), 10.0 / std::pow(12.0, 1.8));
+  // A newer paper with fewer votes can outrank an older one with more.
+  auto ranked = rank::rank_trending({{"old", 20, now - 72 * 3600}, {"new", 5, now - 3600}}, now);
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_EQ(ranked[0].paper_id, "new");
+}
+
+TEST_F(CommunityStoreTest, DuplicateEmailIsRejectedWhateverItsCase) {
+  make("ada@example.org");
+  auto again = accounts_->sign_up("ADA@example.org", "another long password", "");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(CommunityStoreTest, ShortPasswordIsRejected) {
+  auto a = accounts_->sign_up("ada@example.org", "short", "");
+  ASSERT_FALSE(a);
+  EXPECT_NE(a.error().message().find("at least 10"), std::string::npos);
+}
+
+TEST_F(CommunityStoreTest, LoginErrorIsTheSameForUnknownEmailAndWrongPassword) {
+  make("ada@example.org");
+  auto wrong = accounts_->authenticate("ada@example.org", "wrong password!", "c1");
+  auto unknown = accounts_->authenticate("nobody@example.org", "wrong password!", "c2");
+  ASSERT_FALSE(wrong);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(wrong.error().code(), unknown.error().code());
+  EXPECT_EQ(wrong.error().message(), unknown.error().message());
+  auto ok = accounts_->authenticate("Ada@Example.org", "correct horse battery", "c3");
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  EXPECT_EQ(ok->email, "ada@example.org");
+}
+
+TEST_F(CommunityStoreTest, LoginIsRateLimitedPerEmail) {
+  make("ada@example.org");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(accounts_->authenticate("ada@example.org", "wrong password!", "c" + std::to_string(i)));
+  auto blocked = accounts_->authenticate("ada@example.org", "correct horse battery", "fresh-client");
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code(), StatusCode::kResourceExhausted);
+}
+
+TEST_F(CommunityStoreTest, SessionsAreStoredHashedAndEndOnLogoutAndPasswordChange) {
+  auto a = make("ada@example.org");
+  auto s1 = accounts_->start_session(a);
+  auto s2 = accounts_->start_session(a);
+  ASSERT_TRUE(s1 && s2);
+  EXPECT_NE(s1->secret, s2->secret);
+  // The raw secret is not a key of the store: only its hash is.
+  auto raw = store_->session_account(s1->secret, core::unix_now());
+  ASSERT_TRUE(raw);
+  EXPECT_FALSE(*raw);
+  auto found = accounts_->session_account(s1->secret);
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, a.id);
+  EXPECT_TRUE((*found)->email == "ada@example.org");
+  ASSERT_TRUE(accounts_->end_session(s1->secret).is_ok());
+  EXPECT_FALSE(*accounts_->session_account(s1->secret));
+  ASSERT_TRUE(accounts_->change_password(a.id, "a brand new password").is_ok());
+  EXPECT_FALSE(*accounts_->session_account(s2->secret));
+}
+
+TEST_F(CommunityStoreTest, ApiTokenIdentifiesItsAccountAndIsStoredHashed) {
+  auto a = make("ada@example.org");
+  auto token = accounts_->issue_api_token(a, "cli");
+  ASSERT_TRUE(token);
+  auto who = accounts_->token_account(*token);
+  ASSERT_TRUE(who && *who);
+  EXPECT_EQ((*who)->id, a.id);
+  EXPECT_FALSE(*store_->token_account(*token));  // the raw token is not what is stored
+  EXPECT_FALSE(*accounts_->token_account(*token + "x"));
+}
+
+TEST_F(CommunityStoreTest, VoteTogglesAndCountsOncePerAccount) {
+  auto a = make("ada@example.org");
+  auto b = make("bob@example.org");
+  std::int64_t now = core::unix_now();
+  EXPECT_EQ(store_->set_vote(a.id, "2401.00010", now, true, now)->upvotes, 1);
+  EXPECT_EQ(store_->set_vote(a.id, "2401.00010", now, true, now)->upvotes, 1);  // second vote: no change
+  EXPECT_EQ(store_->set_vote(b.id, "2401.00010", now, true, now)->upvotes, 2);
+  EXPECT_EQ(store_->set_vote(a.id, "2401.00010", now, false, now)->upvotes, 1);
+  EXPECT_EQ(store_->set_vote(a.id, "2401.00010", now, false, now)->upvotes, 1);  // nothing to remove
+  std::vector<std::string> ids = {"2401.00010", "2401.00099"};
+  auto counts = store_->vote_counts(ids);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->at("2401.00010"), 1);
+  EXPECT_FALSE(counts->contains("2401.00099"));
+  EXPECT_TRUE(store_->voted_papers(b.id, ids)->contains("2401.00010"));
+  EXPECT_FALSE(store_->voted_papers(a.id, ids)->contains("2401.00010"));
+}
+
+TEST_F(CommunityStoreTest, ConcurrentVotesCountEachAccountOnce) {
+  constexpr int kAccounts = 16, kTries = 20;
+  std::vector<store::Account> voters;
+  for (int i = 0; i < kAccounts; ++i) voters.push_back(make("v" + std::to_string(i) + "@example.org"));
+  std::int64_t now = core::unix_now();
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  // Each account votes from several threads at once, many times: the count must stay one per account.
+  for (int t = 0; t < 32; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kTries; ++i) {
+        auto r = store_->set_vote(voters[(t + i) % kAccounts].id, "2401.00010", now, true, now);
+        if (!r) ++errors;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  std::vector<std::string> ids = {"2401.00010"};
+  EXPECT_EQ(store_->vote_counts(ids)->at("2401.00010"), kAccounts);
+}
+
+TEST_F(CommunityStoreTest, DeletingAnAccountRemovesItsVotesSessionsAndTokens) {
+  auto a = make("ada@example.org");
+  auto b = make("bob@example.org");
+  std::int64_t now = core::unix_now();
+  ASSERT_TRUE(store_->set_vote(a.id, "2401.00010", now, true, now));
+  ASSERT_TRUE(store_->set_vote(b.id, "2401.00010", now, true, now));
+  auto session = accounts_->start_session(a);
+  auto token = accounts_->issue_api_token(a, "x");
+  ASSERT_TRUE(session && token);
+  ASSERT_TRUE(accounts_->delete_account(a.id).is_ok());
+  std::vector<std::string> ids = {"2401.00010"};
+  EXPECT_EQ(store_->vote_counts(ids)->at("2401.00010"), 1);
+  EXPECT_FALSE(*accounts_->session_account(session->secret));
+  EXPECT_FALSE(*accounts_->token_account(*token));
+  EXPECT_FALSE(*store_->find_account_by_email("ada@example.org"));
+  EXPECT_TRUE(*store_->find_account_by_email("bob@example.org"));
+}
+
+}  // namespace
+}  // namespace paperboy::community

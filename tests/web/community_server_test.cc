@@ -1,0 +1,294 @@
+// Security and behaviour of the community routes against the real WebServer on 127.0.0.1 with a
+// real SQLite database: CSRF on every cookie-authenticated change, session fixation, login that
+// does not reveal accounts and is rate-limited, API tokens, one upvote per account (also under
+// concurrent requests), fresh counts after a vote, no password hash in any response.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <regex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+#include "store/community_store.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+#include "web/server.h"
+
+namespace paperboy::web {
+namespace {
+
+using nlohmann::json;
+
+core::Paper make_paper(const std::string& id, const std::string& day, const std::string& title) {
+  core::Paper p;
+  p.id = id;
+  p.title = title;
+  p.abstract = "Abstract of " + title;
+  p.authors = {{"Lovelace", "Ada", ""}};
+  p.categories = {"cs.LG"};
+  p.versions = {{1, *core::parse_iso8601(day)}};
+  p.update_date = day;
+  return p;
+}
+
+// Session cookie value from a response's Set-Cookie headers ("" when none).
+std::string set_cookie(const httplib::Result& r, const std::string& name) {
+  for (size_t i = 0; i < r->get_header_value_count("Set-Cookie"); ++i) {
+    std::string c = r->get_header_value("Set-Cookie", i);
+    if (c.starts_with(name + "=")) return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
+  }
+  return "";
+}
+
+std::string csrf_from(const std::string& html) {
+  std::smatch m;
+  if (std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return m[1];
+  if (std::regex_search(html, m, std::regex(R"re(name="csrf-token" content="([^"]+)")re"))) return m[1];
+  return "";
+}
+
+class CommunityServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string db = (dir_.path() / "test.db").string();
+    auto s = store::sqlite::SqliteStore::open(db, 8);
+    ASSERT_TRUE(s) << s.error().to_string();
+    store_ = std::move(*s);
+    store::WriteBatch batch;
+    batch.papers = {make_paper("2401.00010", "2024-01-05", "Graph networks"),
+                    make_paper("2401.00020", "2024-01-05", "Diffusion models"),
+                    make_paper("2401.00030", "2024-01-04", "Older paper")};
+    ASSERT_TRUE(store_->apply(batch));
+    store::StoreOptions so;
+    so.url = db;
+    auto c = store::open_community_store(so);
+    ASSERT_TRUE(c) << c.error().to_string();
+    community_ = std::move(*c);
+    ServerOptions o;
+    o.port = 0;
+    o.threads = 16;
+    o.access_log = false;
+    o.community = community_.get();
+    o.account_options.hash_cost = community::HashCost::kMinimum;
+    o.account_options.login_attempts = 5;
+    o.send_mail = [this](const std::string& email, const std::string&, const std::string& body) {
+      std::lock_guard lock(mail_mu_);
+      mails_.push_back(email + "\n" + body);
+    };
+    server_ = std::make_unique<WebServer>(*store_, o);
+    auto port = server_->bind();
+    ASSERT_TRUE(port);
+    port_ = *port;
+    thread_ = std::thread([this] { (void)server_->run(); });
+    for (int i = 0; i < 100 && !client().Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  void TearDown() override {
+    server_->stop();
+    thread_.join();
+  }
+
+  httplib::Client client() {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_follow_location(false);
+    return c;
+  }
+
+  void api_signup(const std::string& email, const std::string& password = "correct horse battery") {
+    auto r = client().Post("/api/auth/signup", json{{"email", email}, {"password", password}, {"name", "N"}}.dump(),
+                           "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+    EXPECT_EQ(r->body.find("argon2"), std::string::npos);
+  }
+  std::string api_token(const std::string& email, const std::string& password = "correct horse battery") {
+    auto r = client().Post("/api/auth/token", json{{"email", email}, {"password", password}}.dump(), "application/json");
+    if (!r || r->status != 200) return "";
+    return json::parse(r->body).at("token").get<std::string>();
+  }
+  // Logs in through the HTML form (with its CSRF token); returns the session cookie.
+  std::string browser_login(const std::string& email, const std::string& old_session = "") {
+    auto c = client();
+    auto page = c.Get("/login");
+    std::string anon = set_cookie(page, "pb_csrf");
+    std::string cookie = "pb_csrf=" + anon + (old_session.empty() ? "" : "; pb_session=" + old_session);
+    httplib::Params form = {{"email", email}, {"password", "correct horse battery"}, {"csrf", csrf_from(page->body)}};
+    auto r = c.Post("/login", {{"Cookie", cookie}}, form);
+    EXPECT_EQ(r->status, 303) << r->body;
+    return set_cookie(r, "pb_session");
+  }
+  json upvote(const std::string& method, const std::string& id, const httplib::Headers& h, int* status = nullptr) {
+    auto c = client();
+    auto r = method == "POST" ? c.Post("/api/papers/" + id + "/upvote", h, "", "application/json")
+                              : c.Delete("/api/papers/" + id + "/upvote", h);
+    if (status != nullptr) *status = r->status;
+    return json::parse(r->body, nullptr, false);
+  }
+
+  paperboy::testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::CommunityStore> community_;
+  std::unique_ptr<WebServer> server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mail_mu_;
+  std::vector<std::string> mails_;
+};
+
+TEST_F(CommunityServerTest, BearerTokenUpvoteTogglesAndCountsOnce) {
+  api_signup("ada@example.org");
+  std::string token = api_token("ada@example.org");
+  ASSERT_TRUE(token.starts_with("pb_"));
+  httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+  EXPECT_EQ(upvote("POST", "2401.00010", auth)["upvotes"], 1);
+  EXPECT_EQ(upvote("POST", "2401.00010", auth)["upvotes"], 1);
+  EXPECT_EQ(upvote("DELETE", "2401.00010", auth)["upvotes"], 0);
+  int status = 0;
+  upvote("POST", "2401.00010", {{"Authorization", "Bearer pb_forged"}}, &status);
+  EXPECT_EQ(status, 401);
+  upvote("POST", "2401.00010", {}, &status);
+  EXPECT_EQ(status, 401);
+  upvote("POST", "2401.09999", auth, &status);
+  EXPECT_EQ(status, 404);
+}
+
+TEST_F(CommunityServerTest, VoteCountIsFreshInCachedPagesAndApi) {
+  auto c = client();
+  auto before = c.Get("/api/daily_papers?date=2024-01-05");
+  ASSERT_EQ(before->status, 200);
+  EXPECT_EQ(json::parse(before->body)[0]["upvotes"], 0);
+  ASSERT_EQ(c.Get("/papers/2401.00020")->status, 200);  // now in the response cache
+  api_signup("ada@example.org");
+  httplib::Headers auth = {{"Authorization", "Bearer " + api_token("ada@example.org")}};
+  ASSERT_EQ(upvote("POST", "2401.00020", auth)["upvotes"], 1);
+  auto after = c.Get("/api/daily_papers?date=2024-01-05&sort=trending");
+  json items = json::parse(after->body);
+  EXPECT_EQ(items[0]["id"], "2401.00020");  // the voted paper ranks first
+  EXPECT_EQ(items[0]["upvotes"], 1);
+  EXPECT_EQ(json::parse(c.Get("/api/papers/2401.00020")->body)["upvotes"], 1);
+  EXPECT_NE(c.Get("/papers/2401.00020")->body.find("<span class=\"votes\">1</span>"), std::string::npos);
+  EXPECT_NE(c.Get("/trending")->body.find("upvotes / (age_hours + 2)^1.8"), std::string::npos);
+}
+
+TEST_F(CommunityServerTest, ConcurrentUpvotesFromOneAccountCountOnce) {
+  api_signup("ada@example.org");
+  api_signup("bob@example.org");
+  std::vector<std::string> tokens = {api_token("ada@example.org"), api_token("bob@example.org")};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 24; ++t) {
+    threads.emplace_back([&, t] {
+      httplib::Headers auth = {{"Authorization", "Bearer " + tokens[t % 2]}};
+      for (int i = 0; i < 10; ++i) {
+        int status = 0;
+        upvote("POST", "2401.00010", auth, &status);
+        if (status != 200) ++errors;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(json::parse(client().Get("/api/papers/2401.00010")->body)["upvotes"], 2);
+}
+
+TEST_F(CommunityServerTest, CookieAuthenticatedChangesNeedTheSessionsCsrfToken) {
+  api_signup("ada@example.org");
+  api_signup("bob@example.org");
+  std::string ada = browser_login("ada@example.org");
+  std::string bob = browser_login("bob@example.org");
+  ASSERT_FALSE(ada.empty());
+  httplib::Headers ada_cookie = {{"Cookie", "pb_session=" + ada}};
+  int status = 0;
+  upvote("POST", "2401.00010", ada_cookie, &status);
+  EXPECT_EQ(status, 403);  // no token
+  std::string bob_token = csrf_from(client().Get("/", {{"Cookie", "pb_session=" + bob}})->body);
+  ASSERT_FALSE(bob_token.empty());
+  httplib::Headers with_bobs = ada_cookie;
+  with_bobs.emplace("X-CSRF-Token", bob_token);
+  upvote("POST", "2401.00010", with_bobs, &status);
+  EXPECT_EQ(status, 403);  // another session's token
+  std::string ada_token = csrf_from(client().Get("/", ada_cookie)->body);
+  httplib::Headers ok = ada_cookie;
+  ok.emplace("X-CSRF-Token", ada_token);
+  EXPECT_EQ(upvote("POST", "2401.00010", ok, &status)["upvotes"], 1);
+  EXPECT_EQ(status, 200);
+  // Forms: logout, token creation and account deletion refuse a request without the token.
+  auto c = client();
+  for (const char* path : {"/logout", "/account/tokens", "/account/delete"}) {
+    auto r = c.Post(path, ada_cookie, httplib::Params{{"password", "correct horse battery"}});
+    EXPECT_EQ(r->status, 403) << path;
+  }
+  // Bob's token cannot delete Ada's account either; her session still works afterwards.
+  auto r = c.Post("/account/delete", ada_cookie,
+                  httplib::Params{{"password", "correct horse battery"}, {"csrf", bob_token}});
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(c.Get("/account", ada_cookie)->body.find("ada@example.org"), std::string::npos);
+  // Anonymous forms need the double-submit cookie's token too.
+  EXPECT_EQ(c.Post("/login", httplib::Params{{"email", "ada@example.org"}, {"password", "correct horse battery"}})->status,
+            403);
+}
+
+TEST_F(CommunityServerTest, LoginIssuesANewSessionIdAndEndsTheOldOne) {
+  api_signup("ada@example.org");
+  std::string first = browser_login("ada@example.org");
+  std::string fixated = "attacker-chosen-session-id";
+  std::string second = browser_login("ada@example.org", first);
+  EXPECT_FALSE(second.empty());
+  EXPECT_NE(second, first);
+  EXPECT_NE(second, fixated);
+  auto c = client();
+  EXPECT_EQ(c.Get("/account", {{"Cookie", "pb_session=" + first}})->status, 303);  // old session ended
+  auto account = c.Get("/account", {{"Cookie", "pb_session=" + second}});
+  EXPECT_EQ(account->status, 200);
+  EXPECT_EQ(account->body.find("argon2"), std::string::npos);
+  EXPECT_EQ(account->get_header_value("Cache-Control"), "private, no-store");
+  std::string third = browser_login("ada@example.org", fixated);
+  EXPECT_NE(third, fixated);
+}
+
+TEST_F(CommunityServerTest, LoginDoesNotRevealWhetherAnEmailExistsAndIsRateLimited) {
+  api_signup("ada@example.org");
+  auto c = client();
+  auto wrong = c.Post("/api/auth/token", json{{"email", "ada@example.org"}, {"password", "wrong password!"}}.dump(),
+                      "application/json");
+  auto unknown = c.Post("/api/auth/token", json{{"email", "zed@example.org"}, {"password", "wrong password!"}}.dump(),
+                        "application/json");
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(unknown->status, wrong->status);
+  EXPECT_EQ(unknown->body, wrong->body);
+  // Five attempts per window in this test's configuration: the client address is now limited.
+  int limited = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto r = c.Post("/api/auth/token", json{{"email", "ada@example.org"}, {"password", "wrong password!"}}.dump(),
+                    "application/json");
+    if (r->status == 429) ++limited;
+  }
+  EXPECT_GE(limited, 1);
+  EXPECT_EQ(api_token("ada@example.org"), "");  // even the right password waits
+}
+
+TEST_F(CommunityServerTest, PasswordResetLinkWorksOnceAndAnswersAlikeForUnknownEmails) {
+  api_signup("ada@example.org");
+  auto c = client();
+  auto page = c.Get("/password/forgot");
+  std::string cookie = "pb_csrf=" + set_cookie(page, "pb_csrf");
+  std::string token = csrf_from(page->body);
+  auto known = c.Post("/password/forgot", {{"Cookie", cookie}}, httplib::Params{{"email", "ada@example.org"}, {"csrf", token}});
+  auto unknown = c.Post("/password/forgot", {{"Cookie", cookie}}, httplib::Params{{"email", "zed@example.org"}, {"csrf", token}});
+  EXPECT_EQ(known->status, 200);
+  EXPECT_EQ(unknown->status, 200);
+  std::lock_guard lock(mail_mu_);
+  ASSERT_EQ(mails_.size(), 1u);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(mails_[0], m, std::regex(R"(token=(\S+))")));
+  std::string link = m[1];
+  httplib::Params reset = {{"token", link}, {"password", "a brand new password"}, {"csrf", token}};
+  EXPECT_EQ(c.Post("/password/reset", {{"Cookie", cookie}}, reset)->status, 303);
+  EXPECT_EQ(c.Post("/password/reset", {{"Cookie", cookie}}, reset)->status, 403);  // used once
+  EXPECT_NE(api_token("ada@example.org", "a brand new password"), "");
+}
+
+}  // namespace
+}  // namespace paperboy::web
