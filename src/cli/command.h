@@ -45,6 +45,7 @@ void add_show_command(CLI::App& root, Invocation& inv);
 void add_config_command(CLI::App& root, Invocation& inv);
 void add_harvest_command(CLI::App& root, Invocation& inv);
 void add_fetch_command(CLI::App& root, Invocation& inv);
+void add_digest_command(CLI::App& root, Invocation& inv);  // cmd_digest.cc
 // search, similar, reindex, eval (cmd_search.cc)
 void add_search_commands(CLI::App& root, Invocation& inv);
 

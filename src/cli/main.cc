@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   paperboy::cli::add_config_command(app, inv);
   paperboy::cli::add_harvest_command(app, inv);
   paperboy::cli::add_fetch_command(app, inv);
+  paperboy::cli::add_digest_command(app, inv);
   paperboy::cli::add_search_commands(app, inv);
 
   try {

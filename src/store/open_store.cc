@@ -2,12 +2,17 @@
 // backend, so callers depend on store.h alone.
 #include <filesystem>
 
+#include "store/mail_store.h"
+#include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace paperboy::store {
 
-Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
+namespace {
+
+// The SQLite file named by a store URL, its folder created; an error for other schemes.
+Result<std::string> sqlite_path(const StoreOptions& options) {
   std::string_view url = options.url;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     return fail(Status::invalid_argument("PostgreSQL support is not built into this paperboy yet"));
@@ -18,9 +23,25 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   if (ec) return fail(Status::io_error("cannot create " + path.parent_path().string() + ": " + ec.message()));
-  auto store = sqlite::SqliteStore::open(path.string(), options.cache_mib);
+  return path.string();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteStore::open(*path, options.cache_mib);
   if (!store) return fail(store.error());
   return std::unique_ptr<Store>(std::move(*store));
+}
+
+Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) {
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteMailStore::open(*path, options.cache_mib);
+  if (!store) return fail(store.error());
+  return std::unique_ptr<MailStore>(std::move(*store));
 }
 
 }  // namespace paperboy::store

@@ -15,6 +15,10 @@
 #include "search/search_service.h"
 #include "store/store.h"
 
+namespace paperboy::mail {
+class SubscriptionService;
+}
+
 namespace paperboy::web {
 
 struct ServerOptions {
@@ -25,6 +29,8 @@ struct ServerOptions {
   std::function<nlohmann::json()> health_details;
   // Search and similar papers; null: the search page says search is unavailable.
   search::SearchService* search = nullptr;
+  // E-mail digest subscriptions; null: the subscribe pages say digests are unavailable.
+  mail::SubscriptionService* subscriptions = nullptr;
   // KaTeX's dist folder (node_modules/katex/dist); missing: math stays raw LaTeX.
   std::string katex_dir;
   // Absolute base URL for feeds ("https://papers.example.org"); empty: from the Host header.
