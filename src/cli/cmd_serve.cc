@@ -144,7 +144,8 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     if (!send_at) die(send_at.error().with_context("mail.send_at"));
     std::unique_ptr<mail::DigestScheduler> digests;
     if ((*mail)->sender) {
-      digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, *send_at, cfg->mail.poll_s);
+      digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
+                                                        cfg->mail.poll_s);
     }
     mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox,
                                             [d = digests.get()] {

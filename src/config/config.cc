@@ -112,6 +112,8 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> int& { return c.mail.pause_after_failures; }));
   t.push_back(option("mail.claim_lease_s", "seconds after which a mail claimed by a sender that died is sent again",
                      [](Config& c) -> int& { return c.mail.claim_lease_s; }));
+  t.push_back(option("mail.schedule", "serve: queue daily/weekly digest issues at mail.send_at (false: cron runs `digest send`)",
+                     [](Config& c) -> bool& { return c.mail.schedule; }));
   t.push_back(option("mail.send_at", "serve: time of day (HH:MM UTC) when digest issues are queued",
                      [](Config& c) -> std::string& { return c.mail.send_at; }));
   t.push_back(option("mail.poll_s", "serve: seconds between outbox checks",

@@ -66,6 +66,7 @@ struct Config {
     double retry_backoff_s = 60;                 // first retry wait, doubling
     int pause_after_failures = 3;                // permanent failures in a row that pause an address
     int claim_lease_s = 300;                     // a mail claimed this long ago by a dead sender is resent
+    bool schedule = true;                        // serve queues digest issues (false: only `digest send` does)
     std::string send_at = "07:00";               // serve: time of day (UTC) daily issues are queued
     double poll_s = 30;                          // serve: how often the outbox is checked
   } mail;

@@ -173,11 +173,11 @@ void DigestScheduler::pass() {
   std::int64_t minute = (now % 86400) / 60;
   std::int64_t weekday = ((now / 86400 + 3) % 7);  // Monday = 0
   std::string error;
-  if (minute >= send_at_minute_) {
+  if (send_at_minute_ >= 0 && minute >= send_at_minute_) {
     if (auto n = outbox_.enqueue("daily", now); !n) error = n.error().to_string();
   }
   // Weekly issues are keyed by ISO week: queued on the first pass on or after Monday's send time.
-  if (weekday > 0 || minute >= send_at_minute_) {
+  if (send_at_minute_ >= 0 && (weekday > 0 || minute >= send_at_minute_)) {
     if (auto n = outbox_.enqueue("weekly", now); !n) error = n.error().to_string();
   }
   auto summary = outbox_.drain(&stopping_);

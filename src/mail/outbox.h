@@ -79,7 +79,8 @@ class DigestOutbox {
 
 class DigestScheduler {
  public:
-  // `send_at_minute`: minutes after midnight UTC when the day's issues are queued.
+  // `send_at_minute`: minutes after midnight UTC when the day's issues are queued; -1: never queue
+  // issues (only deliver what is in the outbox, such as confirmation mails).
   DigestScheduler(DigestOutbox& outbox, int send_at_minute, double poll_s = 30);
   ~DigestScheduler();  // stops
   DigestScheduler(const DigestScheduler&) = delete;
