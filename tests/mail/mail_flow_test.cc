@@ -165,6 +165,22 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   EXPECT_EQ(server.wait(), 0);
 }
 
+TEST_F(MailFlowTest, ServeQueuesAndSendsTheDailyIssueOnItsOwn) {
+  auto subs = confirmed(2);
+  SmtpSink sink(sink_dir_.path());
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0", "--smtp-url",
+                  sink.url()},
+                 {"PAPERBOY_MAIL_POLL_S=0.2", "PAPERBOY_MAIL_SEND_AT=00:00", "PAPERBOY_LOG_LEVEL=warn"});
+  ASSERT_TRUE(server.read_line());
+  ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() >= 2; }, 15));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes queue nothing new
+  auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 2u);
+  for (const auto& m : messages) EXPECT_TRUE(m.header("Message-ID").starts_with("<daily.")) << m.header("Message-ID");
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
 TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
   auto subs = confirmed(1);
   int port = mailtest::free_port();
