@@ -45,8 +45,8 @@ Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store, co
   options.pause_after_failures = cfg.mail.pause_after_failures;
   options.claim_lease_s = cfg.mail.claim_lease_s;
   options.message_id_domain = host_of(base);
-  out->outbox = std::make_unique<mail::DigestOutbox>(store, *out->mail, out->sender.get(), *out->source,
-                                                     *out->composer, options);
+  out->outbox =
+      std::make_unique<mail::DigestOutbox>(store, *out->mail, out->sender.get(), *out->source, *out->composer, options);
   return out;
 }
 
@@ -70,8 +70,8 @@ void add_digest_command(CLI::App& root, Invocation& inv) {
     auto services = open_mail_services(**store, *cfg, fallback);
     if (!services) die(services.error());
     auto& outbox = *(*services)->outbox;
-    std::vector<std::string> frequencies = frequency->empty() ? std::vector<std::string>{"daily", "weekly"}
-                                                              : std::vector<std::string>{*frequency};
+    std::vector<std::string> frequencies =
+        frequency->empty() ? std::vector<std::string>{"daily", "weekly"} : std::vector<std::string>{*frequency};
     std::int64_t now = core::unix_now();
     if (*dry_run) {
       int total = 0;

@@ -202,8 +202,8 @@ struct DigestComposer::Templates {
 
 DigestComposer::DigestComposer(const MailLinks& links, std::string from)
     : links_(links), from_(std::move(from)), templates_(std::make_unique<Templates>()) {
-  for (auto* t : {&templates_->digest_html, &templates_->digest_text, &templates_->confirm_html,
-                  &templates_->confirm_text}) {
+  for (auto* t :
+       {&templates_->digest_html, &templates_->digest_text, &templates_->confirm_html, &templates_->confirm_text}) {
     if (!t->is_valid()) throw std::logic_error("mail template: " + t->error_message());
   }
 }

@@ -14,14 +14,14 @@
 namespace paperboy::mail {
 
 struct MailMessage {
-  std::string from;           // "Paperboy <digest@example.org>" or a bare address
-  std::string to;             // a bare address
-  std::string subject;        // UTF-8
-  std::string message_id;     // without angle brackets: "daily.2026-11-28.7@example.org"
-  std::int64_t date = 0;      // Unix seconds
+  std::string from;        // "Paperboy <digest@example.org>" or a bare address
+  std::string to;          // a bare address
+  std::string subject;     // UTF-8
+  std::string message_id;  // without angle brackets: "daily.2026-11-28.7@example.org"
+  std::int64_t date = 0;   // Unix seconds
   std::vector<std::pair<std::string, std::string>> extra_headers;  // List-Unsubscribe, ...
-  std::string text;           // UTF-8 plain text
-  std::string html;           // UTF-8 HTML document
+  std::string text;                                                // UTF-8 plain text
+  std::string html;                                                // UTF-8 HTML document
 };
 
 // The whole message, CRLF line endings, ready for SMTP DATA.

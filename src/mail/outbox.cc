@@ -141,7 +141,9 @@ Result<DrainSummary> DigestOutbox::drain(const std::atomic<bool>* stop) {
 DigestScheduler::DigestScheduler(DigestOutbox& outbox, int send_at_minute, double poll_s)
     : outbox_(outbox), send_at_minute_(send_at_minute), poll_s_(poll_s) {}
 
-DigestScheduler::~DigestScheduler() { stop(); }
+DigestScheduler::~DigestScheduler() {
+  stop();
+}
 
 void DigestScheduler::start() {
   if (thread_.joinable()) return;

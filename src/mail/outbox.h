@@ -35,11 +35,11 @@
 namespace paperboy::mail {
 
 struct OutboxOptions {
-  double min_interval_s = 0.2;    // rate limit: at most 5 mails a second from this process
-  int max_attempts = 8;           // temporary failures before a row fails for good
-  double backoff_s = 60;          // first retry wait; doubles each attempt, at most 6 hours
-  int pause_after_failures = 3;   // permanent failures in a row that pause an address
-  int claim_lease_s = 300;        // how long a claimed row is ours before it counts as in doubt
+  double min_interval_s = 0.2;   // rate limit: at most 5 mails a second from this process
+  int max_attempts = 8;          // temporary failures before a row fails for good
+  double backoff_s = 60;         // first retry wait; doubles each attempt, at most 6 hours
+  int pause_after_failures = 3;  // permanent failures in a row that pause an address
+  int claim_lease_s = 300;       // how long a claimed row is ours before it counts as in doubt
   std::string message_id_domain = "paperboy.invalid";
 };
 
@@ -63,8 +63,7 @@ class DigestOutbox {
   Result<MailMessage> preview(const store::Subscription& sub, std::int64_t now);
 
  private:
-  Result<std::optional<MailMessage>> compose(const store::OutboxItem& item, std::int64_t now,
-                                             std::string& skip_reason);
+  Result<std::optional<MailMessage>> compose(const store::OutboxItem& item, std::int64_t now, std::string& skip_reason);
   void wait_for_rate_limit();
 
   store::Store& store_;

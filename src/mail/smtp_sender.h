@@ -32,10 +32,10 @@ class MailSender {
 };
 
 struct SmtpOptions {
-  std::string url;          // smtp://host:port[?starttls=try|required|off] or smtps://host:port
-  std::string user;         // overrides credentials in the URL when set
+  std::string url;   // smtp://host:port[?starttls=try|required|off] or smtps://host:port
+  std::string user;  // overrides credentials in the URL when set
   std::string password;
-  double timeout_s = 60;    // one whole SMTP transaction
+  double timeout_s = 60;  // one whole SMTP transaction
   double connect_timeout_s = 10;
 };
 

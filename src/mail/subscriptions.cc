@@ -14,7 +14,8 @@ constexpr std::int64_t kConfirmationResendAfter = 600;
 
 bool is_category(std::string_view c) {
   if (c.empty() || c.size() > 32) return false;
-  return std::ranges::all_of(c, [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_'; });
+  return std::ranges::all_of(c,
+                             [](unsigned char ch) { return std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_'; });
 }
 
 }  // namespace

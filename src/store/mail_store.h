@@ -28,9 +28,9 @@ struct Subscription {
   std::vector<std::string> categories;  // for kind "categories"
   std::int64_t account_id = 0;          // 0: no account (kind "personal" needs one)
   SubscriptionStatus status = SubscriptionStatus::kPending;
-  int bounces = 0;                      // permanent delivery failures in a row
+  int bounces = 0;  // permanent delivery failures in a row
   std::int64_t created_at = 0;
-  std::int64_t confirmed_at = 0;        // 0: never
+  std::int64_t confirmed_at = 0;  // 0: never
 };
 
 struct SubscriptionRequest {

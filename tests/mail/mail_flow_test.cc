@@ -27,8 +27,9 @@ class MailFlowTest : public ::testing::Test {
 
   // Runs `paperboy digest send` with this test's settings; returns its stdout.
   std::string digest_send(const std::string& smtp_url, std::vector<std::string> extra = {}, int* exit_code = nullptr) {
-    std::vector<std::string> args = {paperboy_binary(), "--data-dir", dir_.path().string(), "digest", "send",
-                                     "--smtp-url", smtp_url, "--public-url", "http://127.0.0.1:9"};
+    std::vector<std::string> args = {paperboy_binary(), "--data-dir",   dir_.path().string(),
+                                     "digest",          "send",         "--smtp-url",
+                                     smtp_url,          "--public-url", "http://127.0.0.1:9"};
     args.insert(args.end(), extra.begin(), extra.end());
     Process p(args, env_);
     std::string out = p.read_all();
@@ -106,8 +107,11 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   EXPECT_NE(confirmed_page->body.find("Subscription confirmed"), std::string::npos);
 
   // Subscribing a confirmed address again sends nothing.
-  ASSERT_EQ(client.Post("/api/subscriptions", R"({"email":"ada@example.org","frequency":"daily","kind":"trending"})",
-                        "application/json")->status, 202);
+  ASSERT_EQ(client
+                .Post("/api/subscriptions", R"({"email":"ada@example.org","frequency":"daily","kind":"trending"})",
+                      "application/json")
+                ->status,
+            202);
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
   EXPECT_EQ(sink.messages().size(), 1u);
 
@@ -116,7 +120,7 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   ASSERT_EQ(sink.messages().size(), 2u);
   auto digest = sink.messages()[1];
   EXPECT_NE(digest.header("Content-Type").find("multipart/alternative"), std::string::npos);
-  EXPECT_NE(digest.text.find("Scaling sparse transformers"), std::string::npos);        // cs.LG, newest day
+  EXPECT_NE(digest.text.find("Scaling sparse transformers"), std::string::npos);         // cs.LG, newest day
   EXPECT_EQ(digest.text.find("Parsing with large language models"), std::string::npos);  // cs.CL: not chosen
   EXPECT_NE(digest.html.find("Scaling sparse transformers"), std::string::npos);
   EXPECT_NE(digest.html.find("Ünïcode"), std::string::npos);
@@ -168,9 +172,9 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
 TEST_F(MailFlowTest, ServeQueuesAndSendsTheDailyIssueOnItsOwn) {
   auto subs = confirmed(2);
   SmtpSink sink(sink_dir_.path());
-  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0", "--smtp-url",
-                  sink.url()},
-                 {"PAPERBOY_MAIL_POLL_S=0.2", "PAPERBOY_MAIL_SEND_AT=00:00", "PAPERBOY_LOG_LEVEL=warn"});
+  Process server(
+      {paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0", "--smtp-url", sink.url()},
+      {"PAPERBOY_MAIL_POLL_S=0.2", "PAPERBOY_MAIL_SEND_AT=00:00", "PAPERBOY_LOG_LEVEL=warn"});
   ASSERT_TRUE(server.read_line());
   ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() >= 2; }, 15));
   std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes queue nothing new
@@ -208,8 +212,8 @@ TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
   // A preview link cannot unsubscribe, and a token for another address cannot either.
   std::string preview = signer->sign("mail-preview", subject, core::unix_now() + 3600);
   EXPECT_EQ(client.Post("/unsubscribe?token=" + preview, "", "application/x-www-form-urlencoded")->status, 400);
-  std::string other = signer->sign("mail-unsubscribe", std::to_string(subs[0].id) + ":eve@example.org",
-                                   core::unix_now() + 3600);
+  std::string other =
+      signer->sign("mail-unsubscribe", std::to_string(subs[0].id) + ":eve@example.org", core::unix_now() + 3600);
   EXPECT_EQ(client.Post("/unsubscribe?token=" + other, "", "application/x-www-form-urlencoded")->status, 404);
   EXPECT_EQ(client.Get("/subscribe/confirm?token=" + expired)->status, 400);  // wrong purpose
   EXPECT_EQ(client.Get("/digest/preview?token=")->status, 400);
@@ -278,8 +282,8 @@ TEST_F(MailFlowTest, SenderKilledMidBatchStillGivesEverySubscriberExactlyOneDige
   sink.control(R"({"mode": "ok", "delay_s": 0.15})");  // slow enough to be killed mid-batch
   env_.push_back("PAPERBOY_MAIL_CLAIM_LEASE_S=1");
   {
-    Process sender({paperboy_binary(), "--data-dir", dir_.path().string(), "digest", "send", "--smtp-url",
-                    sink.url(), "--public-url", "http://127.0.0.1:9"},
+    Process sender({paperboy_binary(), "--data-dir", dir_.path().string(), "digest", "send", "--smtp-url", sink.url(),
+                    "--public-url", "http://127.0.0.1:9"},
                    env_);
     ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() >= 4; }, 20));
     sender.signal(SIGKILL);

@@ -71,7 +71,7 @@ TEST_F(MailStoreTest, ClaimsExpireSoADeadSendersRowIsSentAgain) {
   EXPECT_EQ((*first)[0].state, OutboxState::kSending);
   EXPECT_EQ((*first)[0].subscription.email, "a@example.org");
   EXPECT_TRUE(mail_->claim_due(1030, 10, 60)->empty());  // still claimed
-  auto again = mail_->claim_due(1060, 10, 60);            // the claimer never came back
+  auto again = mail_->claim_due(1060, 10, 60);           // the claimer never came back
   ASSERT_EQ(again->size(), 1u);
   EXPECT_EQ((*again)[0].attempts, 2);
   EXPECT_EQ((*again)[0].message_id, (*first)[0].message_id);

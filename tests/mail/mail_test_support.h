@@ -127,9 +127,9 @@ class SmtpSink {
   // Starts the sink on `port` (0: any). Waits until it listens.
   explicit SmtpSink(std::filesystem::path dir, int port = 0) : dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_);
-    process_ = std::make_unique<testing::Process>(std::vector<std::string>{
-        "/usr/bin/python3", testing::paperboy_source_dir() + "/tests/support/smtp_sink.py", dir_.string(),
-        std::to_string(port)});
+    process_ = std::make_unique<testing::Process>(
+        std::vector<std::string>{"/usr/bin/python3", testing::paperboy_source_dir() + "/tests/support/smtp_sink.py",
+                                 dir_.string(), std::to_string(port)});
     auto line = process_->read_line();
     if (line && line->starts_with("PORT ")) port_ = std::stoi(line->substr(5));
   }
@@ -184,9 +184,10 @@ inline core::Paper paper(const std::string& id, const std::string& title, const 
 inline void seed_papers(const testing::TempDir& dir) {
   auto store = store::open_store({.url = dir.file("paperboy.db")});
   ASSERT_TRUE(store);
-  ASSERT_TRUE((*store)->apply({.papers = {paper("2403.00001", "Scaling sparse transformers", "cs.LG", 1709251200),
-                                          paper("2403.00002", "Parsing with large language models", "cs.CL", 1709251200),
-                                          paper("2402.00003", "Vision at night", "cs.CV", 1706745600)}}));
+  ASSERT_TRUE(
+      (*store)->apply({.papers = {paper("2403.00001", "Scaling sparse transformers", "cs.LG", 1709251200),
+                                  paper("2403.00002", "Parsing with large language models", "cs.CL", 1709251200),
+                                  paper("2402.00003", "Vision at night", "cs.CV", 1706745600)}}));
 }
 
 }  // namespace paperboy::mailtest

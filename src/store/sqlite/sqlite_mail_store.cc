@@ -42,9 +42,9 @@ struct Failure {
   }
 };
 
-#define MAIL_RETURN_IF_ERROR(expr)                     \
-  do {                                                 \
-    ::paperboy::Status mail_status_ = (expr);          \
+#define MAIL_RETURN_IF_ERROR(expr)                           \
+  do {                                                       \
+    ::paperboy::Status mail_status_ = (expr);                \
     if (!mail_status_.is_ok()) return Failure{mail_status_}; \
   } while (0)
 
@@ -244,14 +244,16 @@ Result<bool> SqliteMailStore::unsubscribe(std::int64_t id) {
   std::lock_guard lock(mu_);
   auto tx = Transaction::begin(*db_);
   if (!tx) return fail(tx.error());
-  auto st = db_->prepare("UPDATE mail_subscriptions SET status = 'unsubscribed' WHERE id = ? AND status != 'unsubscribed'");
+  auto st =
+      db_->prepare("UPDATE mail_subscriptions SET status = 'unsubscribed' WHERE id = ? AND status != 'unsubscribed'");
   if (!st) return fail(st.error());
   st->bind(1, id);
   MAIL_RETURN_IF_ERROR(st->run());
   bool changed = sqlite3_changes(db_->raw()) > 0;
   st->reset();
   auto skip = db_->prepare(
-      "UPDATE mail_outbox SET state = 'skipped', last_error = 'unsubscribed' WHERE subscription_id = ? AND state = 'pending'");
+      "UPDATE mail_outbox SET state = 'skipped', last_error = 'unsubscribed' WHERE subscription_id = ? AND state = "
+      "'pending'");
   if (!skip) return fail(skip.error());
   skip->bind(1, id);
   MAIL_RETURN_IF_ERROR(skip->run());
@@ -272,11 +274,12 @@ Result<int> SqliteMailStore::enqueue_issue(std::string_view frequency, std::stri
   return sqlite3_changes(db_->raw());
 }
 
-Result<std::vector<OutboxItem>> SqliteMailStore::select_outbox(std::string_view where, std::int64_t a,
-                                                               std::int64_t b) {
+Result<std::vector<OutboxItem>> SqliteMailStore::select_outbox(std::string_view where, std::int64_t a, std::int64_t b) {
   auto st = db_->prepare(
-      "SELECT o.id, o.subscription_id, o.issue_key, o.state, o.attempts, o.next_attempt_at, COALESCE(o.last_error, ''), "
-      "o.message_id, o.created_at, COALESCE(o.sent_at, 0), " + std::string(kSubscriptionColumns) +
+      "SELECT o.id, o.subscription_id, o.issue_key, o.state, o.attempts, o.next_attempt_at, COALESCE(o.last_error, "
+      "''), "
+      "o.message_id, o.created_at, COALESCE(o.sent_at, 0), " +
+      std::string(kSubscriptionColumns) +
       " FROM mail_outbox o JOIN mail_subscriptions s ON s.id = o.subscription_id WHERE " + std::string(where) +
       " ORDER BY o.id");
   if (!st) return fail(st.error());
@@ -350,7 +353,8 @@ Status SqliteMailStore::mark_sent(std::int64_t id, std::int64_t now) {
       "UPDATE mail_outbox SET state = 'sent', sent_at = ?2, last_error = NULLIF(?3, '') WHERE id = ?1", id, now, ""));
   MAIL_RETURN_IF_ERROR(exec_update(
       "UPDATE mail_subscriptions SET bounces = 0 WHERE id = (SELECT subscription_id FROM mail_outbox WHERE id = ?1) "
-      "AND ?2 = ?2 AND ?3 = ?3", id, 0, ""));
+      "AND ?2 = ?2 AND ?3 = ?3",
+      id, 0, ""));
   return tx->commit();
 }
 
@@ -363,7 +367,8 @@ Status SqliteMailStore::mark_skipped(std::int64_t id, std::string_view reason) {
 Status SqliteMailStore::mark_retry(std::int64_t id, std::int64_t next_attempt_at, std::string_view error) {
   std::lock_guard lock(mu_);
   return exec_update(
-      "UPDATE mail_outbox SET state = 'pending', next_attempt_at = ?2, claimed_until = 0, last_error = ?3 WHERE id = ?1",
+      "UPDATE mail_outbox SET state = 'pending', next_attempt_at = ?2, claimed_until = 0, last_error = ?3 WHERE id = "
+      "?1",
       id, next_attempt_at, error);
 }
 
@@ -374,11 +379,11 @@ Status SqliteMailStore::mark_failed(std::int64_t id, std::string_view error, int
   MAIL_RETURN_IF_ERROR(exec_update(
       "UPDATE mail_outbox SET state = 'failed', last_error = ?3, claimed_until = 0 WHERE id = ?1 AND ?2 = ?2", id, 0,
       error));
-  MAIL_RETURN_IF_ERROR(exec_update(
-      "UPDATE mail_subscriptions SET bounces = bounces + 1, "
-      "status = CASE WHEN bounces + 1 >= ?2 AND status = 'confirmed' THEN 'paused' ELSE status END "
-      "WHERE id = (SELECT subscription_id FROM mail_outbox WHERE id = ?1) AND ?3 = ?3",
-      id, pause_after, ""));
+  MAIL_RETURN_IF_ERROR(
+      exec_update("UPDATE mail_subscriptions SET bounces = bounces + 1, "
+                  "status = CASE WHEN bounces + 1 >= ?2 AND status = 'confirmed' THEN 'paused' ELSE status END "
+                  "WHERE id = (SELECT subscription_id FROM mail_outbox WHERE id = ?1) AND ?3 = ?3",
+                  id, pause_after, ""));
   return tx->commit();
 }
 

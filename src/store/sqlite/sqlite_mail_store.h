@@ -24,8 +24,8 @@ class SqliteMailStore final : public MailStore {
   Result<bool> confirm(std::int64_t id, std::int64_t now) override;
   Result<bool> unsubscribe(std::int64_t id) override;
   Result<std::vector<Subscription>> confirmed_subscriptions(std::string_view frequency) override;
-  Result<int> enqueue_issue(std::string_view frequency, std::string_view issue_key,
-                            std::string_view message_id_domain, std::int64_t now) override;
+  Result<int> enqueue_issue(std::string_view frequency, std::string_view issue_key, std::string_view message_id_domain,
+                            std::int64_t now) override;
   Result<std::vector<OutboxItem>> claim_due(std::int64_t now, int limit, int lease_s) override;
   Status mark_sent(std::int64_t id, std::int64_t now) override;
   Status mark_skipped(std::int64_t id, std::string_view reason) override;

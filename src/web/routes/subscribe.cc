@@ -15,11 +15,13 @@ namespace {
 Status link_error(const Status& s) {
   switch (s.code()) {
     case StatusCode::kPermissionDenied:
-      return Status::permission_denied("This link has expired. Subscribe again from any listing page to get a new one.");
+      return Status::permission_denied(
+          "This link has expired. Subscribe again from any listing page to get a new one.");
     case StatusCode::kNotFound: return Status::not_found("This subscription no longer exists.");
     case StatusCode::kInvalidArgument:
-      return Status::invalid_argument("This link is not valid: it is incomplete or was altered. Use the link from the "
-                                      "mail exactly as it is.");
+      return Status::invalid_argument(
+          "This link is not valid: it is incomplete or was altered. Use the link from the "
+          "mail exactly as it is.");
     default: return s;
   }
 }
@@ -72,7 +74,8 @@ void add_subscribe_routes(RouteContext& ctx) {
   ctx.post("/api/subscriptions", [&ctx, service](const httplib::Request& req) -> Result<Reply> {
     if (service == nullptr) return fail(Status::unavailable("e-mail digests are not configured on this server"));
     nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return fail(Status::invalid_argument("the body must be a JSON object"));
+    if (body.is_discarded() || !body.is_object())
+      return fail(Status::invalid_argument("the body must be a JSON object"));
     store::SubscriptionRequest r;
     try {
       r.email = body.value("email", "");
@@ -85,7 +88,8 @@ void add_subscribe_routes(RouteContext& ctx) {
     if (Status s = service->subscribe(std::move(r)); !s.is_ok()) return fail(s);
     return Reply{.status = 202,
                  .body = nlohmann::json{{"status", "pending_confirmation"},
-                                        {"message", "check your inbox for a confirmation mail"}}.dump(),
+                                        {"message", "check your inbox for a confirmation mail"}}
+                             .dump(),
                  .content_type = "application/json",
                  .max_age_s = 0};
   });
