@@ -16,6 +16,8 @@ PACKAGES=(
   # the PostgreSQL store's tests start a throwaway PostgreSQL 15 server (run as `nobody` under root)
   postgresql-15 util-linux
   libssl-dev libbrotli-dev
+  # mail tests: a real SMTP server on loopback (tests/support/smtp_sink.py)
+  python3-aiosmtpd
   # web: browser end-to-end tests (playwright-core drives Debian's chromium), feed and BibTeX
   # parsers for the web tests, wrk for the web benchmark, node/npm for KaTeX and the e2e tools
   chromium python3-feedparser python3-pybtex wrk

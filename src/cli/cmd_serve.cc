@@ -9,9 +9,11 @@
 #include <filesystem>
 
 #include "cli/command.h"
+#include "cli/mail_services.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
 #include "store/community_store.h"
+#include "mail/subscriptions.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -111,6 +113,8 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
   add_config_flag(*cmd, inv, "--host", "server.host", "address to listen on");
   add_config_flag(*cmd, inv, "--port", "server.port", "port to listen on (0: any free port)");
   add_config_flag(*cmd, inv, "--threads", "server.threads", "HTTP worker threads");
+  add_config_flag(*cmd, inv, "--public-url", "server.public_url", "absolute base URL for links in mails and feeds");
+  add_config_flag(*cmd, inv, "--smtp-url", "mail.smtp_url", "SMTP server for digests: smtp://HOST:PORT or smtps://");
   cmd->callback([&inv] {
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
@@ -131,6 +135,24 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.port = cfg->server.port;
     options.threads = cfg->server.threads;
     options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
+    options.public_url = cfg->server.public_url;
+
+    // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
+    // schedule need mail.smtp_url.
+    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
+    if (!mail) die(mail.error());
+    auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
+    if (!send_at) die(send_at.error().with_context("mail.send_at"));
+    std::unique_ptr<mail::DigestScheduler> digests;
+    if ((*mail)->sender) {
+      digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
+                                                        cfg->mail.poll_s);
+    }
+    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox,
+                                            [d = digests.get()] {
+                                              if (d != nullptr) d->wake();
+                                            });
+    options.subscriptions = &subscriptions;
     // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
     // never reach the network).
     std::unique_ptr<ingest::HarvestScheduler> scheduler;
@@ -138,7 +160,6 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       auto scheduled = make_harvest_scheduler(**store, *cfg);
       if (!scheduled) die(scheduled.error());
       scheduler = std::move(*scheduled);
-      options.health_details = [s = scheduler.get()] { return s->status_json(); };
     }
     std::unique_ptr<store::CommunityStore> community;
     if (cfg->community.enabled) {
@@ -152,11 +173,17 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       options.community = community.get();
       options.account_options = *accounts;
     }
+    options.health_details = [s = scheduler.get(), d = digests.get()] {
+      nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();
+      if (d != nullptr) out.update(d->status_json());
+      return out;
+    };
     web::WebServer server(**store, options);
     auto port = server.bind();
     if (!port) die(port.error());
     g_server = &server;
     if (scheduler) scheduler->start();
+    if (digests) digests->start();
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     std::printf("paperboy serving on http://%s:%d/\n", cfg->server.host.c_str(), *port);
@@ -164,6 +191,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     Status s = server.run();
     g_server = nullptr;
     if (scheduler) scheduler->stop();
+    if (digests) digests->stop();
     if (!s.is_ok()) die(s);
     spdlog::info("stopped");
   });

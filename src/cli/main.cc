@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   paperboy::cli::add_fetch_command(app, inv);
   paperboy::cli::add_migrate_command(app, inv);
   paperboy::cli::add_user_command(app, inv);
+  paperboy::cli::add_digest_command(app, inv);
   paperboy::cli::add_search_commands(app, inv);
 
   try {

@@ -94,6 +94,30 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> bool& { return c.server.load_demo_data; }));
   t.push_back(option("server.demo_data", "demo data file (default: the bundled data/demo-papers.jsonl.zst)",
                      [](Config& c) -> std::string& { return c.server.demo_data; }));
+  t.push_back(option("server.public_url", "absolute base URL for links in mails and feeds (https://papers.example.org)",
+                     [](Config& c) -> std::string& { return c.server.public_url; }));
+  t.push_back(option("mail.smtp_url", "SMTP server: smtp://HOST:PORT[?starttls=required|off] or smtps://; empty: no mail",
+                     [](Config& c) -> std::string& { return c.mail.smtp_url; }));
+  t.push_back(option("mail.smtp_user", "SMTP user (or user:password@ in the URL)",
+                     [](Config& c) -> std::string& { return c.mail.smtp_user; }));
+  t.push_back(option("mail.smtp_password", "SMTP password", [](Config& c) -> std::string& { return c.mail.smtp_password; }));
+  t.push_back(option("mail.from", "From of digest and confirmation mails", [](Config& c) -> std::string& { return c.mail.from; }));
+  t.push_back(option("mail.rate_per_second", "at most this many mails a second (global send rate limit)",
+                     [](Config& c) -> double& { return c.mail.rate_per_second; }));
+  t.push_back(option("mail.max_attempts", "tries of a temporarily failing mail before it fails for good",
+                     [](Config& c) -> int& { return c.mail.max_attempts; }));
+  t.push_back(option("mail.retry_backoff_s", "first retry wait in seconds; doubles each try, at most 6 hours",
+                     [](Config& c) -> double& { return c.mail.retry_backoff_s; }));
+  t.push_back(option("mail.pause_after_failures", "permanent delivery failures in a row that pause an address",
+                     [](Config& c) -> int& { return c.mail.pause_after_failures; }));
+  t.push_back(option("mail.claim_lease_s", "seconds after which a mail claimed by a sender that died is sent again",
+                     [](Config& c) -> int& { return c.mail.claim_lease_s; }));
+  t.push_back(option("mail.schedule", "serve: queue daily/weekly digest issues at mail.send_at (false: cron runs `digest send`)",
+                     [](Config& c) -> bool& { return c.mail.schedule; }));
+  t.push_back(option("mail.send_at", "serve: time of day (HH:MM UTC) when digest issues are queued",
+                     [](Config& c) -> std::string& { return c.mail.send_at; }));
+  t.push_back(option("mail.poll_s", "serve: seconds between outbox checks",
+                     [](Config& c) -> double& { return c.mail.poll_s; }));
   t.push_back(option("ingest.batch_size", "papers per transaction during bulk ingest",
                      [](Config& c) -> int& { return c.ingest.batch_size; }));
   t.push_back(option("harvest.base_url", "OAI-PMH endpoint to harvest",

@@ -26,6 +26,7 @@ struct Config {
     int threads = 8;
     bool load_demo_data = true;  // load data/demo when the database is empty
     std::string demo_data;       // empty: the bundled file next to the binary's sources
+    std::string public_url;      // absolute base URL for links in mails and feeds; empty: Host header
   } server;
 
   struct Ingest {
@@ -62,6 +63,21 @@ struct Config {
     int login_attempts = 10;                    // per email and per client address per window
     int login_window_s = 900;
   } community;
+
+  // E-mail digests (paperboy digest send, serve's digest schedule).
+  struct Mail {
+    std::string smtp_url;                        // smtp://host:port[?starttls=required], smtps://; empty: no sending
+    std::string smtp_user, smtp_password;        // or user:password in the URL
+    std::string from = "Paperboy <digest@localhost>";
+    double rate_per_second = 5;                  // global send rate limit of one process
+    int max_attempts = 8;                        // temporary failures before a mail fails for good
+    double retry_backoff_s = 60;                 // first retry wait, doubling
+    int pause_after_failures = 3;                // permanent failures in a row that pause an address
+    int claim_lease_s = 300;                     // a mail claimed this long ago by a dead sender is resent
+    bool schedule = true;                        // serve queues digest issues (false: only `digest send` does)
+    std::string send_at = "07:00";               // serve: time of day (UTC) daily issues are queued
+    double poll_s = 30;                          // serve: how often the outbox is checked
+  } mail;
 
   // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
   [[nodiscard]] std::string database_url() const;

@@ -5,6 +5,8 @@
 #include "store/postgres/postgres_store.h"
 #include "store/community_store.h"
 #include "store/sqlite/sqlite_community_store.h"
+#include "store/mail_store.h"
+#include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -68,6 +70,17 @@ Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions&
   auto store = sqlite::SqliteCommunityStore::open(*path, options.cache_mib);
   if (!store) return fail(store.error());
   return std::unique_ptr<CommunityStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) {
+    return fail(Status::invalid_argument("mail subscriptions are not yet stored in PostgreSQL"));
+  }
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteMailStore::open(*path, options.cache_mib);
+  if (!store) return fail(store.error());
+  return std::unique_ptr<MailStore>(std::move(*store));
 }
 
 }  // namespace paperboy::store

@@ -326,6 +326,7 @@ struct WebServer::Impl {
     add_feed_routes(ctx);
     add_search_routes(ctx);
     add_people_routes(ctx);
+    add_subscribe_routes(ctx);
     add_paper_routes(ctx);
   }
 };

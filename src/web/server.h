@@ -17,6 +17,10 @@
 #include "store/community_store.h"
 #include "store/store.h"
 
+namespace paperboy::mail {
+class SubscriptionService;
+}
+
 namespace paperboy::web {
 
 struct ServerOptions {
@@ -27,6 +31,8 @@ struct ServerOptions {
   std::function<nlohmann::json()> health_details;
   // Search and similar papers; null: the search page says search is unavailable.
   search::SearchService* search = nullptr;
+  // E-mail digest subscriptions; null: the subscribe pages say digests are unavailable.
+  mail::SubscriptionService* subscriptions = nullptr;
   // KaTeX's dist folder (node_modules/katex/dist); missing: math stays raw LaTeX.
   std::string katex_dir;
   // Absolute base URL for feeds ("https://papers.example.org"); empty: from the Host header.

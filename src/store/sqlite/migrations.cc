@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 3> kMigrations = {{
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -95,6 +95,37 @@ CREATE TABLE paper_votes (
   published INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX paper_votes_published ON paper_votes(published);
+)sql"},
+    {4, "e-mail digest subscriptions and outbox",
+     R"sql(
+CREATE TABLE mail_subscriptions (
+  id              INTEGER PRIMARY KEY,
+  email           TEXT NOT NULL UNIQUE,     -- lower-cased
+  frequency       TEXT NOT NULL,            -- daily | weekly
+  kind            TEXT NOT NULL,            -- trending | categories | personal
+  categories      TEXT NOT NULL,            -- comma-separated
+  account_id      INTEGER,
+  status          TEXT NOT NULL,            -- pending | confirmed | unsubscribed | paused
+  bounces         INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  confirmed_at    INTEGER,
+  confirm_sent_at INTEGER
+);
+CREATE TABLE mail_outbox (
+  id              INTEGER PRIMARY KEY,
+  subscription_id INTEGER NOT NULL REFERENCES mail_subscriptions(id) ON DELETE CASCADE,
+  issue_key       TEXT NOT NULL,            -- confirm:<unix> | daily:YYYY-MM-DD | weekly:YYYY-Www
+  state           TEXT NOT NULL,            -- pending | sending | sent | failed | skipped
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  claimed_until   INTEGER NOT NULL DEFAULT 0,
+  last_error      TEXT,
+  message_id      TEXT NOT NULL,
+  created_at      INTEGER NOT NULL,
+  sent_at         INTEGER,
+  UNIQUE (subscription_id, issue_key)
+);
+CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at);
 )sql"},
 }};
 

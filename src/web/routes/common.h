@@ -112,6 +112,7 @@ void add_paper_routes(RouteContext& ctx);
 void add_search_routes(RouteContext& ctx);
 void add_api_routes(RouteContext& ctx);
 void add_feed_routes(RouteContext& ctx);
-void add_people_routes(RouteContext& ctx);  // author and category pages, subscribe placeholder
+void add_people_routes(RouteContext& ctx);  // author and category pages
+void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
 
 }  // namespace paperboy::web

@@ -1,5 +1,5 @@
 // Author pages (/authors/KEYNAME?f=FORENAMES), category pages (/categories/CAT), both newest
-// first with paging, and the subscribe placeholder (/subscribe) until the digest feature lands.
+// first with paging. The subscribe pages are in subscribe.cc.
 #include "web/html.h"
 #include "web/routes/common.h"
 #include "web/server.h"
@@ -65,18 +65,9 @@ void add_people_routes(RouteContext& ctx) {
     model["feed_rss"] = "/feeds/category/" + cat + ".rss";
     model["feed_title"] = "Paperboy: " + cat;
     model["subscribe"] = true;
+    model["subscribe_category"] = cat;
     return Reply{.body = ctx.views.page("listing", model)};
   });
-  auto placeholder = [&ctx](const httplib::Request&) -> Result<Reply> {
-    return Reply{.body = message_page(ctx.views, "E-mail digests are coming soon",
-                                      {"Subscriptions are not available on this server yet, so nothing was stored: "
-                                       "your address was not saved or sent anywhere.",
-                                       "Until then, follow the daily papers with the Atom or RSS feed linked at the "
-                                       "bottom of every page."}),
-                 .max_age_s = 0};
-  };
-  ctx.get("/subscribe", placeholder);
-  ctx.post("/subscribe", placeholder);
 }
 
 }  // namespace paperboy::web

@@ -1,0 +1,34 @@
+// The mail parts of one `paperboy` process (serve, digest), built from the `mail` and `server`
+// config sections: the mail store in the same database, signed links, the composer, the digest
+// source, the SMTP sender (absent without mail.smtp_url) and the outbox. Built once at start-up;
+// the members are thread-safe as their own headers say.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "mail/digest.h"
+#include "mail/links.h"
+#include "mail/outbox.h"
+#include "mail/smtp_sender.h"
+#include "store/mail_store.h"
+#include "store/store.h"
+
+namespace paperboy::cli {
+
+struct MailServices {
+  std::unique_ptr<store::MailStore> mail;
+  std::unique_ptr<mail::MailLinks> links;
+  std::unique_ptr<mail::DigestComposer> composer;
+  std::unique_ptr<mail::StoreDigestSource> source;
+  std::unique_ptr<mail::SmtpSender> sender;  // null when mail.smtp_url is empty
+  std::unique_ptr<mail::DigestOutbox> outbox;
+};
+
+// `public_url`: the base of links in mails (server.public_url, else the caller's default).
+[[nodiscard]] Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store,
+                                                                       const config::Config& config,
+                                                                       const std::string& public_url);
+
+}  // namespace paperboy::cli

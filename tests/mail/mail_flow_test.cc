@@ -1,0 +1,313 @@
+// End-to-end mail tests against a real SMTP server (aiosmtpd, tests/support/smtp_sink.py) and the
+// real `paperboy` binary: subscribe → confirmation mail → confirm link → digest with both parts and
+// RFC 8058 headers → unsubscribe (button page and one-click POST); forged and expired links; and
+// the faults: SMTP down, 4xx then 2xx, 5xx, and the sender killed with SIGKILL mid-batch.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <map>
+#include <set>
+
+#include "core/signing.h"
+#include "core/time.h"
+#include "mail_test_support.h"
+#include "store/mail_store.h"
+
+namespace paperboy {
+namespace {
+
+using mailtest::SmtpSink;
+using testing::paperboy_binary;
+using testing::Process;
+using testing::TempDir;
+
+class MailFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override { mailtest::seed_papers(dir_); }
+
+  // Runs `paperboy digest send` with this test's settings; returns its stdout.
+  std::string digest_send(const std::string& smtp_url, std::vector<std::string> extra = {}, int* exit_code = nullptr) {
+    std::vector<std::string> args = {paperboy_binary(), "--data-dir",   dir_.path().string(),
+                                     "digest",          "send",         "--smtp-url",
+                                     smtp_url,          "--public-url", "http://127.0.0.1:9"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    Process p(args, env_);
+    std::string out = p.read_all();
+    int rc = p.wait();
+    if (exit_code != nullptr) *exit_code = rc;
+    return out;
+  }
+
+  // Confirmed subscribers added straight to the store (the web flow has its own test).
+  std::vector<store::Subscription> confirmed(int n, const std::string& frequency = "daily") {
+    auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
+    EXPECT_TRUE(mail);
+    std::vector<store::Subscription> out;
+    for (int i = 0; i < n; ++i) {
+      auto s = (*mail)->subscribe({"reader" + std::to_string(i) + "@example.org", frequency, "trending", {}, 0},
+                                  core::unix_now(), 600);
+      EXPECT_TRUE(s);
+      EXPECT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
+      // Their confirmation mails are not what these tests are about.
+      auto rows = (*mail)->outbox(s->subscription.id);
+      for (const auto& row : *rows) EXPECT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
+      out.push_back(s->subscription);
+    }
+    return out;
+  }
+
+  std::vector<store::OutboxItem> outbox(std::int64_t id) {
+    auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
+    return *(*mail)->outbox(id);
+  }
+
+  TempDir dir_;
+  TempDir sink_dir_;
+  std::vector<std::string> env_ = {"PAPERBOY_MAIL_RETRY_BACKOFF_S=1", "PAPERBOY_MAIL_RATE_PER_SECOND=1000",
+                                   "PAPERBOY_LOG_LEVEL=warn"};
+};
+
+TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
+  SmtpSink sink(sink_dir_.path());
+  ASSERT_GT(sink.port(), 0);
+  int port = mailtest::free_port();
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", std::to_string(port),
+                  "--public-url", base, "--smtp-url", sink.url()},
+                 // Digests come from `digest send` below; serve only delivers confirmations here.
+                 {"PAPERBOY_MAIL_POLL_S=0.2", "PAPERBOY_MAIL_SCHEDULE=false", "PAPERBOY_LOG_LEVEL=warn"});
+  auto line = server.read_line();
+  ASSERT_TRUE(line && line->find("serving") != std::string::npos);
+  httplib::Client client("127.0.0.1", port);
+
+  auto bad = client.Post("/api/subscriptions", R"({"email":"not an address","frequency":"daily","kind":"trending"})",
+                         "application/json");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  auto r = client.Post("/api/subscriptions",
+                       R"({"email":"ada@example.org","frequency":"daily","kind":"categories","categories":["cs.LG"]})",
+                       "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202) << r->body;
+
+  // The confirmation mail arrives; nothing is sent before confirmation but that mail.
+  ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() == 1; }, 10));
+  auto confirm_mail = sink.messages()[0];
+  EXPECT_NE(confirm_mail.raw.find("X-Envelope-To: ada@example.org"), std::string::npos);
+  std::string link = mailtest::find_link(confirm_mail.text, "/subscribe/confirm?token=");
+  ASSERT_TRUE(link.starts_with(base + "/subscribe/confirm?token=")) << confirm_mail.text;
+  EXPECT_NE(confirm_mail.html.find(link), std::string::npos);
+
+  // Before confirming, `digest send` has nobody to send to (double opt-in).
+  EXPECT_NE(digest_send(sink.url()).find("sent 0 mails"), std::string::npos);
+
+  auto confirmed_page = client.Get(link.substr(base.size()));
+  ASSERT_TRUE(confirmed_page);
+  EXPECT_EQ(confirmed_page->status, 200);
+  EXPECT_NE(confirmed_page->body.find("Subscription confirmed"), std::string::npos);
+
+  // Subscribing a confirmed address again sends nothing.
+  ASSERT_EQ(client
+                .Post("/api/subscriptions", R"({"email":"ada@example.org","frequency":"daily","kind":"trending"})",
+                      "application/json")
+                ->status,
+            202);
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(sink.messages().size(), 1u);
+
+  std::string out = digest_send(sink.url(), {"--frequency", "daily"});
+  EXPECT_NE(out.find("sent 1 mails"), std::string::npos) << out;
+  ASSERT_EQ(sink.messages().size(), 2u);
+  auto digest = sink.messages()[1];
+  EXPECT_NE(digest.header("Content-Type").find("multipart/alternative"), std::string::npos);
+  EXPECT_NE(digest.text.find("Scaling sparse transformers"), std::string::npos);         // cs.LG, newest day
+  EXPECT_EQ(digest.text.find("Parsing with large language models"), std::string::npos);  // cs.CL: not chosen
+  EXPECT_NE(digest.html.find("Scaling sparse transformers"), std::string::npos);
+  EXPECT_NE(digest.html.find("Ünïcode"), std::string::npos);
+  EXPECT_EQ(digest.html.find("<script"), std::string::npos);
+  EXPECT_EQ(digest.html.find("<img"), std::string::npos);
+  EXPECT_EQ(digest.header("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+  std::string unsub = digest.header("List-Unsubscribe");
+  ASSERT_TRUE(unsub.starts_with("<http://127.0.0.1:9/unsubscribe?token=")) << unsub;
+  EXPECT_TRUE(digest.header("Message-ID").starts_with("<daily.")) << digest.header("Message-ID");
+  EXPECT_FALSE(digest.header("Date").empty());
+  // The same issue is never sent twice.
+  EXPECT_NE(digest_send(sink.url(), {"--frequency", "daily"}).find("sent 0 mails"), std::string::npos);
+
+  // The preview link in the digest shows the same papers in the browser.
+  std::string preview = mailtest::find_link(digest.text, "/digest/preview?token=");
+  auto preview_page = client.Get(preview.substr(std::string("http://127.0.0.1:9").size()));
+  ASSERT_TRUE(preview_page);
+  EXPECT_EQ(preview_page->status, 200);
+  EXPECT_NE(preview_page->body.find("Scaling sparse transformers"), std::string::npos);
+
+  // GET shows a button and changes nothing (link scanners); the RFC 8058 POST unsubscribes.
+  std::string target = unsub.substr(std::string("<http://127.0.0.1:9").size());
+  target.pop_back();
+  auto button = client.Get(target);
+  ASSERT_TRUE(button);
+  EXPECT_EQ(button->status, 200);
+  EXPECT_NE(button->body.find("<button type=\"submit\">Unsubscribe</button>"), std::string::npos);
+  auto sub = store::open_mail_store({.url = dir_.file("paperboy.db")});
+  EXPECT_EQ((*(*sub)->subscription_by_email("ada@example.org"))->status, store::SubscriptionStatus::kConfirmed);
+  auto one_click = client.Post(target, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(one_click);
+  EXPECT_EQ(one_click->status, 200);
+  EXPECT_NE(one_click->body.find("You are unsubscribed"), std::string::npos);
+  EXPECT_EQ((*(*sub)->subscription_by_email("ada@example.org"))->status, store::SubscriptionStatus::kUnsubscribed);
+
+  // The HTML form on the listing pages does the same as the API (and answers the same page
+  // whether or not the address is known).
+  auto form = client.Post("/subscribe", "email=grace%40example.org&frequency=weekly&kind=trending",
+                          "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200);
+  EXPECT_NE(form->body.find("Check your inbox"), std::string::npos);
+  ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() == 3; }, 10));
+  EXPECT_NE(sink.messages()[2].raw.find("X-Envelope-To: grace@example.org"), std::string::npos);
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST_F(MailFlowTest, ServeQueuesAndSendsTheDailyIssueOnItsOwn) {
+  auto subs = confirmed(2);
+  SmtpSink sink(sink_dir_.path());
+  Process server(
+      {paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0", "--smtp-url", sink.url()},
+      {"PAPERBOY_MAIL_POLL_S=0.2", "PAPERBOY_MAIL_SEND_AT=00:00", "PAPERBOY_LOG_LEVEL=warn"});
+  ASSERT_TRUE(server.read_line());
+  ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() >= 2; }, 15));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes queue nothing new
+  auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 2u);
+  for (const auto& m : messages) EXPECT_TRUE(m.header("Message-ID").starts_with("<daily.")) << m.header("Message-ID");
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
+TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
+  auto subs = confirmed(1);
+  int port = mailtest::free_port();
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", std::to_string(port)},
+                 {"PAPERBOY_LOG_LEVEL=warn"});
+  ASSERT_TRUE(server.read_line());
+  httplib::Client client("127.0.0.1", port);
+  auto store = store::open_store({.url = dir_.file("paperboy.db")});
+  auto signer = core::Signer::make(*store::signing_key_hex(**store));
+  ASSERT_TRUE(signer);
+  std::string subject = std::to_string(subs[0].id) + ":" + subs[0].email;
+  std::string good = signer->sign("mail-unsubscribe", subject, core::unix_now() + 3600);
+
+  auto forged = client.Post("/unsubscribe?token=bm90IGEgdG9rZW4.AAAA", "List-Unsubscribe=One-Click",
+                            "application/x-www-form-urlencoded");
+  EXPECT_EQ(forged->status, 400);
+  EXPECT_NE(forged->body.find("This link is not valid"), std::string::npos);
+  std::string altered = good;
+  altered[altered.size() - 3] = altered[altered.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(client.Post("/unsubscribe?token=" + altered, "", "application/x-www-form-urlencoded")->status, 400);
+  std::string expired = signer->sign("mail-unsubscribe", subject, core::unix_now() - 10);
+  auto exp = client.Get("/unsubscribe?token=" + expired);
+  EXPECT_EQ(exp->status, 403);
+  EXPECT_NE(exp->body.find("expired"), std::string::npos);
+  // A preview link cannot unsubscribe, and a token for another address cannot either.
+  std::string preview = signer->sign("mail-preview", subject, core::unix_now() + 3600);
+  EXPECT_EQ(client.Post("/unsubscribe?token=" + preview, "", "application/x-www-form-urlencoded")->status, 400);
+  std::string other =
+      signer->sign("mail-unsubscribe", std::to_string(subs[0].id) + ":eve@example.org", core::unix_now() + 3600);
+  EXPECT_EQ(client.Post("/unsubscribe?token=" + other, "", "application/x-www-form-urlencoded")->status, 404);
+  EXPECT_EQ(client.Get("/subscribe/confirm?token=" + expired)->status, 400);  // wrong purpose
+  EXPECT_EQ(client.Get("/digest/preview?token=")->status, 400);
+  auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
+  EXPECT_EQ((*(*mail)->subscription(subs[0].id))->status, store::SubscriptionStatus::kConfirmed);
+  // The real link works.
+  EXPECT_EQ(client.Post("/unsubscribe?token=" + good, "", "application/x-www-form-urlencoded")->status, 200);
+  EXPECT_EQ((*(*mail)->subscription(subs[0].id))->status, store::SubscriptionStatus::kUnsubscribed);
+}
+
+TEST_F(MailFlowTest, MailWaitsWhileTheSmtpServerIsDownThenGoes) {
+  auto subs = confirmed(3);
+  int port = mailtest::free_port();
+  std::string url = "smtp://127.0.0.1:" + std::to_string(port);
+  std::string out = digest_send(url);  // nobody listens
+  EXPECT_NE(out.find("sent 0 mails (3 newly queued, 3 to retry"), std::string::npos) << out;
+  EXPECT_EQ(outbox(subs[0].id).back().state, store::OutboxState::kPending);
+  EXPECT_FALSE(outbox(subs[0].id).back().last_error.empty());
+  SmtpSink sink(sink_dir_.path(), port);
+  ASSERT_EQ(sink.port(), port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the 1 s backoff
+  out = digest_send(url);
+  EXPECT_NE(out.find("sent 3 mails"), std::string::npos) << out;
+  EXPECT_EQ(sink.messages().size(), 3u);
+  EXPECT_EQ(outbox(subs[0].id).back().attempts, 2);
+}
+
+TEST_F(MailFlowTest, TemporaryFailureIsRetriedAndSucceeds) {
+  auto subs = confirmed(1);
+  SmtpSink sink(sink_dir_.path());
+  sink.control(R"({"mode": "tempfail", "count": 1})");
+  std::string out = digest_send(sink.url());
+  EXPECT_NE(out.find("sent 0 mails (1 newly queued, 1 to retry"), std::string::npos) << out;
+  EXPECT_NE(outbox(subs[0].id).back().last_error.find("451"), std::string::npos);
+  EXPECT_NE(digest_send(sink.url()).find("sent 0 mails"), std::string::npos);  // not due yet
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  out = digest_send(sink.url());
+  EXPECT_NE(out.find("sent 1 mails"), std::string::npos) << out;
+  ASSERT_EQ(sink.messages().size(), 1u);
+  EXPECT_EQ(outbox(subs[0].id).back().state, store::OutboxState::kSent);
+}
+
+TEST_F(MailFlowTest, PermanentFailureIsRecordedNotRetriedAndPausesTheAddress) {
+  auto subs = confirmed(1);
+  SmtpSink sink(sink_dir_.path());
+  sink.control(R"({"mode": "permfail"})");
+  env_.push_back("PAPERBOY_MAIL_PAUSE_AFTER_FAILURES=1");
+  std::string out = digest_send(sink.url());
+  EXPECT_NE(out.find("1 failed"), std::string::npos) << out;
+  auto row = outbox(subs[0].id).back();
+  EXPECT_EQ(row.state, store::OutboxState::kFailed);
+  EXPECT_NE(row.last_error.find("550"), std::string::npos) << row.last_error;
+  sink.control(R"({"mode": "ok"})");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_NE(digest_send(sink.url()).find("sent 0 mails (0 newly queued"), std::string::npos);
+  EXPECT_EQ(outbox(subs[0].id).back().attempts, 1);
+  EXPECT_TRUE(sink.messages().empty());
+  auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
+  EXPECT_EQ((*(*mail)->subscription(subs[0].id))->status, store::SubscriptionStatus::kPaused);
+}
+
+TEST_F(MailFlowTest, SenderKilledMidBatchStillGivesEverySubscriberExactlyOneDigest) {
+  constexpr int kSubscribers = 12;
+  auto subs = confirmed(kSubscribers);
+  SmtpSink sink(sink_dir_.path());
+  sink.control(R"({"mode": "ok", "delay_s": 0.15})");  // slow enough to be killed mid-batch
+  env_.push_back("PAPERBOY_MAIL_CLAIM_LEASE_S=1");
+  {
+    Process sender({paperboy_binary(), "--data-dir", dir_.path().string(), "digest", "send", "--smtp-url", sink.url(),
+                    "--public-url", "http://127.0.0.1:9"},
+                   env_);
+    ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() >= 4; }, 20));
+    sender.signal(SIGKILL);
+    EXPECT_EQ(sender.wait(), 128 + SIGKILL);
+  }
+  size_t before_restart = sink.messages().size();
+  ASSERT_LT(before_restart, static_cast<size_t>(kSubscribers));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // the dead sender's claim expires
+  sink.control(R"({"mode": "ok"})");
+  std::string out = digest_send(sink.url());
+  EXPECT_NE(out.find("0 newly queued"), std::string::npos) << out;
+  // Every subscriber has exactly one digest (one Message-ID). The only possible extra copy is the
+  // one in flight at the kill, accepted by the server but not yet marked sent: same Message-ID.
+  ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() >= kSubscribers; }, 5));
+  std::map<std::string, std::set<std::string>> ids_by_rcpt;
+  for (const auto& m : sink.messages()) {
+    std::string rcpt = m.raw.substr(15, m.raw.find("\r\n") - 15);
+    ids_by_rcpt[rcpt].insert(m.header("Message-ID"));
+  }
+  EXPECT_EQ(ids_by_rcpt.size(), static_cast<size_t>(kSubscribers));
+  for (const auto& [rcpt, ids] : ids_by_rcpt) EXPECT_EQ(ids.size(), 1u) << rcpt;
+  EXPECT_LE(sink.messages().size(), static_cast<size_t>(kSubscribers) + 1);
+  for (const auto& s : subs) EXPECT_EQ(outbox(s.id).back().state, store::OutboxState::kSent) << s.email;
+}
+
+}  // namespace
+}  // namespace paperboy

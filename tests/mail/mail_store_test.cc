@@ -1,0 +1,115 @@
+// SqliteMailStore on a real database file: double opt-in bookkeeping, one outbox row per issue,
+// claims and their leases, retries, permanent failures and pausing.
+#include <gtest/gtest.h>
+
+#include "store/mail_store.h"
+#include "support/temp_dir.h"
+
+namespace paperboy::store {
+namespace {
+
+class MailStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = open_mail_store({.url = dir_.file("paperboy.db")});
+    ASSERT_TRUE(s) << s.error().to_string();
+    mail_ = std::move(*s);
+  }
+  Subscription subscribe(const std::string& email, std::int64_t now = 1000, const std::string& freq = "daily") {
+    auto out = mail_->subscribe({email, freq, "trending", {}, 0}, now, 600);
+    EXPECT_TRUE(out) << out.error().to_string();
+    return out->subscription;
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<MailStore> mail_;
+};
+
+TEST_F(MailStoreTest, NewAddressIsPendingWithOneConfirmationQueued) {
+  auto out = mail_->subscribe({"Ada@Example.org", "weekly", "categories", {"cs.LG", "cs.CL"}, 0}, 1000, 600);
+  ASSERT_TRUE(out);
+  EXPECT_TRUE(out->confirmation_queued);
+  EXPECT_EQ(out->subscription.email, "ada@example.org");
+  EXPECT_EQ(out->subscription.status, SubscriptionStatus::kPending);
+  EXPECT_EQ(out->subscription.categories, (std::vector<std::string>{"cs.LG", "cs.CL"}));
+  auto rows = mail_->outbox(out->subscription.id);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_TRUE((*rows)[0].issue_key.starts_with("confirm:"));
+}
+
+TEST_F(MailStoreTest, ResubscribingDoesNotSpam) {
+  auto sub = subscribe("ada@example.org", 1000);
+  // Pending: a second request within the resend window queues nothing more.
+  EXPECT_FALSE(mail_->subscribe({"ada@example.org", "daily", "trending", {}, 0}, 1100, 600)->confirmation_queued);
+  EXPECT_TRUE(mail_->subscribe({"ada@example.org", "daily", "trending", {}, 0}, 1700, 600)->confirmation_queued);
+  ASSERT_TRUE(*mail_->confirm(sub.id, 1800));
+  // Confirmed: nothing queued and preferences unchanged (nobody can change someone else's).
+  auto again = mail_->subscribe({"ada@example.org", "weekly", "trending", {}, 0}, 5000, 600);
+  EXPECT_FALSE(again->confirmation_queued);
+  EXPECT_EQ(again->subscription.frequency, "daily");
+  EXPECT_EQ(mail_->outbox(sub.id)->size(), 2u);
+  EXPECT_FALSE(*mail_->confirm(sub.id, 1900));  // already confirmed
+}
+
+TEST_F(MailStoreTest, OnlyConfirmedSubscribersGetAnIssueAndOnlyOnce) {
+  auto a = subscribe("a@example.org");
+  auto b = subscribe("b@example.org");
+  subscribe("c@example.org", 1000, "weekly");
+  ASSERT_TRUE(*mail_->confirm(a.id, 1000));
+  EXPECT_EQ(*mail_->enqueue_issue("daily", "daily:2026-11-28", "example.org", 2000), 1);
+  EXPECT_EQ(*mail_->enqueue_issue("daily", "daily:2026-11-28", "example.org", 2001), 0);
+  ASSERT_TRUE(*mail_->confirm(b.id, 2002));
+  EXPECT_EQ(*mail_->enqueue_issue("daily", "daily:2026-11-28", "example.org", 2003), 1);
+  auto rows = mail_->outbox(a.id);
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[1].message_id, "daily.2026-11-28." + std::to_string(a.id) + "@example.org");
+}
+
+TEST_F(MailStoreTest, ClaimsExpireSoADeadSendersRowIsSentAgain) {
+  auto a = subscribe("a@example.org");
+  auto first = mail_->claim_due(1000, 10, 60);
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].state, OutboxState::kSending);
+  EXPECT_EQ((*first)[0].subscription.email, "a@example.org");
+  EXPECT_TRUE(mail_->claim_due(1030, 10, 60)->empty());  // still claimed
+  auto again = mail_->claim_due(1060, 10, 60);           // the claimer never came back
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].attempts, 2);
+  EXPECT_EQ((*again)[0].message_id, (*first)[0].message_id);
+  ASSERT_TRUE(mail_->mark_sent((*again)[0].id, 1061).is_ok());
+  EXPECT_TRUE(mail_->claim_due(5000, 10, 60)->empty());
+  EXPECT_EQ(mail_->outbox_counts()->sent, 1);
+  EXPECT_EQ(a.status, SubscriptionStatus::kPending);
+}
+
+TEST_F(MailStoreTest, RetriesWaitAndPermanentFailuresPauseTheAddress) {
+  auto a = subscribe("a@example.org");
+  ASSERT_TRUE(*mail_->confirm(a.id, 1000));
+  auto c = mail_->claim_due(1000, 10, 60);
+  ASSERT_TRUE(mail_->mark_retry((*c)[0].id, 1100, "SMTP 451").is_ok());
+  EXPECT_TRUE(mail_->claim_due(1099, 10, 60)->empty());
+  EXPECT_EQ(*mail_->next_due_at(), 1100);
+  ASSERT_TRUE(mail_->mark_failed((*mail_->claim_due(1100, 10, 60))[0].id, "SMTP 550", 2).is_ok());
+  EXPECT_EQ((*mail_->subscription(a.id))->status, SubscriptionStatus::kConfirmed);
+  ASSERT_EQ(*mail_->enqueue_issue("daily", "daily:x", "d", 1200), 1);
+  ASSERT_TRUE(mail_->mark_failed((*mail_->claim_due(1200, 10, 60))[0].id, "SMTP 550", 2).is_ok());
+  auto sub = *mail_->subscription(a.id);
+  EXPECT_EQ(sub->status, SubscriptionStatus::kPaused);
+  EXPECT_EQ(sub->bounces, 2);
+  EXPECT_EQ(*mail_->enqueue_issue("daily", "daily:y", "d", 1300), 0);  // paused: no more issues
+  auto rows = mail_->outbox(a.id);
+  EXPECT_EQ(rows->back().last_error, "SMTP 550");
+  EXPECT_EQ(rows->back().state, OutboxState::kFailed);
+}
+
+TEST_F(MailStoreTest, UnsubscribingSkipsWhatIsStillQueued) {
+  auto a = subscribe("a@example.org");
+  ASSERT_TRUE(*mail_->unsubscribe(a.id));
+  EXPECT_FALSE(*mail_->unsubscribe(a.id));
+  EXPECT_TRUE(mail_->claim_due(5000, 10, 60)->empty());
+  EXPECT_EQ((*mail_->subscription(a.id))->status, SubscriptionStatus::kUnsubscribed);
+  // Subscribing again starts over with a new confirmation.
+  EXPECT_TRUE(mail_->subscribe({"a@example.org", "weekly", "trending", {}, 0}, 6000, 600)->confirmation_queued);
+}
+
+}  // namespace
+}  // namespace paperboy::store
