@@ -2,10 +2,13 @@
 // for every confirmed subscriber and sends what is due (digests and confirmation mails), printing
 // how many. Also builds the mail services `serve` uses (mail_services.h).
 #include <cstdio>
+#include <map>
+#include <mutex>
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "core/time.h"
+#include "rank/trending.h"
 
 namespace paperboy::cli {
 namespace {
@@ -17,10 +20,29 @@ std::string host_of(const std::string& url) {
   return host.empty() ? "localhost" : host;
 }
 
+// The trending papers of the issues composed lately (one digest run covers one or two issues).
+class TrendingCache {
+ public:
+  template <typename Compute>
+  Result<std::vector<store::StoredPaper>> get(const std::string& key, Compute compute) {
+    std::lock_guard lock(mu_);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    auto papers = compute();
+    if (!papers) return papers;
+    if (cache_.size() >= 8) cache_.clear();
+    cache_.emplace(key, *papers);
+    return papers;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::vector<store::StoredPaper>> cache_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store, const config::Config& cfg,
-                                                         const std::string& public_url) {
+                                                         const std::string& public_url, store::CommunityStore* votes) {
   auto out = std::make_unique<MailServices>();
   auto mail = store::open_mail_store({cfg.database_url()});
   if (!mail) return fail(mail.error().with_context("mail store"));
@@ -32,7 +54,17 @@ Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store, co
   std::string base = cfg.server.public_url.empty() ? public_url : cfg.server.public_url;
   out->links = std::make_unique<mail::MailLinks>(std::move(*signer), base);
   out->composer = std::make_unique<mail::DigestComposer>(*out->links, cfg.mail.from);
-  out->source = std::make_unique<mail::StoreDigestSource>(store, mail::StoreDigestSource::Options{});
+  mail::StoreDigestSource::Options source_options;
+  if (votes != nullptr) {
+    // Every trending subscriber of an issue gets the same papers: rank once per issue.
+    auto cache = std::make_shared<TrendingCache>();
+    source_options.trending = [&store, votes, cache](const mail::DigestIssue& issue, int limit) {
+      return cache->get(issue.key + "/" + std::to_string(limit), [&] {
+        return rank::trending_papers(store, votes, issue.from_day, issue.to_day, {}, limit, 0);
+      });
+    };
+  }
+  out->source = std::make_unique<mail::StoreDigestSource>(store, std::move(source_options));
   if (!cfg.mail.smtp_url.empty()) {
     auto sender = mail::SmtpSender::make({cfg.mail.smtp_url, cfg.mail.smtp_user, cfg.mail.smtp_password});
     if (!sender) return fail(sender.error());
@@ -67,7 +99,13 @@ void add_digest_command(CLI::App& root, Invocation& inv) {
     auto store = open_store(*cfg);
     if (!store) die(store.error());
     std::string fallback = "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port);
-    auto services = open_mail_services(**store, *cfg, fallback);
+    std::unique_ptr<store::CommunityStore> votes;
+    if (cfg->community.enabled) {
+      auto opened = open_community_store(*cfg);
+      if (!opened) die(opened.error());
+      votes = std::move(*opened);
+    }
+    auto services = open_mail_services(**store, *cfg, fallback, votes.get());
     if (!services) die(services.error());
     auto& outbox = *(*services)->outbox;
     std::vector<std::string> frequencies =

@@ -3,17 +3,18 @@
 
 #include <condition_variable>
 #include <csignal>
-#include <mutex>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
-#include "store/community_store.h"
+#include "mail/notice_mailer.h"
 #include "mail/subscriptions.h"
+#include "store/community_store.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -54,7 +55,7 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
 }
 
 Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
-                                                                       const config::Config& cfg) {
+                                                                         const config::Config& cfg) {
   auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
   if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
   auto options = ingest::oai_options_from(cfg);
@@ -76,8 +77,7 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
 // harvested while serving become searchable without a restart.
 class IndexFollower {
  public:
-  explicit IndexFollower(search::SearchService& search)
-      : search_(search), thread_([this] { run(); }) {}
+  explicit IndexFollower(search::SearchService& search) : search_(search), thread_([this] { run(); }) {}
   ~IndexFollower() {
     {
       std::lock_guard lock(mu_);
@@ -137,10 +137,30 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
     options.public_url = cfg->server.public_url;
 
+    // Accounts and votes (community.enabled): they also rank trending digests.
+    std::unique_ptr<store::CommunityStore> community;
+    if (cfg->community.enabled) {
+      auto opened = open_community_store(*cfg);
+      if (!opened) die(opened.error());
+      community = std::move(*opened);
+      auto accounts = account_options(*cfg);
+      if (!accounts) die(accounts.error());
+      options.community = community.get();
+      options.account_options = *accounts;
+    }
+
     // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
     // schedule need mail.smtp_url.
-    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
+    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port),
+                                   community.get());
     if (!mail) die(mail.error());
+    // Password reset links go out through the same SMTP server (without one they are logged).
+    std::unique_ptr<mail::NoticeMailer> notices;
+    if ((*mail)->sender) {
+      notices = std::make_unique<mail::NoticeMailer>(*(*mail)->sender, mail::NoticeOptions{.from = cfg->mail.from});
+      options.send_mail = [n = notices.get()](const std::string& to, const std::string& subject,
+                                              const std::string& body) { n->send(to, subject, body); };
+    }
     auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
     if (!send_at) die(send_at.error().with_context("mail.send_at"));
     std::unique_ptr<mail::DigestScheduler> digests;
@@ -148,10 +168,9 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
                                                         cfg->mail.poll_s);
     }
-    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox,
-                                            [d = digests.get()] {
-                                              if (d != nullptr) d->wake();
-                                            });
+    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox, [d = digests.get()] {
+      if (d != nullptr) d->wake();
+    });
     options.subscriptions = &subscriptions;
     // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
     // never reach the network).
@@ -160,18 +179,6 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       auto scheduled = make_harvest_scheduler(**store, *cfg);
       if (!scheduled) die(scheduled.error());
       scheduler = std::move(*scheduled);
-    }
-    std::unique_ptr<store::CommunityStore> community;
-    if (cfg->community.enabled) {
-      store::StoreOptions community_options;
-      community_options.url = cfg->database_url();
-      auto opened = store::open_community_store(community_options);
-      if (!opened) die(opened.error());
-      community = std::move(*opened);
-      auto accounts = account_options(*cfg);
-      if (!accounts) die(accounts.error());
-      options.community = community.get();
-      options.account_options = *accounts;
     }
     options.health_details = [s = scheduler.get(), d = digests.get()] {
       nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();

@@ -27,12 +27,6 @@ Result<std::string> read_password(const std::string& file) {
   return line;
 }
 
-Result<std::unique_ptr<store::CommunityStore>> open_community(const config::Config& cfg) {
-  store::StoreOptions options;
-  options.url = cfg.database_url();
-  return store::open_community_store(options);
-}
-
 }  // namespace
 
 Result<community::AccountOptions> account_options(const config::Config& config) {
@@ -67,7 +61,7 @@ void add_user_command(CLI::App& root, Invocation& inv) {
     if (!cfg) die(cfg.error());
     auto options = account_options(*cfg);
     if (!options) die(options.error());
-    auto community = open_community(*cfg);
+    auto community = open_community_store(*cfg);
     if (!community) die(community.error());
     auto password = read_password(password_file);
     if (!password) die(password.error());
@@ -85,7 +79,7 @@ void add_user_command(CLI::App& root, Invocation& inv) {
     if (!cfg) die(cfg.error());
     auto parsed = store::parse_role(role_name);
     if (!parsed) die(parsed.error());
-    auto community = open_community(*cfg);
+    auto community = open_community_store(*cfg);
     if (!community) die(community.error());
     auto normal = community::normalise_email(email);
     if (!normal) die(normal.error());

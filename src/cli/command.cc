@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "store/community_store.h"
+
 namespace paperboy::cli {
 
 namespace {
@@ -15,8 +17,7 @@ struct ExitRequest {
 CLI::Option* add_config_flag(CLI::App& cmd, Invocation& inv, const std::string& flag, const std::string& key,
                              const std::string& help) {
   return cmd.add_option_function<std::string>(
-      flag, [&inv, key](const std::string& value) { inv.overrides[key] = value; },
-      help + " (config: " + key + ")");
+      flag, [&inv, key](const std::string& value) { inv.overrides[key] = value; }, help + " (config: " + key + ")");
 }
 
 Result<config::Config> load(const Invocation& inv) {
@@ -33,7 +34,15 @@ Result<std::unique_ptr<store::Store>> open_store(const config::Config& config) {
   return store::open_store(options);
 }
 
-void exit_with(int code) { throw CLI::RuntimeError(code); }
+Result<std::unique_ptr<store::CommunityStore>> open_community_store(const config::Config& config) {
+  store::StoreOptions options;
+  options.url = config.database_url();
+  return store::open_community_store(options);
+}
+
+void exit_with(int code) {
+  throw CLI::RuntimeError(code);
+}
 
 void die(const Status& status, int code) {
   std::fprintf(stderr, "error: %s\n", status.to_string().c_str());

@@ -9,10 +9,10 @@
 #include <memory>
 #include <string>
 
+#include "community/accounts.h"
 #include "config/config.h"
 #include "core/status.h"
 #include "search/search_service.h"
-#include "community/accounts.h"
 #include "store/store.h"
 
 namespace paperboy::cli {
@@ -31,6 +31,8 @@ CLI::Option* add_config_flag(CLI::App& cmd, Invocation& inv, const std::string& 
 Result<config::Config> load(const Invocation& inv);
 
 Result<std::unique_ptr<store::Store>> open_store(const config::Config& config);
+// The accounts-and-votes store in the same database.
+Result<std::unique_ptr<store::CommunityStore>> open_community_store(const config::Config& config);
 
 // Ends the command with an exit code (caught in main).
 [[noreturn]] void exit_with(int code);

@@ -12,6 +12,7 @@
 #include "mail/links.h"
 #include "mail/outbox.h"
 #include "mail/smtp_sender.h"
+#include "store/community_store.h"
 #include "store/mail_store.h"
 #include "store/store.h"
 
@@ -27,8 +28,10 @@ struct MailServices {
 };
 
 // `public_url`: the base of links in mails (server.public_url, else the caller's default).
+// `votes`: the community store whose upvotes rank trending digests (null: newest first).
 [[nodiscard]] Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store,
                                                                        const config::Config& config,
-                                                                       const std::string& public_url);
+                                                                       const std::string& public_url,
+                                                                       store::CommunityStore* votes);
 
 }  // namespace paperboy::cli

@@ -171,21 +171,18 @@ Result<std::vector<DigestEntry>> StoreDigestSource::papers(const store::Subscrip
     for (auto& p : *papers) out.push_back({std::move(p), ""});
     return out;
   }
+  if (sub.kind != "personal" && options_.trending) {
+    auto ranked = options_.trending(issue, options_.max_papers);
+    if (!ranked) return fail(ranked.error());
+    for (auto& p : *ranked) out.push_back({std::move(p), ""});
+    return out;
+  }
   q.limit = options_.max_candidates;
   auto candidates = store_.list_papers(q);
   if (!candidates) return fail(candidates.error());
   if (sub.kind == "personal") {
     if (!options_.personal) return out;  // nothing to rank with: the outbox skips empty issues
     return options_.personal(sub, *candidates, options_.max_papers);
-  }
-  if (options_.trending_score) {
-    std::vector<std::pair<double, size_t>> order;
-    for (size_t i = 0; i < candidates->size(); ++i) order.emplace_back(-options_.trending_score((*candidates)[i]), i);
-    std::ranges::stable_sort(order);
-    for (size_t i = 0; i < order.size() && static_cast<int>(out.size()) < options_.max_papers; ++i) {
-      out.push_back({(*candidates)[order[i].second], ""});
-    }
-    return out;
   }
   for (size_t i = 0; i < candidates->size() && static_cast<int>(out.size()) < options_.max_papers; ++i) {
     out.push_back({std::move((*candidates)[i]), ""});

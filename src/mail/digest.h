@@ -45,18 +45,19 @@ class DigestSource {
 };
 
 // The papers of one issue from the store. "categories": the newest papers of the window in the
-// chosen categories. "trending": the window's papers ordered by `trending_score` (null: the
-// store's listing order, until the community ranking is wired in). "personal": the window's
+// chosen categories. "trending": the window's papers from `trending` (the site's trending ranking;
+// null: the store's listing order). "personal": the window's
 // papers ranked by `personal` (null: personal digests are skipped with a reason).
 class StoreDigestSource final : public DigestSource {
  public:
-  using TrendingScore = std::function<double(const store::StoredPaper&)>;
+  // The top `limit` papers of listing days from_day..to_day by the site's trending ranking.
+  using TrendingRanker = std::function<Result<std::vector<store::StoredPaper>>(const DigestIssue&, int limit)>;
   using PersonalRanker = std::function<Result<std::vector<DigestEntry>>(
       const store::Subscription&, std::span<const store::StoredPaper> candidates, int limit)>;
   struct Options {
     int max_papers = 20;
     int max_candidates = 2000;  // papers of the window considered for trending/personal
-    TrendingScore trending_score;
+    TrendingRanker trending;
     PersonalRanker personal;
   };
   StoreDigestSource(store::Store& store, Options options) : store_(store), options_(std::move(options)) {}

@@ -8,10 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
+#include "core/status.h"
 #include "store/community_store.h"
+#include "store/store.h"
 
 namespace paperboy::rank {
 
@@ -29,5 +32,15 @@ struct TrendingEntry {
 // Highest score first; ties by more votes, then newer paper id.
 [[nodiscard]] std::vector<TrendingEntry> rank_trending(const std::vector<store::PaperVotes>& papers,
                                                        std::int64_t as_of);
+
+// One page of a trending period's papers (listing days from_day..to_day, YYYY-MM-DD): the papers
+// with votes ranked by rank_trending as of the end of to_day, then the rest of the period newest
+// first. `cats` (empty: all) keeps papers in any of those categories. `votes` null: newest first.
+// Shared by the trending page, its feeds and API, and trending e-mail digests.
+[[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(store::Store& store, store::CommunityStore* votes,
+                                                                      const std::string& from_day,
+                                                                      const std::string& to_day,
+                                                                      const std::vector<std::string>& cats, int limit,
+                                                                      int offset);
 
 }  // namespace paperboy::rank

@@ -97,13 +97,15 @@ struct WebServer::Impl {
       http.Post(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
     };
     ctx.del = [this](const std::string& pattern, Handler h) {
-      http.Delete(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
+      http.Delete(pattern,
+                  [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
     };
   }
 
   std::int64_t current_generation() {
-    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now().time_since_epoch()).count();
+    auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
     if (now_ms - generation_checked_ms.load() >= 1000) {
       generation_checked_ms = now_ms;
       auto seq = store.max_change_seq();
@@ -144,7 +146,9 @@ struct WebServer::Impl {
         out->body = message + "\n";
         out->content_type = "text/plain; charset=utf-8";
       } else {
-        std::string heading = out->status == 404 ? "Not found" : out->status == 400 ? "Bad request" : "Something went wrong";
+        std::string heading = out->status == 404   ? "Not found"
+                              : out->status == 400 ? "Bad request"
+                                                   : "Something went wrong";
         out->body = message_page(views, heading, {message});
         out->content_type = "text/html; charset=utf-8";
       }
@@ -275,7 +279,8 @@ struct WebServer::Impl {
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
       std::string heading = res.status == 404 ? "Not found" : res.status == 413 ? "Request too large" : "Error";
-      std::string text = res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";
+      std::string text =
+          res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";
       if (req.path.starts_with("/api/")) {
         res.set_content(nlohmann::json{{"error", text}, {"status", res.status}}.dump(), "application/json");
       } else {
@@ -284,9 +289,14 @@ struct WebServer::Impl {
     });
     if (options.access_log) {
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
-        nlohmann::json line = {{"type", "access"}, {"remote", req.remote_addr}, {"method", req.method},
-                               {"target", req.target}, {"status", res.status}, {"bytes", res.body.size()},
+        double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
+        nlohmann::json line = {{"type", "access"},
+                               {"remote", req.remote_addr},
+                               {"method", req.method},
+                               {"target", req.target},
+                               {"status", res.status},
+                               {"bytes", res.body.size()},
                                {"ms", std::round(ms * 100) / 100}};
         spdlog::info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       });
@@ -298,21 +308,22 @@ struct WebServer::Impl {
       res.status = 204;
       res.set_header("Cache-Control", "public, max-age=86400");
     });
+    // CSRF tokens protect every form (subscriptions too), with or without accounts.
+    std::string key = options.signing_key_hex;
+    if (key.empty()) {
+      auto shared = store::signing_key_hex(store);
+      if (!shared) throw std::runtime_error("signing key: " + shared.error().to_string());
+      key = *shared;
+    }
+    auto made = core::Signer::make(key);
+    if (!made) throw std::runtime_error("signing key: " + made.error().to_string());
+    csrf = std::make_unique<Csrf>(*made, options.public_url.starts_with("https://"));
+    signer.emplace(std::move(*made));
+    ctx.signer = &*signer;
+    ctx.csrf = csrf.get();
     if (options.community != nullptr) {
       accounts = std::make_unique<community::AccountService>(*options.community, options.account_options);
-      std::string key = options.signing_key_hex;
-      if (key.empty()) {
-        auto shared = store::signing_key_hex(store);
-        if (!shared) throw std::runtime_error("signing key: " + shared.error().to_string());
-        key = *shared;
-      }
-      auto signer = core::Signer::make(key);
-      if (!signer) throw std::runtime_error("signing key: " + signer.error().to_string());
-      csrf = std::make_unique<Csrf>(*signer, options.public_url.starts_with("https://"));
-      this->signer.emplace(std::move(*signer));
-      ctx.signer = &*this->signer;
       ctx.accounts = accounts.get();
-      ctx.csrf = csrf.get();
       if (!options.send_mail) {
         options.send_mail = [](const std::string& email, const std::string& subject, const std::string& body) {
           spdlog::info("no mail sender configured; mail to {} ({}): {}", email, subject, body);
@@ -362,6 +373,8 @@ Status WebServer::run() {
   return Status::ok();
 }
 
-void WebServer::stop() { impl_->http.stop(); }
+void WebServer::stop() {
+  impl_->http.stop();
+}
 
 }  // namespace paperboy::web

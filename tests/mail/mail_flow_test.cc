@@ -5,13 +5,17 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "core/signing.h"
 #include "core/time.h"
 #include "mail_test_support.h"
 #include "store/mail_store.h"
+#include "support/web_forms.h"
 
 namespace paperboy {
 namespace {
@@ -158,13 +162,84 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
 
   // The HTML form on the listing pages does the same as the API (and answers the same page
   // whether or not the address is known).
-  auto form = client.Post("/subscribe", "email=grace%40example.org&frequency=weekly&kind=trending",
-                          "application/x-www-form-urlencoded");
+  // Without the CSRF token of the form page it is refused and nothing is stored.
+  auto forged = client.Post("/subscribe", "email=mallory%40example.org&frequency=weekly&kind=trending",
+                            "application/x-www-form-urlencoded");
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
+  EXPECT_FALSE(*(*sub)->subscription_by_email("mallory@example.org"));
+  auto form_page = client.Get("/subscribe?email=grace%40example.org&frequency=weekly");
+  ASSERT_TRUE(form_page);
+  EXPECT_NE(form_page->body.find("value=\"grace@example.org\""), std::string::npos);  // the listing box's input
+  httplib::Headers cookie = {{"Cookie", "pb_csrf=" + paperboy::testing::set_cookie(form_page, "pb_csrf")}};
+  auto form = client.Post("/subscribe", cookie,
+                          httplib::Params{{"email", "grace@example.org"},
+                                          {"frequency", "weekly"},
+                                          {"kind", "trending"},
+                                          {"csrf", paperboy::testing::csrf_from(form_page->body)}});
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 200);
   EXPECT_NE(form->body.find("Check your inbox"), std::string::npos);
   ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() == 3; }, 10));
   EXPECT_NE(sink.messages()[2].raw.find("X-Envelope-To: grace@example.org"), std::string::npos);
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
+// Password reset links go out through the digests' SMTP server (the notice mailer), and work once.
+TEST_F(MailFlowTest, PasswordResetLinkArrivesByMailAndSetsTheNewPassword) {
+  SmtpSink sink(sink_dir_.path());
+  ASSERT_GT(sink.port(), 0);
+  std::vector<std::string> env = {"PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum", "PAPERBOY_LOG_LEVEL=warn"};
+  std::ofstream(dir_.file("pw")) << "the old password 1\n";
+  Process admin({paperboy_binary(), "--data-dir", dir_.path().string(), "user", "create-admin", "ada@example.org",
+                 "--password-file", dir_.file("pw")},
+                env);
+  ASSERT_EQ(admin.wait(), 0);
+  int port = mailtest::free_port();
+  std::string base = "http://127.0.0.1:" + std::to_string(port);
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", std::to_string(port),
+                  "--public-url", base, "--smtp-url", sink.url()},
+                 env);
+  auto line = server.read_line();
+  ASSERT_TRUE(line && line->find("serving") != std::string::npos);
+  httplib::Client client("127.0.0.1", port);
+
+  // Ask for a link like a browser: the form's CSRF token and cookie.
+  auto forgot = client.Get("/password/forgot");
+  ASSERT_TRUE(forgot);
+  httplib::Headers cookie = {{"Cookie", "pb_csrf=" + paperboy::testing::set_cookie(forgot, "pb_csrf")}};
+  std::string csrf = paperboy::testing::csrf_from(forgot->body);
+  for (const char* email : {"ada@example.org", "nobody@example.org"}) {
+    auto asked = client.Post("/password/forgot", cookie, httplib::Params{{"email", email}, {"csrf", csrf}});
+    ASSERT_TRUE(asked);
+    EXPECT_EQ(asked->status, 200);
+    EXPECT_NE(asked->body.find("If an account uses that address"), std::string::npos);
+  }
+  // Only the account's address gets a mail.
+  ASSERT_TRUE(mailtest::wait_until([&] { return !sink.messages().empty(); }, 10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(sink.messages().size(), 1U);
+  auto mail = sink.messages()[0];
+  EXPECT_NE(mail.raw.find("X-Envelope-To: ada@example.org"), std::string::npos);
+  std::string link = mailtest::find_link(mail.text, "/password/reset?token=");
+  ASSERT_TRUE(link.starts_with(base + "/password/reset?token=")) << mail.text;
+  std::string token = link.substr(link.find("token=") + 6);
+
+  auto set = [&](const std::string& password) {
+    return client.Post("/password/reset", cookie,
+                       httplib::Params{{"token", token}, {"password", password}, {"csrf", csrf}});
+  };
+  auto done = set("the new password 2");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 303);
+  auto again = set("a third password 3");  // the link is bound to the old password: used once
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 403);
+  auto login = client.Post("/api/auth/token", R"({"email":"ada@example.org","password":"the new password 2"})",
+                           "application/json");
+  ASSERT_TRUE(login);
+  EXPECT_EQ(login->status, 200) << login->body;
   server.signal(SIGTERM);
   EXPECT_EQ(server.wait(), 0);
 }

@@ -15,12 +15,15 @@
 #include "store/community_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
+#include "support/web_forms.h"
 #include "web/server.h"
 
 namespace paperboy::web {
 namespace {
 
 using nlohmann::json;
+using testing::csrf_from;
+using testing::set_cookie;
 
 core::Paper make_paper(const std::string& id, const std::string& day, const std::string& title) {
   core::Paper p;
@@ -32,22 +35,6 @@ core::Paper make_paper(const std::string& id, const std::string& day, const std:
   p.versions = {{1, *core::parse_iso8601(day)}};
   p.update_date = day;
   return p;
-}
-
-// Session cookie value from a response's Set-Cookie headers ("" when none).
-std::string set_cookie(const httplib::Result& r, const std::string& name) {
-  for (size_t i = 0; i < r->get_header_value_count("Set-Cookie"); ++i) {
-    std::string c = r->get_header_value("Set-Cookie", i);
-    if (c.starts_with(name + "=")) return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
-  }
-  return "";
-}
-
-std::string csrf_from(const std::string& html) {
-  std::smatch m;
-  if (std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return m[1];
-  if (std::regex_search(html, m, std::regex(R"re(name="csrf-token" content="([^"]+)")re"))) return m[1];
-  return "";
 }
 
 class CommunityServerTest : public ::testing::Test {
@@ -83,7 +70,8 @@ class CommunityServerTest : public ::testing::Test {
     ASSERT_TRUE(port);
     port_ = *port;
     thread_ = std::thread([this] { (void)server_->run(); });
-    for (int i = 0; i < 100 && !client().Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 100 && !client().Get("/healthz"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   void TearDown() override {
     server_->stop();
@@ -104,7 +92,8 @@ class CommunityServerTest : public ::testing::Test {
     EXPECT_EQ(r->body.find("argon2"), std::string::npos);
   }
   std::string api_token(const std::string& email, const std::string& password = "correct horse battery") {
-    auto r = client().Post("/api/auth/token", json{{"email", email}, {"password", password}}.dump(), "application/json");
+    auto r =
+        client().Post("/api/auth/token", json{{"email", email}, {"password", password}}.dump(), "application/json");
     if (!r || r->status != 200) return "";
     return json::parse(r->body).at("token").get<std::string>();
   }
@@ -226,8 +215,9 @@ TEST_F(CommunityServerTest, CookieAuthenticatedChangesNeedTheSessionsCsrfToken) 
   EXPECT_EQ(r->status, 403);
   EXPECT_NE(c.Get("/account", ada_cookie)->body.find("ada@example.org"), std::string::npos);
   // Anonymous forms need the double-submit cookie's token too.
-  EXPECT_EQ(c.Post("/login", httplib::Params{{"email", "ada@example.org"}, {"password", "correct horse battery"}})->status,
-            403);
+  EXPECT_EQ(
+      c.Post("/login", httplib::Params{{"email", "ada@example.org"}, {"password", "correct horse battery"}})->status,
+      403);
 }
 
 TEST_F(CommunityServerTest, LoginIssuesANewSessionIdAndEndsTheOldOne) {
@@ -275,8 +265,10 @@ TEST_F(CommunityServerTest, PasswordResetLinkWorksOnceAndAnswersAlikeForUnknownE
   auto page = c.Get("/password/forgot");
   std::string cookie = "pb_csrf=" + set_cookie(page, "pb_csrf");
   std::string token = csrf_from(page->body);
-  auto known = c.Post("/password/forgot", {{"Cookie", cookie}}, httplib::Params{{"email", "ada@example.org"}, {"csrf", token}});
-  auto unknown = c.Post("/password/forgot", {{"Cookie", cookie}}, httplib::Params{{"email", "zed@example.org"}, {"csrf", token}});
+  auto known =
+      c.Post("/password/forgot", {{"Cookie", cookie}}, httplib::Params{{"email", "ada@example.org"}, {"csrf", token}});
+  auto unknown =
+      c.Post("/password/forgot", {{"Cookie", cookie}}, httplib::Params{{"email", "zed@example.org"}, {"csrf", token}});
   EXPECT_EQ(known->status, 200);
   EXPECT_EQ(unknown->status, 200);
   std::lock_guard lock(mail_mu_);

@@ -5,6 +5,7 @@
 // clients) and the digest preview (/digest/preview?token=). The work is in mail::SubscriptionService;
 // without one (no mail configured) the pages say subscriptions are unavailable and store nothing.
 #include "mail/subscriptions.h"
+#include "web/csrf.h"
 #include "web/routes/common.h"
 #include "web/server.h"
 
@@ -94,21 +95,43 @@ void add_subscribe_routes(RouteContext& ctx) {
                  .max_age_s = 0};
   });
 
-  ctx.get("/subscribe", [&ctx, service](const httplib::Request&) -> Result<Reply> {
+  // The form page. The listing pages' box comes here by GET with what was typed (those pages are
+  // shared-cached, so they cannot carry a per-client CSRF token); this page adds one.
+  auto form_page = [&ctx](const httplib::Request& req, int status, const std::string& heading,
+                          const std::vector<std::string>& paragraphs) {
+    Reply reply{.status = status, .max_age_s = 0};
+    nlohmann::json model = {{"title", heading},
+                            {"heading", heading},
+                            {"paragraphs", paragraphs},
+                            {"show_form", true},
+                            {"csrf", ctx.csrf->token_for(req, reply)},
+                            {"email", req.get_param_value("email")},
+                            {"daily", req.get_param_value("frequency") == "daily"},
+                            {"by_category", req.get_param_value("kind") == "categories"},
+                            {"cats", [&] {
+                               std::string joined;
+                               for (const auto& c : form_categories(req)) joined += (joined.empty() ? "" : ", ") + c;
+                               return joined;
+                             }()}};
+    reply.body = ctx.views.page("subscribe", model);
+    return reply;
+  };
+
+  ctx.get("/subscribe", [&ctx, service, form_page](const httplib::Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
-    return page(ctx, 200, "Get papers in your inbox",
-                {"A daily or weekly mail with trending papers or the newest papers in the categories you choose."},
-                {{"show_form", true}});
+    return form_page(req, 200, "Get papers in your inbox",
+                     {"A daily or weekly mail with trending papers or the newest papers in the categories you "
+                      "choose."});
   });
 
-  ctx.post("/subscribe", [&ctx, service](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/subscribe", [&ctx, service, form_page](const httplib::Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
-    // CSRF: the lead adds the web/csrf.h check here at merge (the form has a spot for its field).
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     store::SubscriptionRequest r{req.get_param_value("email"), req.get_param_value("frequency"),
                                  req.get_param_value("kind"), form_categories(req)};
     if (Status s = service->subscribe(std::move(r)); !s.is_ok()) {
       if (s.code() != StatusCode::kInvalidArgument) return fail(s);
-      return page(ctx, 400, "Please check the form", {s.message()}, {{"show_form", true}});
+      return form_page(req, 400, "Please check the form", {s.message()});
     }
     return page(ctx, 200, "Check your inbox", kCheckInbox);
   });

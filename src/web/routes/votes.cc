@@ -36,14 +36,6 @@ Result<Reply> vote(RouteContext& ctx, const httplib::Request& req, bool up) {
   return json_status(200, {{"id", paper->id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
 }
 
-bool has_any_category(const core::Paper& p, const std::vector<std::string>& cats) {
-  if (cats.empty()) return true;
-  for (const auto& c : p.categories) {
-    if (std::find(cats.begin(), cats.end(), c) != cats.end()) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
@@ -57,47 +49,17 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
   auto viewer = request_viewer(ctx, req);
-  if (viewer && *viewer) {
-    auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
-    if (!voted) return fail(voted.error());
-    marks.voted = std::move(*voted);
-  }
+  if (!viewer || !*viewer) return marks;
+  auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
+  if (!voted) return fail(voted.error());
+  marks.voted = std::move(*voted);
   return marks;
 }
 
 Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
                                                         const std::vector<std::string>& cats, int limit, int offset) {
-  std::vector<store::StoredPaper> ranked;
-  if (ctx.accounts != nullptr && !period.from_day.empty()) {
-    auto from = core::parse_iso8601(period.from_day);
-    auto to = core::parse_iso8601(period.to_day);
-    if (!from || !to) return fail(Status::internal("bad period " + period.from_day + ".." + period.to_day));
-    std::int64_t end = *to + 86400;  // the end of the period's last day
-    auto voted = ctx.accounts->store().voted_papers_published_between(*from, end - 1);
-    if (!voted) return fail(voted.error());
-    for (const auto& entry : rank::rank_trending(*voted, end)) {
-      auto sp = ctx.store.get_paper(entry.paper_id);
-      if (!sp) return fail(sp.error());
-      if (*sp && has_any_category((*sp)->paper, cats)) ranked.push_back(std::move(**sp));
-    }
-  }
-  std::vector<store::StoredPaper> out;
-  for (size_t i = static_cast<size_t>(offset); i < ranked.size() && static_cast<int>(out.size()) < limit; ++i) {
-    out.push_back(ranked[i]);
-  }
-  if (static_cast<int>(out.size()) == limit) return out;
-  // The rest of the period newest first, skipping the ranked papers.
-  std::unordered_set<std::string> seen;
-  for (const auto& sp : ranked) seen.insert(sp.paper.id);
-  int rest_offset = std::max(0, offset - static_cast<int>(ranked.size()));
-  store::ListingQuery q{period.from_day, period.to_day, cats, limit + static_cast<int>(ranked.size()), rest_offset};
-  auto rest = ctx.store.list_papers(q);
-  if (!rest) return fail(rest.error());
-  for (auto& sp : *rest) {
-    if (static_cast<int>(out.size()) == limit) break;
-    if (!seen.contains(sp.paper.id)) out.push_back(std::move(sp));
-  }
-  return out;
+  store::CommunityStore* votes = ctx.accounts != nullptr ? &ctx.accounts->store() : nullptr;
+  return rank::trending_papers(ctx.store, votes, period.from_day, period.to_day, cats, limit, offset);
 }
 
 void add_vote_routes(RouteContext& ctx) {
