@@ -107,6 +107,17 @@ TEST(ConfigCommand, LayersFileEnvironmentAndFlags) {
   Process from_env({paperboy_binary(), "--data-dir", dir.path().string(), "config"}, {"PAPERBOY_SERVER_PORT=9002"});
   EXPECT_NE(from_env.read_all().find("server.port = 9002"), std::string::npos);
   EXPECT_EQ(from_env.wait(), 0);
+  // Secrets are never printed: password settings and the password in a URL.
+  Process secrets(
+      {paperboy_binary(), "--data-dir", dir.path().string(), "config"},
+      {"PAPERBOY_MAIL_SMTP_PASSWORD=hunter2", "PAPERBOY_MAIL_SMTP_URL=smtp://ada:s3cret@mail.example.org:587",
+       "PAPERBOY_DATABASE=postgresql://paperboy:pgs3cret@db.example.org/papers"});
+  std::string shown = secrets.read_all();
+  EXPECT_EQ(secrets.wait(), 0);
+  EXPECT_EQ(shown.find("hunter2"), std::string::npos) << shown;
+  EXPECT_EQ(shown.find("s3cret"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("smtp://ada:****@mail.example.org:587"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("postgresql://paperboy:****@db.example.org/papers"), std::string::npos) << shown;
   {
     std::ofstream f(dir.file("paperboy.toml"));
     f << "[server]\nprot = 1\n";
