@@ -10,11 +10,17 @@ VOTERS=${2:-200}
 SECONDS_=${3:-30}
 DATA=$(mktemp -d)
 LOG="$DATA/serve.log"
-PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000 \
+# Votes need no paper vectors: semantic training is skipped (it is slow in sanitizer builds).
+PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000 PAPERBOY_SEARCH_MIN_TRAIN_DOCS=1000000000 \
   "$BUILD/src/cli/paperboy" --data-dir "$DATA" serve --port 0 --threads $((VOTERS + 16)) >"$LOG" 2>"$DATA/serve.err" &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
-for _ in $(seq 600); do grep -q "serving on" "$LOG" && break; sleep 0.1; done
+# Up to 5 minutes: a sanitizer build indexes the demo data slowly on a busy machine.
+for _ in $(seq 3000); do
+  grep -q "serving on" "$LOG" && break
+  kill -0 $PID 2>/dev/null || break
+  sleep 0.1
+done
 PORT=$(sed -n 's#.*:\([0-9]*\)/$#\1#p' "$LOG" | head -1)
 [ -n "$PORT" ] || { echo "vote_load: server did not start"; cat "$DATA/serve.err"; exit 1; }
 "$BUILD/bench/vote_load" 127.0.0.1 "$PORT" "$VOTERS" "$SECONDS_"
