@@ -3,17 +3,17 @@
 
 #include <condition_variable>
 #include <csignal>
-#include <mutex>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
-#include "store/community_store.h"
 #include "mail/subscriptions.h"
+#include "store/community_store.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -54,7 +54,7 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
 }
 
 Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
-                                                                       const config::Config& cfg) {
+                                                                         const config::Config& cfg) {
   auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
   if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
   auto options = ingest::oai_options_from(cfg);
@@ -76,8 +76,7 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
 // harvested while serving become searchable without a restart.
 class IndexFollower {
  public:
-  explicit IndexFollower(search::SearchService& search)
-      : search_(search), thread_([this] { run(); }) {}
+  explicit IndexFollower(search::SearchService& search) : search_(search), thread_([this] { run(); }) {}
   ~IndexFollower() {
     {
       std::lock_guard lock(mu_);
@@ -137,30 +136,6 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
     options.public_url = cfg->server.public_url;
 
-    // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
-    // schedule need mail.smtp_url.
-    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
-    if (!mail) die(mail.error());
-    auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
-    if (!send_at) die(send_at.error().with_context("mail.send_at"));
-    std::unique_ptr<mail::DigestScheduler> digests;
-    if ((*mail)->sender) {
-      digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
-                                                        cfg->mail.poll_s);
-    }
-    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox,
-                                            [d = digests.get()] {
-                                              if (d != nullptr) d->wake();
-                                            });
-    options.subscriptions = &subscriptions;
-    // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
-    // never reach the network).
-    std::unique_ptr<ingest::HarvestScheduler> scheduler;
-    if (cfg->harvest.schedule) {
-      auto scheduled = make_harvest_scheduler(**store, *cfg);
-      if (!scheduled) die(scheduled.error());
-      scheduler = std::move(*scheduled);
-    }
     std::unique_ptr<store::CommunityStore> community;
     if (cfg->community.enabled) {
       store::StoreOptions community_options;
@@ -172,6 +147,43 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       if (!accounts) die(accounts.error());
       options.community = community.get();
       options.account_options = *accounts;
+    }
+    // Personal recommendations learn from upvotes: they need the community features.
+    std::unique_ptr<rank::CommunitySignals> signals;
+    std::unique_ptr<rank::Recommender> recommender;
+    mail::StoreDigestSource::PersonalRanker personal;
+    if (community) {
+      auto recommend = recommender_options(*cfg);
+      if (!recommend) die(recommend.error());
+      signals = std::make_unique<rank::CommunitySignals>(*community);
+      recommender = std::make_unique<rank::Recommender>(**store, **search, *signals, *recommend);
+      options.recommender = recommender.get();
+      personal = personal_ranker(*recommender);
+    }
+
+    // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
+    // schedule need mail.smtp_url.
+    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port),
+                                   std::move(personal));
+    if (!mail) die(mail.error());
+    auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
+    if (!send_at) die(send_at.error().with_context("mail.send_at"));
+    std::unique_ptr<mail::DigestScheduler> digests;
+    if ((*mail)->sender) {
+      digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
+                                                        cfg->mail.poll_s);
+    }
+    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox, [d = digests.get()] {
+      if (d != nullptr) d->wake();
+    });
+    options.subscriptions = &subscriptions;
+    // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
+    // never reach the network).
+    std::unique_ptr<ingest::HarvestScheduler> scheduler;
+    if (cfg->harvest.schedule) {
+      auto scheduled = make_harvest_scheduler(**store, *cfg);
+      if (!scheduled) die(scheduled.error());
+      scheduler = std::move(*scheduled);
     }
     options.health_details = [s = scheduler.get(), d = digests.get()] {
       nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();

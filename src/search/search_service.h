@@ -4,6 +4,7 @@
 // sequence. Implementations are thread-safe for concurrent queries.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -36,7 +37,7 @@ struct SearchRequest {
 
 struct SearchHit {
   std::int64_t doc_id = 0;
-  std::string id;  // arXiv id
+  std::string id;    // arXiv id
   double score = 0;  // the fused score the ranking used (higher is better)
   // Where the hit came from, for explanations: 0 when that side did not return it.
   int lexical_rank = 0;
@@ -47,9 +48,9 @@ struct SearchHit {
 
 struct SearchResponse {
   std::vector<SearchHit> hits;
-  std::int64_t total = 0;                   // matches (estimate for semantic/hybrid)
+  std::int64_t total = 0;                    // matches (estimate for semantic/hybrid)
   std::vector<std::string> highlight_terms;  // the query's positive words and phrases, as typed
-  std::string explanation;                  // how the query was understood, for "no results" help
+  std::string explanation;                   // how the query was understood, for "no results" help
   double took_ms = 0;
 };
 
@@ -64,15 +65,28 @@ class SearchService {
   virtual Result<std::vector<SearchHit>> more_like(std::span<const std::string> arxiv_ids, int limit) = 0;
   // Applies store changes made since the last call; cheap when nothing changed.
   virtual Status catch_up() = 0;
+
+  // The stored unit-length document vectors of these papers (store doc ids), in the order asked;
+  // an empty vector where a paper has none (not indexed yet, or semantic search not trained).
+  // For models built over the vectors, such as personal recommendations.
+  virtual Result<std::vector<std::vector<float>>> vectors_of(std::span<const std::int64_t> doc_ids) = 0;
+  // The papers nearest to `query` (a unit vector of vector_dimension() floats) by inner product,
+  // best first, with semantic_score set; only papers listed within [from_day, until_day] (days
+  // since 1970-01-01) when bounded. Empty while semantic search is not trained.
+  virtual Result<std::vector<SearchHit>> nearest(const std::vector<float>& query, int limit,
+                                                 std::int64_t from_day = INT64_MIN,
+                                                 std::int64_t until_day = INT64_MAX) = 0;
+  // The dimension of the document vectors (0 while semantic search is not trained).
+  virtual int vector_dimension() = 0;
 };
 
 struct SearchOptions {
-  std::string index_dir;     // where the derived indexes live; the CLI uses DATA_DIR/index
-  int dimension = 256;       // LSA dimensions
-  int min_train_docs = 200;  // semantic search starts once the store has this many papers
-  int candidates = 100;      // candidates each side contributes to hybrid fusion
+  std::string index_dir;        // where the derived indexes live; the CLI uses DATA_DIR/index
+  int dimension = 256;          // LSA dimensions
+  int min_train_docs = 200;     // semantic search starts once the store has this many papers
+  int candidates = 100;         // candidates each side contributes to hybrid fusion
   int similar_candidates = 50;  // nearest vectors re-scored for similar papers (each costs a tf-idf pass)
-  int rrf_k = 60;            // reciprocal-rank fusion constant (Cormack et al. 2009)
+  int rrf_k = 60;               // reciprocal-rank fusion constant (Cormack et al. 2009)
   int hnsw_m = 16;
   // 48 rather than hnswlib's customary 100-200: builds the 141k graph in well under half the time;
   // the candidates are re-ranked (hybrid fusion, similar-paper blend), so a little recall is cheap.
