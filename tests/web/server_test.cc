@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/process.h"
 #include "core/time.h"
 #include "store/sqlite/sqlite_store.h"
-#include "support/process.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -98,11 +98,8 @@ class WebServerTest : public ::testing::Test {
         make_paper("2401.00040", "2024-01-05", {"math.AG"}, "Curves over finite fields"),
         make_paper("2401.00050", "2024-01-08", {"cs.LG"}, "Scaling laws for diffusion"),
     };
-    core::Paper evil =
-        make_paper("2401.00060", "2024-01-05", {"cs.CR"}, "<script>alert(1)</script> & \"quotes\" $\\alpha<\\beta$");
-    evil.abstract =
-        "Abstract with <script>document.title='pwned'</script> & <b>bold</b> and $a < b$. Code: "
-        "https://github.com/evil/repo";
+    core::Paper evil = make_paper("2401.00060", "2024-01-05", {"cs.CR"}, "<script>alert(1)</script> & \"quotes\" $\\alpha<\\beta$");
+    evil.abstract = "Abstract with <script>document.title='pwned'</script> & <b>bold</b> and $a < b$. Code: https://github.com/evil/repo";
     evil.comments = "12 pages";
     batch.papers.push_back(evil);
     auto applied = store_->apply(batch);
@@ -126,8 +123,7 @@ class WebServerTest : public ::testing::Test {
     port_ = *port;
     thread_ = std::thread([this] { (void)server_->run(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   void TearDown() override {
@@ -261,9 +257,8 @@ TEST_F(WebServerTest, FeedsParseCleanlyWithFeedparser) {
       "import sys, feedparser\nd = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
       "assert not d.bozo, d.bozo_exception\nassert len(d.entries) >= 1, d.entries\n"
       "for e in d.entries:\n  assert e.title and e.link.startswith('https://arxiv.org/abs/'), e\n";
-  for (std::string path :
-       {"/feeds/daily.atom", "/feeds/daily.rss", "/feeds/trending.atom", "/feeds/trending.rss",
-        "/feeds/category/cs.CR.atom", "/feeds/category/cs.LG.rss", "/feeds/search.atom?q=diffusion"}) {
+  for (std::string path : {"/feeds/daily.atom", "/feeds/daily.rss", "/feeds/trending.atom", "/feeds/trending.rss",
+                           "/feeds/category/cs.CR.atom", "/feeds/category/cs.LG.rss", "/feeds/search.atom?q=diffusion"}) {
     auto r = get(path);
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path;

@@ -38,8 +38,8 @@ Result<std::unique_ptr<SqliteCommunityStore>> SqliteCommunityStore::open(const s
   auto writer = Connection::open(path, std::max(8, cache_mib / 4));
   if (!writer) return fail(writer.error());
   if (Status s = migrate(**writer); !s.is_ok()) return fail(s.with_context(path));
-  return std::unique_ptr<SqliteCommunityStore>(
-      new SqliteCommunityStore(path, std::max(8, cache_mib / 4), std::move(*writer)));
+  return std::unique_ptr<SqliteCommunityStore>(new SqliteCommunityStore(path, std::max(8, cache_mib / 4),
+                                                                        std::move(*writer)));
 }
 
 template <typename Bind>
@@ -55,7 +55,8 @@ Status SqliteCommunityStore::write_one(std::string_view sql, Bind&& bind) {
 }
 
 Result<std::int64_t> SqliteCommunityStore::create_account(std::string_view email, std::string_view name,
-                                                          std::string_view password_hash, Role role, std::int64_t now) {
+                                                          std::string_view password_hash, Role role,
+                                                          std::int64_t now) {
   std::lock_guard lock(write_mu_);
   auto tx = Transaction::begin(*writer_);
   if (!tx) return fail(tx.error());
@@ -105,8 +106,7 @@ Status SqliteCommunityStore::delete_account(std::int64_t account_id) {
   if (!tx) return tx.error();
   // Votes leave the counts first; sessions, tokens and vote rows go with the account (CASCADE).
   auto dec = writer_->prepare(
-      "UPDATE paper_votes SET upvotes = upvotes - 1 WHERE paper_id IN (SELECT paper_id FROM votes WHERE account_id = "
-      "?)");
+      "UPDATE paper_votes SET upvotes = upvotes - 1 WHERE paper_id IN (SELECT paper_id FROM votes WHERE account_id = ?)");
   if (!dec) return dec.error();
   dec->bind(1, account_id);
   PB_RETURN_IF_ERROR(dec->run());
@@ -140,10 +140,9 @@ Result<std::optional<Account>> SqliteCommunityStore::account_by(std::string_view
 }
 
 Result<std::optional<Account>> SqliteCommunityStore::session_account(std::string_view id_hash, std::int64_t now) {
-  return account_by(
-      "SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM sessions s JOIN accounts a "
-      "ON a.id = s.account_id WHERE s.id_hash = ? AND s.expires_at > ?",
-      id_hash, now);
+  return account_by("SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM sessions s JOIN accounts a "
+                    "ON a.id = s.account_id WHERE s.id_hash = ? AND s.expires_at > ?",
+                    id_hash, now);
 }
 
 Status SqliteCommunityStore::delete_session(std::string_view id_hash) {
@@ -161,10 +160,9 @@ Status SqliteCommunityStore::create_api_token(std::string_view token_hash, std::
 }
 
 Result<std::optional<Account>> SqliteCommunityStore::token_account(std::string_view token_hash) {
-  return account_by(
-      "SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM api_tokens t JOIN accounts a "
-      "ON a.id = t.account_id WHERE t.token_hash = ? AND ? >= 0",
-      token_hash, 0);
+  return account_by("SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM api_tokens t JOIN accounts a "
+                    "ON a.id = t.account_id WHERE t.token_hash = ? AND ? >= 0",
+                    token_hash, 0);
 }
 
 Result<VoteOutcome> SqliteCommunityStore::set_vote(std::int64_t account_id, std::string_view paper_id,
