@@ -95,6 +95,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show up at once when redirected
   Args args = parse(argc, argv);
   if (args.corpus.empty() || !fs::exists(args.corpus)) {
     std::printf("corpus not found (pass --corpus FILE); skipping\n");
