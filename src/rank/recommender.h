@@ -16,6 +16,9 @@
 // small cache of background vectors under a mutex).
 #pragma once
 
+#include <Eigen/Core>
+
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -110,16 +113,23 @@ class UserModel {
   };
   Lexical lexical(const core::Paper& paper, const PaperVector* except, RecommendationReason* reason) const;
   double lexical_logit(const Lexical& f) const;
-  std::vector<double> features(std::span<const float> vector, const Lexical& f) const;
+  // The regression's features of a paper, written to `row` (dimension_ + 3 floats).
+  void features(std::span<const float> vector, const Lexical& f, float* row) const;
+  // Cosines of `vector` with the liked papers that have vectors (rows of liked_matrix_).
+  Eigen::VectorXf similarities(std::span<const float> vector) const;
 
   std::vector<PaperVector> liked_;
   std::vector<std::string> followed_categories_, followed_authors_;
   int dimension_ = 0;
   std::vector<float> centroid_;  // unit length, or empty
+  // The liked vectors as a row-major matrix, and which liked_ entry each row is.
+  std::vector<float> liked_matrix_;
+  std::vector<size_t> matrix_rows_;
   // Generative calibration: logit = slope * (affinity - midpoint).
   double slope_ = 0, midpoint_ = 0;
-  // Discriminative stage: weights over features(), bias, blend weight.
-  std::vector<double> weights_;
+  // Discriminative stage: weights of the raw vector and of the lexical features, bias, blend weight.
+  std::vector<float> vector_weights_;
+  std::array<double, 3> lexical_weights_{};
   double bias_ = 0, blend_ = 0;
   std::unordered_map<std::string, int> author_likes_;    // "keyname|initial" -> liked papers
   std::unordered_map<std::string, int> category_likes_;  // primary category -> liked papers

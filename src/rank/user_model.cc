@@ -2,6 +2,8 @@
 // calibration, scoring and reasons. Pure computation over papers and vectors.
 #include "rank/recommender.h"
 
+#include <Eigen/Dense>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -28,12 +30,12 @@ constexpr double kCategoryLogit = 1.0;
 constexpr double kFollowedLogit = 1.0;
 constexpr int kReasonLiked = 2;
 constexpr int kReasonTerms = 3;
+constexpr int kLexicalFeatures = 3;  // shared authors, category affinity, follows
 
 double dot(std::span<const float> a, std::span<const float> b) {
   if (a.size() != b.size() || a.empty()) return 0;
-  float s = 0;
-  for (size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
-  return s;
+  const auto n = static_cast<Eigen::Index>(a.size());
+  return Eigen::Map<const Eigen::VectorXf>(a.data(), n).dot(Eigen::Map<const Eigen::VectorXf>(b.data(), n));
 }
 
 double sigmoid(double x) {
@@ -107,42 +109,35 @@ MeanSd mean_sd(const std::vector<double>& xs) {
   return m;
 }
 
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
 // Balanced, L2-regularised logistic regression by Adam on the full batch: small problems (a few
-// hundred rows of a few hundred features), where this converges in tens of steps.
-void fit_logistic(const std::vector<std::vector<double>>& x, const std::vector<int>& y, double l2, int iterations,
-                  std::vector<double>& w, double& b) {
-  const size_t n = x.size(), d = x.empty() ? 0 : x[0].size();
-  w.assign(d, 0.0);
+// hundred rows of a few hundred features), where this converges in tens of steps. `x` holds one
+// row per example.
+void fit_logistic(const RowMatrix& x, const Eigen::VectorXf& y, double l2, int iterations, Eigen::VectorXf& w,
+                  float& b) {
+  const auto n = static_cast<float>(x.rows());
+  w = Eigen::VectorXf::Zero(x.cols());
   b = 0;
-  const double pos = static_cast<double>(std::count(y.begin(), y.end(), 1));
-  const double neg = static_cast<double>(n) - pos;
+  const float pos = y.sum(), neg = n - pos;
   if (pos == 0 || neg == 0) return;
   // Each class weighs half: the even prior the generative stage also uses.
-  const double wpos = static_cast<double>(n) / (2 * pos), wneg = static_cast<double>(n) / (2 * neg);
-  std::vector<double> m(d + 1, 0), v(d + 1, 0), g(d + 1);
-  constexpr double kRate = 0.05, kB1 = 0.9, kB2 = 0.999, kEps = 1e-8;
+  const Eigen::ArrayXf weight = (y.array() * (n / (2 * pos))) + ((1 - y.array()) * (n / (2 * neg)));
+  Eigen::ArrayXf m = Eigen::ArrayXf::Zero(x.cols()), v = Eigen::ArrayXf::Zero(x.cols());
+  float mb = 0, vb = 0;
+  constexpr float kRate = 0.05F, kB1 = 0.9F, kB2 = 0.999F, kEps = 1e-8F;
   for (int t = 1; t <= iterations; ++t) {
-    std::fill(g.begin(), g.end(), 0.0);
-    for (size_t i = 0; i < n; ++i) {
-      double z = b;
-      for (size_t j = 0; j < d; ++j) z += w[j] * x[i][j];
-      double err = (sigmoid(z) - y[i]) * (y[i] == 1 ? wpos : wneg);
-      for (size_t j = 0; j < d; ++j) g[j] += err * x[i][j];
-      g[d] += err;
-    }
-    for (size_t j = 0; j < d; ++j) g[j] = g[j] / static_cast<double>(n) + l2 * w[j] / static_cast<double>(n);
-    g[d] /= static_cast<double>(n);
-    const double c1 = 1 - std::pow(kB1, t), c2 = 1 - std::pow(kB2, t);
-    for (size_t j = 0; j <= d; ++j) {
-      m[j] = kB1 * m[j] + (1 - kB1) * g[j];
-      v[j] = kB2 * v[j] + (1 - kB2) * g[j] * g[j];
-      double step = kRate * (m[j] / c1) / (std::sqrt(v[j] / c2) + kEps);
-      if (j < d) {
-        w[j] -= step;
-      } else {
-        b -= step;
-      }
-    }
+    Eigen::ArrayXf z = (x * w).array() + b;
+    Eigen::VectorXf err = ((1 / (1 + (-z).exp())) - y.array()) * weight;
+    Eigen::ArrayXf g = (x.transpose() * err).array() / n + static_cast<float>(l2) * w.array() / n;
+    const float gb = err.sum() / n;
+    const float c1 = 1 - std::pow(kB1, static_cast<float>(t)), c2 = 1 - std::pow(kB2, static_cast<float>(t));
+    m = kB1 * m + (1 - kB1) * g;
+    v = kB2 * v + (1 - kB2) * g * g;
+    w.array() -= kRate * (m / c1) / ((v / c2).sqrt() + kEps);
+    mb = kB1 * mb + (1 - kB1) * gb;
+    vb = kB2 * vb + (1 - kB2) * gb * gb;
+    b -= kRate * (mb / c1) / (std::sqrt(vb / c2) + kEps);
   }
 }
 
@@ -188,29 +183,34 @@ Result<UserModel> UserModel::train(std::vector<PaperVector> liked, std::span<con
     if (!l.paper.categories.empty()) ++m.category_likes_[l.paper.primary_category()];
   }
   std::vector<double> sum(static_cast<size_t>(m.dimension_), 0.0);
-  std::vector<const PaperVector*> with_vectors;
-  for (const auto& l : m.liked_) {
-    if (std::cmp_not_equal(l.vector.size(), m.dimension_) || m.dimension_ == 0) continue;
-    with_vectors.push_back(&l);
-    for (size_t i = 0; i < sum.size(); ++i) sum[i] += l.vector[i];
+  for (size_t k = 0; k < m.liked_.size(); ++k) {
+    const auto& v = m.liked_[k].vector;
+    if (std::cmp_not_equal(v.size(), m.dimension_) || m.dimension_ == 0) continue;
+    m.matrix_rows_.push_back(k);
+    m.liked_matrix_.insert(m.liked_matrix_.end(), v.begin(), v.end());
+    for (size_t i = 0; i < sum.size(); ++i) sum[i] += v[i];
   }
   m.centroid_ = normalised(sum);
+  const auto n_pos = static_cast<Eigen::Index>(m.matrix_rows_.size());
+  const Eigen::Map<const RowMatrix> liked_rows(m.liked_matrix_.data(), n_pos, m.dimension_);
 
   // Generative calibration: background affinities against leave-one-out affinities of the likes.
   std::vector<double> neg, pos;
   for (const auto& b : background) {
     if (std::cmp_equal(b.vector.size(), m.dimension_) && m.dimension_ > 0) neg.push_back(m.affinity(b.vector));
   }
-  if (with_vectors.size() >= 2) {
-    for (const PaperVector* l : with_vectors) {
-      std::vector<double> rest = sum;
-      for (size_t i = 0; i < rest.size(); ++i) rest[i] -= l->vector[i];
-      std::vector<float> c = normalised(rest);
-      double nearest = -1;
-      for (const PaperVector* o : with_vectors) {
-        if (o != l) nearest = std::max(nearest, dot(l->vector, o->vector));
-      }
-      pos.push_back(kNearestWeight * nearest + (1 - kNearestWeight) * dot(l->vector, c));
+  if (n_pos >= 2) {
+    // With unit vectors l_i and s = sum of them: the nearest other like is the row maximum of the
+    // Gram matrix off its diagonal, and the cosine to the centroid of the others is
+    // (l_i.s - 1) / |s - l_i|, where |s - l_i|^2 = |s|^2 - 2 l_i.s + 1.
+    RowMatrix gram = liked_rows * liked_rows.transpose();
+    Eigen::VectorXf dot_sum = gram.rowwise().sum();
+    const double sum_sq = dot_sum.sum();
+    gram.diagonal().setConstant(-2);
+    for (Eigen::Index i = 0; i < n_pos; ++i) {
+      const double rest_sq = sum_sq - 2 * dot_sum(i) + 1;
+      const double to_rest = rest_sq > 1e-12 ? (dot_sum(i) - 1) / std::sqrt(rest_sq) : 0;
+      pos.push_back(kNearestWeight * gram.row(i).maxCoeff() + (1 - kNearestWeight) * to_rest);
     }
   }
   MeanSd bn = mean_sd(neg);
@@ -228,32 +228,47 @@ Result<UserModel> UserModel::train(std::vector<PaperVector> liked, std::span<con
   m.midpoint_ = (mean_pos + bn.mean) / 2;
 
   // Discriminative stage once there are enough likes.
-  const int n_pos = static_cast<int>(with_vectors.size());
   if (n_pos >= options.min_likes_discriminative && !neg.empty()) {
-    std::vector<std::vector<double>> x;
-    std::vector<int> y;
-    for (const PaperVector* l : with_vectors) {
-      x.push_back(m.features(l->vector, m.lexical(l->paper, l, nullptr)));
-      y.push_back(1);
-    }
+    std::vector<const PaperRef*> negatives;
     for (const auto& b : background) {
-      if (std::cmp_not_equal(b.vector.size(), m.dimension_) || b.paper == nullptr) continue;
-      if (m.is_liked(b.paper->id)) continue;
-      x.push_back(m.features(b.vector, m.lexical(*b.paper, nullptr, nullptr)));
-      y.push_back(0);
+      if (std::cmp_equal(b.vector.size(), m.dimension_) && b.paper != nullptr && !m.is_liked(b.paper->id)) {
+        negatives.push_back(&b);
+      }
     }
-    fit_logistic(x, y, options.l2, options.iterations, m.weights_, m.bias_);
-    m.blend_ = n_pos / (n_pos + options.discriminative_half);
+    RowMatrix x(n_pos + static_cast<Eigen::Index>(negatives.size()), m.dimension_ + kLexicalFeatures);
+    Eigen::VectorXf y = Eigen::VectorXf::Zero(x.rows());
+    for (Eigen::Index i = 0; i < n_pos; ++i) {
+      const PaperVector& l = m.liked_[m.matrix_rows_[static_cast<size_t>(i)]];
+      m.features(l.vector, m.lexical(l.paper, &l, nullptr), x.row(i).data());
+      y(i) = 1;
+    }
+    for (size_t k = 0; k < negatives.size(); ++k) {
+      m.features(negatives[k]->vector, m.lexical(*negatives[k]->paper, nullptr, nullptr),
+                 x.row(n_pos + static_cast<Eigen::Index>(k)).data());
+    }
+    Eigen::VectorXf w;
+    float b = 0;
+    fit_logistic(x, y, options.l2, options.iterations, w, b);
+    // Folded so that scoring is one dot product with the raw vector plus the lexical terms.
+    const float scale = std::sqrt(static_cast<float>(m.dimension_));
+    m.vector_weights_.resize(static_cast<size_t>(m.dimension_));
+    for (int i = 0; i < m.dimension_; ++i) m.vector_weights_[static_cast<size_t>(i)] = w(i) * scale;
+    for (int i = 0; i < kLexicalFeatures; ++i) m.lexical_weights_[static_cast<size_t>(i)] = w(m.dimension_ + i);
+    m.bias_ = b;
+    m.blend_ = static_cast<double>(n_pos) / (static_cast<double>(n_pos) + options.discriminative_half);
   }
   return m;
 }
 
+Eigen::VectorXf UserModel::similarities(std::span<const float> vector) const {
+  const Eigen::Map<const RowMatrix> liked(liked_matrix_.data(), static_cast<Eigen::Index>(matrix_rows_.size()),
+                                          dimension_);
+  return liked * Eigen::Map<const Eigen::VectorXf>(vector.data(), dimension_);
+}
+
 double UserModel::affinity(std::span<const float> vector) const {
   if (centroid_.empty() || std::cmp_not_equal(vector.size(), dimension_)) return 0;
-  double nearest = -1;
-  for (const auto& l : liked_) {
-    if (l.vector.size() == vector.size()) nearest = std::max(nearest, dot(vector, l.vector));
-  }
+  const double nearest = similarities(vector).maxCoeff();
   return kNearestWeight * nearest + (1 - kNearestWeight) * dot(vector, centroid_);
 }
 
@@ -306,16 +321,14 @@ double UserModel::lexical_logit(const Lexical& f) const {
   return kSharedAuthorLogit * f.shared_authors + category + kFollowedLogit * f.followed;
 }
 
-std::vector<double> UserModel::features(std::span<const float> vector, const Lexical& f) const {
+void UserModel::features(std::span<const float> vector, const Lexical& f, float* row) const {
   // Vector components are ~1/sqrt(d) in size: scaled to ~1 like the lexical features.
-  const double scale = std::sqrt(static_cast<double>(std::max(dimension_, 1)));
-  std::vector<double> x;
-  x.reserve(static_cast<size_t>(dimension_) + 3);
-  for (int i = 0; i < dimension_; ++i) x.push_back(std::cmp_less(i, vector.size()) ? vector[i] * scale : 0.0);
-  x.push_back(f.shared_authors);
-  x.push_back(f.category_affinity);
-  x.push_back(f.followed);
-  return x;
+  const float scale = std::sqrt(static_cast<float>(std::max(dimension_, 1)));
+  for (int i = 0; i < dimension_; ++i)
+    row[i] = std::cmp_less(i, vector.size()) ? vector[static_cast<size_t>(i)] * scale : 0;
+  row[dimension_] = static_cast<float>(f.shared_authors);
+  row[dimension_ + 1] = static_cast<float>(f.category_affinity);
+  row[dimension_ + 2] = static_cast<float>(f.followed);
 }
 
 ScoredPaper UserModel::score(const core::Paper& paper, std::span<const float> vector, bool with_reason) const {
@@ -327,17 +340,16 @@ ScoredPaper UserModel::score(const core::Paper& paper, std::span<const float> ve
   if (has_vector) logit += slope_ * (affinity(vector) - midpoint_);
   double p = sigmoid(logit);
   if (blend_ > 0 && has_vector) {
-    std::vector<double> x = features(vector, f);
-    double z = bias_;
-    for (size_t i = 0; i < x.size(); ++i) z += weights_[i] * x[i];
+    const double z = bias_ + dot(vector, vector_weights_) + lexical_weights_[0] * f.shared_authors +
+                     lexical_weights_[1] * f.category_affinity + lexical_weights_[2] * f.followed;
     p = (1 - blend_) * p + blend_ * sigmoid(z);
   }
   out.score = p;
   if (!with_reason || !has_vector) return out;
   std::vector<std::pair<double, const PaperVector*>> nearest;
-  for (const auto& l : liked_) {
-    if (l.vector.size() == vector.size()) nearest.emplace_back(dot(vector, l.vector), &l);
-  }
+  const Eigen::VectorXf sims = similarities(vector);
+  for (size_t k = 0; k < matrix_rows_.size(); ++k)
+    nearest.emplace_back(sims(static_cast<Eigen::Index>(k)), &liked_[matrix_rows_[k]]);
   std::ranges::sort(nearest, [](const auto& a, const auto& b) { return a.first > b.first; });
   for (size_t i = 0; i < nearest.size() && std::cmp_less(i, kReasonLiked); ++i) {
     // A second liked paper is named only when it is nearly as close as the first.
