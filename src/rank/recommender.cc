@@ -209,11 +209,9 @@ Result<std::vector<Recommendation>> Recommender::recommend(std::int64_t account_
   auto papers = store_.get_papers_by_doc_id(ids);
   if (!papers) return fail(papers.error());
   // Follows bring the window's newest papers in those categories (no vector needed to qualify).
-  auto signals = signals_.signals(account_id);
-  if (!signals) return fail(signals.error());
-  if (!signals->followed_categories.empty()) {
+  if (!m.followed_categories().empty()) {
     store::ListingQuery q{core::format_iso_date(window->first * 86400), core::format_iso_date(window->second * 86400),
-                          signals->followed_categories, options_.neighbours_per_seed * 2, 0};
+                          m.followed_categories(), options_.neighbours_per_seed * 2, 0};
     auto followed = store_.list_papers(q);
     if (!followed) return fail(followed.error());
     for (auto& sp : *followed) {

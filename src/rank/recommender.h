@@ -104,6 +104,7 @@ class UserModel {
   [[nodiscard]] const std::vector<float>& centroid() const { return centroid_; }
   [[nodiscard]] bool is_liked(const std::string& paper_id) const;
   [[nodiscard]] const std::vector<PaperVector>& liked() const { return liked_; }
+  [[nodiscard]] const std::vector<std::string>& followed_categories() const { return followed_categories_; }
 
  private:
   struct Lexical {
