@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <span>
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
@@ -39,10 +40,79 @@ class TrendingCache {
   std::map<std::string, std::vector<store::StoredPaper>> cache_;
 };
 
+// `digest send` ranks personal digests with a recommender opened on the first personal
+// subscriber, so runs without any never open the search indexes.
+class LazyRecommender {
+ public:
+  // `community`: the votes the recommender learns from (null: community features are off).
+  LazyRecommender(store::Store& store, store::CommunityStore* community, const config::Config& cfg)
+      : store_(store), community_(community), cfg_(cfg) {}
+
+  Result<std::vector<mail::DigestEntry>> rank(const store::Subscription& sub,
+                                              std::span<const store::StoredPaper> candidates, int limit) {
+    std::call_once(once_, [this] { opened_ = open(); });
+    if (!opened_.is_ok()) return fail(opened_);
+    return ranker_(sub, candidates, limit);
+  }
+
+ private:
+  Status open() {
+    auto options = recommender_options(cfg_);
+    if (!options) return options.error();
+    if (community_ == nullptr) return Status::invalid_argument("personal digests need community.enabled");
+    auto search_opts = search_options(cfg_);
+    search_opts.ranking_index = search::SearchOptions::RankingIndex::kOff;  // vectors only
+    auto search = search::open_search_service(store_, search_opts);
+    if (!search) return search.error().with_context("search indexes");
+    search_ = std::move(*search);
+    signals_ = std::make_unique<rank::CommunitySignals>(*community_);
+    recommender_ = std::make_unique<rank::Recommender>(store_, *search_, *signals_, *options);
+    ranker_ = personal_ranker(*recommender_);
+    return Status::ok();
+  }
+
+  store::Store& store_;
+  store::CommunityStore* community_;
+  config::Config cfg_;
+  std::once_flag once_;
+  Status opened_;
+  std::unique_ptr<search::SearchService> search_;
+  std::unique_ptr<rank::CommunitySignals> signals_;
+  std::unique_ptr<rank::Recommender> recommender_;
+  mail::StoreDigestSource::PersonalRanker ranker_;
+};
+
 }  // namespace
 
+Result<rank::RecommenderOptions> recommender_options(const config::Config& cfg) {
+  if (cfg.recommend.window_days < 1 || cfg.recommend.window_days > 365) {
+    return fail(Status::invalid_argument("recommend.window_days must be 1..365, not " +
+                                         std::to_string(cfg.recommend.window_days)));
+  }
+  if (cfg.recommend.neighbours < 1 || cfg.recommend.neighbours > 500) {
+    return fail(Status::invalid_argument("recommend.neighbours must be 1..500, not " +
+                                         std::to_string(cfg.recommend.neighbours)));
+  }
+  rank::RecommenderOptions o;
+  o.window_days = cfg.recommend.window_days;
+  o.neighbours_per_seed = cfg.recommend.neighbours;
+  return o;
+}
+
+mail::StoreDigestSource::PersonalRanker personal_ranker(rank::Recommender& recommender) {
+  return [&recommender](const store::Subscription& sub, std::span<const store::StoredPaper> candidates,
+                        int limit) -> Result<std::vector<mail::DigestEntry>> {
+    auto recs = recommender.rank(sub.account_id, candidates, limit);
+    if (!recs) return fail(recs.error().with_context("recommendations for " + sub.email));
+    std::vector<mail::DigestEntry> out;
+    for (auto& r : *recs) out.push_back({std::move(r.paper), r.reason.text()});
+    return out;
+  };
+}
+
 Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store, const config::Config& cfg,
-                                                         const std::string& public_url, store::CommunityStore* votes) {
+                                                         const std::string& public_url, store::CommunityStore* votes,
+                                                         mail::StoreDigestSource::PersonalRanker personal) {
   auto out = std::make_unique<MailServices>();
   auto mail = store::open_mail_store({cfg.database_url()});
   if (!mail) return fail(mail.error().with_context("mail store"));
@@ -64,6 +134,7 @@ Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store, co
       });
     };
   }
+  source_options.personal = std::move(personal);
   out->source = std::make_unique<mail::StoreDigestSource>(store, std::move(source_options));
   if (!cfg.mail.smtp_url.empty()) {
     auto sender = mail::SmtpSender::make({cfg.mail.smtp_url, cfg.mail.smtp_user, cfg.mail.smtp_password});
@@ -105,7 +176,11 @@ void add_digest_command(CLI::App& root, Invocation& inv) {
       if (!opened) die(opened.error());
       votes = std::move(*opened);
     }
-    auto services = open_mail_services(**store, *cfg, fallback, votes.get());
+    auto lazy = std::make_shared<LazyRecommender>(**store, votes.get(), *cfg);
+    auto services =
+        open_mail_services(**store, *cfg, fallback, votes.get(),
+                           [lazy](const store::Subscription& sub, std::span<const store::StoredPaper> candidates,
+                                  int limit) { return lazy->rank(sub, candidates, limit); });
     if (!services) die(services.error());
     auto& outbox = *(*services)->outbox;
     std::vector<std::string> frequencies =

@@ -148,11 +148,23 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       options.community = community.get();
       options.account_options = *accounts;
     }
+    // Personal recommendations learn from upvotes: they need the community features.
+    std::unique_ptr<rank::CommunitySignals> signals;
+    std::unique_ptr<rank::Recommender> recommender;
+    mail::StoreDigestSource::PersonalRanker personal;
+    if (community) {
+      auto recommend = recommender_options(*cfg);
+      if (!recommend) die(recommend.error());
+      signals = std::make_unique<rank::CommunitySignals>(*community);
+      recommender = std::make_unique<rank::Recommender>(**store, **search, *signals, *recommend);
+      options.recommender = recommender.get();
+      personal = personal_ranker(*recommender);
+    }
 
     // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
     // schedule need mail.smtp_url.
     auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port),
-                                   community.get());
+                                   community.get(), std::move(personal));
     if (!mail) die(mail.error());
     // Password reset links go out through the same SMTP server (without one they are logged).
     std::unique_ptr<mail::NoticeMailer> notices;

@@ -13,6 +13,7 @@
 #include "mail/outbox.h"
 #include "mail/smtp_sender.h"
 #include "store/community_store.h"
+#include "rank/recommender.h"
 #include "store/mail_store.h"
 #include "store/store.h"
 
@@ -29,9 +30,15 @@ struct MailServices {
 
 // `public_url`: the base of links in mails (server.public_url, else the caller's default).
 // `votes`: the community store whose upvotes rank trending digests (null: newest first).
-[[nodiscard]] Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store,
-                                                                       const config::Config& config,
-                                                                       const std::string& public_url,
-                                                                       store::CommunityStore* votes);
+// `personal` ranks personal digests (null: they are skipped).
+[[nodiscard]] Result<std::unique_ptr<MailServices>> open_mail_services(
+    store::Store& store, const config::Config& config, const std::string& public_url, store::CommunityStore* votes,
+    mail::StoreDigestSource::PersonalRanker personal = {});
+
+// The recommender's options from the `recommend` config section; an error for values out of range.
+[[nodiscard]] Result<rank::RecommenderOptions> recommender_options(const config::Config& config);
+
+// Personal digests from `recommender`: the account's best papers of the issue, each with its reason.
+[[nodiscard]] mail::StoreDigestSource::PersonalRanker personal_ranker(rank::Recommender& recommender);
 
 }  // namespace paperboy::cli

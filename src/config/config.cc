@@ -108,6 +108,10 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> std::string& { return c.mail.from; }));
   t.push_back(option("mail.rate_per_second", "at most this many mails a second (global send rate limit)",
                      [](Config& c) -> double& { return c.mail.rate_per_second; }));
+  t.push_back(option("recommend.window_days", "recommendations: papers listed in the newest N listing days (1..365)",
+                     [](Config& c) -> int& { return c.recommend.window_days; }));
+  t.push_back(option("recommend.neighbours", "recommendations: nearest papers searched per liked paper (1..500)",
+                     [](Config& c) -> int& { return c.recommend.neighbours; }));
   t.push_back(option("mail.max_attempts", "tries of a temporarily failing mail before it fails for good",
                      [](Config& c) -> int& { return c.mail.max_attempts; }));
   t.push_back(option("mail.retry_backoff_s", "first retry wait in seconds; doubles each try, at most 6 hours",

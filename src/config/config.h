@@ -64,6 +64,12 @@ struct Config {
     int login_window_s = 900;
   } community;
 
+  // Personal recommendations (serve's /recommended, personal digests).
+  struct Recommend {
+    int window_days = 30;  // /recommended proposes papers listed in the newest N listing days
+    int neighbours = 40;   // nearest papers searched per liked paper
+  } recommend;
+
   // E-mail digests (paperboy digest send, serve's digest schedule).
   struct Mail {
     std::string smtp_url;                        // smtp://host:port[?starttls=required], smtps://; empty: no sending

@@ -160,12 +160,29 @@ Result<DigestIssue> digest_issue(store::Store& store, std::string_view key) {
   return issue;
 }
 
+Result<StoreDigestSource::Papers> StoreDigestSource::candidates(const DigestIssue& issue) {
+  auto seq = store_.max_change_seq();
+  if (!seq) return fail(seq.error());
+  std::string key = issue.from_day + "|" + issue.to_day + "|" + std::to_string(*seq);
+  {
+    std::lock_guard lock(cache_mu_);
+    if (cache_ && cache_key_ == key) return cache_;
+  }
+  store::ListingQuery q{issue.from_day, issue.to_day, {}, options_.max_candidates, 0};
+  auto papers = store_.list_papers(q);
+  if (!papers) return fail(papers.error());
+  auto out = std::make_shared<const std::vector<store::StoredPaper>>(std::move(*papers));
+  std::lock_guard lock(cache_mu_);
+  cache_key_ = std::move(key);
+  cache_ = out;
+  return Papers(out);
+}
+
 Result<std::vector<DigestEntry>> StoreDigestSource::papers(const store::Subscription& sub, const DigestIssue& issue) {
   std::vector<DigestEntry> out;
   if (issue.to_day.empty()) return out;  // empty store
-  store::ListingQuery q{issue.from_day, issue.to_day, {}, options_.max_papers, 0};
   if (sub.kind == "categories") {
-    q.categories = sub.categories;
+    store::ListingQuery q{issue.from_day, issue.to_day, sub.categories, options_.max_papers, 0};
     auto papers = store_.list_papers(q);
     if (!papers) return fail(papers.error());
     for (auto& p : *papers) out.push_back({std::move(p), ""});
@@ -177,15 +194,15 @@ Result<std::vector<DigestEntry>> StoreDigestSource::papers(const store::Subscrip
     for (auto& p : *ranked) out.push_back({std::move(p), ""});
     return out;
   }
-  q.limit = options_.max_candidates;
-  auto candidates = store_.list_papers(q);
+  auto candidates = this->candidates(issue);
   if (!candidates) return fail(candidates.error());
+  const std::vector<store::StoredPaper>& window = **candidates;
   if (sub.kind == "personal") {
     if (!options_.personal) return out;  // nothing to rank with: the outbox skips empty issues
-    return options_.personal(sub, *candidates, options_.max_papers);
+    return options_.personal(sub, window, options_.max_papers);
   }
-  for (size_t i = 0; i < candidates->size() && static_cast<int>(out.size()) < options_.max_papers; ++i) {
-    out.push_back({std::move((*candidates)[i]), ""});
+  for (size_t i = 0; i < window.size() && static_cast<int>(out.size()) < options_.max_papers; ++i) {
+    out.push_back({window[i], ""});
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -64,8 +65,16 @@ class StoreDigestSource final : public DigestSource {
   Result<std::vector<DigestEntry>> papers(const store::Subscription& sub, const DigestIssue& issue) override;
 
  private:
+  using Papers = std::shared_ptr<const std::vector<store::StoredPaper>>;
+  // The window's candidates for trending and personal digests: the same for every subscriber of
+  // an issue, so read once and reused until the issue or the store changes.
+  Result<Papers> candidates(const DigestIssue& issue);
+
   store::Store& store_;
   Options options_;
+  std::mutex cache_mu_;
+  std::string cache_key_;
+  Papers cache_;
 };
 
 class DigestComposer {

@@ -48,6 +48,8 @@ using Clock = std::chrono::steady_clock;
 using Ranked = std::vector<std::pair<std::int64_t, double>>;
 
 constexpr int kSimilarQueryTerms = 12;  // terms of the example paper in the lexical "more like this" query
+// The widest neighbour search nearest() makes to fill a day window.
+constexpr size_t kMaxNearestScan = 20000;
 
 // What a result must satisfy beyond its words, evaluated in memory once the ranking index is
 // ready: the index's own category and day filters, plus the sorted doc ids FTS5 found for the
@@ -276,6 +278,57 @@ class IndexedSearch final : public SearchService {
     }
     if (std::cmp_greater(hits.size(), limit)) hits.resize(static_cast<size_t>(limit));
     return hits;
+  }
+
+  Result<std::vector<std::vector<float>>> vectors_of(std::span<const std::int64_t> doc_ids) override {
+    std::vector<std::vector<float>> out(doc_ids.size());
+    auto vectors = vectors_snapshot();
+    if (!vectors) return out;
+    for (size_t i = 0; i < doc_ids.size(); ++i) out[i] = vectors->vector_of(doc_ids[i]);
+    return out;
+  }
+
+  Result<std::vector<SearchHit>> nearest(const std::vector<float>& query, int limit, std::int64_t from_day,
+                                         std::int64_t until_day) override {
+    if (limit <= 0 || limit > 1000) return fail(Status::invalid_argument("limit must be 1..1000"));
+    auto vectors = vectors_snapshot();
+    std::vector<SearchHit> hits;
+    if (!vectors || std::cmp_not_equal(query.size(), vectors->dimension())) return hits;
+    const bool bounded = from_day != INT64_MIN || until_day != INT64_MAX;
+    // hnswlib (Debian's) cannot filter inside the graph search: the day window is applied to the
+    // neighbours found, widening the search while too few fall in the window.
+    const auto size = static_cast<int>(std::min<size_t>(vectors->size(), kMaxNearestScan));
+    for (int k = bounded ? limit * 8 : limit;; k *= 4) {
+      k = std::min(k, size);
+      auto found = vectors->search(query, k);
+      std::vector<std::int64_t> ids;
+      for (const auto& [id, score] : found) ids.push_back(id);
+      if (bounded) {
+        auto kept = in_days(ids, from_day, until_day);
+        if (!kept) return fail(kept.error());
+        ids = std::move(*kept);
+      }
+      if (std::cmp_greater_equal(ids.size(), limit) || k >= size) {
+        std::unordered_set<std::int64_t> keep(ids.begin(), ids.end());
+        for (const auto& [id, score] : found) {
+          if (std::cmp_greater_equal(hits.size(), limit)) break;
+          if (!keep.contains(id)) continue;
+          SearchHit h;
+          h.doc_id = id;
+          h.score = h.semantic_score = score;
+          h.semantic_rank = static_cast<int>(hits.size()) + 1;
+          hits.push_back(h);
+        }
+        break;
+      }
+    }
+    if (Status s = attach_ids(hits); !s.is_ok()) return fail(s);
+    return hits;
+  }
+
+  int vector_dimension() override {
+    auto vectors = vectors_snapshot();
+    return vectors ? vectors->dimension() : 0;
   }
 
  private:
@@ -515,6 +568,23 @@ class IndexedSearch final : public SearchService {
       out.emplace_back(id, score);
     }
     return out;
+  }
+
+  // Which of `ids` are listed within the day bounds (order kept): the in-memory index when built,
+  // else the lexical index.
+  Result<std::vector<std::int64_t>> in_days(const std::vector<std::int64_t>& ids, std::int64_t from_day,
+                                            std::int64_t until_day) {
+    if (auto impact = impact_snapshot()) {
+      ImpactQuery q;
+      q.from_day = from_day;
+      q.until_day = until_day;
+      std::vector<std::int64_t> kept;
+      for (std::int64_t id : ids) {
+        if (impact->passes_filters(q, id)) kept.push_back(id);
+      }
+      return kept;
+    }
+    return lexical_->filter(ids, "", "", from_day, until_day);
   }
 
   Status attach_ids(std::vector<SearchHit>& hits) {

@@ -4,6 +4,7 @@
 // sequence. Implementations are thread-safe for concurrent queries.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -64,6 +65,19 @@ class SearchService {
   virtual Result<std::vector<SearchHit>> more_like(std::span<const std::string> arxiv_ids, int limit) = 0;
   // Applies store changes made since the last call; cheap when nothing changed.
   virtual Status catch_up() = 0;
+
+  // The stored unit-length document vectors of these papers (store doc ids), in the order asked;
+  // an empty vector where a paper has none (not indexed yet, or semantic search not trained).
+  // For models built over the vectors, such as personal recommendations.
+  virtual Result<std::vector<std::vector<float>>> vectors_of(std::span<const std::int64_t> doc_ids) = 0;
+  // The papers nearest to `query` (a unit vector of vector_dimension() floats) by inner product,
+  // best first, with semantic_score set; only papers listed within [from_day, until_day] (days
+  // since 1970-01-01) when bounded. Empty while semantic search is not trained.
+  virtual Result<std::vector<SearchHit>> nearest(const std::vector<float>& query, int limit,
+                                                 std::int64_t from_day = INT64_MIN,
+                                                 std::int64_t until_day = INT64_MAX) = 0;
+  // The dimension of the document vectors (0 while semantic search is not trained).
+  virtual int vector_dimension() = 0;
 };
 
 struct SearchOptions {

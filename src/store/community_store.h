@@ -84,6 +84,9 @@ class CommunityStore {
   // Which of these papers the account votes for.
   virtual Result<std::unordered_set<std::string>> voted_papers(std::int64_t account_id,
                                                                std::span<const std::string> paper_ids) = 0;
+  // The papers the account votes for, most recently voted first, at most `limit`: what personal
+  // recommendations learn from.
+  virtual Result<std::vector<std::string>> papers_voted_by(std::int64_t account_id, int limit) = 0;
   // Papers with at least one vote, first published in [from, to] (unix seconds).
   virtual Result<std::vector<PaperVotes>> voted_papers_published_between(std::int64_t from, std::int64_t to) = 0;
   // A number that grows with every vote change: cache validation for pages showing counts.

@@ -332,6 +332,7 @@ struct WebServer::Impl {
       add_auth_routes(ctx);
       add_vote_routes(ctx);  // before the API's /api/papers/(.+)
     }
+    add_recommend_routes(ctx);
     add_listing_routes(ctx);
     add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar
     add_feed_routes(ctx);

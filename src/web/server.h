@@ -20,6 +20,9 @@
 namespace paperboy::mail {
 class SubscriptionService;
 }
+namespace paperboy::rank {
+class Recommender;
+}
 
 namespace paperboy::web {
 
@@ -44,6 +47,8 @@ struct ServerOptions {
   // Community features (accounts, votes); null: they are off and their routes are absent.
   store::CommunityStore* community = nullptr;
   community::AccountOptions account_options;
+  // "Recommended for you" (/recommended, /api/recommendations); null: those routes say they are off.
+  rank::Recommender* recommender = nullptr;
   // 64 hex characters signing CSRF tokens and reset links; empty: store::signing_key_hex(store).
   std::string signing_key_hex;
   // Sends a password-reset mail; default: logs the link (until a mail sender is configured).

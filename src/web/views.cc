@@ -112,11 +112,11 @@ nlohmann::json code_link_models(const core::Paper& paper) {
 }
 
 std::string Views::cards(std::span<const store::StoredPaper> papers, const std::vector<std::string>& highlight,
-                         const VoteMarks* votes) const {
+                         const VoteMarks* votes, const std::vector<std::string>* notes) const {
   nlohmann::json list = nlohmann::json::array();
   constexpr size_t kAuthorsShown = 5;
-  for (const auto& sp : papers) {
-    const auto& p = sp.paper;
+  for (size_t i = 0; i < papers.size(); ++i) {
+    const auto& p = papers[i].paper;
     std::string anchor;
     for (char c : p.id) anchor += (std::isalnum(static_cast<unsigned char>(c)) != 0) ? c : '-';
     list.push_back({{"id", p.id},
@@ -133,6 +133,7 @@ std::string Views::cards(std::span<const store::StoredPaper> papers, const std::
                     {"abs_url", arxiv_abs_url(p.id)},
                     {"pdf_url", arxiv_pdf_url(p.id)},
                     {"code_links", code_link_models(p)}});
+    if (notes != nullptr && i < notes->size() && !(*notes)[i].empty()) list.back()["note"] = (*notes)[i];
   }
   return render("cards", {{"papers", list}});
 }

@@ -41,10 +41,11 @@ class Views {
   // Renders the body template, then the layout around it. `model["title"]` names the page.
   [[nodiscard]] std::string page(std::string_view body_template, nlohmann::json model) const;
   // The card list (templates/cards.mustache) for papers; `highlight` terms are marked in titles
-  // and abstracts. `votes`/`scores` may be empty.
+  // and abstracts. `votes` may be null; `notes` (one line per paper, such as why it is
+  // recommended) may be null.
   [[nodiscard]] std::string cards(std::span<const store::StoredPaper> papers,
-                                  const std::vector<std::string>& highlight = {},
-                                  const VoteMarks* votes = nullptr) const;
+                                  const std::vector<std::string>& highlight = {}, const VoteMarks* votes = nullptr,
+                                  const std::vector<std::string>* notes = nullptr) const;
 
  private:
   struct Compiled;

@@ -176,6 +176,22 @@ TEST_F(CommunityStoreTest, VoteTogglesAndCountsOncePerAccount) {
   EXPECT_FALSE(store_->voted_papers(a.id, ids)->contains("2401.00010"));
 }
 
+TEST_F(CommunityStoreTest, PapersVotedByListsAnAccountsVotesMostRecentFirst) {
+  auto a = make("ada@example.org");
+  auto b = make("bob@example.org");
+  std::int64_t now = core::unix_now();
+  ASSERT_TRUE(store_->set_vote(a.id, "2401.00010", now, true, now - 30));
+  ASSERT_TRUE(store_->set_vote(a.id, "2401.00020", now, true, now - 10));
+  ASSERT_TRUE(store_->set_vote(a.id, "2401.00030", now, true, now - 20));
+  ASSERT_TRUE(store_->set_vote(b.id, "2401.00040", now, true, now));
+  ASSERT_TRUE(store_->set_vote(a.id, "2401.00030", now, false, now));  // withdrawn: no longer a like
+  auto liked = store_->papers_voted_by(a.id, 10);
+  ASSERT_TRUE(liked);
+  EXPECT_EQ(*liked, (std::vector<std::string>{"2401.00020", "2401.00010"}));
+  EXPECT_EQ(*store_->papers_voted_by(a.id, 1), std::vector<std::string>{"2401.00020"});
+  EXPECT_TRUE(store_->papers_voted_by(make("cy@example.org").id, 10)->empty());
+}
+
 TEST_F(CommunityStoreTest, ConcurrentVotesCountEachAccountOnce) {
   constexpr int kAccounts = 16, kTries = 20;
   std::vector<store::Account> voters;

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "core/time.h"
 #include "search/snapshot_loader.h"
 #include "store/store.h"
 
@@ -234,6 +235,36 @@ TEST_F(SearchServiceTest, MoreLikeTheseExcludesTheSeeds) {
   ASSERT_EQ(hits->size(), 10u);
   for (const auto& h : *hits) EXPECT_EQ(std::find(seeds.begin(), seeds.end(), h.id), seeds.end());
   for (size_t i = 1; i < hits->size(); ++i) EXPECT_GE((*hits)[i - 1].score, (*hits)[i].score);
+}
+
+TEST_F(SearchServiceTest, VectorsOfAndNearestWithinADayWindow) {
+  ASSERT_EQ(service_->vector_dimension(), 32);
+  auto first = store_->get_paper(papers_[0].id);
+  ASSERT_TRUE(first && *first);
+  std::vector<std::int64_t> ids = {(*first)->doc_id, 999999};
+  auto vectors = service_->vectors_of(ids);
+  ASSERT_TRUE(vectors);
+  ASSERT_EQ(vectors->size(), 2u);
+  ASSERT_EQ((*vectors)[0].size(), 32u);
+  EXPECT_TRUE((*vectors)[1].empty());  // no such paper
+
+  // The paper is its own nearest neighbour; hits come best first with their cosine.
+  auto hits = service_->nearest((*vectors)[0], 10);
+  ASSERT_TRUE(hits) << hits.error().to_string();
+  ASSERT_EQ(hits->size(), 10u);
+  EXPECT_EQ((*hits)[0].id, papers_[0].id);
+  EXPECT_NEAR((*hits)[0].semantic_score, 1.0, 1e-4);
+  for (size_t i = 1; i < hits->size(); ++i) EXPECT_GE((*hits)[i - 1].score, (*hits)[i].score);
+
+  // Within one listing day only papers of that day come back (the search widens to find them).
+  const std::string day = papers_[200].listing_day();
+  const std::int64_t d = *core::parse_iso8601(day) / 86400;
+  auto in_day = service_->nearest((*vectors)[0], 5, d, d);
+  ASSERT_TRUE(in_day);
+  ASSERT_FALSE(in_day->empty());
+  for (const auto& h : *in_day) EXPECT_EQ(paper(h.id).listing_day(), day) << h.id;
+  EXPECT_FALSE(service_->nearest((*vectors)[0], 0).has_value());
+  EXPECT_TRUE(service_->nearest({1.0F, 0.0F}, 5)->empty());  // wrong dimension: nothing
 }
 
 TEST_F(SearchServiceTest, HybridFusesBothRankings) {

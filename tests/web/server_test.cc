@@ -66,6 +66,14 @@ class TitleSearch final : public search::SearchService {
   }
   Result<std::vector<search::SearchHit>> more_like(std::span<const std::string>, int) override { return {}; }
   Status catch_up() override { return Status::ok(); }
+  // No vectors: the double has no semantic model (as a service before training).
+  Result<std::vector<std::vector<float>>> vectors_of(std::span<const std::int64_t> ids) override {
+    return std::vector<std::vector<float>>(ids.size());
+  }
+  Result<std::vector<search::SearchHit>> nearest(const std::vector<float>&, int, std::int64_t, std::int64_t) override {
+    return std::vector<search::SearchHit>{};
+  }
+  int vector_dimension() override { return 0; }
   search::Mode last_mode = search::Mode::kHybrid;
 
  private:

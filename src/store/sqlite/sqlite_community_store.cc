@@ -240,6 +240,23 @@ Result<std::unordered_set<std::string>> SqliteCommunityStore::voted_papers(std::
   return out;
 }
 
+Result<std::vector<std::string>> SqliteCommunityStore::papers_voted_by(std::int64_t account_id, int limit) {
+  auto conn = readers_.acquire();
+  if (!conn) return fail(conn.error());
+  auto stmt =
+      (*conn)->prepare("SELECT paper_id FROM votes WHERE account_id = ? ORDER BY voted_at DESC, paper_id DESC LIMIT ?");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind(1, account_id).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    out.emplace_back(stmt->text(0));
+  }
+  return out;
+}
+
 Result<std::vector<PaperVotes>> SqliteCommunityStore::voted_papers_published_between(std::int64_t from,
                                                                                      std::int64_t to) {
   auto conn = readers_.acquire();

@@ -35,6 +35,7 @@ class SqliteCommunityStore final : public CommunityStore {
   Result<VoteOutcome> set_vote(std::int64_t account_id, std::string_view paper_id, std::int64_t published, bool up,
                                std::int64_t now) override;
   Result<std::unordered_map<std::string, std::int64_t>> vote_counts(std::span<const std::string> paper_ids) override;
+  Result<std::vector<std::string>> papers_voted_by(std::int64_t account_id, int limit) override;
   Result<std::unordered_set<std::string>> voted_papers(std::int64_t account_id,
                                                        std::span<const std::string> paper_ids) override;
   Result<std::vector<PaperVotes>> voted_papers_published_between(std::int64_t from, std::int64_t to) override;

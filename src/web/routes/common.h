@@ -114,5 +114,6 @@ void add_api_routes(RouteContext& ctx);
 void add_feed_routes(RouteContext& ctx);
 void add_people_routes(RouteContext& ctx);  // author and category pages
 void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
+void add_recommend_routes(RouteContext& ctx);  // /recommended, /api/recommendations
 
 }  // namespace paperboy::web
