@@ -2,10 +2,12 @@
 // backend, so callers depend on store.h alone.
 #include <filesystem>
 
-#include "store/postgres/postgres_store.h"
 #include "store/community_store.h"
-#include "store/sqlite/sqlite_community_store.h"
 #include "store/mail_store.h"
+#include "store/postgres/postgres_community_store.h"
+#include "store/postgres/postgres_mail_store.h"
+#include "store/postgres/postgres_store.h"
+#include "store/sqlite/sqlite_community_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -63,7 +65,9 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
 
 Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions& options) {
   if (is_postgres_url(options.url)) {
-    return fail(Status::invalid_argument("accounts and votes are not yet stored in PostgreSQL"));
+    auto store = postgres::PostgresCommunityStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<CommunityStore>(std::move(*store));
   }
   auto path = sqlite_path(options);
   if (!path) return fail(path.error());
@@ -74,7 +78,9 @@ Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions&
 
 Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) {
   if (is_postgres_url(options.url)) {
-    return fail(Status::invalid_argument("mail subscriptions are not yet stored in PostgreSQL"));
+    auto store = postgres::PostgresMailStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<MailStore>(std::move(*store));
   }
   auto path = sqlite_path(options);
   if (!path) return fail(path.error());
