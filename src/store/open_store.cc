@@ -7,10 +7,13 @@
 #include "store/postgres/postgres_community_store.h"
 #include "store/postgres/postgres_mail_store.h"
 #include "store/postgres/postgres_store.h"
+#include "store/postgres/postgres_table_access.h"
 #include "store/sqlite/sqlite_community_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_table_access.h"
 #include "store/store.h"
+#include "store/table_copy.h"
 
 namespace paperboy::store {
 
@@ -87,6 +90,13 @@ Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) 
   auto store = sqlite::SqliteMailStore::open(*path, options.cache_mib);
   if (!store) return fail(store.error());
   return std::unique_ptr<MailStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<TableAccess>> open_table_access(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) return postgres::open_table_access(options.url);
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  return sqlite::open_table_access(*path);
 }
 
 }  // namespace paperboy::store
