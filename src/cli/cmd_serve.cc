@@ -3,17 +3,18 @@
 
 #include <condition_variable>
 #include <csignal>
-#include <mutex>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
-#include "store/community_store.h"
 #include "mail/subscriptions.h"
+#include "store/community_store.h"
+#include "store/job_lease.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -53,8 +54,11 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
   return Status::ok();
 }
 
-Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
-                                                                       const config::Config& cfg) {
+// How often a standby instance tries to take a job over (and the holder checks it still holds it).
+constexpr double kLeaseCheckS = 5;
+
+Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store, const config::Config& cfg,
+                                                                         store::JobLease* lease) {
   auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
   if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
   auto options = ingest::oai_options_from(cfg);
@@ -69,15 +73,14 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
         run.stop = &stop;
         return ingest::OaiPmhHarvester(store, http, run).run();
       },
-      *minute);
+      *minute, lease, kLeaseCheckS);
 }
 
 // Applies store changes to the search indexes every couple of seconds, so papers ingested or
 // harvested while serving become searchable without a restart.
 class IndexFollower {
  public:
-  explicit IndexFollower(search::SearchService& search)
-      : search_(search), thread_([this] { run(); }) {}
+  explicit IndexFollower(search::SearchService& search) : search_(search), thread_([this] { run(); }) {}
   ~IndexFollower() {
     {
       std::lock_guard lock(mu_);
@@ -139,25 +142,34 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
 
     // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
     // schedule need mail.smtp_url.
-    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
+    auto mail =
+        open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
     if (!mail) die(mail.error());
     auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
     if (!send_at) die(send_at.error().with_context("mail.send_at"));
+    // Scheduled jobs run on one instance of those sharing the database: the one holding the job's
+    // lease (always this one on SQLite).
+    std::vector<std::unique_ptr<store::JobLease>> leases;
+    auto lease_for = [&](std::string_view job) {
+      auto lease = store::open_job_lease({.url = cfg->database_url()}, job);
+      if (!lease) die(lease.error());
+      leases.push_back(std::move(*lease));
+      return leases.back().get();
+    };
     std::unique_ptr<mail::DigestScheduler> digests;
     if ((*mail)->sender) {
       digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
-                                                        cfg->mail.poll_s);
+                                                        cfg->mail.poll_s, lease_for("digest"));
     }
-    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox,
-                                            [d = digests.get()] {
-                                              if (d != nullptr) d->wake();
-                                            });
+    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox, [d = digests.get()] {
+      if (d != nullptr) d->wake();
+    });
     options.subscriptions = &subscriptions;
     // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
     // never reach the network).
     std::unique_ptr<ingest::HarvestScheduler> scheduler;
     if (cfg->harvest.schedule) {
-      auto scheduled = make_harvest_scheduler(**store, *cfg);
+      auto scheduled = make_harvest_scheduler(**store, *cfg, lease_for("harvest"));
       if (!scheduled) die(scheduled.error());
       scheduler = std::move(*scheduled);
     }
@@ -173,9 +185,13 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       options.community = community.get();
       options.account_options = *accounts;
     }
-    options.health_details = [s = scheduler.get(), d = digests.get()] {
+    options.health_details = [s = scheduler.get(), d = digests.get(), &leases] {
       nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();
       if (d != nullptr) out.update(d->status_json());
+      // Which scheduled jobs this instance runs now, and which it stands by for.
+      nlohmann::json leads = nlohmann::json::array(), standby = nlohmann::json::array();
+      for (const auto& lease : leases) (lease->is_held() ? leads : standby).push_back(lease->job());
+      out["jobs"] = {{"leads", leads}, {"standby", standby}};
       return out;
     };
     web::WebServer server(**store, options);

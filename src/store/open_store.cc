@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "store/community_store.h"
+#include "store/job_lease.h"
 #include "store/mail_store.h"
 #include "store/postgres/postgres_community_store.h"
+#include "store/postgres/postgres_job_lease.h"
 #include "store/postgres/postgres_mail_store.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_table_access.h"
@@ -50,6 +52,18 @@ Result<std::string> sqlite_path(const StoreOptions& options) {
 bool is_postgres_url(std::string_view url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
 }
+
+// One process per SQLite file: nobody else can run the job.
+class ProcessJobLease final : public JobLease {
+ public:
+  explicit ProcessJobLease(std::string job) : job_(std::move(job)) {}
+  Result<bool> refresh() override { return true; }
+  [[nodiscard]] bool is_held() const override { return true; }
+  [[nodiscard]] const std::string& job() const override { return job_; }
+
+ private:
+  std::string job_;
+};
 
 }  // namespace
 
@@ -97,6 +111,21 @@ Result<std::unique_ptr<TableAccess>> open_table_access(const StoreOptions& optio
   auto path = sqlite_path(options);
   if (!path) return fail(path.error());
   return sqlite::open_table_access(*path);
+}
+
+Result<std::unique_ptr<JobLease>> open_job_lease(const StoreOptions& options, std::string_view job) {
+  std::int64_t key = 0;
+  if (job == "harvest") {
+    key = postgres::lock_keys::kHarvestJob;
+  } else if (job == "digest") {
+    key = postgres::lock_keys::kDigestJob;
+  } else {
+    return fail(Status::invalid_argument("unknown scheduled job '" + std::string(job) + "'"));
+  }
+  if (is_postgres_url(options.url)) {
+    return std::unique_ptr<JobLease>(new postgres::PostgresJobLease(options.url, std::string(job), key));
+  }
+  return std::unique_ptr<JobLease>(new ProcessJobLease(std::string(job)));
 }
 
 }  // namespace paperboy::store
