@@ -36,7 +36,7 @@ struct SearchRequest {
 
 struct SearchHit {
   std::int64_t doc_id = 0;
-  std::string id;  // arXiv id
+  std::string id;    // arXiv id
   double score = 0;  // the fused score the ranking used (higher is better)
   // Where the hit came from, for explanations: 0 when that side did not return it.
   int lexical_rank = 0;
@@ -47,9 +47,9 @@ struct SearchHit {
 
 struct SearchResponse {
   std::vector<SearchHit> hits;
-  std::int64_t total = 0;                   // matches (estimate for semantic/hybrid)
+  std::int64_t total = 0;                    // matches (estimate for semantic/hybrid)
   std::vector<std::string> highlight_terms;  // the query's positive words and phrases, as typed
-  std::string explanation;                  // how the query was understood, for "no results" help
+  std::string explanation;                   // how the query was understood, for "no results" help
   double took_ms = 0;
 };
 
@@ -64,15 +64,18 @@ class SearchService {
   virtual Result<std::vector<SearchHit>> more_like(std::span<const std::string> arxiv_ids, int limit) = 0;
   // Applies store changes made since the last call; cheap when nothing changed.
   virtual Status catch_up() = 0;
+  // The change sequence number the indexes have applied up to (-1: they follow no store). The web
+  // cache keys on it, so a result cached before the index saw a change is not served after.
+  [[nodiscard]] virtual std::int64_t indexed_seq() const { return -1; }
 };
 
 struct SearchOptions {
-  std::string index_dir;     // where the derived indexes live; the CLI uses DATA_DIR/index
-  int dimension = 256;       // LSA dimensions
-  int min_train_docs = 200;  // semantic search starts once the store has this many papers
-  int candidates = 100;      // candidates each side contributes to hybrid fusion
+  std::string index_dir;        // where the derived indexes live; the CLI uses DATA_DIR/index
+  int dimension = 256;          // LSA dimensions
+  int min_train_docs = 200;     // semantic search starts once the store has this many papers
+  int candidates = 100;         // candidates each side contributes to hybrid fusion
   int similar_candidates = 50;  // nearest vectors re-scored for similar papers (each costs a tf-idf pass)
-  int rrf_k = 60;            // reciprocal-rank fusion constant (Cormack et al. 2009)
+  int rrf_k = 60;               // reciprocal-rank fusion constant (Cormack et al. 2009)
   int hnsw_m = 16;
   // 48 rather than hnswlib's customary 100-200: builds the 141k graph in well under half the time;
   // the candidates are re-ranked (hybrid fusion, similar-paper blend), so a little recall is cheap.
