@@ -4,7 +4,11 @@
 #   scripts/balancer.sh DIR LISTEN_PORT UPSTREAM_PORT...
 # Used by the scale-out test (tests/scale/) and benchmark (bench/scale_bench.sh). A response
 # carries X-Upstream (which instance answered). An instance that refuses connections is skipped
-# for 2 s (max_fails/fail_timeout) and the request retried on the next one.
+# for 2 s (max_fails/fail_timeout) and the request retried on the next one. BALANCER_KEEPALIVE
+# (default 0: a new upstream connection per request): idle connections each nginx worker keeps
+# open to the instances. The server gives each open connection one of its server.threads until
+# the connection closes, so idle upstream connections starve it: on the 2-core bench machine
+# keepalive 16 cut throughput behind nginx by two thirds (bench/scale_bench.sh).
 set -euo pipefail
 DIR=$1
 PORT=$2
@@ -17,6 +21,7 @@ mkdir -p "$DIR"
 chmod 0711 "$DIR"
 USER_LINE=""
 if [ "$(id -u)" = 0 ]; then USER_LINE="user nobody nogroup;"; fi
+KEEPALIVE=${BALANCER_KEEPALIVE:-0}
 SERVERS=""
 for p in "$@"; do SERVERS+="    server 127.0.0.1:$p max_fails=1 fail_timeout=2s;"$'\n'; done
 cat >"$DIR/nginx.conf" <<CONF
@@ -34,14 +39,14 @@ http {
   uwsgi_temp_path $DIR/uwsgi;
   scgi_temp_path $DIR/scgi;
   upstream paperboy {
-$SERVERS    keepalive 64;
+$SERVERS$([ "$KEEPALIVE" -gt 0 ] && echo "    keepalive $KEEPALIVE;")
   }
   server {
     listen 127.0.0.1:$PORT;
     location / {
       proxy_pass http://paperboy;
       proxy_http_version 1.1;
-      proxy_set_header Connection "";
+      proxy_set_header Connection $([ "$KEEPALIVE" -gt 0 ] && echo '""' || echo close);
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$remote_addr;
       proxy_next_upstream error timeout;
