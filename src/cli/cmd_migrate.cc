@@ -18,8 +18,7 @@ Status check_source_exists(const std::string& url) {
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return Status::ok();
   std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
-    return Status::not_found("source database " + path + " does not exist");
+  if (!std::filesystem::is_regular_file(path, ec)) return Status::not_found("source database " + path + " does not exist");
   return Status::ok();
 }
 
@@ -66,8 +65,7 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
                 r.source.papers_checksum, r.source.state_checksum, r.target.papers_checksum, r.target.state_checksum,
                 r.source == r.target ? "match" : "differ");
     if (!r.verified()) {
-      std::printf("NOT verified: %" PRId64 " papers and %" PRId64
-                  " state entries are missing or different in the target\n",
+      std::printf("NOT verified: %" PRId64 " papers and %" PRId64 " state entries are missing or different in the target\n",
                   r.missing_or_different_papers, r.missing_or_different_state);
       exit_with(1);
     }

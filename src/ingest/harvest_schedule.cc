@@ -73,9 +73,7 @@ std::int64_t next_daily_run(std::int64_t now, int minute_of_day) {
 HarvestScheduler::HarvestScheduler(HarvestFn harvest, int minute_of_day, store::JobLease* lease, double lease_check_s)
     : harvest_(std::move(harvest)), minute_of_day_(minute_of_day), lease_(lease), lease_check_s_(lease_check_s) {}
 
-HarvestScheduler::~HarvestScheduler() {
-  stop();
-}
+HarvestScheduler::~HarvestScheduler() { stop(); }
 
 void HarvestScheduler::start() {
   {
