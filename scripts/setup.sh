@@ -21,6 +21,8 @@ PACKAGES=(
   # web: browser end-to-end tests (playwright-core drives Debian's chromium), feed and BibTeX
   # parsers for the web tests, wrk for the web benchmark, node/npm for KaTeX and the e2e tools
   chromium python3-feedparser python3-pybtex wrk
+  # scale-out test and benchmark: nginx as the round-robin balancer in front of two instances
+  nginx-light
 )
 # node and npm: any recent Node.js (>= 18) will do; Debian's when none is installed.
 if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi

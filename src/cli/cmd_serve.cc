@@ -13,6 +13,7 @@
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
 #include "mail/notice_mailer.h"
+#include "store/job_lease.h"
 #include "mail/subscriptions.h"
 #include "store/community_store.h"
 #include "web/server.h"
@@ -54,8 +55,12 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
   return Status::ok();
 }
 
+// How often a standby instance tries to take a job over (and the holder checks it still holds it).
+constexpr double kLeaseCheckS = 5;
+
 Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
-                                                                         const config::Config& cfg) {
+                                                                       const config::Config& cfg,
+                                                                       store::JobLease* lease) {
   auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
   if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
   auto options = ingest::oai_options_from(cfg);
@@ -70,7 +75,7 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
         run.stop = &stop;
         return ingest::OaiPmhHarvester(store, http, run).run();
       },
-      *minute);
+      *minute, lease, kLeaseCheckS);
 }
 
 // Applies store changes to the search indexes every couple of seconds, so papers ingested or
@@ -175,10 +180,19 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     }
     auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
     if (!send_at) die(send_at.error().with_context("mail.send_at"));
+    // Scheduled jobs run on one instance of those sharing the database: the one holding the job's
+    // lease (always this one on SQLite).
+    std::vector<std::unique_ptr<store::JobLease>> leases;
+    auto lease_for = [&](std::string_view job) {
+      auto lease = store::open_job_lease({.url = cfg->database_url()}, job);
+      if (!lease) die(lease.error());
+      leases.push_back(std::move(*lease));
+      return leases.back().get();
+    };
     std::unique_ptr<mail::DigestScheduler> digests;
     if ((*mail)->sender) {
       digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
-                                                        cfg->mail.poll_s);
+                                                        cfg->mail.poll_s, lease_for("digest"));
     }
     mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox, [d = digests.get()] {
       if (d != nullptr) d->wake();
@@ -188,13 +202,17 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     // never reach the network).
     std::unique_ptr<ingest::HarvestScheduler> scheduler;
     if (cfg->harvest.schedule) {
-      auto scheduled = make_harvest_scheduler(**store, *cfg);
+      auto scheduled = make_harvest_scheduler(**store, *cfg, lease_for("harvest"));
       if (!scheduled) die(scheduled.error());
       scheduler = std::move(*scheduled);
     }
-    options.health_details = [s = scheduler.get(), d = digests.get()] {
+    options.health_details = [s = scheduler.get(), d = digests.get(), &leases] {
       nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();
       if (d != nullptr) out.update(d->status_json());
+      // Which scheduled jobs this instance runs now, and which it stands by for.
+      nlohmann::json leads = nlohmann::json::array(), standby = nlohmann::json::array();
+      for (const auto& lease : leases) (lease->is_held() ? leads : standby).push_back(lease->job());
+      out["jobs"] = {{"leads", leads}, {"standby", standby}};
       return out;
     };
     web::WebServer server(**store, options);

@@ -70,8 +70,8 @@ std::int64_t next_daily_run(std::int64_t now, int minute_of_day) {
   return candidate > now ? candidate : candidate + kDay;
 }
 
-HarvestScheduler::HarvestScheduler(HarvestFn harvest, int minute_of_day)
-    : harvest_(std::move(harvest)), minute_of_day_(minute_of_day) {}
+HarvestScheduler::HarvestScheduler(HarvestFn harvest, int minute_of_day, store::JobLease* lease, double lease_check_s)
+    : harvest_(std::move(harvest)), minute_of_day_(minute_of_day), lease_(lease), lease_check_s_(lease_check_s) {}
 
 HarvestScheduler::~HarvestScheduler() { stop(); }
 
@@ -99,20 +99,49 @@ bool HarvestScheduler::trigger() {
   return true;
 }
 
+bool HarvestScheduler::refresh_lease() {
+  if (lease_ == nullptr) return true;
+  auto held = lease_->refresh();
+  if (!held) spdlog::warn("harvest schedule: {}", held.error().to_string());
+  bool leads = held && *held;
+  std::lock_guard lock(mu_);
+  if (leads != status_.is_leader) {
+    spdlog::info(leads ? "harvest schedule: this instance now runs the scheduled harvest"
+                       : "harvest schedule: another instance runs the scheduled harvest");
+  }
+  status_.is_leader = leads;
+  return leads;
+}
+
 void HarvestScheduler::loop() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     auto due = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(status_.next_run));
-    wake_.wait_until(lock, due, [this] {
-      return stopping_.load() || triggered_ || core::unix_now() >= status_.next_run;
-    });
+    if (lease_ != nullptr) {
+      // Wake at least every lease_check_s: to take the lease over when its holder dies.
+      auto tick = std::chrono::system_clock::now() + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                                         std::chrono::duration<double>(lease_check_s_));
+      due = std::min(due, tick);
+    }
+    wake_.wait_until(lock, due,
+                     [&] { return stopping_.load() || triggered_ || std::chrono::system_clock::now() >= due; });
     if (stopping_) break;
-    triggered_ = false;
-    status_.is_running = true;
+    bool is_due = triggered_ || core::unix_now() >= status_.next_run;
     lock.unlock();
-    run_once();
+    bool leads = refresh_lease();
     lock.lock();
-    status_.is_running = false;
+    if (!is_due) continue;
+    triggered_ = false;
+    if (!leads) {
+      ++status_.skipped_runs;
+      spdlog::info("scheduled harvest: skipped, another instance runs it");
+    } else {
+      status_.is_running = true;
+      lock.unlock();
+      run_once();
+      lock.lock();
+      status_.is_running = false;
+    }
     status_.next_run = next_daily_run(core::unix_now(), minute_of_day_);
   }
 }
@@ -166,7 +195,9 @@ nlohmann::json HarvestScheduler::status_json() const {
             {"records_added", s.last_inserted},
             {"records_updated", s.last_updated},
             {"last_error", s.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_error)},
-            {"next_run", when(s.next_run)}}}};
+            {"next_run", when(s.next_run)},
+            {"leader", s.is_leader},
+            {"skipped_runs", s.skipped_runs}}}};
 }
 
 }  // namespace paperboy::ingest

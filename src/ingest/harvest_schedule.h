@@ -2,6 +2,9 @@
 // a day at a configured UTC time (after arXiv's announcement), one run at a time, logging each run
 // and keeping its outcome for /healthz. Also turns the `harvest` config section into the options of
 // HttpClient, OaiPmhHarvester and ArxivApiClient (shared with `paperboy harvest` and `fetch`).
+// With several instances on one database the harvest runs only on the instance holding the
+// "harvest" JobLease (store/job_lease.h), re-tried every `lease_check_s`; a run that falls due
+// elsewhere is skipped (the next one is a day later), so each daily harvest happens once.
 // HarvestScheduler is thread-safe: status() and trigger() may be called from any thread.
 #pragma once
 
@@ -20,6 +23,7 @@
 #include "ingest/arxiv_api.h"
 #include "ingest/http_client.h"
 #include "ingest/oai_pmh.h"
+#include "store/job_lease.h"
 
 namespace paperboy::ingest {
 
@@ -37,14 +41,16 @@ namespace paperboy::ingest {
 struct HarvestRunStatus {
   std::int64_t runs = 0;
   bool is_running = false;
-  std::int64_t last_started = 0;   // Unix seconds; 0 = never
+  std::int64_t last_started = 0;  // Unix seconds; 0 = never
   std::int64_t last_finished = 0;
   bool last_ok = false;
   std::int64_t last_records = 0;   // records seen by the last run
   std::int64_t last_inserted = 0;  // papers added by the last run
   std::int64_t last_updated = 0;
-  std::string last_error;          // empty when the last run succeeded
+  std::string last_error;  // empty when the last run succeeded
   std::int64_t next_run = 0;
+  bool is_leader = true;          // holds the harvest lease (always, without one)
+  std::int64_t skipped_runs = 0;  // runs that fell due while another instance led
 };
 
 class HarvestScheduler {
@@ -52,7 +58,8 @@ class HarvestScheduler {
   // Runs one harvest; the flag asks it to stop early (shutdown).
   using HarvestFn = std::function<Result<HarvestSummary>(const std::atomic<bool>& stop)>;
 
-  HarvestScheduler(HarvestFn harvest, int minute_of_day);
+  // `lease`: run only while it is held (null: always); refreshed every `lease_check_s` seconds.
+  HarvestScheduler(HarvestFn harvest, int minute_of_day, store::JobLease* lease = nullptr, double lease_check_s = 5);
   ~HarvestScheduler();  // stop()s
   HarvestScheduler(const HarvestScheduler&) = delete;
   HarvestScheduler& operator=(const HarvestScheduler&) = delete;
@@ -70,9 +77,12 @@ class HarvestScheduler {
  private:
   void loop();
   void run_once();
+  bool refresh_lease();
 
   HarvestFn harvest_;
   int minute_of_day_;
+  store::JobLease* lease_;
+  double lease_check_s_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool triggered_ = false;

@@ -138,8 +138,8 @@ Result<DrainSummary> DigestOutbox::drain(const std::atomic<bool>* stop) {
   return summary;
 }
 
-DigestScheduler::DigestScheduler(DigestOutbox& outbox, int send_at_minute, double poll_s)
-    : outbox_(outbox), send_at_minute_(send_at_minute), poll_s_(poll_s) {}
+DigestScheduler::DigestScheduler(DigestOutbox& outbox, int send_at_minute, double poll_s, store::JobLease* lease)
+    : outbox_(outbox), send_at_minute_(send_at_minute), poll_s_(poll_s), lease_(lease) {}
 
 DigestScheduler::~DigestScheduler() {
   stop();
@@ -167,10 +167,31 @@ void DigestScheduler::wake() {
 
 nlohmann::json DigestScheduler::status_json() const {
   std::lock_guard lock(mu_);
-  return {{"digest", {{"passes", passes_}, {"sent", sent_}, {"failed", failed_}, {"last_error", last_error_}}}};
+  return {{"digest",
+           {{"passes", passes_},
+            {"sent", sent_},
+            {"failed", failed_},
+            {"last_error", last_error_},
+            {"leader", is_leader_},
+            {"standby_passes", standby_passes_}}}};
 }
 
 void DigestScheduler::pass() {
+  if (lease_ != nullptr) {
+    auto held = lease_->refresh();
+    if (!held) spdlog::warn("digest scheduler: {}", held.error().to_string());
+    bool leads = held && *held;
+    std::lock_guard lock(mu_);
+    if (leads != is_leader_) {
+      spdlog::info(leads ? "digest scheduler: this instance now sends the digests"
+                         : "digest scheduler: another instance sends the digests");
+    }
+    is_leader_ = leads;
+    if (!leads) {
+      ++standby_passes_;
+      return;
+    }
+  }
   std::int64_t now = core::unix_now();
   std::int64_t minute = (now % 86400) / 60;
   std::int64_t weekday = ((now / 86400 + 3) % 7);  // Monday = 0

@@ -15,7 +15,11 @@
 //
 // DigestScheduler (for `paperboy serve`) runs the outbox on a background thread: it queues the
 // daily issue once the UTC day passes `send_at` (weekly: from Monday's), drains the outbox, and can
-// be woken to send a confirmation at once. Both classes are thread-safe.
+// be woken to send a confirmation at once. With several instances on one database it works only
+// while it holds the "digest" JobLease (store/job_lease.h), refreshed on every pass: the other
+// instances idle, and the holder's next pass (mail.poll_s) sends what they queued. Even without
+// the lease the outbox would not send a row twice (claims are exclusive); the lease keeps one
+// process's rate limit the site's. Both classes are thread-safe.
 #pragma once
 
 #include <atomic>
@@ -30,6 +34,7 @@
 
 #include "mail/digest.h"
 #include "mail/smtp_sender.h"
+#include "store/job_lease.h"
 #include "store/mail_store.h"
 
 namespace paperboy::mail {
@@ -80,7 +85,8 @@ class DigestScheduler {
  public:
   // `send_at_minute`: minutes after midnight UTC when the day's issues are queued; -1: never queue
   // issues (only deliver what is in the outbox, such as confirmation mails).
-  DigestScheduler(DigestOutbox& outbox, int send_at_minute, double poll_s = 30);
+  // `lease`: work only while it is held (null: always).
+  DigestScheduler(DigestOutbox& outbox, int send_at_minute, double poll_s = 30, store::JobLease* lease = nullptr);
   ~DigestScheduler();  // stops
   DigestScheduler(const DigestScheduler&) = delete;
   DigestScheduler& operator=(const DigestScheduler&) = delete;
@@ -97,10 +103,12 @@ class DigestScheduler {
   DigestOutbox& outbox_;
   int send_at_minute_;
   double poll_s_;
+  store::JobLease* lease_;
   mutable std::mutex mu_;  // guards the fields below
   std::condition_variable cv_;
   bool woken_ = false;
-  std::int64_t passes_ = 0, sent_ = 0, failed_ = 0;
+  std::int64_t passes_ = 0, sent_ = 0, failed_ = 0, standby_passes_ = 0;
+  bool is_leader_ = true;
   std::string last_error_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -129,9 +130,12 @@ class IndexedSearch final : public SearchService {
     }
     if (impact && !changed.empty()) impact->upsert(*tokenizer_, std::move(changed));
     if (bulk && after > 0) PB_RETURN_IF_ERROR(lexical_->optimize());
-    if (!encoder_) return maybe_train();
-    return follow_vectors();
+    Status vectors = encoder_ ? follow_vectors() : maybe_train();
+    if (vectors.is_ok()) indexed_seq_ = after;
+    return vectors;
   }
+
+  [[nodiscard]] std::int64_t indexed_seq() const override { return indexed_seq_.load(); }
 
   Result<SearchResponse> search(const SearchRequest& request) override {
     auto started = Clock::now();
@@ -601,6 +605,7 @@ class IndexedSearch final : public SearchService {
   SearchOptions options_;
   std::unique_ptr<LexicalIndex> lexical_;
   std::mutex update_mu_;  // one catch_up at a time
+  std::atomic<std::int64_t> indexed_seq_{-1};  // where the last successful catch_up ended
   std::mutex state_mu_;   // guards the two pointers below (swapped when the model is retrained)
   std::shared_ptr<const LsaEncoder> encoder_;
   std::shared_ptr<VectorIndex> vectors_;

@@ -37,7 +37,7 @@ struct SearchRequest {
 
 struct SearchHit {
   std::int64_t doc_id = 0;
-  std::string id;  // arXiv id
+  std::string id;    // arXiv id
   double score = 0;  // the fused score the ranking used (higher is better)
   // Where the hit came from, for explanations: 0 when that side did not return it.
   int lexical_rank = 0;
@@ -48,9 +48,9 @@ struct SearchHit {
 
 struct SearchResponse {
   std::vector<SearchHit> hits;
-  std::int64_t total = 0;                   // matches (estimate for semantic/hybrid)
+  std::int64_t total = 0;                    // matches (estimate for semantic/hybrid)
   std::vector<std::string> highlight_terms;  // the query's positive words and phrases, as typed
-  std::string explanation;                  // how the query was understood, for "no results" help
+  std::string explanation;                   // how the query was understood, for "no results" help
   double took_ms = 0;
 };
 
@@ -78,15 +78,18 @@ class SearchService {
                                                  std::int64_t until_day = INT64_MAX) = 0;
   // The dimension of the document vectors (0 while semantic search is not trained).
   virtual int vector_dimension() = 0;
+  // The change sequence number the indexes have applied up to (-1: they follow no store). The web
+  // cache keys on it, so a result cached before the index saw a change is not served after.
+  [[nodiscard]] virtual std::int64_t indexed_seq() const { return -1; }
 };
 
 struct SearchOptions {
-  std::string index_dir;     // where the derived indexes live; the CLI uses DATA_DIR/index
-  int dimension = 256;       // LSA dimensions
-  int min_train_docs = 200;  // semantic search starts once the store has this many papers
-  int candidates = 100;      // candidates each side contributes to hybrid fusion
+  std::string index_dir;        // where the derived indexes live; the CLI uses DATA_DIR/index
+  int dimension = 256;          // LSA dimensions
+  int min_train_docs = 200;     // semantic search starts once the store has this many papers
+  int candidates = 100;         // candidates each side contributes to hybrid fusion
   int similar_candidates = 50;  // nearest vectors re-scored for similar papers (each costs a tf-idf pass)
-  int rrf_k = 60;            // reciprocal-rank fusion constant (Cormack et al. 2009)
+  int rrf_k = 60;               // reciprocal-rank fusion constant (Cormack et al. 2009)
   int hnsw_m = 16;
   // 48 rather than hnswlib's customary 100-200: builds the 141k graph in well under half the time;
   // the candidates are re-ranked (hybrid fusion, similar-paper blend), so a little recall is cheap.

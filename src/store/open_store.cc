@@ -2,13 +2,20 @@
 // backend, so callers depend on store.h alone.
 #include <filesystem>
 
-#include "store/postgres/postgres_store.h"
 #include "store/community_store.h"
-#include "store/sqlite/sqlite_community_store.h"
+#include "store/job_lease.h"
 #include "store/mail_store.h"
+#include "store/postgres/postgres_community_store.h"
+#include "store/postgres/postgres_job_lease.h"
+#include "store/postgres/postgres_mail_store.h"
+#include "store/postgres/postgres_store.h"
+#include "store/postgres/postgres_table_access.h"
+#include "store/sqlite/sqlite_community_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_table_access.h"
 #include "store/store.h"
+#include "store/table_copy.h"
 
 namespace paperboy::store {
 
@@ -46,6 +53,18 @@ bool is_postgres_url(std::string_view url) {
   return url.starts_with("postgresql://") || url.starts_with("postgres://");
 }
 
+// One process per SQLite file: nobody else can run the job.
+class ProcessJobLease final : public JobLease {
+ public:
+  explicit ProcessJobLease(std::string job) : job_(std::move(job)) {}
+  Result<bool> refresh() override { return true; }
+  [[nodiscard]] bool is_held() const override { return true; }
+  [[nodiscard]] const std::string& job() const override { return job_; }
+
+ private:
+  std::string job_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
@@ -63,7 +82,9 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
 
 Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions& options) {
   if (is_postgres_url(options.url)) {
-    return fail(Status::invalid_argument("accounts and votes are not yet stored in PostgreSQL"));
+    auto store = postgres::PostgresCommunityStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<CommunityStore>(std::move(*store));
   }
   auto path = sqlite_path(options);
   if (!path) return fail(path.error());
@@ -74,13 +95,37 @@ Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions&
 
 Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) {
   if (is_postgres_url(options.url)) {
-    return fail(Status::invalid_argument("mail subscriptions are not yet stored in PostgreSQL"));
+    auto store = postgres::PostgresMailStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<MailStore>(std::move(*store));
   }
   auto path = sqlite_path(options);
   if (!path) return fail(path.error());
   auto store = sqlite::SqliteMailStore::open(*path, options.cache_mib);
   if (!store) return fail(store.error());
   return std::unique_ptr<MailStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<TableAccess>> open_table_access(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) return postgres::open_table_access(options.url);
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  return sqlite::open_table_access(*path);
+}
+
+Result<std::unique_ptr<JobLease>> open_job_lease(const StoreOptions& options, std::string_view job) {
+  std::int64_t key = 0;
+  if (job == "harvest") {
+    key = postgres::lock_keys::kHarvestJob;
+  } else if (job == "digest") {
+    key = postgres::lock_keys::kDigestJob;
+  } else {
+    return fail(Status::invalid_argument("unknown scheduled job '" + std::string(job) + "'"));
+  }
+  if (is_postgres_url(options.url)) {
+    return std::unique_ptr<JobLease>(new postgres::PostgresJobLease(options.url, std::string(job), key));
+  }
+  return std::unique_ptr<JobLease>(new ProcessJobLease(std::string(job)));
 }
 
 }  // namespace paperboy::store

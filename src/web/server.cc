@@ -109,7 +109,14 @@ struct WebServer::Impl {
     if (now_ms - generation_checked_ms.load() >= 1000) {
       generation_checked_ms = now_ms;
       auto seq = store.max_change_seq();
-      std::int64_t g = seq ? *seq : -2;
+      // Twice the store's sequence, plus one once the search indexes have caught up with it: the key
+      // moves when the store changes (listings) and again when search sees the change, so a search
+      // result cached while the index lagged (another process ingested) is not served after.
+      std::int64_t g = -2;
+      if (seq) {
+        bool is_indexed = options.search == nullptr || options.search->indexed_seq() >= *seq;
+        g = *seq * 2 + (is_indexed ? 1 : 0);
+      }
       if (g != generation.exchange(g)) data_changed_at = core::unix_now();
     }
     std::int64_t g = generation.load();

@@ -1,7 +1,10 @@
-// CommunityStore (SQLite) and AccountService against a real database file: accounts, sessions,
-// API tokens, votes (one per account and paper, even from many threads), account deletion.
+// CommunityStore and AccountService against every backend: a real SQLite file and a real PostgreSQL
+// (support/postgres_server.h, a fresh database per test): accounts, sessions, API tokens, votes
+// (one per account and paper, even from many threads), account deletion. On PostgreSQL also two
+// store objects on one database, as two instances would have, voting at once.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -13,17 +16,23 @@
 #include "core/time.h"
 #include "rank/trending.h"
 #include "store/community_store.h"
+#include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
 namespace paperboy::community {
 namespace {
 
-class CommunityStoreTest : public ::testing::Test {
+// The parameter names the backend: "sqlite" or "postgresql".
+class CommunityStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    store::StoreOptions o;
-    o.url = "sqlite:" + (dir_.path() / "test.db").string();
-    auto s = store::open_community_store(o);
+    if (GetParam() == "postgresql") {
+      url_ = paperboy::testing::fresh_postgres_database();
+      ASSERT_FALSE(url_.empty());
+    } else {
+      url_ = "sqlite:" + (dir_.path() / "test.db").string();
+    }
+    auto s = store::open_community_store({.url = url_});
     ASSERT_TRUE(s) << s.error().to_string();
     store_ = std::move(*s);
     AccountOptions ao;
@@ -39,6 +48,7 @@ class CommunityStoreTest : public ::testing::Test {
   }
 
   paperboy::testing::TempDir dir_;
+  std::string url_;
   std::unique_ptr<store::CommunityStore> store_;
   std::unique_ptr<AccountService> accounts_;
 };
@@ -62,7 +72,10 @@ TEST(Secrets, RandomSecretsDifferAndHashDeterministically) {
 }
 
 TEST(Email, NormalisesAndRejectsMalformedAddresses) {
-  struct Case { const char* in; const char* out; };
+  struct Case {
+    const char* in;
+    const char* out;
+  };
   for (Case c : {Case{" Ada@Example.ORG ", "ada@example.org"}, Case{"a.b+c@x.io", "a.b+c@x.io"}}) {
     auto r = normalise_email(c.in);
     ASSERT_TRUE(r) << c.in;
@@ -93,20 +106,20 @@ TEST(TrendingScore, FollowsGravityFormula) {
   EXPECT_EQ(ranked[0].paper_id, "new");
 }
 
-TEST_F(CommunityStoreTest, DuplicateEmailIsRejectedWhateverItsCase) {
+TEST_P(CommunityStoreTest, DuplicateEmailIsRejectedWhateverItsCase) {
   make("ada@example.org");
   auto again = accounts_->sign_up("ADA@example.org", "another long password", "");
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code(), StatusCode::kAlreadyExists);
 }
 
-TEST_F(CommunityStoreTest, ShortPasswordIsRejected) {
+TEST_P(CommunityStoreTest, ShortPasswordIsRejected) {
   auto a = accounts_->sign_up("ada@example.org", "short", "");
   ASSERT_FALSE(a);
   EXPECT_NE(a.error().message().find("at least 10"), std::string::npos);
 }
 
-TEST_F(CommunityStoreTest, LoginErrorIsTheSameForUnknownEmailAndWrongPassword) {
+TEST_P(CommunityStoreTest, LoginErrorIsTheSameForUnknownEmailAndWrongPassword) {
   make("ada@example.org");
   auto wrong = accounts_->authenticate("ada@example.org", "wrong password!", "c1");
   auto unknown = accounts_->authenticate("nobody@example.org", "wrong password!", "c2");
@@ -119,15 +132,16 @@ TEST_F(CommunityStoreTest, LoginErrorIsTheSameForUnknownEmailAndWrongPassword) {
   EXPECT_EQ(ok->email, "ada@example.org");
 }
 
-TEST_F(CommunityStoreTest, LoginIsRateLimitedPerEmail) {
+TEST_P(CommunityStoreTest, LoginIsRateLimitedPerEmail) {
   make("ada@example.org");
-  for (int i = 0; i < 5; ++i) EXPECT_FALSE(accounts_->authenticate("ada@example.org", "wrong password!", "c" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    EXPECT_FALSE(accounts_->authenticate("ada@example.org", "wrong password!", "c" + std::to_string(i)));
   auto blocked = accounts_->authenticate("ada@example.org", "correct horse battery", "fresh-client");
   ASSERT_FALSE(blocked);
   EXPECT_EQ(blocked.error().code(), StatusCode::kResourceExhausted);
 }
 
-TEST_F(CommunityStoreTest, SessionsAreStoredHashedAndEndOnLogoutAndPasswordChange) {
+TEST_P(CommunityStoreTest, SessionsAreStoredHashedAndEndOnLogoutAndPasswordChange) {
   auto a = make("ada@example.org");
   auto s1 = accounts_->start_session(a);
   auto s2 = accounts_->start_session(a);
@@ -147,7 +161,7 @@ TEST_F(CommunityStoreTest, SessionsAreStoredHashedAndEndOnLogoutAndPasswordChang
   EXPECT_FALSE(*accounts_->session_account(s2->secret));
 }
 
-TEST_F(CommunityStoreTest, ApiTokenIdentifiesItsAccountAndIsStoredHashed) {
+TEST_P(CommunityStoreTest, ApiTokenIdentifiesItsAccountAndIsStoredHashed) {
   auto a = make("ada@example.org");
   auto token = accounts_->issue_api_token(a, "cli");
   ASSERT_TRUE(token);
@@ -158,7 +172,7 @@ TEST_F(CommunityStoreTest, ApiTokenIdentifiesItsAccountAndIsStoredHashed) {
   EXPECT_FALSE(*accounts_->token_account(*token + "x"));
 }
 
-TEST_F(CommunityStoreTest, VoteTogglesAndCountsOncePerAccount) {
+TEST_P(CommunityStoreTest, VoteTogglesAndCountsOncePerAccount) {
   auto a = make("ada@example.org");
   auto b = make("bob@example.org");
   std::int64_t now = core::unix_now();
@@ -176,7 +190,7 @@ TEST_F(CommunityStoreTest, VoteTogglesAndCountsOncePerAccount) {
   EXPECT_FALSE(store_->voted_papers(a.id, ids)->contains("2401.00010"));
 }
 
-TEST_F(CommunityStoreTest, PapersVotedByListsAnAccountsVotesMostRecentFirst) {
+TEST_P(CommunityStoreTest, PapersVotedByListsAnAccountsVotesMostRecentFirst) {
   auto a = make("ada@example.org");
   auto b = make("bob@example.org");
   std::int64_t now = core::unix_now();
@@ -192,7 +206,7 @@ TEST_F(CommunityStoreTest, PapersVotedByListsAnAccountsVotesMostRecentFirst) {
   EXPECT_TRUE(store_->papers_voted_by(make("cy@example.org").id, 10)->empty());
 }
 
-TEST_F(CommunityStoreTest, ConcurrentVotesCountEachAccountOnce) {
+TEST_P(CommunityStoreTest, ConcurrentVotesCountEachAccountOnce) {
   constexpr int kAccounts = 16, kTries = 20;
   std::vector<store::Account> voters;
   for (int i = 0; i < kAccounts; ++i) voters.push_back(make("v" + std::to_string(i) + "@example.org"));
@@ -214,7 +228,7 @@ TEST_F(CommunityStoreTest, ConcurrentVotesCountEachAccountOnce) {
   EXPECT_EQ(store_->vote_counts(ids)->at("2401.00010"), kAccounts);
 }
 
-TEST_F(CommunityStoreTest, DeletingAnAccountRemovesItsVotesSessionsAndTokens) {
+TEST_P(CommunityStoreTest, DeletingAnAccountRemovesItsVotesSessionsAndTokens) {
   auto a = make("ada@example.org");
   auto b = make("bob@example.org");
   std::int64_t now = core::unix_now();
@@ -231,6 +245,58 @@ TEST_F(CommunityStoreTest, DeletingAnAccountRemovesItsVotesSessionsAndTokens) {
   EXPECT_FALSE(*store_->find_account_by_email("ada@example.org"));
   EXPECT_TRUE(*store_->find_account_by_email("bob@example.org"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CommunityStoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+// Two instances on one PostgreSQL: separate store objects (separate pools, as separate processes
+// have), many threads each, voting and unvoting the same papers. Every count must equal the votes
+// left standing, and each account counts once per paper.
+class CrossInstanceVotes : public CommunityStoreTest {};
+
+TEST_P(CrossInstanceVotes, TwoStoresVotingConcurrentlyAddUpExactly) {
+  auto second = store::open_community_store({.url = url_});
+  ASSERT_TRUE(second) << second.error().to_string();
+  std::array<store::CommunityStore*, 2> instances = {store_.get(), second->get()};
+  constexpr int kAccounts = 24;
+  const std::vector<std::string> papers = {"2401.00001", "2401.00002", "2401.00003"};
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < kAccounts; ++i) ids.push_back(make("x" + std::to_string(i) + "@example.org").id);
+  std::int64_t now = core::unix_now();
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  // Every account votes every paper up through both instances at once; accounts divisible by 3
+  // then take their vote on the second paper back, also through both.
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      store::CommunityStore& s = *instances[t % 2];
+      for (int a = 0; a < kAccounts; ++a) {
+        for (const auto& p : papers) {
+          if (!s.set_vote(ids[(a + t) % kAccounts], p, now, true, now)) ++errors;
+        }
+      }
+      for (int a = 0; a < kAccounts; a += 3) {
+        if (!s.set_vote(ids[a], papers[1], now, false, now)) ++errors;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  auto counts = instances[1]->vote_counts(papers);
+  ASSERT_TRUE(counts);
+  EXPECT_EQ(counts->at(papers[0]), kAccounts);
+  EXPECT_EQ(counts->at(papers[1]), kAccounts - kAccounts / 3);
+  EXPECT_EQ(counts->at(papers[2]), kAccounts);
+  // The other instance's page cache sees the change: the shared generation moved.
+  auto g1 = instances[0]->vote_generation();
+  auto g2 = instances[1]->vote_generation();
+  ASSERT_TRUE(g1 && g2);
+  EXPECT_EQ(*g1, *g2);
+  EXPECT_GE(*g1, kAccounts * 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, CrossInstanceVotes, ::testing::Values("postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace paperboy::community

@@ -1,7 +1,8 @@
 // End-to-end mail tests against a real SMTP server (aiosmtpd, tests/support/smtp_sink.py) and the
 // real `paperboy` binary: subscribe → confirmation mail → confirm link → digest with both parts and
 // RFC 8058 headers → unsubscribe (button page and one-click POST); forged and expired links; and
-// the faults: SMTP down, 4xx then 2xx, 5xx, and the sender killed with SIGKILL mid-batch.
+// the faults: SMTP down, 4xx then 2xx, 5xx, and the sender killed with SIGKILL mid-batch; on a
+// shared PostgreSQL, two `digest send` runs at once (as from two instances' cron jobs).
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -15,6 +16,7 @@
 #include "core/time.h"
 #include "mail_test_support.h"
 #include "store/mail_store.h"
+#include "support/postgres_server.h"
 #include "support/web_forms.h"
 
 namespace paperboy {
@@ -382,6 +384,52 @@ TEST_F(MailFlowTest, SenderKilledMidBatchStillGivesEverySubscriberExactlyOneDige
   for (const auto& [rcpt, ids] : ids_by_rcpt) EXPECT_EQ(ids.size(), 1u) << rcpt;
   EXPECT_LE(sink.messages().size(), static_cast<size_t>(kSubscribers) + 1);
   for (const auto& s : subs) EXPECT_EQ(outbox(s.id).back().state, store::OutboxState::kSent) << s.email;
+}
+
+// Two hosts' cron jobs run `paperboy digest send` against one PostgreSQL at the same moment: both
+// queue the issue and drain the outbox concurrently, and every subscriber still gets exactly one
+// digest (claims are exclusive across processes; nobody crashed, so not even a same-id resend).
+TEST_F(MailFlowTest, TwoDigestSendsAtOnceOnPostgresqlSendEachDigestOnce) {
+  std::string url = testing::fresh_postgres_database();
+  ASSERT_FALSE(url.empty());
+  constexpr int kSubscribers = 16;
+  {
+    auto store = store::open_store({.url = url});
+    ASSERT_TRUE(store) << store.error().to_string();
+    ASSERT_TRUE((*store)->apply(
+        {.papers = {mailtest::paper("2403.00001", "Scaling sparse transformers", "cs.LG", core::unix_now() - 3600)}}));
+    auto mail = store::open_mail_store({.url = url});
+    ASSERT_TRUE(mail) << mail.error().to_string();
+    for (int i = 0; i < kSubscribers; ++i) {
+      auto s = (*mail)->subscribe({"reader" + std::to_string(i) + "@example.org", "daily", "trending", {}, 0},
+                                  core::unix_now(), 600);
+      ASSERT_TRUE(s);
+      ASSERT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
+      auto rows = (*mail)->outbox(s->subscription.id);
+      ASSERT_TRUE(rows);
+      for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
+    }
+  }
+  SmtpSink sink(sink_dir_.path());
+  sink.control(R"({"mode": "ok", "delay_s": 0.05})");  // slow enough for the two runs to overlap
+  std::vector<std::string> args = {paperboy_binary(),   "--database", url,          "digest",   "send",
+                                   "--frequency",       "daily",      "--smtp-url", sink.url(), "--public-url",
+                                   "http://127.0.0.1:9"};
+  Process first(args, env_), second(args, env_);
+  std::string out1 = first.read_all(), out2 = second.read_all();
+  ASSERT_EQ(first.wait(), 0) << out1;
+  ASSERT_EQ(second.wait(), 0) << out2;
+  auto sent = [](const std::string& out) { return std::stoi(out.substr(out.find("sent ") + 5)); };
+  EXPECT_EQ(sent(out1) + sent(out2), kSubscribers) << out1 << out2;
+  EXPECT_GT(sent(out1) * sent(out2), 0) << "the runs did not overlap: " << out1 << out2;
+  std::set<std::string> rcpts, ids;
+  for (const auto& m : sink.messages()) {
+    rcpts.insert(m.raw.substr(15, m.raw.find("\r\n") - 15));
+    ids.insert(m.header("Message-ID"));
+  }
+  EXPECT_EQ(sink.messages().size(), static_cast<size_t>(kSubscribers));
+  EXPECT_EQ(rcpts.size(), static_cast<size_t>(kSubscribers));
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kSubscribers));
 }
 
 }  // namespace

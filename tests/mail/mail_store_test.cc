@@ -1,17 +1,30 @@
-// SqliteMailStore on a real database file: double opt-in bookkeeping, one outbox row per issue,
-// claims and their leases, retries, permanent failures and pausing.
+// MailStore against every backend (a real SQLite file; a real PostgreSQL from
+// support/postgres_server.h, a fresh database per test): double opt-in bookkeeping, one outbox row
+// per issue, claims and their leases, retries, permanent failures and pausing. On PostgreSQL also
+// two store objects on one database (two instances) queueing and claiming at once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
 #include "store/mail_store.h"
+#include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
 namespace paperboy::store {
 namespace {
 
-class MailStoreTest : public ::testing::Test {
+// The parameter names the backend: "sqlite" or "postgresql".
+class MailStoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto s = open_mail_store({.url = dir_.file("paperboy.db")});
+    url_ = GetParam() == "postgresql" ? testing::fresh_postgres_database() : dir_.file("paperboy.db");
+    ASSERT_FALSE(url_.empty());
+    auto s = open_mail_store({.url = url_});
     ASSERT_TRUE(s) << s.error().to_string();
     mail_ = std::move(*s);
   }
@@ -21,10 +34,11 @@ class MailStoreTest : public ::testing::Test {
     return out->subscription;
   }
   testing::TempDir dir_;
+  std::string url_;
   std::unique_ptr<MailStore> mail_;
 };
 
-TEST_F(MailStoreTest, NewAddressIsPendingWithOneConfirmationQueued) {
+TEST_P(MailStoreTest, NewAddressIsPendingWithOneConfirmationQueued) {
   auto out = mail_->subscribe({"Ada@Example.org", "weekly", "categories", {"cs.LG", "cs.CL"}, 0}, 1000, 600);
   ASSERT_TRUE(out);
   EXPECT_TRUE(out->confirmation_queued);
@@ -36,7 +50,7 @@ TEST_F(MailStoreTest, NewAddressIsPendingWithOneConfirmationQueued) {
   EXPECT_TRUE((*rows)[0].issue_key.starts_with("confirm:"));
 }
 
-TEST_F(MailStoreTest, ResubscribingDoesNotSpam) {
+TEST_P(MailStoreTest, ResubscribingDoesNotSpam) {
   auto sub = subscribe("ada@example.org", 1000);
   // Pending: a second request within the resend window queues nothing more.
   EXPECT_FALSE(mail_->subscribe({"ada@example.org", "daily", "trending", {}, 0}, 1100, 600)->confirmation_queued);
@@ -50,7 +64,7 @@ TEST_F(MailStoreTest, ResubscribingDoesNotSpam) {
   EXPECT_FALSE(*mail_->confirm(sub.id, 1900));  // already confirmed
 }
 
-TEST_F(MailStoreTest, OnlyConfirmedSubscribersGetAnIssueAndOnlyOnce) {
+TEST_P(MailStoreTest, OnlyConfirmedSubscribersGetAnIssueAndOnlyOnce) {
   auto a = subscribe("a@example.org");
   auto b = subscribe("b@example.org");
   subscribe("c@example.org", 1000, "weekly");
@@ -64,7 +78,7 @@ TEST_F(MailStoreTest, OnlyConfirmedSubscribersGetAnIssueAndOnlyOnce) {
   EXPECT_EQ((*rows)[1].message_id, "daily.2026-11-28." + std::to_string(a.id) + "@example.org");
 }
 
-TEST_F(MailStoreTest, ClaimsExpireSoADeadSendersRowIsSentAgain) {
+TEST_P(MailStoreTest, ClaimsExpireSoADeadSendersRowIsSentAgain) {
   auto a = subscribe("a@example.org");
   auto first = mail_->claim_due(1000, 10, 60);
   ASSERT_EQ(first->size(), 1u);
@@ -81,7 +95,7 @@ TEST_F(MailStoreTest, ClaimsExpireSoADeadSendersRowIsSentAgain) {
   EXPECT_EQ(a.status, SubscriptionStatus::kPending);
 }
 
-TEST_F(MailStoreTest, RetriesWaitAndPermanentFailuresPauseTheAddress) {
+TEST_P(MailStoreTest, RetriesWaitAndPermanentFailuresPauseTheAddress) {
   auto a = subscribe("a@example.org");
   ASSERT_TRUE(*mail_->confirm(a.id, 1000));
   auto c = mail_->claim_due(1000, 10, 60);
@@ -101,7 +115,7 @@ TEST_F(MailStoreTest, RetriesWaitAndPermanentFailuresPauseTheAddress) {
   EXPECT_EQ(rows->back().state, OutboxState::kFailed);
 }
 
-TEST_F(MailStoreTest, UnsubscribingSkipsWhatIsStillQueued) {
+TEST_P(MailStoreTest, UnsubscribingSkipsWhatIsStillQueued) {
   auto a = subscribe("a@example.org");
   ASSERT_TRUE(*mail_->unsubscribe(a.id));
   EXPECT_FALSE(*mail_->unsubscribe(a.id));
@@ -110,6 +124,63 @@ TEST_F(MailStoreTest, UnsubscribingSkipsWhatIsStillQueued) {
   // Subscribing again starts over with a new confirmation.
   EXPECT_TRUE(mail_->subscribe({"a@example.org", "weekly", "trending", {}, 0}, 6000, 600)->confirmation_queued);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, MailStoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+class CrossInstanceOutbox : public MailStoreTest {};
+
+// Two outboxes on one database (as two `serve` instances or two `digest send` runs): both queue
+// the same issue, then claim in small batches from several threads each. Every row is claimed
+// exactly once, and the issue is queued once per subscriber.
+TEST_P(CrossInstanceOutbox, TwoStoresClaimingConcurrentlyNeverClaimTheSameRow) {
+  auto second = open_mail_store({.url = url_});
+  ASSERT_TRUE(second) << second.error().to_string();
+  std::array<MailStore*, 2> instances = {mail_.get(), second->get()};
+  constexpr int kSubscribers = 120;
+  for (int i = 0; i < kSubscribers; ++i) {
+    auto sub = subscribe("s" + std::to_string(i) + "@example.org");
+    ASSERT_TRUE(*mail_->confirm(sub.id, 1000));
+  }
+  std::atomic<int> queued{0};
+  std::vector<std::thread> enqueuers;
+  for (int t = 0; t < 4; ++t) {
+    enqueuers.emplace_back([&, t] {
+      auto n = instances[t % 2]->enqueue_issue("daily", "daily:2026-11-28", "example.org", 2000);
+      if (n) queued += *n;
+    });
+  }
+  for (auto& t : enqueuers) t.join();
+  EXPECT_EQ(queued.load(), kSubscribers);
+  // 120 confirmations + 120 digests are due; claim them all with a long lease.
+  std::mutex mu;
+  std::vector<std::int64_t> claimed;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> claimers;
+  for (int t = 0; t < 8; ++t) {
+    claimers.emplace_back([&, t] {
+      for (;;) {
+        auto batch = instances[t % 2]->claim_due(3000, 3, 600);
+        if (!batch) {
+          ++errors;
+          return;
+        }
+        if (batch->empty()) return;
+        std::lock_guard lock(mu);
+        for (const auto& item : *batch) claimed.push_back(item.id);
+      }
+    });
+  }
+  for (auto& t : claimers) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  std::sort(claimed.begin(), claimed.end());
+  EXPECT_EQ(std::adjacent_find(claimed.begin(), claimed.end()), claimed.end()) << "a row was claimed twice";
+  EXPECT_EQ(claimed.size(), 2u * kSubscribers);
+  EXPECT_EQ(instances[1]->outbox_counts()->sending, 2 * kSubscribers);
+}
+
+INSTANTIATE_TEST_SUITE_P(Postgres, CrossInstanceOutbox, ::testing::Values("postgresql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace paperboy::store

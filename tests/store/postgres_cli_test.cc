@@ -35,7 +35,9 @@ CliRun paperboy(std::vector<std::string> args, const std::vector<std::string>& e
   return r;
 }
 
-std::string fixture(const std::string& name) { return paperboy_source_dir() + "/tests/fixtures/ingest/" + name; }
+std::string fixture(const std::string& name) {
+  return paperboy_source_dir() + "/tests/fixtures/ingest/" + name;
+}
 
 // stats --json without schema_version: each backend numbers its own schema migrations.
 nlohmann::json stats_of(const std::vector<std::string>& where, const std::vector<std::string>& env = {}) {
@@ -119,6 +121,11 @@ TEST(PostgresCli, MigrateCopiesSqliteIntoPostgresqlAndProvesIt) {
   std::string pg = testing::fresh_postgres_database();
   ASSERT_FALSE(pg.empty());
   ASSERT_EQ(paperboy({"--data-dir", dir.file("sqlite"), "ingest", fixture("good-10.jsonl")}).code, 0);
+  { std::ofstream(dir.file("password")) << "a long enough password\n"; }
+  ASSERT_EQ(paperboy({"--data-dir", dir.file("sqlite"), "user", "create-admin", "ada@example.org", "--password-file",
+                      dir.file("password")})
+                .code,
+            0);
   std::string from = "sqlite:" + dir.file("sqlite/paperboy.db");
   CliRun m = paperboy({"migrate", "--from", from, "--to", pg});
   ASSERT_EQ(m.code, 0) << m.out;
@@ -127,6 +134,11 @@ TEST(PostgresCli, MigrateCopiesSqliteIntoPostgresqlAndProvesIt) {
   EXPECT_NE(m.out.find("verified"), std::string::npos) << m.out;
   // The ingest checkpoint (state) came along.
   EXPECT_NE(m.out.find("state:    source 1, target 1"), std::string::npos) << m.out;
+  // The account came along too, and the administrator exists on PostgreSQL.
+  EXPECT_NE(m.out.find("accounts:           source 1, target 1"), std::string::npos) << m.out;
+  EXPECT_EQ(m.out.find("differ"), std::string::npos) << m.out;
+  CliRun role = paperboy({"--database", pg, "user", "set-role", "ada@example.org", "curator"});
+  EXPECT_EQ(role.code, 0) << role.out;
   EXPECT_EQ(stats_of({"--database", pg}), stats_of({"--data-dir", dir.file("sqlite")}));
   CliRun s = paperboy({"--data-dir", dir.file("sqlite"), "show", "--json", kFixtureIds[0]});
   CliRun p = paperboy({"--database", pg, "show", "--json", kFixtureIds[0]});
@@ -135,7 +147,10 @@ TEST(PostgresCli, MigrateCopiesSqliteIntoPostgresqlAndProvesIt) {
   CliRun refused = paperboy({"migrate", "--from", from, "--to", pg});
   EXPECT_EQ(refused.code, 3) << refused.out;
   CliRun forced = paperboy({"migrate", "--from", from, "--to", pg, "--force"});
-  EXPECT_EQ(forced.code, 0) << forced.out;
+  // The papers merge; the account row now differs (curator on PostgreSQL, admin in SQLite), and
+  // the report says so instead of overwriting it.
+  EXPECT_EQ(forced.code, 1) << forced.out;
+  EXPECT_NE(forced.out.find("NOT verified: 1 rows"), std::string::npos) << forced.out;
   EXPECT_NE(forced.out.find("unchanged 10"), std::string::npos) << forced.out;
   EXPECT_NE(paperboy({"migrate", "--from", "sqlite:" + dir.file("nope.db"), "--to", pg}).code, 0);
   EXPECT_FALSE(std::filesystem::exists(dir.file("nope.db")));

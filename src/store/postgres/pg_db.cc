@@ -68,7 +68,9 @@ Params& Params::null() {
   return *this;
 }
 
-Params& Params::optional_text(std::string_view value) { return value.empty() ? null() : text(value); }
+Params& Params::optional_text(std::string_view value) {
+  return value.empty() ? null() : text(value);
+}
 
 std::int64_t PgResult::int64(int row, int col) const {
   std::string_view v = text(row, col);
@@ -101,7 +103,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::connect(const std::string& u
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() {
+  PQfinish(conn_);
+}
 
 Status PgConnection::error_status(PGresult* res, std::string_view what) const {
   const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
@@ -239,6 +243,11 @@ Result<std::optional<SessionLock>> SessionLock::try_acquire(const std::string& u
   if (!res) return fail(res.error());
   if (res->text(0, 0) != "t") return std::optional<SessionLock>();
   return std::optional<SessionLock>(SessionLock(std::move(*conn), key));
+}
+
+Status SessionLock::check() {
+  if (!conn_) return Status::unavailable("no lock connection");
+  return conn_->run("SELECT 1");
 }
 
 SessionLock::~SessionLock() {

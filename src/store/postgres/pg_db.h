@@ -120,8 +120,10 @@ class PgTransaction {
 // Transaction-level keys serialise a kind of write across all instances; session-level keys elect
 // the one instance that runs a scheduled job.
 namespace lock_keys {
-inline constexpr std::int64_t kMigrations = 0x7062'0001;    // schema migrations (any component)
-inline constexpr std::int64_t kPaperWrites = 0x7062'0002;   // writes that take change_seq values
+inline constexpr std::int64_t kMigrations = 0x7062'0001;   // schema migrations (any component)
+inline constexpr std::int64_t kPaperWrites = 0x7062'0002;  // writes that take change_seq values
+inline constexpr std::int64_t kHarvestJob = 0x7062'0101;   // session-level: the scheduled harvest
+inline constexpr std::int64_t kDigestJob = 0x7062'0102;    // session-level: the digest schedule
 }  // namespace lock_keys
 
 // pg_advisory_xact_lock: blocks until this transaction holds `key`; released at commit/rollback.
@@ -184,6 +186,10 @@ class SessionLock {
   SessionLock(SessionLock&&) noexcept = default;
   SessionLock& operator=(SessionLock&&) noexcept = default;
   ~SessionLock();
+
+  // Whether the lock's connection still works (one round trip). The lock lives exactly as long as
+  // that session: when this fails the server has released it, or will as soon as it notices.
+  Status check();
 
  private:
   SessionLock(std::unique_ptr<PgConnection> conn, std::int64_t key) : conn_(std::move(conn)), key_(key) {}

@@ -23,13 +23,18 @@ struct Migration {
 // The store's own migrations (papers, categories, state, the change sequence).
 std::span<const Migration> store_migrations();
 inline constexpr std::string_view kStoreComponent = "store";
+// Accounts, sessions, API tokens and votes (PostgresCommunityStore).
+std::span<const Migration> community_migrations();
+inline constexpr std::string_view kCommunityComponent = "community";
+// Digest subscriptions and the outbox (PostgresMailStore).
+std::span<const Migration> mail_migrations();
+inline constexpr std::string_view kMailComponent = "mail";
 
 // The highest version recorded for `component`; 0 for a database that has none.
 Result<int> current_schema_version(PgConnection& conn, std::string_view component);
 
 // Applies the steps of `migrations` above the current version, up to `target` (-1: all). Refuses a
 // database whose `component` is newer than the newest step this binary knows.
-Status migrate(PgConnection& conn, std::string_view component, std::span<const Migration> migrations,
-               int target = -1);
+Status migrate(PgConnection& conn, std::string_view component, std::span<const Migration> migrations, int target = -1);
 
 }  // namespace paperboy::store::postgres

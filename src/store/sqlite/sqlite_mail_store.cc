@@ -1,32 +1,9 @@
 #include "store/sqlite/sqlite_mail_store.h"
 
-#include <algorithm>
-#include <cctype>
-
+#include "store/mail_codec.h"
 #include "store/sqlite/migrations.h"
 
 namespace paperboy::store {
-
-std::string_view subscription_status_name(SubscriptionStatus status) {
-  switch (status) {
-    case SubscriptionStatus::kPending: return "pending";
-    case SubscriptionStatus::kConfirmed: return "confirmed";
-    case SubscriptionStatus::kUnsubscribed: return "unsubscribed";
-    case SubscriptionStatus::kPaused: return "paused";
-  }
-  return "pending";
-}
-
-std::string_view outbox_state_name(OutboxState state) {
-  switch (state) {
-    case OutboxState::kPending: return "pending";
-    case OutboxState::kSending: return "sending";
-    case OutboxState::kSent: return "sent";
-    case OutboxState::kFailed: return "failed";
-    case OutboxState::kSkipped: return "skipped";
-  }
-  return "pending";
-}
 
 namespace sqlite {
 namespace {
@@ -48,38 +25,6 @@ struct Failure {
     if (!mail_status_.is_ok()) return Failure{mail_status_}; \
   } while (0)
 
-SubscriptionStatus parse_status(std::string_view s) {
-  if (s == "confirmed") return SubscriptionStatus::kConfirmed;
-  if (s == "unsubscribed") return SubscriptionStatus::kUnsubscribed;
-  if (s == "paused") return SubscriptionStatus::kPaused;
-  return SubscriptionStatus::kPending;
-}
-
-OutboxState parse_state(std::string_view s) {
-  if (s == "sending") return OutboxState::kSending;
-  if (s == "sent") return OutboxState::kSent;
-  if (s == "failed") return OutboxState::kFailed;
-  if (s == "skipped") return OutboxState::kSkipped;
-  return OutboxState::kPending;
-}
-
-std::string join_categories(const std::vector<std::string>& cats) {
-  std::string out;
-  for (const auto& c : cats) out += (out.empty() ? "" : ",") + c;
-  return out;
-}
-
-std::vector<std::string> split_categories(std::string_view text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t comma = std::min(text.find(',', pos), text.size());
-    if (comma > pos) out.emplace_back(text.substr(pos, comma - pos));
-    pos = comma + 1;
-  }
-  return out;
-}
-
 constexpr std::string_view kSubscriptionColumns =
     "s.id, s.email, s.frequency, s.kind, s.categories, s.account_id, s.status, s.bounces, s.created_at, "
     "s.confirmed_at";
@@ -93,17 +38,11 @@ Subscription read_subscription(const Statement& st, int at) {
   s.kind = st.text(at + 3);
   s.categories = split_categories(st.text(at + 4));
   s.account_id = st.is_null(at + 5) ? 0 : st.int64(at + 5);
-  s.status = parse_status(st.text(at + 6));
+  s.status = parse_subscription_status(st.text(at + 6));
   s.bounces = static_cast<int>(st.int64(at + 7));
   s.created_at = st.int64(at + 8);
   s.confirmed_at = st.is_null(at + 9) ? 0 : st.int64(at + 9);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::ranges::transform(out, out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 }  // namespace
@@ -138,7 +77,7 @@ Result<std::optional<Subscription>> SqliteMailStore::subscription(std::int64_t i
 
 Result<std::optional<Subscription>> SqliteMailStore::subscription_by_email(std::string_view email) {
   std::lock_guard lock(mu_);
-  std::string key = lower(email);
+  std::string key = lower_email(email);
   return find("s.email = ?", key, 0);
 }
 
@@ -147,7 +86,7 @@ Result<SubscribeOutcome> SqliteMailStore::subscribe(const SubscriptionRequest& r
   std::lock_guard lock(mu_);
   auto tx = Transaction::begin(*db_);
   if (!tx) return fail(tx.error());
-  std::string email = lower(request.email);
+  std::string email = lower_email(request.email);
   auto existing = find("s.email = ?", email, 0);
   if (!existing) return fail(existing.error());
   std::string cats = join_categories(request.categories);
@@ -293,7 +232,7 @@ Result<std::vector<OutboxItem>> SqliteMailStore::select_outbox(std::string_view 
     item.id = st->int64(0);
     item.subscription_id = st->int64(1);
     item.issue_key = st->text(2);
-    item.state = parse_state(st->text(3));
+    item.state = parse_outbox_state(st->text(3));
     item.attempts = static_cast<int>(st->int64(4));
     item.next_attempt_at = st->int64(5);
     item.last_error = st->text(6);
@@ -402,7 +341,7 @@ Result<OutboxCounts> SqliteMailStore::outbox_counts() {
     if (!row) return fail(row.error());
     if (!*row) break;
     std::int64_t n = st->int64(1);
-    switch (parse_state(st->text(0))) {
+    switch (parse_outbox_state(st->text(0))) {
       case OutboxState::kPending: c.pending = n; break;
       case OutboxState::kSending: c.sending = n; break;
       case OutboxState::kSent: c.sent = n; break;
