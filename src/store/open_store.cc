@@ -2,10 +2,13 @@
 // backend, so callers depend on store.h alone.
 #include <filesystem>
 
-#include "store/postgres/postgres_store.h"
 #include "store/community_store.h"
-#include "store/sqlite/sqlite_community_store.h"
+#include "store/curation_store.h"
 #include "store/mail_store.h"
+#include "store/postgres/postgres_curation_store.h"
+#include "store/postgres/postgres_store.h"
+#include "store/sqlite/sqlite_community_store.h"
+#include "store/sqlite/sqlite_curation_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -81,6 +84,19 @@ Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) 
   auto store = sqlite::SqliteMailStore::open(*path, options.cache_mib);
   if (!store) return fail(store.error());
   return std::unique_ptr<MailStore>(std::move(*store));
+}
+
+Result<std::unique_ptr<CurationStore>> open_curation_store(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) {
+    auto store = postgres::PostgresCurationStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<CurationStore>(std::move(*store));
+  }
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteCurationStore::open(*path, options.cache_mib);
+  if (!store) return fail(store.error());
+  return std::unique_ptr<CurationStore>(std::move(*store));
 }
 
 }  // namespace paperboy::store

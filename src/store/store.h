@@ -46,13 +46,16 @@ struct BatchResult {
 };
 
 // A page of a listing: papers whose listing day lies in [from_day, to_day], optionally only those
-// carrying one of `categories` (any position), newest first.
+// carrying one of `categories` (any position), newest first, leaving out `exclude_ids`.
 struct ListingQuery {
   std::string from_day;  // "YYYY-MM-DD", inclusive; empty = unbounded
   std::string to_day;    // inclusive; empty = unbounded
   std::vector<std::string> categories;
   int limit = 50;
   int offset = 0;
+  // Papers to leave out (canonical ids): those curators hid, and those a listing shows elsewhere
+  // on the page (featured, submitted). Counted out by count_papers too, so pages stay exact.
+  std::vector<std::string> exclude_ids;
 };
 
 struct NamedCount {
@@ -97,9 +100,8 @@ class Store {
   // For previous/next navigation on daily listings.
   virtual Result<std::pair<std::string, std::string>> neighbour_listing_days(std::string_view day) = 0;
   // Papers listing an author with this keyname (and these forenames when not empty), newest first.
-  virtual Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname,
-                                                                 std::string_view forenames, int limit,
-                                                                 int offset) = 0;
+  virtual Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname, std::string_view forenames,
+                                                                 int limit, int offset) = 0;
 
   virtual Result<StoreStats> stats() = 0;
 

@@ -54,14 +54,21 @@ std::string listing_where(const ListingQuery& q) {
     for (size_t i = 0; i < q.categories.size(); ++i) w += i == 0 ? "?" : ",?";
     w += "))";
   }
+  // One JSON array parameter: one cached statement whatever the number of excluded papers.
+  if (!q.exclude_ids.empty()) w += " AND id NOT IN (SELECT value FROM json_each(?))";
   return w;
 }
 
-int bind_listing(Statement& stmt, const ListingQuery& q) {
+// `exclude_json` holds the bound exclusion list; it must outlive the statement's steps.
+int bind_listing(Statement& stmt, const ListingQuery& q, std::string& exclude_json) {
   int i = 1;
   if (!q.from_day.empty()) stmt.bind(i++, q.from_day);
   if (!q.to_day.empty()) stmt.bind(i++, q.to_day);
   for (const auto& c : q.categories) stmt.bind(i++, c);
+  if (!q.exclude_ids.empty()) {
+    exclude_json = encode_categories(q.exclude_ids);  // a JSON array of strings, as json_each reads
+    stmt.bind(i++, exclude_json);
+  }
   return i;
 }
 
@@ -86,8 +93,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
 Result<UpsertOutcome> SqliteStore::upsert_one(const core::Paper& incoming, std::int64_t& next_seq) {
   Connection& db = *writer_;
-  auto existing_stmt = db.prepare(
-      "SELECT " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ?");
+  auto existing_stmt = db.prepare("SELECT " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ?");
   if (!existing_stmt) return fail(existing_stmt.error());
   existing_stmt->bind(1, incoming.id);
   auto found = existing_stmt->step();
@@ -200,7 +206,8 @@ Result<BatchResult> SqliteStore::apply(const WriteBatch& batch) {
     if (!outcome) return fail(outcome.error());
     record_outcome(result, *outcome);
   }
-  auto put = writer_->prepare("INSERT INTO state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto put = writer_->prepare(
+      "INSERT INTO state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!put) return fail(put.error());
   for (const auto& [key, value] : batch.state) {
     put->bind(1, key).bind(2, value);
@@ -263,7 +270,8 @@ Result<std::vector<StoredPaper>> SqliteStore::list_papers(const ListingQuery& qu
   auto stmt = (*conn)->prepare("SELECT " + std::string(sql::kPaperColumns) + " FROM papers" + listing_where(query) +
                                std::string(sql::kNewestFirst) + " LIMIT ? OFFSET ?");
   if (!stmt) return fail(stmt.error());
-  int i = bind_listing(*stmt, query);
+  std::string exclude_json;
+  int i = bind_listing(*stmt, query, exclude_json);
   stmt->bind(i, query.limit).bind(i + 1, query.offset);
   return read_all(*stmt);
 }
@@ -273,7 +281,8 @@ Result<std::int64_t> SqliteStore::count_papers(const ListingQuery& query) {
   if (!conn) return fail(conn.error());
   auto stmt = (*conn)->prepare("SELECT COUNT(*) FROM papers" + listing_where(query));
   if (!stmt) return fail(stmt.error());
-  bind_listing(*stmt, query);
+  std::string exclude_json;
+  bind_listing(*stmt, query, exclude_json);
   auto row = stmt->step();
   if (!row) return fail(row.error());
   return stmt->int64(0);
@@ -304,8 +313,7 @@ Result<std::pair<std::string, std::string>> SqliteStore::neighbour_listing_days(
 }
 
 Result<std::vector<StoredPaper>> SqliteStore::list_papers_by_author(std::string_view keyname,
-                                                                    std::string_view forenames, int limit,
-                                                                    int offset) {
+                                                                    std::string_view forenames, int limit, int offset) {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
   // Authors are a JSON column; instr() on the quoted keyname is a cheap prefilter before the exact
@@ -348,12 +356,10 @@ Result<StoreStats> SqliteStore::stats() {
       into.push_back({std::string(stmt->text(0)), stmt->int64(1)});
     }
   };
-  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category);
-      !s.is_ok()) {
+  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category); !s.is_ok()) {
     return fail(s);
   }
-  if (Status s = counts(sql::kCountByMonth, out.by_month);
-      !s.is_ok()) {
+  if (Status s = counts(sql::kCountByMonth, out.by_month); !s.is_ok()) {
     return fail(s);
   }
   return out;
