@@ -2,13 +2,13 @@
 // backend, so callers depend on store.h alone.
 #include <filesystem>
 
-#include "store/community_store.h"
-#include "store/curation_store.h"
-#include "store/mail_store.h"
 #include "store/postgres/postgres_curation_store.h"
 #include "store/postgres/postgres_store.h"
-#include "store/sqlite/sqlite_community_store.h"
+#include "store/community_store.h"
+#include "store/curation_store.h"
 #include "store/sqlite/sqlite_curation_store.h"
+#include "store/sqlite/sqlite_community_store.h"
+#include "store/mail_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"

@@ -54,7 +54,7 @@ struct ListingQuery {
   int limit = 50;
   int offset = 0;
   // Papers to leave out (canonical ids): those curators hid, and those a listing shows elsewhere
-  // on the page (featured, submitted). Counted out by count_papers too, so pages stay exact.
+  // on the page (featured, submitted). count_papers counts them out too, so pages stay exact.
   std::vector<std::string> exclude_ids;
 };
 
@@ -100,8 +100,9 @@ class Store {
   // For previous/next navigation on daily listings.
   virtual Result<std::pair<std::string, std::string>> neighbour_listing_days(std::string_view day) = 0;
   // Papers listing an author with this keyname (and these forenames when not empty), newest first.
-  virtual Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname, std::string_view forenames,
-                                                                 int limit, int offset) = 0;
+  virtual Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname,
+                                                                 std::string_view forenames, int limit,
+                                                                 int offset) = 0;
 
   virtual Result<StoreStats> stats() = 0;
 

@@ -259,8 +259,7 @@ TEST_P(StoreTest, ReopeningKeepsEverything) {
 
 TEST_P(StoreTest, SqlAndJsonLookingTextIsStoredVerbatim) {
   core::Paper p = paper("2403.01234", 1, "Robert'); DROP TABLE papers; -- \\ \"$1\" ?1 %s {}");
-  p.abstract =
-      "Line one\nline two\ttab; 'quoted' \"double\" \\backslash, emoji \xF0\x9F\x93\x84, \xE6\xBC\xA2\xE5\xAD\x97";
+  p.abstract = "Line one\nline two\ttab; 'quoted' \"double\" \\backslash, emoji \xF0\x9F\x93\x84, \xE6\xBC\xA2\xE5\xAD\x97";
   p.authors = {{"O'Neil", "J. \"Jay\"", "Jr"}, {"M\xC3\xBCller", "", ""}};
   p.comments = "$2 ? ?3";
   ASSERT_EQ(upsert(p), UpsertOutcome::kInserted);

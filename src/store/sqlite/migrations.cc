@@ -150,9 +150,7 @@ CREATE INDEX paper_curation_hidden ON paper_curation(paper_id) WHERE is_hidden =
 
 }  // namespace
 
-int latest_schema_version() {
-  return kMigrations.back().version;
-}
+int latest_schema_version() { return kMigrations.back().version; }
 
 Result<int> current_schema_version(Connection& conn) {
   auto stmt = conn.prepare("PRAGMA user_version");
