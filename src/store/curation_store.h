@@ -53,14 +53,19 @@ class CurationStore {
   // The newest day with a submission ("" when there is none).
   virtual Result<std::string> newest_submission_day() = 0;
 
-  // Sets or clears a flag, remembering which account changed it and when.
-  virtual Status set_flag(std::string_view paper_id, CurationFlag flag, bool on, std::int64_t account_id,
-                          std::int64_t now) = 0;
+  // Sets or clears a flag, remembering which account changed it and when. `listing_day` is the day
+  // whose listing shows the paper (its submission day, else its first version's day): featured
+  // papers go first in that listing.
+  virtual Status set_flag(std::string_view paper_id, std::string_view listing_day, CurationFlag flag, bool on,
+                          std::int64_t account_id, std::int64_t now) = 0;
   // Flags of these papers (papers with no flag set are absent).
   virtual Result<std::unordered_map<std::string, CurationFlags>> flags_of(std::span<const std::string> paper_ids) = 0;
-  // Every paper carrying the flag, ascending by id. Curated sets stay small (a few papers a day),
-  // so listings can exclude or pin them by id.
+  // Every paper carrying the flag, ascending by id. Hidden papers stay few (curators remove spam
+  // and mistakes), so listings, trending and feeds exclude them by id.
   virtual Result<std::vector<std::string>> flagged(CurationFlag flag) = 0;
+  // Papers carrying the flag whose listing day lies in [from_day, to_day], ascending by id.
+  virtual Result<std::vector<std::string>> flagged_between(CurationFlag flag, std::string_view from_day,
+                                                           std::string_view to_day) = 0;
 
   // A number that grows with every submission and flag change made through this object: cache
   // validation for pages that show curated listings.

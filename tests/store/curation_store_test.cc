@@ -75,14 +75,14 @@ TEST_P(CurationStoreTest, SubmissionsOfADayRangeNewestFirst) {
 
 TEST_P(CurationStoreTest, FlagsAreSetClearedAndListed) {
   std::int64_t g0 = store_->curation_generation();
-  ASSERT_TRUE(store_->set_flag("2401.00001", CurationFlag::kHidden, true, 1, 10).is_ok());
-  ASSERT_TRUE(store_->set_flag("2401.00002", CurationFlag::kFeatured, true, 1, 10).is_ok());
-  ASSERT_TRUE(store_->set_flag("2401.00002", CurationFlag::kHidden, true, 1, 11).is_ok());
+  ASSERT_TRUE(store_->set_flag("2401.00001", "2026-11-30", CurationFlag::kHidden, true, 1, 10).is_ok());
+  ASSERT_TRUE(store_->set_flag("2401.00002", "2026-11-30", CurationFlag::kFeatured, true, 1, 10).is_ok());
+  ASSERT_TRUE(store_->set_flag("2401.00002", "2026-11-30", CurationFlag::kHidden, true, 1, 11).is_ok());
   EXPECT_GT(store_->curation_generation(), g0);
   EXPECT_EQ(*store_->flagged(CurationFlag::kHidden), (std::vector<std::string>{"2401.00001", "2401.00002"}));
   EXPECT_EQ(*store_->flagged(CurationFlag::kFeatured), (std::vector<std::string>{"2401.00002"}));
 
-  ASSERT_TRUE(store_->set_flag("2401.00002", CurationFlag::kHidden, false, 2, 12).is_ok());
+  ASSERT_TRUE(store_->set_flag("2401.00002", "2026-11-30", CurationFlag::kHidden, false, 2, 12).is_ok());
   std::vector<std::string> ids = {"2401.00001", "2401.00002", "2401.00003"};
   auto flags = store_->flags_of(ids);
   ASSERT_TRUE(flags) << flags.error().to_string();
@@ -94,14 +94,22 @@ TEST_P(CurationStoreTest, FlagsAreSetClearedAndListed) {
   EXPECT_FALSE(flags->contains("2401.00003"));
   EXPECT_EQ(*store_->flagged(CurationFlag::kHidden), (std::vector<std::string>{"2401.00001"}));
 
+  // Featured papers of a listing day range, by the day the flag was set for.
+  ASSERT_TRUE(store_->set_flag("2401.00009", "2026-11-29", CurationFlag::kFeatured, true, 1, 14).is_ok());
+  EXPECT_EQ(*store_->flagged_between(CurationFlag::kFeatured, "2026-11-29", "2026-11-29"),
+            (std::vector<std::string>{"2401.00009"}));
+  EXPECT_EQ(*store_->flagged_between(CurationFlag::kFeatured, "2026-11-29", "2026-11-30"),
+            (std::vector<std::string>{"2401.00002", "2401.00009"}));
+  EXPECT_TRUE(store_->flagged_between(CurationFlag::kFeatured, "2026-12-01", "2026-12-31")->empty());
+
   // Clearing the last flag drops the paper from flags_of.
-  ASSERT_TRUE(store_->set_flag("2401.00001", CurationFlag::kHidden, false, 2, 13).is_ok());
+  ASSERT_TRUE(store_->set_flag("2401.00001", "2026-11-30", CurationFlag::kHidden, false, 2, 13).is_ok());
   EXPECT_FALSE(store_->flags_of(ids)->contains("2401.00001"));
 }
 
 TEST_P(CurationStoreTest, IdsThatLookLikeSqlAreValues) {
   std::string odd = "x'); DROP TABLE submissions; --\"]";
-  ASSERT_TRUE(store_->set_flag(odd, CurationFlag::kFeatured, true, 1, 1).is_ok());
+  ASSERT_TRUE(store_->set_flag(odd, "2026-11-30", CurationFlag::kFeatured, true, 1, 1).is_ok());
   std::vector<std::string> ids = {odd};
   EXPECT_TRUE(store_->flags_of(ids)->at(odd).is_featured);
   ASSERT_TRUE(store_->record_submission({odd, 1, "2026-11-30", 1}));
@@ -130,7 +138,7 @@ TEST_P(CurationStoreTest, ConcurrentSubmissionsOfOnePaperRecordOne) {
 
 TEST_P(CurationStoreTest, ReopeningKeepsEverything) {
   ASSERT_TRUE(store_->record_submission({"2602.07774", 3, "2026-11-30", 5}));
-  ASSERT_TRUE(store_->set_flag("2602.07774", CurationFlag::kFeatured, true, 3, 6).is_ok());
+  ASSERT_TRUE(store_->set_flag("2602.07774", "2026-11-30", CurationFlag::kFeatured, true, 3, 6).is_ok());
   store_.reset();
   auto reopened = open_curation_store({.url = url_});
   ASSERT_TRUE(reopened) << reopened.error().to_string();

@@ -20,10 +20,11 @@ CREATE TABLE paper_curation (
   paper_id    text COLLATE "C" PRIMARY KEY,
   is_featured boolean NOT NULL DEFAULT false,
   is_hidden   boolean NOT NULL DEFAULT false,
+  listing_day text COLLATE "C" NOT NULL,      -- the listing that shows the paper (featured go first)
   changed_by  bigint NOT NULL,                -- account of the last change
   changed_at  bigint NOT NULL
 );
-CREATE INDEX paper_curation_featured ON paper_curation(paper_id) WHERE is_featured;
+CREATE INDEX paper_curation_featured ON paper_curation(listing_day) WHERE is_featured;
 CREATE INDEX paper_curation_hidden ON paper_curation(paper_id) WHERE is_hidden;
 )sql"},
 }};
@@ -111,20 +112,22 @@ Result<std::string> PostgresCurationStore::newest_submission_day() {
   return std::string(res->text(0, 0));
 }
 
-Status PostgresCurationStore::set_flag(std::string_view paper_id, CurationFlag flag, bool on, std::int64_t account_id,
-                                       std::int64_t now) {
+Status PostgresCurationStore::set_flag(std::string_view paper_id, std::string_view listing_day, CurationFlag flag,
+                                       bool on, std::int64_t account_id, std::int64_t now) {
   auto conn = pool_.acquire();
   if (!conn) return conn.error();
   // Two statement texts rather than a column name spliced from input: the column is ours.
-  PB_RETURN_IF_ERROR((*conn)->run(
-      flag == CurationFlag::kFeatured
-          ? "INSERT INTO paper_curation(paper_id, is_featured, changed_by, changed_at) VALUES($1, $2::boolean, $3, $4) "
-            "ON CONFLICT (paper_id) DO UPDATE SET is_featured = EXCLUDED.is_featured, "
-            "changed_by = EXCLUDED.changed_by, changed_at = EXCLUDED.changed_at"
-          : "INSERT INTO paper_curation(paper_id, is_hidden, changed_by, changed_at) VALUES($1, $2::boolean, $3, $4) "
-            "ON CONFLICT (paper_id) DO UPDATE SET is_hidden = EXCLUDED.is_hidden, "
-            "changed_by = EXCLUDED.changed_by, changed_at = EXCLUDED.changed_at",
-      Params().text(paper_id).text(on ? "true" : "false").int64(account_id).int64(now)));
+  PB_RETURN_IF_ERROR(
+      (*conn)->run(flag == CurationFlag::kFeatured
+                       ? "INSERT INTO paper_curation(paper_id, is_featured, listing_day, changed_by, changed_at) "
+                         "VALUES($1, $2::boolean, $3, $4, $5) ON CONFLICT (paper_id) DO UPDATE SET "
+                         "is_featured = EXCLUDED.is_featured, listing_day = EXCLUDED.listing_day, "
+                         "changed_by = EXCLUDED.changed_by, changed_at = EXCLUDED.changed_at"
+                       : "INSERT INTO paper_curation(paper_id, is_hidden, listing_day, changed_by, changed_at) "
+                         "VALUES($1, $2::boolean, $3, $4, $5) ON CONFLICT (paper_id) DO UPDATE SET "
+                         "is_hidden = EXCLUDED.is_hidden, listing_day = EXCLUDED.listing_day, "
+                         "changed_by = EXCLUDED.changed_by, changed_at = EXCLUDED.changed_at",
+                   Params().text(paper_id).text(on ? "true" : "false").text(listing_day).int64(account_id).int64(now)));
   generation_.fetch_add(1);
   return Status::ok();
 }
@@ -146,16 +149,30 @@ Result<std::unordered_map<std::string, CurationFlags>> PostgresCurationStore::fl
   return out;
 }
 
-Result<std::vector<std::string>> PostgresCurationStore::flagged(CurationFlag flag) {
+Result<std::vector<std::string>> PostgresCurationStore::ids(std::string_view sql, const Params& params) {
   auto conn = pool_.acquire();
   if (!conn) return fail(conn.error());
-  auto res = (*conn)->query(flag == CurationFlag::kFeatured
-                                ? "SELECT paper_id FROM paper_curation WHERE is_featured ORDER BY paper_id"
-                                : "SELECT paper_id FROM paper_curation WHERE is_hidden ORDER BY paper_id");
+  auto res = (*conn)->query(sql, params);
   if (!res) return fail(res.error());
   std::vector<std::string> out;
   for (int r = 0; r < res->rows(); ++r) out.emplace_back(res->text(r, 0));
   return out;
+}
+
+Result<std::vector<std::string>> PostgresCurationStore::flagged(CurationFlag flag) {
+  return ids(flag == CurationFlag::kFeatured ? "SELECT paper_id FROM paper_curation WHERE is_featured ORDER BY paper_id"
+                                             : "SELECT paper_id FROM paper_curation WHERE is_hidden ORDER BY paper_id",
+             Params());
+}
+
+Result<std::vector<std::string>> PostgresCurationStore::flagged_between(CurationFlag flag, std::string_view from_day,
+                                                                        std::string_view to_day) {
+  return ids(flag == CurationFlag::kFeatured
+                 ? "SELECT paper_id FROM paper_curation WHERE is_featured AND listing_day BETWEEN $1 AND $2 "
+                   "ORDER BY paper_id"
+                 : "SELECT paper_id FROM paper_curation WHERE is_hidden AND listing_day BETWEEN $1 AND $2 "
+                   "ORDER BY paper_id",
+             Params().text(from_day.empty() ? "0000-00-00" : from_day).text(to_day.empty() ? "9999-99-99" : to_day));
 }
 
 }  // namespace paperboy::store::postgres

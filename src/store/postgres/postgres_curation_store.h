@@ -30,14 +30,19 @@ class PostgresCurationStore final : public CurationStore {
   Result<std::optional<Submission>> get_submission(std::string_view paper_id) override;
   Result<std::vector<Submission>> submissions_between(std::string_view from_day, std::string_view to_day) override;
   Result<std::string> newest_submission_day() override;
-  Status set_flag(std::string_view paper_id, CurationFlag flag, bool on, std::int64_t account_id,
-                  std::int64_t now) override;
+  Status set_flag(std::string_view paper_id, std::string_view listing_day, CurationFlag flag, bool on,
+                  std::int64_t account_id, std::int64_t now) override;
   Result<std::unordered_map<std::string, CurationFlags>> flags_of(std::span<const std::string> paper_ids) override;
   Result<std::vector<std::string>> flagged(CurationFlag flag) override;
+  Result<std::vector<std::string>> flagged_between(CurationFlag flag, std::string_view from_day,
+                                                   std::string_view to_day) override;
   std::int64_t curation_generation() override { return generation_.load(); }
 
  private:
   PostgresCurationStore(const std::string& url, int pool_size) : pool_(url, pool_size) {}
+
+  // Runs a statement selecting paper ids.
+  Result<std::vector<std::string>> ids(std::string_view sql, const Params& params);
 
   PgPool pool_;
   std::atomic<std::int64_t> generation_{0};

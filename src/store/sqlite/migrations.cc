@@ -140,10 +140,11 @@ CREATE TABLE paper_curation (
   paper_id    TEXT PRIMARY KEY,
   is_featured INTEGER NOT NULL DEFAULT 0,
   is_hidden   INTEGER NOT NULL DEFAULT 0,
+  listing_day TEXT NOT NULL,              -- the listing that shows the paper (featured go first)
   changed_by  INTEGER NOT NULL,           -- account of the last change
   changed_at  INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX paper_curation_featured ON paper_curation(paper_id) WHERE is_featured = 1;
+CREATE INDEX paper_curation_featured ON paper_curation(listing_day) WHERE is_featured = 1;
 CREATE INDEX paper_curation_hidden ON paper_curation(paper_id) WHERE is_hidden = 1;
 )sql"},
 }};

@@ -96,20 +96,22 @@ Result<std::string> SqliteCurationStore::newest_submission_day() {
   return std::string(stmt->text(0));
 }
 
-Status SqliteCurationStore::set_flag(std::string_view paper_id, CurationFlag flag, bool on, std::int64_t account_id,
-                                     std::int64_t now) {
+Status SqliteCurationStore::set_flag(std::string_view paper_id, std::string_view listing_day, CurationFlag flag,
+                                     bool on, std::int64_t account_id, std::int64_t now) {
   std::lock_guard lock(write_mu_);
   auto tx = Transaction::begin(*writer_);
   if (!tx) return tx.error();
   // Two statement texts rather than a column name spliced from input: the column is ours.
   auto stmt = writer_->prepare(
       flag == CurationFlag::kFeatured
-          ? "INSERT INTO paper_curation(paper_id, is_featured, changed_by, changed_at) VALUES(?1, ?2, ?3, ?4) "
-            "ON CONFLICT(paper_id) DO UPDATE SET is_featured = ?2, changed_by = ?3, changed_at = ?4"
-          : "INSERT INTO paper_curation(paper_id, is_hidden, changed_by, changed_at) VALUES(?1, ?2, ?3, ?4) "
-            "ON CONFLICT(paper_id) DO UPDATE SET is_hidden = ?2, changed_by = ?3, changed_at = ?4");
+          ? "INSERT INTO paper_curation(paper_id, is_featured, listing_day, changed_by, changed_at) "
+            "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(paper_id) DO UPDATE SET is_featured = ?2, listing_day = ?3, "
+            "changed_by = ?4, changed_at = ?5"
+          : "INSERT INTO paper_curation(paper_id, is_hidden, listing_day, changed_by, changed_at) "
+            "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(paper_id) DO UPDATE SET is_hidden = ?2, listing_day = ?3, "
+            "changed_by = ?4, changed_at = ?5");
   if (!stmt) return stmt.error();
-  stmt->bind(1, paper_id).bind(2, on ? 1 : 0).bind(3, account_id).bind(4, now);
+  stmt->bind(1, paper_id).bind(2, on ? 1 : 0).bind(3, listing_day).bind(4, account_id).bind(5, now);
   PB_RETURN_IF_ERROR(stmt->run());
   PB_RETURN_IF_ERROR(tx->commit());
   generation_.fetch_add(1);
@@ -140,13 +142,14 @@ Result<std::unordered_map<std::string, CurationFlags>> SqliteCurationStore::flag
   return out;
 }
 
-Result<std::vector<std::string>> SqliteCurationStore::flagged(CurationFlag flag) {
+// The paper ids a statement returns in its first column.
+Result<std::vector<std::string>> SqliteCurationStore::ids(std::string_view sql, std::string_view from_day,
+                                                          std::string_view to_day) {
   auto conn = readers_.acquire();
   if (!conn) return fail(conn.error());
-  auto stmt = (*conn)->prepare(flag == CurationFlag::kFeatured
-                                   ? "SELECT paper_id FROM paper_curation WHERE is_featured = 1 ORDER BY paper_id"
-                                   : "SELECT paper_id FROM paper_curation WHERE is_hidden = 1 ORDER BY paper_id");
+  auto stmt = (*conn)->prepare(sql);
   if (!stmt) return fail(stmt.error());
+  if (!from_day.empty()) stmt->bind(1, from_day).bind(2, to_day);
   std::vector<std::string> out;
   for (;;) {
     auto row = stmt->step();
@@ -155,6 +158,23 @@ Result<std::vector<std::string>> SqliteCurationStore::flagged(CurationFlag flag)
     out.emplace_back(stmt->text(0));
   }
   return out;
+}
+
+Result<std::vector<std::string>> SqliteCurationStore::flagged(CurationFlag flag) {
+  return ids(flag == CurationFlag::kFeatured
+                 ? "SELECT paper_id FROM paper_curation WHERE is_featured = 1 ORDER BY paper_id"
+                 : "SELECT paper_id FROM paper_curation WHERE is_hidden = 1 ORDER BY paper_id",
+             "", "");
+}
+
+Result<std::vector<std::string>> SqliteCurationStore::flagged_between(CurationFlag flag, std::string_view from_day,
+                                                                      std::string_view to_day) {
+  return ids(flag == CurationFlag::kFeatured
+                 ? "SELECT paper_id FROM paper_curation WHERE is_featured = 1 AND listing_day BETWEEN ? AND ? "
+                   "ORDER BY paper_id"
+                 : "SELECT paper_id FROM paper_curation WHERE is_hidden = 1 AND listing_day BETWEEN ? AND ? "
+                   "ORDER BY paper_id",
+             from_day.empty() ? "0000-00-00" : from_day, to_day.empty() ? "9999-99-99" : to_day);
 }
 
 }  // namespace paperboy::store::sqlite

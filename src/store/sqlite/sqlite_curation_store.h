@@ -22,15 +22,20 @@ class SqliteCurationStore final : public CurationStore {
   Result<std::optional<Submission>> get_submission(std::string_view paper_id) override;
   Result<std::vector<Submission>> submissions_between(std::string_view from_day, std::string_view to_day) override;
   Result<std::string> newest_submission_day() override;
-  Status set_flag(std::string_view paper_id, CurationFlag flag, bool on, std::int64_t account_id,
-                  std::int64_t now) override;
+  Status set_flag(std::string_view paper_id, std::string_view listing_day, CurationFlag flag, bool on,
+                  std::int64_t account_id, std::int64_t now) override;
   Result<std::unordered_map<std::string, CurationFlags>> flags_of(std::span<const std::string> paper_ids) override;
   Result<std::vector<std::string>> flagged(CurationFlag flag) override;
+  Result<std::vector<std::string>> flagged_between(CurationFlag flag, std::string_view from_day,
+                                                   std::string_view to_day) override;
   std::int64_t curation_generation() override { return generation_.load(); }
 
  private:
   SqliteCurationStore(const std::string& path, int cache_mib, std::unique_ptr<Connection> writer)
       : writer_(std::move(writer)), readers_(path, cache_mib) {}
+
+  // Runs a statement selecting paper ids; binds [from_day, to_day] unless from_day is empty.
+  Result<std::vector<std::string>> ids(std::string_view sql, std::string_view from_day, std::string_view to_day);
 
   std::mutex write_mu_;  // guards writer_
   std::unique_ptr<Connection> writer_;
