@@ -13,10 +13,6 @@ namespace {
 
 constexpr std::int64_t kResetLinkLifetimeS = 3600;
 
-Reply json_status(int status, const nlohmann::json& body) {
-  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
-}
-
 Reply redirect(const std::string& to) { return Reply{.status = 303, .body = "", .max_age_s = 0, .location = to}; }
 
 nlohmann::json field(const std::string& name, const std::string& label, const std::string& type,
@@ -61,22 +57,6 @@ Result<Reply> log_in(RouteContext& ctx, const httplib::Request& req, const store
   r.set_cookies.push_back(make_cookie(kSessionCookie, session->secret, ctx.options.account_options.session_lifetime_s,
                                       ctx.csrf->secure_cookies()));
   return r;
-}
-
-// The JSON object of an API request body; API bodies must be sent as application/json, which a
-// cross-site form cannot do without a CORS preflight.
-Result<nlohmann::json> json_body(const httplib::Request& req) {
-  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
-    return fail(Status::invalid_argument("expected a JSON body (Content-Type: application/json)"));
-  }
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return fail(Status::invalid_argument("body: expected a JSON object"));
-  return body;
-}
-
-std::string string_field(const nlohmann::json& body, const char* name) {
-  auto it = body.find(name);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // The logged-in viewer of an HTML form request, checked for CSRF; an error otherwise.

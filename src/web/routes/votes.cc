@@ -11,10 +11,6 @@
 namespace paperboy::web {
 namespace {
 
-Reply json_status(int status, const nlohmann::json& body) {
-  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
-}
-
 Result<Reply> vote(RouteContext& ctx, const httplib::Request& req, bool up) {
   auto viewer = request_viewer(ctx, req);
   if (!viewer) {
@@ -36,12 +32,15 @@ Result<Reply> vote(RouteContext& ctx, const httplib::Request& req, bool up) {
   return json_status(200, {{"id", paper->id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
 }
 
-bool has_any_category(const core::Paper& p, const std::vector<std::string>& cats) {
-  if (cats.empty()) return true;
-  for (const auto& c : p.categories) {
-    if (std::find(cats.begin(), cats.end(), c) != cats.end()) return true;
+// Marks the papers among `ids` that curators featured.
+Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, VoteMarks& marks) {
+  if (ctx.curation == nullptr) return Status::ok();
+  auto flags = ctx.curation->flags_of(ids);
+  if (!flags) return flags.error();
+  for (const auto& [id, f] : *flags) {
+    if (f.is_featured) marks.featured.insert(id);
   }
-  return false;
+  return Status::ok();
 }
 
 }  // namespace
@@ -60,13 +59,17 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
   if (viewer && *viewer) {
     auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
     if (!voted) return fail(voted.error());
-    marks.voted = std::move(*voted);
+    marks.voted.swap(*voted);
   }
+  if (Status s = add_featured(ctx, ids, marks); !s.is_ok()) return fail(s);
   return marks;
 }
 
 Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
                                                         const std::vector<std::string>& cats, int limit, int offset) {
+  auto hidden = hidden_paper_ids(ctx);
+  if (!hidden) return fail(hidden.error());
+  std::unordered_set<std::string> is_hidden(hidden->begin(), hidden->end());
   std::vector<store::StoredPaper> ranked;
   if (ctx.accounts != nullptr && !period.from_day.empty()) {
     auto from = core::parse_iso8601(period.from_day);
@@ -76,6 +79,7 @@ Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const
     auto voted = ctx.accounts->store().voted_papers_published_between(*from, end - 1);
     if (!voted) return fail(voted.error());
     for (const auto& entry : rank::rank_trending(*voted, end)) {
+      if (is_hidden.contains(entry.paper_id)) continue;
       auto sp = ctx.store.get_paper(entry.paper_id);
       if (!sp) return fail(sp.error());
       if (*sp && has_any_category((*sp)->paper, cats)) ranked.push_back(std::move(**sp));
@@ -91,6 +95,7 @@ Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const
   for (const auto& sp : ranked) seen.insert(sp.paper.id);
   int rest_offset = std::max(0, offset - static_cast<int>(ranked.size()));
   store::ListingQuery q{period.from_day, period.to_day, cats, limit + static_cast<int>(ranked.size()), rest_offset};
+  q.exclude_ids = std::move(*hidden);
   auto rest = ctx.store.list_papers(q);
   if (!rest) return fail(rest.error());
   for (auto& sp : *rest) {
