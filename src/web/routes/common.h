@@ -143,6 +143,6 @@ void add_api_routes(RouteContext& ctx);
 void add_feed_routes(RouteContext& ctx);
 void add_people_routes(RouteContext& ctx);  // author and category pages
 void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
-void add_curation_routes(RouteContext& ctx);  // submit a paper, feature/hide (curation.cc)
+void add_curation_routes(RouteContext& ctx);   // submit a paper, feature/hide (curation.cc)
 
 }  // namespace paperboy::web

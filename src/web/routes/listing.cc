@@ -61,8 +61,7 @@ Result<CuratedListing> page_papers(RouteContext& ctx, const ListingRequest& lr, 
 // The "submit a paper" form for a signed-in browser (not on trending: submissions join a day).
 void add_submit_form(RouteContext& ctx, nlohmann::json& model) {
   if (ctx.submissions == nullptr || !model.contains("viewer")) return;
-  model["submit_form"] = {{"csrf", model["viewer"]["csrf"]},
-                          {"max_age_days", ctx.submissions->options().max_age_days}};
+  model["submit_form"] = {{"csrf", model["viewer"]["csrf"]}, {"max_age_days", ctx.submissions->options().max_age_days}};
 }
 
 Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const ListingRequest& lr) {

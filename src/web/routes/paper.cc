@@ -64,8 +64,9 @@ Status add_curation(RouteContext& ctx, const httplib::Request& req, const core::
   model["is_hidden"] = f.is_hidden;
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return viewer.error();
-  bool is_curator = *viewer && !(*viewer)->is_bearer &&
-                    ((*viewer)->account.role == store::Role::kCurator || (*viewer)->account.role == store::Role::kAdmin);
+  bool is_curator =
+      *viewer && !(*viewer)->is_bearer &&
+      ((*viewer)->account.role == store::Role::kCurator || (*viewer)->account.role == store::Role::kAdmin);
   if (is_curator) {
     model["is_hidden_notice"] = f.is_hidden;
     model["curation"] = {{"csrf", ctx.csrf->session_token(req)}};
