@@ -108,13 +108,20 @@ Result<Reply> paper_page(RouteContext& ctx, const httplib::Request& req, const c
     model["similar_unavailable"] = true;
   } else {
     auto hits = ctx.search->similar(p.id, 5);
+    // A paper stored moments ago (a submission, a harvest) reaches the index within seconds.
+    if (!hits && hits.error().code() == StatusCode::kNotFound) {
+      model["similar_pending"] = true;
+      hits = std::vector<search::SearchHit>();
+    }
     if (!hits) return fail(hits.error().with_context("similar papers"));
     auto similar = papers_for_hits(ctx.store, *hits);
     if (!similar) return fail(similar.error());
     auto similar_marks = vote_marks(ctx, req, *similar);
     if (!similar_marks) return fail(similar_marks.error());
-    model["similar_cards"] =
-        similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar, {}, &*similar_marks);
+    if (!model.contains("similar_pending")) {
+      model["similar_cards"] =
+          similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar, {}, &*similar_marks);
+    }
   }
   store::StoredPaper self{0, 0, p};
   auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));
