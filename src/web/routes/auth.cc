@@ -59,15 +59,6 @@ Result<Reply> log_in(RouteContext& ctx, const httplib::Request& req, const store
   return r;
 }
 
-// The logged-in viewer of an HTML form request, checked for CSRF; an error otherwise.
-Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req) {
-  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  if (!*viewer) return fail(Status::permission_denied("log in first"));
-  return (*viewer)->account;
-}
-
 Result<Reply> account_page(RouteContext& ctx, const httplib::Request& req, const store::Account& a,
                            const std::string& new_token) {
   nlohmann::json model = {{"title", "Your account"}, {"account_name", a.name}, {"email", a.email},
@@ -148,6 +139,30 @@ Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::R
   if (!account) return fail(account.error());
   if (!*account) return std::optional<Viewer>();  // expired or logged out: anonymous
   return std::optional<Viewer>(Viewer{std::move(**account), false});
+}
+
+Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req) {
+  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+  auto viewer = request_viewer(ctx, req);
+  if (!viewer) return fail(viewer.error());
+  if (!*viewer) return fail(Status::permission_denied("log in first"));
+  return (*viewer)->account;
+}
+
+Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req) {
+  auto viewer = request_viewer(ctx, req);
+  if (!viewer) {
+    if (viewer.error().code() == StatusCode::kPermissionDenied) {
+      return json_status(401, {{"error", viewer.error().message()}, {"status", 401}});
+    }
+    return fail(viewer.error());
+  }
+  if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
+  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
+  if (!(*viewer)->is_bearer) {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+  }
+  return (*viewer)->account;
 }
 
 void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json& model) {

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -97,6 +98,12 @@ struct Viewer {
   bool is_bearer = false;
 };
 [[nodiscard]] Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::Request& req);
+// The signed-in account of a state-changing API request, or the 401 JSON reply for an anonymous
+// caller or an unknown token. A cookie-authenticated request must carry its CSRF token (else 403);
+// a Bearer token needs none.
+[[nodiscard]] Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req);
+// The signed-in account of an HTML form post, its CSRF token checked first.
+[[nodiscard]] Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req);
 // Whether a request is personal (session cookie or Authorization): never shared-cached.
 [[nodiscard]] bool is_personal_request(const httplib::Request& req);
 // Adds the layout's account fields (viewer name, logout form CSRF token) to a page model.

@@ -27,32 +27,6 @@ std::string card_anchor(const std::string& id) {
   return anchor;
 }
 
-// The signed-in account of an API request: 401 JSON for anonymous callers, and the CSRF token
-// checked for cookie-authenticated ones (a Bearer token is never attached by a browser itself).
-Result<std::variant<store::Account, Reply>> api_viewer(RouteContext& ctx, const httplib::Request& req) {
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) {
-    if (viewer.error().code() == StatusCode::kPermissionDenied) {
-      return json_status(401, {{"error", viewer.error().message()}, {"status", 401}});
-    }
-    return fail(viewer.error());
-  }
-  if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-  if (!(*viewer)->is_bearer) {
-    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  }
-  return (*viewer)->account;
-}
-
-// A form post's signed-in account, CSRF checked first.
-Result<store::Account> form_account(RouteContext& ctx, const httplib::Request& req) {
-  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  if (!*viewer) return fail(Status::permission_denied("log in first"));
-  return (*viewer)->account;
-}
-
 // Rate limits answer 429 Too Many Requests (the shared mapping makes resource_exhausted a 413,
 // which is right for request sizes only).
 int submit_error_status(const Status& s, int fallback) {
@@ -66,7 +40,7 @@ Result<std::string> account_name(RouteContext& ctx, std::int64_t account_id) {
 }
 
 Result<Reply> submit_api(RouteContext& ctx, const httplib::Request& req) {
-  auto viewer = api_viewer(ctx, req);
+  auto viewer = api_account(ctx, req);
   if (!viewer) return fail(viewer.error());
   if (auto* reply = std::get_if<Reply>(&*viewer)) return std::move(*reply);
   const auto& account = std::get<store::Account>(*viewer);
@@ -94,7 +68,7 @@ Result<Reply> submit_api(RouteContext& ctx, const httplib::Request& req) {
 }
 
 Result<Reply> submit_form(RouteContext& ctx, const httplib::Request& req) {
-  auto account = form_account(ctx, req);
+  auto account = form_viewer(ctx, req);
   if (!account) return fail(account.error());
   auto outcome = ctx.submissions->submit(*account, req.get_param_value("id"), core::unix_now());
   if (!outcome) {
@@ -144,7 +118,7 @@ Result<store::CurationFlags> curate(RouteContext& ctx, const store::Account& by,
 }
 
 Result<Reply> curate_api(RouteContext& ctx, const httplib::Request& req) {
-  auto viewer = api_viewer(ctx, req);
+  auto viewer = api_account(ctx, req);
   if (!viewer) return fail(viewer.error());
   if (auto* reply = std::get_if<Reply>(&*viewer)) return std::move(*reply);
   auto action = parse_action(req.matches[2].str());
@@ -158,7 +132,7 @@ Result<Reply> curate_api(RouteContext& ctx, const httplib::Request& req) {
 }
 
 Result<Reply> curate_form(RouteContext& ctx, const httplib::Request& req) {
-  auto account = form_account(ctx, req);
+  auto account = form_viewer(ctx, req);
   if (!account) return fail(account.error());
   auto action = parse_action(req.get_param_value("action"));
   if (!action) return fail(action.error());

@@ -17,11 +17,11 @@ constexpr int kPageSize = 50;
 
 // The most frequent categories among the period's papers, plus any selected ones.
 Result<nlohmann::json> category_options(RouteContext& ctx, const Period& period, const std::vector<std::string>& selected) {
-  store::ListingQuery q{period.from_day, period.to_day, {}, 1000, 0};
-  auto sample = ctx.store.list_papers(q);
+  // The curated listing, so a day with only submitted papers offers their categories too.
+  auto sample = curated_listing(ctx, period, {}, 1000, 0);
   if (!sample) return fail(sample.error());
   std::map<std::string, int> counts;
-  for (const auto& sp : *sample) counts[sp.paper.primary_category()]++;
+  for (const auto& sp : sample->papers) counts[sp.paper.primary_category()]++;
   std::vector<std::pair<int, std::string>> ranked;
   for (const auto& [name, n] : counts) ranked.emplace_back(-n, name);
   std::sort(ranked.begin(), ranked.end());
@@ -117,8 +117,9 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
     model["feed_rss"] = "/feeds/trending.rss";
     model["feed_title"] = "Paperboy trending papers";
   } else {
-    std::string sub = p.kind == Period::Kind::kDay ? "Papers first listed on " + p.from_day
-                                                   : "Papers first listed " + p.from_day + " to " + p.to_day;
+    std::string listed = ctx.submissions != nullptr ? "Papers first listed or submitted " : "Papers first listed ";
+    std::string sub =
+        p.kind == Period::Kind::kDay ? listed + "on " + p.from_day : listed + p.from_day + " to " + p.to_day;
     model["subheading"] = sub;
     // Previous/next skip days without papers; weeks and months step by the calendar.
     std::string prev_path, next_path, prev_label, next_label;

@@ -12,22 +12,14 @@ namespace paperboy::web {
 namespace {
 
 Result<Reply> vote(RouteContext& ctx, const httplib::Request& req, bool up) {
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) {
-    if (viewer.error().code() == StatusCode::kPermissionDenied) {
-      return json_status(401, {{"error", viewer.error().message()}, {"status", 401}});
-    }
-    return fail(viewer.error());
-  }
-  if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
-  if (!(*viewer)->is_bearer) {
-    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  }
+  auto viewer = api_account(ctx, req);
+  if (!viewer) return fail(viewer.error());
+  if (auto* refusal = std::get_if<Reply>(&*viewer)) return std::move(*refusal);
+  const auto& account = std::get<store::Account>(*viewer);
   auto paper = find_paper(ctx.store, req.matches[1].str());
   if (!paper) return fail(paper.error());
-  auto outcome = ctx.accounts->store().set_vote((*viewer)->account.id, paper->id, paper->first_version_time(), up,
-                                                core::unix_now());
+  auto outcome =
+      ctx.accounts->store().set_vote(account.id, paper->id, paper->first_version_time(), up, core::unix_now());
   if (!outcome) return fail(outcome.error());
   return json_status(200, {{"id", paper->id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
 }
