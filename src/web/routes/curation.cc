@@ -27,10 +27,10 @@ std::string card_anchor(const std::string& id) {
   return anchor;
 }
 
-// Rate limits answer 429 Too Many Requests (the shared mapping makes resource_exhausted a 413,
-// which is right for request sizes only).
-int submit_error_status(const Status& s, int fallback) {
-  return s.code() == StatusCode::kResourceExhausted ? 429 : fallback;
+// The submission rate limit answers 429 Too Many Requests here: the shared mapping makes
+// resource_exhausted a 413, which is right for request sizes only.
+bool is_rate_limited(const Status& s) {
+  return s.code() == StatusCode::kResourceExhausted;
 }
 
 Result<std::string> account_name(RouteContext& ctx, std::int64_t account_id) {
@@ -49,11 +49,10 @@ Result<Reply> submit_api(RouteContext& ctx, const httplib::Request& req) {
   std::string id = string_field(*body, "id");
   if (id.empty()) return fail(Status::invalid_argument("id: an arXiv id or URL is required"));
   auto outcome = ctx.submissions->submit(account, id, core::unix_now());
-  if (!outcome) {
-    int status = submit_error_status(outcome.error(), 0);
-    if (status == 0) return fail(outcome.error());
-    return json_status(status, {{"error", outcome.error().message()}, {"status", status}});
+  if (!outcome && is_rate_limited(outcome.error())) {
+    return json_status(429, {{"error", outcome.error().message()}, {"status", 429}});
   }
+  if (!outcome) return fail(outcome.error());
   auto name = account_name(ctx, outcome->submission.account_id);
   if (!name) return fail(name.error());
   nlohmann::json out = {{"id", outcome->paper.id},
@@ -71,13 +70,12 @@ Result<Reply> submit_form(RouteContext& ctx, const httplib::Request& req) {
   auto account = form_viewer(ctx, req);
   if (!account) return fail(account.error());
   auto outcome = ctx.submissions->submit(*account, req.get_param_value("id"), core::unix_now());
-  if (!outcome) {
-    int status = submit_error_status(outcome.error(), 0);
-    if (status == 0) return fail(outcome.error());
-    return Reply{.status = status,
+  if (!outcome && is_rate_limited(outcome.error())) {
+    return Reply{.status = 429,
                  .body = message_page(ctx.views, "Too many submissions", {outcome.error().message()}),
                  .max_age_s = 0};
   }
+  if (!outcome) return fail(outcome.error());
   // To the listing that now shows the paper, scrolled to it.
   return redirect("/papers/date/" + outcome->submission.listing_day + "#" + card_anchor(outcome->paper.id));
 }
