@@ -10,9 +10,11 @@
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
+#include "ingest/arxiv_api.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
 #include "mail/notice_mailer.h"
+#include "store/curation_store.h"
 #include "store/job_lease.h"
 #include "mail/subscriptions.h"
 #include "store/community_store.h"
@@ -76,6 +78,43 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
         return ingest::OaiPmhHarvester(store, http, run).run();
       },
       *minute, lease, kLeaseCheckS);
+}
+
+// Paper submissions: the curation store, and arXiv look-ups through the API (harvest.api_url) with
+// the harvester's politeness but a short retry budget, since a reader waits for the answer.
+struct Submissions {
+  std::unique_ptr<store::CurationStore> curation;
+  std::unique_ptr<ingest::HttpClient> http;
+  std::unique_ptr<ingest::ArxivApiClient> api;
+};
+
+Result<Submissions> open_submissions(const config::Config& cfg, web::ServerOptions& options) {
+  if (cfg.community.submit_max_age_days < 0) {
+    return fail(Status::invalid_argument("community.submit_max_age_days: must be 0 or more"));
+  }
+  if (cfg.community.submissions_per_hour < 1) {
+    return fail(Status::invalid_argument("community.submissions_per_hour: must be at least 1"));
+  }
+  Submissions out;
+  store::StoreOptions store_options;
+  store_options.url = cfg.database_url();
+  auto curation = store::open_curation_store(store_options);
+  if (!curation) return fail(curation.error());
+  out.curation = std::move(*curation);
+  auto http_options = ingest::http_options_from(cfg);
+  http_options.timeout_s = std::min(http_options.timeout_s, 30.0);
+  out.http = std::make_unique<ingest::HttpClient>(http_options);
+  auto api_options = ingest::api_options_from(cfg);
+  api_options.retry.max_attempts = std::min(api_options.retry.max_attempts, 2);
+  api_options.retry.initial_backoff_s = std::min(api_options.retry.initial_backoff_s, 2.0);
+  api_options.retry.max_retry_after_s = 10;
+  out.api = std::make_unique<ingest::ArxivApiClient>(*out.http, api_options);
+  options.curation = out.curation.get();
+  options.paper_lookup = [api = out.api.get()](std::string_view id) { return api->fetch_paper(id); };
+  options.submission_options.max_age_days = cfg.community.submit_max_age_days;
+  options.submission_options.per_account = cfg.community.submissions_per_hour;
+  options.submission_options.window_s = 3600;
+  return out;
 }
 
 // Applies store changes to the search indexes every couple of seconds, so papers ingested or
@@ -144,6 +183,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
 
     // Accounts and votes (community.enabled): they also rank trending digests.
     std::unique_ptr<store::CommunityStore> community;
+    Submissions submissions;
     if (cfg->community.enabled) {
       auto opened = open_community_store(*cfg);
       if (!opened) die(opened.error());
@@ -152,6 +192,9 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       if (!accounts) die(accounts.error());
       options.community = community.get();
       options.account_options = *accounts;
+      auto opened_submissions = open_submissions(*cfg, options);
+      if (!opened_submissions) die(opened_submissions.error());
+      submissions = std::move(*opened_submissions);
     }
     // Personal recommendations learn from upvotes: they need the community features.
     std::unique_ptr<rank::CommunitySignals> signals;

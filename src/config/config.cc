@@ -159,6 +159,11 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> int& { return c.community.login_attempts; }));
   t.push_back(option("community.login_window_s", "login rate-limit window, seconds",
                      [](Config& c) -> int& { return c.community.login_window_s; }));
+  t.push_back(option("community.submit_max_age_days",
+                     "serve: submitted papers may be at most this many days old (first version)",
+                     [](Config& c) -> int& { return c.community.submit_max_age_days; }));
+  t.push_back(option("community.submissions_per_hour", "serve: paper submissions per account per hour",
+                     [](Config& c) -> int& { return c.community.submissions_per_hour; }));
   t.push_back(option("search.index_dir", "directory of the derived search indexes (default: DATA_DIR/index)",
                      [](Config& c) -> std::string& { return c.search.index_dir; }));
   t.push_back(option("search.dimension", "dimensions of the LSA paper vectors",

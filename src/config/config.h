@@ -62,6 +62,8 @@ struct Config {
     std::string password_hash = "interactive";  // argon2id cost: interactive, or minimum (tests, benchmarks)
     int login_attempts = 10;                    // per email and per client address per window
     int login_window_s = 900;
+    int submit_max_age_days = 14;   // submitted papers at most this old (first version)
+    int submissions_per_hour = 10;  // per account
   } community;
 
   // Personal recommendations (serve's /recommended, personal digests).

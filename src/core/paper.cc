@@ -46,6 +46,12 @@ const std::string& Paper::primary_category() const {
   return categories.empty() ? kNone : categories.front();
 }
 
+bool Paper::in_any_category(const std::vector<std::string>& cats) const {
+  if (cats.empty()) return true;
+  return std::ranges::any_of(categories,
+                             [&](const std::string& c) { return std::ranges::find(cats, c) != cats.end(); });
+}
+
 namespace {
 
 // XXH3 (libxxhash) over length-prefixed fields, so ("ab","c") != ("a","bc"). The value is
@@ -122,7 +128,8 @@ Status validate_paper(const Paper& paper) {
     PB_RETURN_IF_ERROR(check("authors", a.suffix));
   }
   for (const auto& c : paper.categories) {
-    if (c.empty() || c.find(' ') != std::string::npos) return Status::invalid_argument("field 'categories': bad category");
+    if (c.empty() || c.find(' ') != std::string::npos)
+      return Status::invalid_argument("field 'categories': bad category");
     PB_RETURN_IF_ERROR(check("categories", c));
   }
   for (size_t i = 0; i < paper.versions.size(); ++i) {

@@ -23,7 +23,7 @@ struct Author {
 };
 
 struct Version {
-  int number = 0;           // 1 for v1
+  int number = 0;            // 1 for v1
   std::int64_t created = 0;  // seconds since the Unix epoch, UTC
   bool operator==(const Version&) const = default;
 };
@@ -42,7 +42,7 @@ struct Paper {
   std::string license;
   std::string submitter;
   std::vector<Version> versions;  // ascending by number, no duplicates
-  std::string update_date;       // "YYYY-MM-DD" as the source reports it; may be empty
+  std::string update_date;        // "YYYY-MM-DD" as the source reports it; may be empty
 
   [[nodiscard]] int latest_version() const { return versions.empty() ? 0 : versions.back().number; }
   // When v1 appeared (seconds, UTC); 0 when unknown.
@@ -52,6 +52,8 @@ struct Paper {
   // The newest of update_date and the latest version's date, "YYYY-MM-DD".
   [[nodiscard]] std::string last_updated() const;
   [[nodiscard]] const std::string& primary_category() const;
+  // Whether the paper carries any of `cats` (in any position); true when `cats` is empty.
+  [[nodiscard]] bool in_any_category(const std::vector<std::string>& cats) const;
   // A stable 64-bit fingerprint of every metadata field: equal records hash equal across runs and
   // builds, so the store can tell "identical" from "changed" without a field-by-field compare.
   [[nodiscard]] std::uint64_t content_hash() const;

@@ -25,19 +25,11 @@ std::vector<TrendingEntry> rank_trending(const std::vector<store::PaperVotes>& p
   return out;
 }
 
-namespace {
-
-bool has_any_category(const core::Paper& p, const std::vector<std::string>& cats) {
-  if (cats.empty()) return true;
-  return std::ranges::any_of(p.categories,
-                             [&](const std::string& c) { return std::ranges::find(cats, c) != cats.end(); });
-}
-
-}  // namespace
-
 Result<std::vector<store::StoredPaper>> trending_papers(store::Store& store, store::CommunityStore* votes,
                                                         const std::string& from_day, const std::string& to_day,
-                                                        const std::vector<std::string>& cats, int limit, int offset) {
+                                                        const std::vector<std::string>& cats, int limit, int offset,
+                                                        const std::vector<std::string>& exclude_ids) {
+  std::unordered_set<std::string> excluded(exclude_ids.begin(), exclude_ids.end());
   std::vector<store::StoredPaper> ranked;
   if (votes != nullptr && !from_day.empty()) {
     auto from = core::parse_iso8601(from_day);
@@ -47,9 +39,10 @@ Result<std::vector<store::StoredPaper>> trending_papers(store::Store& store, sto
     auto voted = votes->voted_papers_published_between(*from, end - 1);
     if (!voted) return fail(voted.error());
     for (const auto& entry : rank_trending(*voted, end)) {
+      if (excluded.contains(entry.paper_id)) continue;
       auto sp = store.get_paper(entry.paper_id);
       if (!sp) return fail(sp.error());
-      if (*sp && has_any_category((*sp)->paper, cats)) ranked.push_back(std::move(**sp));
+      if (*sp && (*sp)->paper.in_any_category(cats)) ranked.push_back(std::move(**sp));
     }
   }
   std::vector<store::StoredPaper> out;
@@ -62,6 +55,7 @@ Result<std::vector<store::StoredPaper>> trending_papers(store::Store& store, sto
   for (const auto& sp : ranked) seen.insert(sp.paper.id);
   int rest_offset = std::max(0, offset - static_cast<int>(ranked.size()));
   store::ListingQuery q{from_day, to_day, cats, limit + static_cast<int>(ranked.size()), rest_offset};
+  q.exclude_ids = exclude_ids;
   auto rest = store.list_papers(q);
   if (!rest) return fail(rest.error());
   for (auto& sp : *rest) {

@@ -35,12 +35,11 @@ struct TrendingEntry {
 
 // One page of a trending period's papers (listing days from_day..to_day, YYYY-MM-DD): the papers
 // with votes ranked by rank_trending as of the end of to_day, then the rest of the period newest
-// first. `cats` (empty: all) keeps papers in any of those categories. `votes` null: newest first.
+// first. `cats` (empty: all) keeps papers in any of those categories; `exclude_ids` (papers hidden
+// by curators) never appear. `votes` null: newest first.
 // Shared by the trending page, its feeds and API, and trending e-mail digests.
-[[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(store::Store& store, store::CommunityStore* votes,
-                                                                      const std::string& from_day,
-                                                                      const std::string& to_day,
-                                                                      const std::vector<std::string>& cats, int limit,
-                                                                      int offset);
+[[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(
+    store::Store& store, store::CommunityStore* votes, const std::string& from_day, const std::string& to_day,
+    const std::vector<std::string>& cats, int limit, int offset, const std::vector<std::string>& exclude_ids = {});
 
 }  // namespace paperboy::rank

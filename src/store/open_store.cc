@@ -3,7 +3,10 @@
 #include <filesystem>
 
 #include "store/community_store.h"
+#include "store/curation_store.h"
 #include "store/job_lease.h"
+#include "store/postgres/postgres_curation_store.h"
+#include "store/sqlite/sqlite_curation_store.h"
 #include "store/mail_store.h"
 #include "store/postgres/postgres_community_store.h"
 #include "store/postgres/postgres_job_lease.h"
@@ -126,6 +129,19 @@ Result<std::unique_ptr<JobLease>> open_job_lease(const StoreOptions& options, st
     return std::unique_ptr<JobLease>(new postgres::PostgresJobLease(options.url, std::string(job), key));
   }
   return std::unique_ptr<JobLease>(new ProcessJobLease(std::string(job)));
+}
+
+Result<std::unique_ptr<CurationStore>> open_curation_store(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) {
+    auto store = postgres::PostgresCurationStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<CurationStore>(std::move(*store));
+  }
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteCurationStore::open(*path, options.cache_mib);
+  if (!store) return fail(store.error());
+  return std::unique_ptr<CurationStore>(std::move(*store));
 }
 
 }  // namespace paperboy::store

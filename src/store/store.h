@@ -46,13 +46,16 @@ struct BatchResult {
 };
 
 // A page of a listing: papers whose listing day lies in [from_day, to_day], optionally only those
-// carrying one of `categories` (any position), newest first.
+// carrying one of `categories` (any position), newest first, leaving out `exclude_ids`.
 struct ListingQuery {
   std::string from_day;  // "YYYY-MM-DD", inclusive; empty = unbounded
   std::string to_day;    // inclusive; empty = unbounded
   std::vector<std::string> categories;
   int limit = 50;
   int offset = 0;
+  // Papers to leave out (canonical ids): those curators hid, and those a listing shows elsewhere
+  // on the page (featured, submitted). count_papers counts them out too, so pages stay exact.
+  std::vector<std::string> exclude_ids;
 };
 
 struct NamedCount {

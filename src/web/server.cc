@@ -74,6 +74,7 @@ struct WebServer::Impl {
   Views views;
   ResponseCache cache;
   std::unique_ptr<community::AccountService> accounts;
+  std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
   std::optional<core::Signer> signer;
   RouteContext ctx;
@@ -82,6 +83,7 @@ struct WebServer::Impl {
   std::atomic<std::int64_t> generation_checked_ms{0};
   std::atomic<std::int64_t> data_changed_at{core::unix_now()};
   std::atomic<std::int64_t> last_votes{0};
+  std::atomic<std::int64_t> last_curation{0};
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -127,6 +129,12 @@ struct WebServer::Impl {
       if (!votes) return -2;
       if (*votes != last_votes.exchange(*votes)) data_changed_at = core::unix_now();
       g += *votes;
+    }
+    // Submissions and curators' flags change listings without touching the paper store.
+    if (options.curation != nullptr && g >= 0) {
+      std::int64_t curated = options.curation->curation_generation();
+      if (curated != last_curation.exchange(curated)) data_changed_at = core::unix_now();
+      g += curated;
     }
     return g;
   }
@@ -338,6 +346,13 @@ struct WebServer::Impl {
       }
       add_auth_routes(ctx);
       add_vote_routes(ctx);  // before the API's /api/papers/(.+)
+      if (options.curation != nullptr) {
+        submissions = std::make_unique<community::SubmissionService>(store, *options.curation, options.paper_lookup,
+                                                                     options.submission_options);
+        ctx.curation = options.curation;
+        ctx.submissions = submissions.get();
+        add_curation_routes(ctx);
+      }
     }
     add_recommend_routes(ctx);
     add_listing_routes(ctx);

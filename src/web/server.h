@@ -12,9 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "community/accounts.h"
+#include "community/submissions.h"
 #include "core/status.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
+#include "store/curation_store.h"
 #include "store/store.h"
 
 namespace paperboy::mail {
@@ -51,6 +53,13 @@ struct ServerOptions {
   rank::Recommender* recommender = nullptr;
   // 64 hex characters signing CSRF tokens and reset links; empty: store::signing_key_hex(store).
   std::string signing_key_hex;
+  // Submitted papers and curators' featured/hidden flags; null: listings are arXiv's alone and the
+  // submit and curation routes are absent. Needs `community`.
+  store::CurationStore* curation = nullptr;
+  // Looks a submitted paper up on arXiv (ingest::ArxivApiClient::fetch_paper in `serve`); empty:
+  // only papers the store already has can be submitted.
+  community::PaperLookup paper_lookup;
+  community::SubmissionOptions submission_options;
   // Sends a password-reset mail; default: logs the link (until a mail sender is configured).
   std::function<void(const std::string& email, const std::string& subject, const std::string& body)> send_mail;
 };

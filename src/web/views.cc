@@ -130,6 +130,7 @@ std::string Views::cards(std::span<const store::StoredPaper> papers, const std::
                     {"day", p.listing_day()},
                     {"votes", std::to_string(votes != nullptr ? votes->count(p.id) : 0)},
                     {"is_voted", votes != nullptr && votes->voted.contains(p.id)},
+                    {"is_featured", votes != nullptr && votes->featured.contains(p.id)},
                     {"abs_url", arxiv_abs_url(p.id)},
                     {"pdf_url", arxiv_pdf_url(p.id)},
                     {"code_links", code_link_models(p)}});

@@ -20,10 +20,11 @@
 
 namespace paperboy::web {
 
-// Upvote counts and the viewer's own votes for a card list.
+// Upvote counts, the viewer's own votes and the papers curators featured, for a card list.
 struct VoteMarks {
   std::unordered_map<std::string, std::int64_t> counts;
   std::unordered_set<std::string> voted;
+  std::unordered_set<std::string> featured;
   [[nodiscard]] std::int64_t count(const std::string& id) const {
     auto it = counts.find(id);
     return it == counts.end() ? 0 : it->second;

@@ -205,6 +205,25 @@ TEST_P(StoreTest, ListingsFilterByDayAndCategoryNewestFirst) {
   EXPECT_EQ(stats->by_month[0].count, 3);
 }
 
+TEST_P(StoreTest, ListingsLeaveOutExcludedPapersAndCountThemOut) {
+  core::Paper a = paper("2403.00001", 1);
+  core::Paper b = paper("2403.00002", 1);
+  core::Paper c = paper("2403.00003", 1);
+  ASSERT_TRUE(store_->apply({.papers = {a, b, c}}));
+  auto rest = store_->list_papers({.exclude_ids = {"2403.00002", "9999.99999"}});
+  ASSERT_TRUE(rest) << rest.error().to_string();
+  ASSERT_EQ(rest->size(), 2U);
+  EXPECT_EQ((*rest)[0].paper.id, "2403.00003");
+  EXPECT_EQ((*rest)[1].paper.id, "2403.00001");
+  EXPECT_EQ(*store_->count_papers({.exclude_ids = {"2403.00002"}}), 2);
+  // Offsets page through what is left, so a page after an excluded paper is not short.
+  auto second = store_->list_papers({.limit = 1, .offset = 1, .exclude_ids = {"2403.00003"}});
+  ASSERT_EQ(second->size(), 1U);
+  EXPECT_EQ(second->front().paper.id, "2403.00001");
+  // Ids that look like SQL or JSON are values, never syntax.
+  EXPECT_EQ(*store_->count_papers({.exclude_ids = {"x') OR 1=1 --", "\"]"}}), 3);
+}
+
 TEST_P(StoreTest, ConcurrentReadersAndOneWriter) {
   std::atomic<bool> done{false};
   std::atomic<int> read_errors{0};

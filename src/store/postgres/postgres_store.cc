@@ -65,6 +65,10 @@ std::string listing_where(const ListingQuery& q, Params& params) {
     }
     w += "))";
   }
+  if (!q.exclude_ids.empty()) {
+    params.text(array_literal(q.exclude_ids));
+    w += " AND NOT (id = ANY(" + next() + "::text[]))";
+  }
   return w;
 }
 

@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 4> kMigrations = {{
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -126,6 +126,26 @@ CREATE TABLE mail_outbox (
   UNIQUE (subscription_id, issue_key)
 );
 CREATE INDEX mail_outbox_due ON mail_outbox(state, next_attempt_at);
+)sql"},
+    {5, "curation: submitted papers, featured and hidden flags",
+     R"sql(
+CREATE TABLE submissions (
+  paper_id     TEXT PRIMARY KEY,          -- canonical arXiv id; the first submission wins
+  account_id   INTEGER NOT NULL,          -- no foreign key: the name is looked up when shown
+  listing_day  TEXT NOT NULL,             -- YYYY-MM-DD (UTC) the paper was submitted
+  submitted_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX submissions_day ON submissions(listing_day, submitted_at);
+CREATE TABLE paper_curation (
+  paper_id    TEXT PRIMARY KEY,
+  is_featured INTEGER NOT NULL DEFAULT 0,
+  is_hidden   INTEGER NOT NULL DEFAULT 0,
+  listing_day TEXT NOT NULL,              -- the listing that shows the paper (featured go first)
+  changed_by  INTEGER NOT NULL,           -- account of the last change
+  changed_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX paper_curation_featured ON paper_curation(listing_day) WHERE is_featured = 1;
+CREATE INDEX paper_curation_hidden ON paper_curation(paper_id) WHERE is_hidden = 1;
 )sql"},
 }};
 

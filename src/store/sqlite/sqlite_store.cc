@@ -54,14 +54,21 @@ std::string listing_where(const ListingQuery& q) {
     for (size_t i = 0; i < q.categories.size(); ++i) w += i == 0 ? "?" : ",?";
     w += "))";
   }
+  // One JSON array parameter: one cached statement whatever the number of excluded papers.
+  if (!q.exclude_ids.empty()) w += " AND id NOT IN (SELECT value FROM json_each(?))";
   return w;
 }
 
-int bind_listing(Statement& stmt, const ListingQuery& q) {
+// `exclude_json` holds the bound exclusion list; it must outlive the statement's steps.
+int bind_listing(Statement& stmt, const ListingQuery& q, std::string& exclude_json) {
   int i = 1;
   if (!q.from_day.empty()) stmt.bind(i++, q.from_day);
   if (!q.to_day.empty()) stmt.bind(i++, q.to_day);
   for (const auto& c : q.categories) stmt.bind(i++, c);
+  if (!q.exclude_ids.empty()) {
+    exclude_json = encode_categories(q.exclude_ids);  // a JSON array of strings, as json_each reads
+    stmt.bind(i++, exclude_json);
+  }
   return i;
 }
 
@@ -263,7 +270,8 @@ Result<std::vector<StoredPaper>> SqliteStore::list_papers(const ListingQuery& qu
   auto stmt = (*conn)->prepare("SELECT " + std::string(sql::kPaperColumns) + " FROM papers" + listing_where(query) +
                                std::string(sql::kNewestFirst) + " LIMIT ? OFFSET ?");
   if (!stmt) return fail(stmt.error());
-  int i = bind_listing(*stmt, query);
+  std::string exclude_json;
+  int i = bind_listing(*stmt, query, exclude_json);
   stmt->bind(i, query.limit).bind(i + 1, query.offset);
   return read_all(*stmt);
 }
@@ -273,7 +281,8 @@ Result<std::int64_t> SqliteStore::count_papers(const ListingQuery& query) {
   if (!conn) return fail(conn.error());
   auto stmt = (*conn)->prepare("SELECT COUNT(*) FROM papers" + listing_where(query));
   if (!stmt) return fail(stmt.error());
-  bind_listing(*stmt, query);
+  std::string exclude_json;
+  bind_listing(*stmt, query, exclude_json);
   auto row = stmt->step();
   if (!row) return fail(row.error());
   return stmt->int64(0);

@@ -16,7 +16,7 @@ Result<Period> api_period(RouteContext& ctx, const httplib::Request& req) {
   if (req.has_param("date")) return parse_day(req.get_param_value("date"));
   if (req.has_param("week")) return parse_week(req.get_param_value("week"));
   if (req.has_param("month")) return parse_month(req.get_param_value("month"));
-  auto newest = ctx.store.newest_listing_day();
+  auto newest = newest_listing_day(ctx);
   if (!newest) return fail(newest.error());
   if (newest->empty()) return Period{};  // empty store: an empty array, not an error
   return parse_day(*newest);
@@ -67,9 +67,14 @@ void add_api_routes(RouteContext& ctx) {
     if (!page) return fail(page.error());
     nlohmann::json out = nlohmann::json::array();
     if (!period->from_day.empty()) {
-      store::ListingQuery q{period->from_day, period->to_day, *cats, *limit, *page * *limit};
-      auto papers = sort == "trending" ? trending_papers(ctx, *period, *cats, *limit, *page * *limit)
-                                       : ctx.store.list_papers(q);
+      Result<std::vector<store::StoredPaper>> papers = std::vector<store::StoredPaper>();
+      if (sort == "trending") {
+        papers = trending_papers(ctx, *period, *cats, *limit, *page * *limit);
+      } else if (auto listed = curated_listing(ctx, *period, *cats, *limit, *page * *limit); listed) {
+        papers = std::move(listed->papers);
+      } else {
+        papers = fail(listed.error());
+      }
       if (!papers) return fail(papers.error());
       auto marks = vote_marks(ctx, req, *papers);
       if (!marks) return fail(marks.error());

@@ -13,10 +13,6 @@ namespace {
 
 constexpr std::int64_t kResetLinkLifetimeS = 3600;
 
-Reply json_status(int status, const nlohmann::json& body) {
-  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
-}
-
 Reply redirect(const std::string& to) { return Reply{.status = 303, .body = "", .max_age_s = 0, .location = to}; }
 
 nlohmann::json field(const std::string& name, const std::string& label, const std::string& type,
@@ -61,31 +57,6 @@ Result<Reply> log_in(RouteContext& ctx, const httplib::Request& req, const store
   r.set_cookies.push_back(make_cookie(kSessionCookie, session->secret, ctx.options.account_options.session_lifetime_s,
                                       ctx.csrf->secure_cookies()));
   return r;
-}
-
-// The JSON object of an API request body; API bodies must be sent as application/json, which a
-// cross-site form cannot do without a CORS preflight.
-Result<nlohmann::json> json_body(const httplib::Request& req) {
-  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
-    return fail(Status::invalid_argument("expected a JSON body (Content-Type: application/json)"));
-  }
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return fail(Status::invalid_argument("body: expected a JSON object"));
-  return body;
-}
-
-std::string string_field(const nlohmann::json& body, const char* name) {
-  auto it = body.find(name);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// The logged-in viewer of an HTML form request, checked for CSRF; an error otherwise.
-Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req) {
-  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  if (!*viewer) return fail(Status::permission_denied("log in first"));
-  return (*viewer)->account;
 }
 
 Result<Reply> account_page(RouteContext& ctx, const httplib::Request& req, const store::Account& a,
@@ -168,6 +139,30 @@ Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::R
   if (!account) return fail(account.error());
   if (!*account) return std::optional<Viewer>();  // expired or logged out: anonymous
   return std::optional<Viewer>(Viewer{std::move(**account), false});
+}
+
+Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req) {
+  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+  auto viewer = request_viewer(ctx, req);
+  if (!viewer) return fail(viewer.error());
+  if (!*viewer) return fail(Status::permission_denied("log in first"));
+  return (*viewer)->account;
+}
+
+Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req) {
+  auto viewer = request_viewer(ctx, req);
+  if (!viewer) {
+    if (viewer.error().code() == StatusCode::kPermissionDenied) {
+      return json_status(401, {{"error", viewer.error().message()}, {"status", 401}});
+    }
+    return fail(viewer.error());
+  }
+  if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
+  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
+  if (!(*viewer)->is_bearer) {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+  }
+  return (*viewer)->account;
 }
 
 void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json& model) {

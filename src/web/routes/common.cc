@@ -96,4 +96,22 @@ std::string message_page(const Views& views, const std::string& heading, const s
   return views.page("message", {{"title", heading}, {"heading", heading}, {"paragraphs", paragraphs}});
 }
 
+Reply json_status(int status, const nlohmann::json& body) {
+  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
+}
+
+Result<nlohmann::json> json_body(const httplib::Request& req) {
+  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
+    return fail(Status::invalid_argument("expected a JSON body (Content-Type: application/json)"));
+  }
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return fail(Status::invalid_argument("body: expected a JSON object"));
+  return body;
+}
+
+std::string string_field(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace paperboy::web

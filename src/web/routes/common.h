@@ -8,15 +8,18 @@
 
 #include <functional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "community/accounts.h"
+#include "community/submissions.h"
 #include "core/signing.h"
 #include "core/status.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
+#include "store/curation_store.h"
 #include "store/store.h"
 #include "web/period.h"
 #include "web/views.h"
@@ -52,6 +55,9 @@ struct RouteContext {
   community::AccountService* accounts = nullptr;
   const Csrf* csrf = nullptr;
   const core::Signer* signer = nullptr;  // password-reset links
+  // Submissions and curation; null when the server runs without them.
+  store::CurationStore* curation = nullptr;
+  community::SubmissionService* submissions = nullptr;
 
   // "http://host:port" for absolute URLs in feeds: options.public_url or the Host header.
   [[nodiscard]] std::string base_url(const httplib::Request& req) const;
@@ -92,6 +98,12 @@ struct Viewer {
   bool is_bearer = false;
 };
 [[nodiscard]] Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::Request& req);
+// The signed-in account of a state-changing API request, or the 401 JSON reply for an anonymous
+// caller or an unknown token. A cookie-authenticated request must carry its CSRF token (else 403);
+// a Bearer token needs none.
+[[nodiscard]] Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req);
+// The signed-in account of an HTML form post, its CSRF token checked first.
+[[nodiscard]] Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req);
 // Whether a request is personal (session cookie or Authorization): never shared-cached.
 [[nodiscard]] bool is_personal_request(const httplib::Request& req);
 // Adds the layout's account fields (viewer name, logout form CSRF token) to a page model.
@@ -105,6 +117,28 @@ void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json&
                                                                       const std::vector<std::string>& cats,
                                                                       int limit, int offset);
 
+// A page of a period's listing as readers see it: papers curators featured first, then papers
+// submitted in the period (newest submission first), then arXiv's listing newest first; hidden
+// papers nowhere. `total` counts the whole curated listing.
+struct CuratedListing {
+  std::vector<store::StoredPaper> papers;
+  std::int64_t total = 0;
+};
+[[nodiscard]] Result<CuratedListing> curated_listing(RouteContext& ctx, const Period& period,
+                                                     const std::vector<std::string>& cats, int limit, int offset);
+// Ids of the papers curators hid (empty without curation): listings, trending and feeds leave them out.
+[[nodiscard]] Result<std::vector<std::string>> hidden_paper_ids(RouteContext& ctx);
+// The newest day with papers: arXiv's newest listing day or a later day with submissions.
+[[nodiscard]] Result<std::string> newest_listing_day(RouteContext& ctx);
+
+// A JSON reply that is never cached.
+[[nodiscard]] Reply json_status(int status, const nlohmann::json& body);
+// The JSON object of an API request body; API bodies must be sent as application/json, which a
+// cross-site form cannot do without a CORS preflight.
+[[nodiscard]] Result<nlohmann::json> json_body(const httplib::Request& req);
+// A string field of a JSON body ("" when absent or not a string).
+[[nodiscard]] std::string string_field(const nlohmann::json& body, const char* name);
+
 void add_listing_routes(RouteContext& ctx);
 void add_auth_routes(RouteContext& ctx);  // /login, /signup, /logout, /account, /api/auth/*
 void add_vote_routes(RouteContext& ctx);  // /api/papers/ID/upvote
@@ -115,5 +149,6 @@ void add_feed_routes(RouteContext& ctx);
 void add_people_routes(RouteContext& ctx);  // author and category pages
 void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
 void add_recommend_routes(RouteContext& ctx);  // /recommended, /api/recommendations
+void add_curation_routes(RouteContext& ctx);   // submit a paper, feature/hide (curation.cc)
 
 }  // namespace paperboy::web

@@ -23,9 +23,21 @@ std::int64_t newest_time(const std::vector<store::StoredPaper>& papers) {
   return t;
 }
 
+// The papers of a period as the listing shows them (curated: featured and submitted first, none
+// hidden), or the newest of a category when `period` is empty.
 Result<std::vector<store::StoredPaper>> latest_day_papers(RouteContext& ctx, const std::vector<std::string>& cats,
                                                           const std::string& from_day) {
-  store::ListingQuery q{from_day, "", cats, kFeedSize, 0};
+  if (!from_day.empty()) {
+    Period period;
+    period.from_day = from_day;
+    period.to_day = "9999-12-31";
+    auto listed = curated_listing(ctx, period, cats, kFeedSize, 0);
+    if (!listed) return fail(listed.error());
+    return std::move(listed->papers);
+  }
+  auto hidden = hidden_paper_ids(ctx);
+  if (!hidden) return fail(hidden.error());
+  store::ListingQuery q{from_day, "", cats, kFeedSize, 0, std::move(*hidden)};
   return ctx.store.list_papers(q);
 }
 
@@ -37,7 +49,7 @@ void add_feed_routes(RouteContext& ctx) {
     bool atom = req.matches[2].str() == "atom";
     std::string base = ctx.base_url(req);
     std::vector<store::StoredPaper> papers;
-    if (auto newest = ctx.store.newest_listing_day(); !newest) {
+    if (auto newest = newest_listing_day(ctx); !newest) {
       return fail(newest.error());
     } else if (!newest->empty()) {
       auto period = trending_period(ctx.store, daily ? "day" : "week");

@@ -17,11 +17,11 @@ constexpr int kPageSize = 50;
 
 // The most frequent categories among the period's papers, plus any selected ones.
 Result<nlohmann::json> category_options(RouteContext& ctx, const Period& period, const std::vector<std::string>& selected) {
-  store::ListingQuery q{period.from_day, period.to_day, {}, 1000, 0};
-  auto sample = ctx.store.list_papers(q);
+  // The curated listing, so a day with only submitted papers offers their categories too.
+  auto sample = curated_listing(ctx, period, {}, 1000, 0);
   if (!sample) return fail(sample.error());
   std::map<std::string, int> counts;
-  for (const auto& sp : *sample) counts[sp.paper.primary_category()]++;
+  for (const auto& sp : sample->papers) counts[sp.paper.primary_category()]++;
   std::vector<std::pair<int, std::string>> ranked;
   for (const auto& [name, n] : counts) ranked.emplace_back(-n, name);
   std::sort(ranked.begin(), ranked.end());
@@ -44,19 +44,37 @@ struct ListingRequest {
   std::string path;  // the page's path without query
 };
 
+// One page of the listing: the trending ranking, or the curated period listing (curation.cc).
+Result<CuratedListing> page_papers(RouteContext& ctx, const ListingRequest& lr, const std::vector<std::string>& cats,
+                                   int offset) {
+  if (!lr.is_trending) return curated_listing(ctx, lr.period, cats, kPageSize, offset);
+  auto papers = trending_papers(ctx, lr.period, cats, kPageSize, offset);
+  if (!papers) return fail(papers.error());
+  auto hidden = hidden_paper_ids(ctx);
+  if (!hidden) return fail(hidden.error());
+  store::ListingQuery q{lr.period.from_day, lr.period.to_day, cats, kPageSize, offset, std::move(*hidden)};
+  auto total = ctx.store.count_papers(q);
+  if (!total) return fail(total.error());
+  return CuratedListing{std::move(*papers), *total};
+}
+
+// The "submit a paper" form for a signed-in browser (not on trending: submissions join a day).
+void add_submit_form(RouteContext& ctx, nlohmann::json& model) {
+  if (ctx.submissions == nullptr || !model.contains("viewer")) return;
+  model["submit_form"] = {{"csrf", model["viewer"]["csrf"]}, {"max_age_days", ctx.submissions->options().max_age_days}};
+}
+
 Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const ListingRequest& lr) {
   auto cats = categories_param(req);
   if (!cats) return fail(cats.error());
   auto page = int_param(req, "page", 1, 1, 10000);
   if (!page) return fail(page.error());
-  store::ListingQuery q{lr.period.from_day, lr.period.to_day, *cats, kPageSize, (*page - 1) * kPageSize};
-  auto papers = lr.is_trending ? trending_papers(ctx, lr.period, *cats, kPageSize, (*page - 1) * kPageSize)
-                               : ctx.store.list_papers(q);
-  if (!papers) return fail(papers.error());
+  auto listed = page_papers(ctx, lr, *cats, (*page - 1) * kPageSize);
+  if (!listed) return fail(listed.error());
+  const std::vector<store::StoredPaper>* papers = &listed->papers;
+  const std::int64_t* total = &listed->total;
   auto marks = vote_marks(ctx, req, *papers);
   if (!marks) return fail(marks.error());
-  auto total = ctx.store.count_papers(q);
-  if (!total) return fail(total.error());
   auto options = category_options(ctx, lr.period, *cats);
   if (!options) return fail(options.error());
 
@@ -99,8 +117,9 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
     model["feed_rss"] = "/feeds/trending.rss";
     model["feed_title"] = "Paperboy trending papers";
   } else {
-    std::string sub = p.kind == Period::Kind::kDay ? "Papers first listed on " + p.from_day
-                                                   : "Papers first listed " + p.from_day + " to " + p.to_day;
+    std::string listed = ctx.submissions != nullptr ? "Papers first listed or submitted " : "Papers first listed ";
+    std::string sub =
+        p.kind == Period::Kind::kDay ? listed + "on " + p.from_day : listed + p.from_day + " to " + p.to_day;
     model["subheading"] = sub;
     // Previous/next skip days without papers; weeks and months step by the calendar.
     std::string prev_path, next_path, prev_label, next_label;
@@ -148,16 +167,16 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
   model["hidden"] = hidden;
   model["nav"] = nav;
   personalise(ctx, req, model);
+  if (!lr.is_trending) add_submit_form(ctx, model);
   return Reply{.body = ctx.views.page("listing", model)};
 }
 
 Result<Reply> listing_bib(RouteContext& ctx, const httplib::Request& req, const Period& p) {
   auto cats = categories_param(req);
   if (!cats) return fail(cats.error());
-  store::ListingQuery q{p.from_day, p.to_day, *cats, 2000, 0};
-  auto papers = ctx.store.list_papers(q);
-  if (!papers) return fail(papers.error());
-  return Reply{.body = bibtex_entries(*papers),
+  auto listed = curated_listing(ctx, p, *cats, 2000, 0);
+  if (!listed) return fail(listed.error());
+  return Reply{.body = bibtex_entries(listed->papers),
                .content_type = "application/x-bibtex; charset=utf-8",
                .download_name = "paperboy-" + p.slug + ".bib"};
 }
@@ -196,7 +215,7 @@ Result<Period> trending_period(store::Store& store, std::string_view kind) {
 
 void add_listing_routes(RouteContext& ctx) {
   ctx.get("/", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    auto newest = ctx.store.newest_listing_day();
+    auto newest = newest_listing_day(ctx);
     if (!newest) return fail(newest.error());
     if (newest->empty()) {
       return Reply{.body = message_page(ctx.views, "No papers yet",

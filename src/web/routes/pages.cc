@@ -43,6 +43,12 @@ void add_people_routes(RouteContext& ctx) {
     if (papers->empty() && *page == 1) return fail(Status::not_found("no papers by " + forenames + " " + keyname));
     bool has_more = papers->size() > kPageSize;
     if (has_more) papers->pop_back();
+    // Hidden papers leave the page (the page may then be a little short; authors' pages are small).
+    auto hidden = hidden_paper_ids(ctx);
+    if (!hidden) return fail(hidden.error());
+    std::erase_if(*papers, [&](const store::StoredPaper& sp) {
+      return std::find(hidden->begin(), hidden->end(), sp.paper.id) != hidden->end();
+    });
     std::string name = forenames.empty() ? keyname : forenames + " " + keyname;
     std::string path = "/authors/" + url_encode(keyname) + (forenames.empty() ? "" : "?f=" + url_encode(forenames));
     auto model = people_model(ctx, req, "Papers by " + name, path, *papers, *page, has_more);
@@ -53,7 +59,9 @@ void add_people_routes(RouteContext& ctx) {
     std::string cat = req.matches[1].str();
     auto page = int_param(req, "page", 1, 1, 10000);
     if (!page) return fail(page.error());
-    store::ListingQuery q{"", "", {cat}, kPageSize + 1, (*page - 1) * kPageSize};
+    auto hidden = hidden_paper_ids(ctx);
+    if (!hidden) return fail(hidden.error());
+    store::ListingQuery q{"", "", {cat}, kPageSize + 1, (*page - 1) * kPageSize, std::move(*hidden)};
     auto papers = ctx.store.list_papers(q);
     if (!papers) return fail(papers.error());
     bool has_more = papers->size() > kPageSize;

@@ -3,6 +3,7 @@
 // Mendeley) read for one-click import. /papers/ID.bib downloads the BibTeX entry.
 #include "core/arxiv_id.h"
 #include "core/time.h"
+#include "web/csrf.h"
 #include "web/export.h"
 #include "web/html.h"
 #include "web/routes/common.h"
@@ -43,6 +44,36 @@ nlohmann::json citation_meta(const core::Paper& p) {
   return meta;
 }
 
+// "Submitted by NAME", the featured badge, and for curators the hidden notice and their buttons.
+// A hidden paper keeps its page: curators hide papers from listings, not from lookups by id.
+Status add_curation(RouteContext& ctx, const httplib::Request& req, const core::Paper& p, nlohmann::json& model) {
+  if (ctx.curation == nullptr) return Status::ok();
+  auto submission = ctx.curation->get_submission(p.id);
+  if (!submission) return submission.error();
+  if (*submission) {
+    auto account = ctx.accounts->store().get_account((*submission)->account_id);
+    if (!account) return account.error();
+    model["submitted_by"] = *account ? (*account)->account.name : std::string("a former member");
+    model["submitted_day"] = (*submission)->listing_day;
+  }
+  std::vector<std::string> ids = {p.id};
+  auto flags = ctx.curation->flags_of(ids);
+  if (!flags) return flags.error();
+  store::CurationFlags f = flags->contains(p.id) ? flags->at(p.id) : store::CurationFlags{};
+  model["is_featured"] = f.is_featured;
+  model["is_hidden"] = f.is_hidden;
+  auto viewer = request_viewer(ctx, req);
+  if (!viewer) return viewer.error();
+  bool is_curator =
+      *viewer && !(*viewer)->is_bearer &&
+      ((*viewer)->account.role == store::Role::kCurator || (*viewer)->account.role == store::Role::kAdmin);
+  if (is_curator) {
+    model["is_hidden_notice"] = f.is_hidden;
+    model["curation"] = {{"csrf", ctx.csrf->session_token(req)}};
+  }
+  return Status::ok();
+}
+
 Result<Reply> paper_page(RouteContext& ctx, const httplib::Request& req, const core::Paper& p) {
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& v : p.versions) {
@@ -77,13 +108,20 @@ Result<Reply> paper_page(RouteContext& ctx, const httplib::Request& req, const c
     model["similar_unavailable"] = true;
   } else {
     auto hits = ctx.search->similar(p.id, 5);
+    // A paper stored moments ago (a submission, a harvest) reaches the index within seconds.
+    if (!hits && hits.error().code() == StatusCode::kNotFound) {
+      model["similar_pending"] = true;
+      hits = std::vector<search::SearchHit>();
+    }
     if (!hits) return fail(hits.error().with_context("similar papers"));
     auto similar = papers_for_hits(ctx.store, *hits);
     if (!similar) return fail(similar.error());
     auto similar_marks = vote_marks(ctx, req, *similar);
     if (!similar_marks) return fail(similar_marks.error());
-    model["similar_cards"] =
-        similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar, {}, &*similar_marks);
+    if (!model.contains("similar_pending")) {
+      model["similar_cards"] =
+          similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar, {}, &*similar_marks);
+    }
   }
   store::StoredPaper self{0, 0, p};
   auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));
@@ -91,6 +129,7 @@ Result<Reply> paper_page(RouteContext& ctx, const httplib::Request& req, const c
   model["votes"] = std::to_string(marks->count(p.id));
   model["is_voted"] = marks->voted.contains(p.id);
   personalise(ctx, req, model);
+  if (Status s = add_curation(ctx, req, p, model); !s.is_ok()) return fail(s);
   return Reply{.body = ctx.views.page("paper", model)};
 }
 

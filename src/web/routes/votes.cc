@@ -11,29 +11,28 @@
 namespace paperboy::web {
 namespace {
 
-Reply json_status(int status, const nlohmann::json& body) {
-  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
-}
-
 Result<Reply> vote(RouteContext& ctx, const httplib::Request& req, bool up) {
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) {
-    if (viewer.error().code() == StatusCode::kPermissionDenied) {
-      return json_status(401, {{"error", viewer.error().message()}, {"status", 401}});
-    }
-    return fail(viewer.error());
-  }
-  if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
-  if (!(*viewer)->is_bearer) {
-    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  }
+  auto viewer = api_account(ctx, req);
+  if (!viewer) return fail(viewer.error());
+  if (auto* refusal = std::get_if<Reply>(&*viewer)) return std::move(*refusal);
+  const auto& account = std::get<store::Account>(*viewer);
   auto paper = find_paper(ctx.store, req.matches[1].str());
   if (!paper) return fail(paper.error());
-  auto outcome = ctx.accounts->store().set_vote((*viewer)->account.id, paper->id, paper->first_version_time(), up,
-                                                core::unix_now());
+  auto outcome =
+      ctx.accounts->store().set_vote(account.id, paper->id, paper->first_version_time(), up, core::unix_now());
   if (!outcome) return fail(outcome.error());
   return json_status(200, {{"id", paper->id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
+}
+
+// Marks the papers among `ids` that curators featured.
+Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, VoteMarks& marks) {
+  if (ctx.curation == nullptr) return Status::ok();
+  auto flags = ctx.curation->flags_of(ids);
+  if (!flags) return flags.error();
+  for (const auto& [id, f] : *flags) {
+    if (f.is_featured) marks.featured.insert(id);
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -49,17 +48,21 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
   auto viewer = request_viewer(ctx, req);
-  if (!viewer || !*viewer) return marks;
-  auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
-  if (!voted) return fail(voted.error());
-  marks.voted = std::move(*voted);
+  if (viewer && *viewer) {
+    auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
+    if (!voted) return fail(voted.error());
+    marks.voted.swap(*voted);
+  }
+  if (Status s = add_featured(ctx, ids, marks); !s.is_ok()) return fail(s);
   return marks;
 }
 
 Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
                                                         const std::vector<std::string>& cats, int limit, int offset) {
+  auto hidden = hidden_paper_ids(ctx);
+  if (!hidden) return fail(hidden.error());
   store::CommunityStore* votes = ctx.accounts != nullptr ? &ctx.accounts->store() : nullptr;
-  return rank::trending_papers(ctx.store, votes, period.from_day, period.to_day, cats, limit, offset);
+  return rank::trending_papers(ctx.store, votes, period.from_day, period.to_day, cats, limit, offset, *hidden);
 }
 
 void add_vote_routes(RouteContext& ctx) {
