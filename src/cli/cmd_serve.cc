@@ -3,17 +3,18 @@
 
 #include <condition_variable>
 #include <csignal>
-#include <mutex>
-#include <thread>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
-#include "store/community_store.h"
 #include "mail/subscriptions.h"
+#include "store/community_store.h"
+#include "store/library_store.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -54,7 +55,7 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
 }
 
 Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
-                                                                       const config::Config& cfg) {
+                                                                         const config::Config& cfg) {
   auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
   if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
   auto options = ingest::oai_options_from(cfg);
@@ -76,8 +77,7 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
 // harvested while serving become searchable without a restart.
 class IndexFollower {
  public:
-  explicit IndexFollower(search::SearchService& search)
-      : search_(search), thread_([this] { run(); }) {}
+  explicit IndexFollower(search::SearchService& search) : search_(search), thread_([this] { run(); }) {}
   ~IndexFollower() {
     {
       std::lock_guard lock(mu_);
@@ -139,7 +139,8 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
 
     // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
     // schedule need mail.smtp_url.
-    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
+    auto mail =
+        open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
     if (!mail) die(mail.error());
     auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
     if (!send_at) die(send_at.error().with_context("mail.send_at"));
@@ -148,10 +149,9 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
                                                         cfg->mail.poll_s);
     }
-    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox,
-                                            [d = digests.get()] {
-                                              if (d != nullptr) d->wake();
-                                            });
+    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox, [d = digests.get()] {
+      if (d != nullptr) d->wake();
+    });
     options.subscriptions = &subscriptions;
     // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
     // never reach the network).
@@ -172,6 +172,23 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       if (!accounts) die(accounts.error());
       options.community = community.get();
       options.account_options = *accounts;
+    }
+    std::unique_ptr<store::LibraryStore> library;
+    if (cfg->community.enabled && cfg->library.enabled) {
+      const auto& l = cfg->library;
+      if (l.comment_max_bytes < 1 || l.comments_per_window < 1 || l.comment_window_s < 1) {
+        die(Status::invalid_argument(
+            "library.comment_max_bytes, comments_per_window and comment_window_s must be at least 1"));
+      }
+      store::StoreOptions library_options;
+      library_options.url = cfg->database_url();
+      auto opened = store::open_library_store(library_options);
+      if (!opened) die(opened.error());
+      library = std::move(*opened);
+      options.library = library.get();
+      options.library_options.comment_max_bytes = static_cast<size_t>(l.comment_max_bytes);
+      options.library_options.comments_per_window = l.comments_per_window;
+      options.library_options.comment_window_s = l.comment_window_s;
     }
     options.health_details = [s = scheduler.get(), d = digests.get()] {
       nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();

@@ -75,6 +75,7 @@ struct WebServer::Impl {
   ResponseCache cache;
   std::unique_ptr<community::AccountService> accounts;
   std::unique_ptr<Csrf> csrf;
+  std::unique_ptr<community::RateLimiter> comment_limiter;
   std::optional<core::Signer> signer;
   RouteContext ctx;
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
@@ -82,6 +83,7 @@ struct WebServer::Impl {
   std::atomic<std::int64_t> generation_checked_ms{0};
   std::atomic<std::int64_t> data_changed_at{core::unix_now()};
   std::atomic<std::int64_t> last_votes{0};
+  std::atomic<std::int64_t> last_library{0};
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -89,21 +91,26 @@ struct WebServer::Impl {
         assets(options.katex_dir),
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
-        ctx{store, options.search, views, options, {}, {}, {}, nullptr, nullptr, nullptr} {
+        ctx{store, options.search, views, options, {}, {}, {}, nullptr, nullptr, nullptr, {}, nullptr, nullptr} {
     ctx.get = [this](const std::string& pattern, Handler h) {
       http.Get(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, true); });
     };
     ctx.post = [this](const std::string& pattern, Handler h) {
       http.Post(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
     };
+    ctx.put = [this](const std::string& pattern, Handler h) {
+      http.Put(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
+    };
     ctx.del = [this](const std::string& pattern, Handler h) {
-      http.Delete(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
+      http.Delete(pattern,
+                  [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
     };
   }
 
   std::int64_t current_generation() {
-    auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      std::chrono::steady_clock::now().time_since_epoch()).count();
+    auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+            .count();
     if (now_ms - generation_checked_ms.load() >= 1000) {
       generation_checked_ms = now_ms;
       auto seq = store.max_change_seq();
@@ -118,6 +125,13 @@ struct WebServer::Impl {
       if (!votes) return -2;
       if (*votes != last_votes.exchange(*votes)) data_changed_at = core::unix_now();
       g += *votes;
+    }
+    // Comments and public collections appear on shared pages too; this counter also only grows.
+    if (options.library != nullptr && g >= 0) {
+      auto library = options.library->generation();
+      if (!library) return -2;
+      if (*library != last_library.exchange(*library)) data_changed_at = core::unix_now();
+      g += *library;
     }
     return g;
   }
@@ -144,7 +158,9 @@ struct WebServer::Impl {
         out->body = message + "\n";
         out->content_type = "text/plain; charset=utf-8";
       } else {
-        std::string heading = out->status == 404 ? "Not found" : out->status == 400 ? "Bad request" : "Something went wrong";
+        std::string heading = out->status == 404   ? "Not found"
+                              : out->status == 400 ? "Bad request"
+                                                   : "Something went wrong";
         out->body = message_page(views, heading, {message});
         out->content_type = "text/html; charset=utf-8";
       }
@@ -275,7 +291,8 @@ struct WebServer::Impl {
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;
       std::string heading = res.status == 404 ? "Not found" : res.status == 413 ? "Request too large" : "Error";
-      std::string text = res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";
+      std::string text =
+          res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";
       if (req.path.starts_with("/api/")) {
         res.set_content(nlohmann::json{{"error", text}, {"status", res.status}}.dump(), "application/json");
       } else {
@@ -284,9 +301,14 @@ struct WebServer::Impl {
     });
     if (options.access_log) {
       http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
-        nlohmann::json line = {{"type", "access"}, {"remote", req.remote_addr}, {"method", req.method},
-                               {"target", req.target}, {"status", res.status}, {"bytes", res.body.size()},
+        double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
+        nlohmann::json line = {{"type", "access"},
+                               {"remote", req.remote_addr},
+                               {"method", req.method},
+                               {"target", req.target},
+                               {"status", res.status},
+                               {"bytes", res.body.size()},
                                {"ms", std::round(ms * 100) / 100}};
         spdlog::info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       });
@@ -320,6 +342,17 @@ struct WebServer::Impl {
       }
       add_auth_routes(ctx);
       add_vote_routes(ctx);  // before the API's /api/papers/(.+)
+      if (options.library != nullptr) {
+        ctx.library = options.library;
+        const auto& lo = options.library_options;
+        comment_limiter = std::make_unique<community::RateLimiter>(lo.comments_per_window, lo.comment_window_s);
+        ctx.comment_limiter = comment_limiter.get();
+        // An account's collections, follows and comments go before the account itself.
+        accounts->add_deletion_step([lib = options.library](std::int64_t id) { return lib->delete_account_data(id); });
+        add_collection_routes(ctx);
+        add_follow_routes(ctx);
+        add_comment_routes(ctx);  // before the API's /api/papers/(.+)
+      }
     }
     add_listing_routes(ctx);
     add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar
@@ -362,6 +395,8 @@ Status WebServer::run() {
   return Status::ok();
 }
 
-void WebServer::stop() { impl_->http.stop(); }
+void WebServer::stop() {
+  impl_->http.stop();
+}
 
 }  // namespace paperboy::web

@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
+#include "store/library_store.h"
 #include "store/store.h"
 
 namespace paperboy::mail {
@@ -22,6 +23,16 @@ class SubscriptionService;
 }
 
 namespace paperboy::web {
+
+// Limits of the library features (collections, follows, comments), per account.
+struct LibraryOptions {
+  size_t comment_max_bytes = 10000;  // markdown source of one comment
+  int comments_per_window = 5;       // new comments per account within comment_window_s
+  int comment_window_s = 60;
+  int max_collections = 100;
+  int max_collection_papers = 5000;
+  int max_follows = 100;
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -46,6 +57,9 @@ struct ServerOptions {
   community::AccountOptions account_options;
   // 64 hex characters signing CSRF tokens and reset links; empty: store::signing_key_hex(store).
   std::string signing_key_hex;
+  // Collections, follows and comments; null: they are off. Needs `community`.
+  store::LibraryStore* library = nullptr;
+  LibraryOptions library_options;
   // Sends a password-reset mail; default: logs the link (until a mail sender is configured).
   std::function<void(const std::string& email, const std::string& subject, const std::string& body)> send_mail;
 };

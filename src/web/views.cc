@@ -88,9 +88,8 @@ nlohmann::json author_links(const core::Paper& paper, size_t max_names) {
   nlohmann::json out = nlohmann::json::array();
   size_t n = std::min(max_names, paper.authors.size());
   for (size_t i = 0; i < n; ++i) {
-    out.push_back({{"name", paper.authors[i].display_name()},
-                   {"url", author_path(paper.authors[i])},
-                   {"last", i + 1 == n}});
+    out.push_back(
+        {{"name", paper.authors[i].display_name()}, {"url", author_path(paper.authors[i])}, {"last", i + 1 == n}});
   }
   return out;
 }
@@ -130,6 +129,8 @@ std::string Views::cards(std::span<const store::StoredPaper> papers, const std::
                     {"day", p.listing_day()},
                     {"votes", std::to_string(votes != nullptr ? votes->count(p.id) : 0)},
                     {"is_voted", votes != nullptr && votes->voted.contains(p.id)},
+                    {"can_save", votes != nullptr && votes->can_save},
+                    {"is_saved", votes != nullptr && votes->saved.contains(p.id)},
                     {"abs_url", arxiv_abs_url(p.id)},
                     {"pdf_url", arxiv_pdf_url(p.id)},
                     {"code_links", code_link_models(p)}});

@@ -24,6 +24,9 @@ namespace paperboy::web {
 struct VoteMarks {
   std::unordered_map<std::string, std::int64_t> counts;
   std::unordered_set<std::string> voted;
+  // Papers in the viewer's default "Saved" collection; `can_save`: cards show the save toggle.
+  std::unordered_set<std::string> saved;
+  bool can_save = false;
   [[nodiscard]] std::int64_t count(const std::string& id) const {
     auto it = counts.find(id);
     return it == counts.end() ? 0 : it->second;

@@ -13,10 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "community/accounts.h"
+#include "community/rate_limiter.h"
 #include "core/signing.h"
 #include "core/status.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
+#include "store/library_store.h"
 #include "store/store.h"
 #include "web/period.h"
 #include "web/views.h"
@@ -30,11 +32,11 @@ struct Reply {
   int status = 200;
   std::string body;
   std::string content_type = "text/html; charset=utf-8";
-  int max_age_s = 60;               // Cache-Control max-age
-  std::string download_name;        // sets Content-Disposition: attachment
-  std::int64_t last_modified = 0;   // seconds; 0: when the store last changed
+  int max_age_s = 60;                    // Cache-Control max-age
+  std::string download_name;             // sets Content-Disposition: attachment
+  std::int64_t last_modified = 0;        // seconds; 0: when the store last changed
   std::vector<std::string> set_cookies;  // Set-Cookie values; a reply with cookies is never cached
-  std::string location;             // sets Location (redirects)
+  std::string location;                  // sets Location (redirects)
 };
 
 using Handler = std::function<Result<Reply>(const httplib::Request&)>;
@@ -52,10 +54,24 @@ struct RouteContext {
   community::AccountService* accounts = nullptr;
   const Csrf* csrf = nullptr;
   const core::Signer* signer = nullptr;  // password-reset links
+  std::function<void(const std::string& pattern, Handler)> put;
+  // Collections, follows and comments; null when off (they need the community features too).
+  store::LibraryStore* library = nullptr;
+  community::RateLimiter* comment_limiter = nullptr;  // comments per account per window
 
   // "http://host:port" for absolute URLs in feeds: options.public_url or the Host header.
   [[nodiscard]] std::string base_url(const httplib::Request& req) const;
 };
+
+// A JSON reply that is never cached.
+[[nodiscard]] Reply json_status(int status, const nlohmann::json& body);
+// 303 See Other to `to` (after a form POST).
+[[nodiscard]] Reply redirect(const std::string& to);
+// The JSON object of an API request body; API bodies must be sent as application/json, which a
+// cross-site form cannot do without a CORS preflight.
+[[nodiscard]] Result<nlohmann::json> json_body(const httplib::Request& req);
+// body[name] when it is a string, "" otherwise.
+[[nodiscard]] std::string string_field(const nlohmann::json& body, const char* name);
 
 // Every `cat` parameter (several allowed, also comma-separated), validated.
 [[nodiscard]] Result<std::vector<std::string>> categories_param(const httplib::Request& req);
@@ -102,8 +118,8 @@ void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json&
 // A page of the trending ranking over a period: papers with votes by TrendingScore, then the rest
 // of the period newest first.
 [[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
-                                                                      const std::vector<std::string>& cats,
-                                                                      int limit, int offset);
+                                                                      const std::vector<std::string>& cats, int limit,
+                                                                      int offset);
 
 void add_listing_routes(RouteContext& ctx);
 void add_auth_routes(RouteContext& ctx);  // /login, /signup, /logout, /account, /api/auth/*
@@ -112,7 +128,10 @@ void add_paper_routes(RouteContext& ctx);
 void add_search_routes(RouteContext& ctx);
 void add_api_routes(RouteContext& ctx);
 void add_feed_routes(RouteContext& ctx);
-void add_people_routes(RouteContext& ctx);  // author and category pages
-void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
+void add_people_routes(RouteContext& ctx);      // author and category pages
+void add_subscribe_routes(RouteContext& ctx);   // e-mail digest subscription pages (subscribe.cc)
+void add_collection_routes(RouteContext& ctx);  // /collections, saving papers, exports (collections.cc)
+void add_follow_routes(RouteContext& ctx);      // follow buttons, /feed, /api/feed (follows.cc)
+void add_comment_routes(RouteContext& ctx);     // comments on papers (comments.cc)
 
 }  // namespace paperboy::web

@@ -2,6 +2,7 @@
 // highlighted, mode selector, and help when nothing matched or search is unavailable.
 #include "web/html.h"
 #include "web/routes/common.h"
+#include "web/routes/library.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -31,7 +32,9 @@ void add_search_routes(RouteContext& ctx) {
     for (auto m : {search::Mode::kHybrid, search::Mode::kLexical, search::Mode::kSemantic}) {
       static constexpr const char* kLabels[] = {"Hybrid", "Words", "Meaning"};
       modes.push_back({{"name", mode_string(m)},
-                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid ? 0 : m == search::Mode::kLexical ? 1 : 2)]},
+                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid    ? 0
+                                                          : m == search::Mode::kLexical ? 1
+                                                                                        : 2)]},
                        {"checked", m == sr->mode}});
     }
     bool has_query = !sr->query.empty();
@@ -65,6 +68,9 @@ void add_search_routes(RouteContext& ctx) {
       if (!marks) return fail(marks.error());
       model["cards"] = ctx.views.cards(*papers, response->highlight_terms, &*marks);
       model["feed_atom"] = "/feeds/search.atom?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);
+      auto follow = follow_button_html(ctx, req, store::FollowKind::kSearch, sr->query, "this search");
+      if (!follow) return fail(follow.error());
+      model["follow_html"] = *follow;
       if (static_cast<std::int64_t>(sr->offset + sr->limit) < response->total && page < 50) {
         model["more_url"] = "/search?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode) +
                             "&page=" + std::to_string(page + 1);

@@ -11,10 +11,6 @@
 namespace paperboy::web {
 namespace {
 
-Reply json_status(int status, const nlohmann::json& body) {
-  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
-}
-
 Result<Reply> vote(RouteContext& ctx, const httplib::Request& req, bool up) {
   auto viewer = request_viewer(ctx, req);
   if (!viewer) {
@@ -56,11 +52,23 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
   auto counts = ctx.accounts->store().vote_counts(ids);
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
+  marks.can_save = ctx.library != nullptr;
   auto viewer = request_viewer(ctx, req);
   if (viewer && *viewer) {
     auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
     if (!voted) return fail(voted.error());
     marks.voted = std::move(*voted);
+    if (ctx.library != nullptr) {
+      // Only look: the default collection is made on the first save, not on every page view.
+      auto mine = ctx.library->collections_of((*viewer)->account.id);
+      if (!mine) return fail(mine.error());
+      for (const auto& c : *mine) {
+        if (!c.is_default) continue;
+        auto saved = ctx.library->papers_in_collection(c.id, ids);
+        if (!saved) return fail(saved.error());
+        marks.saved = std::move(*saved);
+      }
+    }
   }
   return marks;
 }
