@@ -3,18 +3,18 @@
 
 #include <condition_variable>
 #include <csignal>
-#include <cstdio>
-#include <filesystem>
 #include <mutex>
 #include <thread>
+#include <cstdio>
+#include <filesystem>
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
-#include "mail/subscriptions.h"
 #include "store/community_store.h"
 #include "store/library_store.h"
+#include "mail/subscriptions.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -55,7 +55,7 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
 }
 
 Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
-                                                                         const config::Config& cfg) {
+                                                                       const config::Config& cfg) {
   auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
   if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
   auto options = ingest::oai_options_from(cfg);
@@ -77,7 +77,8 @@ Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::
 // harvested while serving become searchable without a restart.
 class IndexFollower {
  public:
-  explicit IndexFollower(search::SearchService& search) : search_(search), thread_([this] { run(); }) {}
+  explicit IndexFollower(search::SearchService& search)
+      : search_(search), thread_([this] { run(); }) {}
   ~IndexFollower() {
     {
       std::lock_guard lock(mu_);
@@ -139,8 +140,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
 
     // E-mail digests: subscriptions always work (mail waits in the outbox); sending and the digest
     // schedule need mail.smtp_url.
-    auto mail =
-        open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
+    auto mail = open_mail_services(**store, *cfg, "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port));
     if (!mail) die(mail.error());
     auto send_at = ingest::parse_time_of_day(cfg->mail.send_at);
     if (!send_at) die(send_at.error().with_context("mail.send_at"));
@@ -149,9 +149,10 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       digests = std::make_unique<mail::DigestScheduler>(*(*mail)->outbox, cfg->mail.schedule ? *send_at : -1,
                                                         cfg->mail.poll_s);
     }
-    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox, [d = digests.get()] {
-      if (d != nullptr) d->wake();
-    });
+    mail::SubscriptionService subscriptions(*(*mail)->mail, *(*mail)->links, *(*mail)->outbox,
+                                            [d = digests.get()] {
+                                              if (d != nullptr) d->wake();
+                                            });
     options.subscriptions = &subscriptions;
     // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
     // never reach the network).

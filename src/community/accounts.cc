@@ -42,8 +42,8 @@ AccountService::AccountService(store::CommunityStore& store, AccountOptions opti
       login_limiter_(options.login_attempts, options.login_window_s),
       dummy_hash_(hash_password("not a real password", options.hash_cost).value_or("")) {}
 
-Result<store::Account> AccountService::sign_up(std::string_view email, std::string_view password, std::string_view name,
-                                               store::Role role) {
+Result<store::Account> AccountService::sign_up(std::string_view email, std::string_view password,
+                                               std::string_view name, store::Role role) {
   auto normal = normalise_email(email);
   if (!normal) return fail(normal.error());
   if (Status s = validate_password(password); !s.is_ok()) return fail(s);
@@ -80,8 +80,8 @@ Result<store::Account> AccountService::authenticate(std::string_view email, std:
 
 Result<Session> AccountService::start_session(const store::Account& account) {
   Session s{random_secret(), account};
-  if (Status st =
-          store_.create_session(hash_secret(s.secret), account.id, core::unix_now() + options_.session_lifetime_s);
+  if (Status st = store_.create_session(hash_secret(s.secret), account.id,
+                                        core::unix_now() + options_.session_lifetime_s);
       !st.is_ok()) {
     return fail(st);
   }
@@ -93,9 +93,7 @@ Result<std::optional<store::Account>> AccountService::session_account(std::strin
   return store_.session_account(hash_secret(secret), core::unix_now());
 }
 
-Status AccountService::end_session(std::string_view secret) {
-  return store_.delete_session(hash_secret(secret));
-}
+Status AccountService::end_session(std::string_view secret) { return store_.delete_session(hash_secret(secret)); }
 
 Result<std::string> AccountService::issue_api_token(const store::Account& account, std::string_view label) {
   // A recognisable prefix lets secret scanners and people tell what the string is.

@@ -40,8 +40,8 @@ class AccountService {
  public:
   AccountService(store::CommunityStore& store, AccountOptions options);
 
-  [[nodiscard]] Result<store::Account> sign_up(std::string_view email, std::string_view password, std::string_view name,
-                                               store::Role role = store::Role::kUser);
+  [[nodiscard]] Result<store::Account> sign_up(std::string_view email, std::string_view password,
+                                               std::string_view name, store::Role role = store::Role::kUser);
   // permission_denied "email or password is wrong", or resource_exhausted when rate-limited.
   [[nodiscard]] Result<store::Account> authenticate(std::string_view email, std::string_view password,
                                                     const std::string& client);

@@ -1,8 +1,8 @@
 #include "config/config.h"
 
-#include <toml++/toml.h>
 #include <charconv>
 #include <cstdlib>
+#include <toml++/toml.h>
 
 namespace paperboy::config {
 namespace {
@@ -86,8 +86,7 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> std::string& { return c.data_dir; }));
   t.push_back(option("database", "store URL: sqlite:PATH or postgresql://...; default SQLite in data_dir",
                      [](Config& c) -> std::string& { return c.database; }));
-  t.push_back(
-      option("log_level", "trace, debug, info, warn, error", [](Config& c) -> std::string& { return c.log_level; }));
+  t.push_back(option("log_level", "trace, debug, info, warn, error", [](Config& c) -> std::string& { return c.log_level; }));
   t.push_back(option("server.host", "address to listen on", [](Config& c) -> std::string& { return c.server.host; }));
   t.push_back(option("server.port", "port to listen on", [](Config& c) -> int& { return c.server.port; }));
   t.push_back(option("server.threads", "HTTP worker threads", [](Config& c) -> int& { return c.server.threads; }));
@@ -97,15 +96,12 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> std::string& { return c.server.demo_data; }));
   t.push_back(option("server.public_url", "absolute base URL for links in mails and feeds (https://papers.example.org)",
                      [](Config& c) -> std::string& { return c.server.public_url; }));
-  t.push_back(option("mail.smtp_url",
-                     "SMTP server: smtp://HOST:PORT[?starttls=required|off] or smtps://; empty: no mail",
+  t.push_back(option("mail.smtp_url", "SMTP server: smtp://HOST:PORT[?starttls=required|off] or smtps://; empty: no mail",
                      [](Config& c) -> std::string& { return c.mail.smtp_url; }));
   t.push_back(option("mail.smtp_user", "SMTP user (or user:password@ in the URL)",
                      [](Config& c) -> std::string& { return c.mail.smtp_user; }));
-  t.push_back(
-      option("mail.smtp_password", "SMTP password", [](Config& c) -> std::string& { return c.mail.smtp_password; }));
-  t.push_back(option("mail.from", "From of digest and confirmation mails",
-                     [](Config& c) -> std::string& { return c.mail.from; }));
+  t.push_back(option("mail.smtp_password", "SMTP password", [](Config& c) -> std::string& { return c.mail.smtp_password; }));
+  t.push_back(option("mail.from", "From of digest and confirmation mails", [](Config& c) -> std::string& { return c.mail.from; }));
   t.push_back(option("mail.rate_per_second", "at most this many mails a second (global send rate limit)",
                      [](Config& c) -> double& { return c.mail.rate_per_second; }));
   t.push_back(option("mail.max_attempts", "tries of a temporarily failing mail before it fails for good",
@@ -116,8 +112,7 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> int& { return c.mail.pause_after_failures; }));
   t.push_back(option("mail.claim_lease_s", "seconds after which a mail claimed by a sender that died is sent again",
                      [](Config& c) -> int& { return c.mail.claim_lease_s; }));
-  t.push_back(option("mail.schedule",
-                     "serve: queue daily/weekly digest issues at mail.send_at (false: cron runs `digest send`)",
+  t.push_back(option("mail.schedule", "serve: queue daily/weekly digest issues at mail.send_at (false: cron runs `digest send`)",
                      [](Config& c) -> bool& { return c.mail.schedule; }));
   t.push_back(option("mail.send_at", "serve: time of day (HH:MM UTC) when digest issues are queued",
                      [](Config& c) -> std::string& { return c.mail.send_at; }));
@@ -173,8 +168,7 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> int& { return c.search.candidates; }));
   t.push_back(option("search.ef_search", "HNSW query beam width (recall vs latency)",
                      [](Config& c) -> int& { return c.search.ef_search; }));
-  t.push_back(option("search.persist_interval_seconds",
-                     "how often the vector index is written while following the store",
+  t.push_back(option("search.persist_interval_seconds", "how often the vector index is written while following the store",
                      [](Config& c) -> int& { return c.search.persist_interval_seconds; }));
   return t;
 }
@@ -188,8 +182,7 @@ const OptionSpec* find_option(std::string_view key) {
 
 Status set_key(Config& c, std::string_view key, std::string_view value, std::string_view where) {
   const OptionSpec* o = find_option(key);
-  if (o == nullptr)
-    return Status::invalid_argument(std::string(where) + ": unknown setting '" + std::string(key) + "'");
+  if (o == nullptr) return Status::invalid_argument(std::string(where) + ": unknown setting '" + std::string(key) + "'");
   return o->set(c, value).with_context(std::string(where) + ": " + std::string(key));
 }
 

@@ -88,8 +88,9 @@ nlohmann::json author_links(const core::Paper& paper, size_t max_names) {
   nlohmann::json out = nlohmann::json::array();
   size_t n = std::min(max_names, paper.authors.size());
   for (size_t i = 0; i < n; ++i) {
-    out.push_back(
-        {{"name", paper.authors[i].display_name()}, {"url", author_path(paper.authors[i])}, {"last", i + 1 == n}});
+    out.push_back({{"name", paper.authors[i].display_name()},
+                   {"url", author_path(paper.authors[i])},
+                   {"last", i + 1 == n}});
   }
   return out;
 }

@@ -170,9 +170,7 @@ CREATE INDEX comments_account ON comments(account_id);
 
 }  // namespace
 
-int latest_schema_version() {
-  return kMigrations.back().version;
-}
+int latest_schema_version() { return kMigrations.back().version; }
 
 Result<int> current_schema_version(Connection& conn) {
   auto stmt = conn.prepare("PRAGMA user_version");

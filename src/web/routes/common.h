@@ -32,11 +32,11 @@ struct Reply {
   int status = 200;
   std::string body;
   std::string content_type = "text/html; charset=utf-8";
-  int max_age_s = 60;                    // Cache-Control max-age
-  std::string download_name;             // sets Content-Disposition: attachment
-  std::int64_t last_modified = 0;        // seconds; 0: when the store last changed
+  int max_age_s = 60;               // Cache-Control max-age
+  std::string download_name;        // sets Content-Disposition: attachment
+  std::int64_t last_modified = 0;   // seconds; 0: when the store last changed
   std::vector<std::string> set_cookies;  // Set-Cookie values; a reply with cookies is never cached
-  std::string location;                  // sets Location (redirects)
+  std::string location;             // sets Location (redirects)
 };
 
 using Handler = std::function<Result<Reply>(const httplib::Request&)>;
@@ -118,8 +118,8 @@ void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json&
 // A page of the trending ranking over a period: papers with votes by TrendingScore, then the rest
 // of the period newest first.
 [[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
-                                                                      const std::vector<std::string>& cats, int limit,
-                                                                      int offset);
+                                                                      const std::vector<std::string>& cats,
+                                                                      int limit, int offset);
 
 void add_listing_routes(RouteContext& ctx);
 void add_auth_routes(RouteContext& ctx);  // /login, /signup, /logout, /account, /api/auth/*
@@ -128,8 +128,8 @@ void add_paper_routes(RouteContext& ctx);
 void add_search_routes(RouteContext& ctx);
 void add_api_routes(RouteContext& ctx);
 void add_feed_routes(RouteContext& ctx);
-void add_people_routes(RouteContext& ctx);      // author and category pages
-void add_subscribe_routes(RouteContext& ctx);   // e-mail digest subscription pages (subscribe.cc)
+void add_people_routes(RouteContext& ctx);  // author and category pages
+void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
 void add_collection_routes(RouteContext& ctx);  // /collections, saving papers, exports (collections.cc)
 void add_follow_routes(RouteContext& ctx);      // follow buttons, /feed, /api/feed (follows.cc)
 void add_comment_routes(RouteContext& ctx);     // comments on papers (comments.cc)
