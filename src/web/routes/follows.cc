@@ -109,7 +109,8 @@ Result<std::vector<FeedItem>> build_feed(RouteContext& ctx, const std::vector<st
     auto papers = papers_of(ctx, f);
     if (!papers) return fail(papers.error());
     for (auto& sp : *papers) {
-      auto [it, fresh] = by_id.try_emplace(sp.paper.id, FeedItem{std::move(sp), {}});
+      std::string id = sp.paper.id;  // the key must not be the string moved into the value
+      auto it = by_id.try_emplace(id, FeedItem{std::move(sp), {}}).first;
       it->second.reasons.push_back(follow_reason(f));
     }
   }
