@@ -283,7 +283,14 @@ TEST_F(LibraryServerTest, SaveFormCreatesACollectionAndCardsShowTheSavedState) {
   ASSERT_EQ(mine->size(), 1u);
   EXPECT_EQ(mine->at(0).name, "Reading group");
   EXPECT_EQ(mine->at(0).paper_count, 1);
-  EXPECT_NE(client().Get("/papers/2401.00010", cookie)->body.find("Saved in"), std::string::npos);
+  auto saved_page = client().Get("/papers/2401.00010", cookie);
+  EXPECT_NE(saved_page->body.find("Saved in"), std::string::npos);
+  EXPECT_NE(saved_page->body.find("Remove from Reading group"), std::string::npos);
+  auto unsave = client().Post(
+      "/collections/" + std::to_string(mine->at(0).id) + "/remove", cookie,
+      httplib::Params{{"csrf", csrf_from(paper->body)}, {"paper", "2401.00010"}, {"back", "/papers/2401.00010"}});
+  ASSERT_EQ(unsave->status, 303) << unsave->body;
+  EXPECT_EQ(library_->get_collection(mine->at(0).id)->value().paper_count, 0);
   // An open redirect through `back` is refused: the collection page instead.
   auto evil = client().Post("/collections/save", cookie,
                             httplib::Params{{"csrf", csrf_from(paper->body)},
