@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -106,6 +107,9 @@ class LibraryStore {
   virtual Status edit_comment(std::int64_t id, std::string_view body, std::int64_t now) = 0;
   virtual Status delete_comment(std::int64_t id) = 0;
   virtual Result<std::vector<Comment>> comments_on(std::string_view paper_id, int limit) = 0;
+  // Comment counts for these papers (papers without comments are absent).
+  virtual Result<std::unordered_map<std::string, std::int64_t>> comment_counts(
+      std::span<const std::string> paper_ids) = 0;
 
   // Removes every collection, follow and comment of the account, in one transaction.
   virtual Status delete_account_data(std::int64_t account_id) = 0;

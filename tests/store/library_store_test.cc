@@ -163,6 +163,10 @@ TEST_P(LibraryStoreTest, CommentsAddEditDeleteInOrder) {
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ(list->at(0).id, first->id);
   EXPECT_EQ(list->at(1).body, "Second <script>");  // stored as written; the web layer renders safely
+  std::vector<std::string> ids = {"2401.00001", "2401.00002", "2401.00009"};
+  auto counts = lib_->comment_counts(ids);
+  ASSERT_TRUE(counts) << counts.error().to_string();
+  EXPECT_EQ(*counts, (std::unordered_map<std::string, std::int64_t>{{"2401.00001", 2}, {"2401.00002", 1}}));
   ASSERT_TRUE(lib_->delete_comment(second->id).is_ok());
   EXPECT_EQ(lib_->delete_comment(second->id).code(), StatusCode::kNotFound);
   EXPECT_EQ(lib_->edit_comment(second->id, "x", kNow).code(), StatusCode::kNotFound);

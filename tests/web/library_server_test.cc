@@ -364,6 +364,11 @@ TEST_F(LibraryServerTest, MarkdownCommentsRenderHarmless) {
   auto listed = client().Get("/api/papers/2401.00010/comments");
   ASSERT_EQ(listed->status, 200);
   EXPECT_EQ(json::parse(listed->body).size(), 1u);
+  // Counts on cards and in the daily-papers API.
+  EXPECT_NE(client().Get("/papers/date/2024-01-05")->body.find(">1 comment</a>"), std::string::npos);
+  json daily = json::parse(client().Get("/api/daily_papers?date=2024-01-05")->body);
+  ASSERT_EQ(daily.size(), 1u);
+  EXPECT_EQ(daily[0]["numComments"], 1);
 }
 
 TEST_F(LibraryServerTest, OnlyTheAuthorEditsAndAuthorOrModeratorDeletes) {

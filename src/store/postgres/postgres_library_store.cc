@@ -296,6 +296,17 @@ Result<std::vector<Comment>> PostgresLibraryStore::comments_on(std::string_view 
   return out;
 }
 
+Result<std::unordered_map<std::string, std::int64_t>> PostgresLibraryStore::comment_counts(
+    std::span<const std::string> paper_ids) {
+  std::unordered_map<std::string, std::int64_t> out;
+  if (paper_ids.empty()) return out;
+  auto r = query("SELECT paper_id, COUNT(*) FROM comments WHERE paper_id = ANY($1::text[]) GROUP BY paper_id",
+                 Params().text(array_literal({paper_ids.begin(), paper_ids.end()})));
+  if (!r) return fail(r.error());
+  for (int i = 0; i < r->rows(); ++i) out.emplace(r->text(i, 0), r->int64(i, 1));
+  return out;
+}
+
 Status PostgresLibraryStore::delete_account_data(std::int64_t account_id) {
   PB_RETURN_IF_ERROR(run_transaction(pool_, Isolation::kReadCommitted, [account_id](PgConnection& db) -> Status {
     Params id = Params().int64(account_id);

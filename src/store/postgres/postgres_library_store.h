@@ -46,6 +46,7 @@ class PostgresLibraryStore final : public LibraryStore {
   Status edit_comment(std::int64_t id, std::string_view body, std::int64_t now) override;
   Status delete_comment(std::int64_t id) override;
   Result<std::vector<Comment>> comments_on(std::string_view paper_id, int limit) override;
+  Result<std::unordered_map<std::string, std::int64_t>> comment_counts(std::span<const std::string> paper_ids) override;
   Status delete_account_data(std::int64_t account_id) override;
   Result<std::int64_t> generation() override { return generation_.load(); }
 

@@ -362,6 +362,25 @@ Result<std::vector<Comment>> SqliteLibraryStore::comments_on(std::string_view pa
   return out;
 }
 
+Result<std::unordered_map<std::string, std::int64_t>> SqliteLibraryStore::comment_counts(
+    std::span<const std::string> paper_ids) {
+  std::unordered_map<std::string, std::int64_t> out;
+  if (paper_ids.empty()) return out;
+  auto conn = readers_.acquire();
+  if (!conn) return fail(conn.error());
+  auto st = (*conn)->prepare("SELECT paper_id, COUNT(*) FROM comments WHERE paper_id IN (" +
+                             placeholders(paper_ids.size()) + ") GROUP BY paper_id");
+  if (!st) return fail(st.error());
+  for (size_t i = 0; i < paper_ids.size(); ++i) st->bind(static_cast<int>(i) + 1, paper_ids[i]);
+  while (true) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    out.emplace(st->text(0), st->int64(1));
+  }
+  return out;
+}
+
 Status SqliteLibraryStore::delete_account_data(std::int64_t account_id) {
   std::lock_guard lock(write_mu_);
   auto tx = Transaction::begin(*writer_);

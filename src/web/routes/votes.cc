@@ -53,6 +53,11 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
   marks.can_save = ctx.library != nullptr;
+  if (ctx.library != nullptr) {
+    auto comments = ctx.library->comment_counts(ids);
+    if (!comments) return fail(comments.error());
+    marks.comments = std::move(*comments);
+  }
   auto viewer = request_viewer(ctx, req);
   if (viewer && *viewer) {
     auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
