@@ -11,6 +11,8 @@ PACKAGES=(
   libsqlite3-dev libpq-dev libhnswlib-dev libfasttext-dev libcpp-httplib-dev
   libkainjow-mustache-dev libcli11-dev libspdlog-dev libfmt-dev libsodium-dev
   libzstd-dev zlib1g-dev libtomlplusplus-dev libxxhash-dev libexpat1-dev libeigen3-dev
+  # comments: CommonMark rendering with raw HTML disabled (CMARK_OPT_SAFE)
+  libcmark-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
   # the PostgreSQL store's tests start a throwaway PostgreSQL 15 server (run as `nobody` under root)

@@ -16,6 +16,7 @@
 #include "mail/notice_mailer.h"
 #include "store/curation_store.h"
 #include "store/job_lease.h"
+#include "store/library_store.h"
 #include "mail/subscriptions.h"
 #include "store/community_store.h"
 #include "web/server.h"
@@ -248,6 +249,23 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       auto scheduled = make_harvest_scheduler(**store, *cfg, lease_for("harvest"));
       if (!scheduled) die(scheduled.error());
       scheduler = std::move(*scheduled);
+    }
+    std::unique_ptr<store::LibraryStore> library;
+    if (cfg->community.enabled && cfg->library.enabled) {
+      const auto& l = cfg->library;
+      if (l.comment_max_bytes < 1 || l.comments_per_window < 1 || l.comment_window_s < 1) {
+        die(Status::invalid_argument(
+            "library.comment_max_bytes, comments_per_window and comment_window_s must be at least 1"));
+      }
+      store::StoreOptions library_options;
+      library_options.url = cfg->database_url();
+      auto opened = store::open_library_store(library_options);
+      if (!opened) die(opened.error());
+      library = std::move(*opened);
+      options.library = library.get();
+      options.library_options.comment_max_bytes = static_cast<size_t>(l.comment_max_bytes);
+      options.library_options.comments_per_window = l.comments_per_window;
+      options.library_options.comment_window_s = l.comment_window_s;
     }
     options.health_details = [s = scheduler.get(), d = digests.get(), &leases] {
       nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();

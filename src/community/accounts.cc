@@ -124,6 +124,13 @@ Result<std::string> AccountService::password_fingerprint(std::int64_t account_id
   return hash_secret((*found)->password_hash).substr(0, 16);
 }
 
-Status AccountService::delete_account(std::int64_t account_id) { return store_.delete_account(account_id); }
+Status AccountService::delete_account(std::int64_t account_id) {
+  for (const auto& step : deletion_steps_) PB_RETURN_IF_ERROR(step(account_id));
+  return store_.delete_account(account_id);
+}
+
+void AccountService::add_deletion_step(std::function<Status(std::int64_t)> step) {
+  deletion_steps_.push_back(std::move(step));
+}
 
 }  // namespace paperboy::community

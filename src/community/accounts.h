@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "community/rate_limiter.h"
 #include "community/secrets.h"
@@ -54,7 +56,13 @@ class AccountService {
   [[nodiscard]] Status change_password(std::int64_t account_id, std::string_view password);
   // The password hash's tail: binds a reset link to the current password, so a link works once.
   [[nodiscard]] Result<std::string> password_fingerprint(std::int64_t account_id);
+  // Runs every deletion step (in registration order), then removes the account itself.
   [[nodiscard]] Status delete_account(std::int64_t account_id);
+  // Registers personal data kept outside the CommunityStore (collections, follows, comments) to be
+  // removed before the account is; a failing step stops the deletion, so the account (and its
+  // login) stays until its data is gone, and an id SQLite reuses never inherits old rows.
+  // Register before serving: registration is not thread-safe.
+  void add_deletion_step(std::function<Status(std::int64_t account_id)> step);
 
   [[nodiscard]] store::CommunityStore& store() { return store_; }
 
@@ -62,7 +70,9 @@ class AccountService {
   store::CommunityStore& store_;
   AccountOptions options_;
   RateLimiter login_limiter_;
-  std::string dummy_hash_;  // verified against when the email is unknown, so timing matches
+  std::string dummy_hash_;
+  std::vector<std::function<Status(std::int64_t)>>
+      deletion_steps_;  // verified against when the email is unknown, so timing matches
 };
 
 }  // namespace paperboy::community

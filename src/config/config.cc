@@ -164,6 +164,14 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> int& { return c.community.submit_max_age_days; }));
   t.push_back(option("community.submissions_per_hour", "serve: paper submissions per account per hour",
                      [](Config& c) -> int& { return c.community.submissions_per_hour; }));
+  t.push_back(option("library.enabled", "serve: collections, follows, My feed and comments (needs community.enabled)",
+                     [](Config& c) -> bool& { return c.library.enabled; }));
+  t.push_back(option("library.comment_max_bytes", "largest comment accepted, bytes of markdown",
+                     [](Config& c) -> int& { return c.library.comment_max_bytes; }));
+  t.push_back(option("library.comments_per_window", "new comments per account per library.comment_window_s",
+                     [](Config& c) -> int& { return c.library.comments_per_window; }));
+  t.push_back(option("library.comment_window_s", "comment rate-limit window, seconds",
+                     [](Config& c) -> int& { return c.library.comment_window_s; }));
   t.push_back(option("search.index_dir", "directory of the derived search indexes (default: DATA_DIR/index)",
                      [](Config& c) -> std::string& { return c.search.index_dir; }));
   t.push_back(option("search.dimension", "dimensions of the LSA paper vectors",

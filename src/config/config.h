@@ -72,6 +72,14 @@ struct Config {
     int neighbours = 40;   // nearest papers searched per liked paper
   } recommend;
 
+  // Collections, follows and comments (serve's library features; need community.enabled).
+  struct Library {
+    bool enabled = true;
+    int comment_max_bytes = 10000;  // markdown source of one comment
+    int comments_per_window = 5;    // new comments per account per window
+    int comment_window_s = 60;
+  } library;
+
   // E-mail digests (paperboy digest send, serve's digest schedule).
   struct Mail {
     std::string smtp_url;                        // smtp://host:port[?starttls=required], smtps://; empty: no sending

@@ -190,7 +190,7 @@ nlohmann::json paper_api_json(const core::Paper& p, std::int64_t upvotes) {
           {"url", "/papers/" + p.id}};
 }
 
-nlohmann::json daily_item_json(const core::Paper& p, std::int64_t upvotes) {
+nlohmann::json daily_item_json(const core::Paper& p, std::int64_t upvotes, std::int64_t num_comments) {
   nlohmann::json paper = paper_api_json(p, upvotes);
   return {{"id", p.id},
           {"paper", paper},
@@ -198,7 +198,7 @@ nlohmann::json daily_item_json(const core::Paper& p, std::int64_t upvotes) {
           {"summary", p.abstract},
           {"publishedAt", paper["publishedAt"]},
           {"upvotes", upvotes},
-          {"numComments", 0}};
+          {"numComments", num_comments}};
 }
 
 }  // namespace paperboy::web

@@ -35,6 +35,7 @@ struct FeedInfo {
 [[nodiscard]] nlohmann::json paper_api_json(const core::Paper& paper, std::int64_t upvotes = 0);
 // One daily-papers item: {"id", "paper": {...}, "title", "summary", "publishedAt", "upvotes",
 // "numComments"} — the Hugging Face daily_papers item shape.
-[[nodiscard]] nlohmann::json daily_item_json(const core::Paper& paper, std::int64_t upvotes = 0);
+[[nodiscard]] nlohmann::json daily_item_json(const core::Paper& paper, std::int64_t upvotes = 0,
+                                             std::int64_t num_comments = 0);
 
 }  // namespace paperboy::web

@@ -76,6 +76,7 @@ struct WebServer::Impl {
   std::unique_ptr<community::AccountService> accounts;
   std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
+  std::unique_ptr<community::RateLimiter> comment_limiter;
   std::optional<core::Signer> signer;
   RouteContext ctx;
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
@@ -84,6 +85,7 @@ struct WebServer::Impl {
   std::atomic<std::int64_t> data_changed_at{core::unix_now()};
   std::atomic<std::int64_t> last_votes{0};
   std::atomic<std::int64_t> last_curation{0};
+  std::atomic<std::int64_t> last_library{0};
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -91,12 +93,15 @@ struct WebServer::Impl {
         assets(options.katex_dir),
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
-        ctx{store, options.search, views, options, {}, {}, {}, nullptr, nullptr, nullptr} {
+        ctx{store, options.search, views, options} {
     ctx.get = [this](const std::string& pattern, Handler h) {
       http.Get(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, true); });
     };
     ctx.post = [this](const std::string& pattern, Handler h) {
       http.Post(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
+    };
+    ctx.put = [this](const std::string& pattern, Handler h) {
+      http.Put(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
     };
     ctx.del = [this](const std::string& pattern, Handler h) {
       http.Delete(pattern,
@@ -135,6 +140,13 @@ struct WebServer::Impl {
       std::int64_t curated = options.curation->curation_generation();
       if (curated != last_curation.exchange(curated)) data_changed_at = core::unix_now();
       g += curated;
+    }
+    // Comments and public collections appear on shared pages too; this counter also only grows.
+    if (options.library != nullptr && g >= 0) {
+      auto library = options.library->generation();
+      if (!library) return -2;
+      if (*library != last_library.exchange(*library)) data_changed_at = core::unix_now();
+      g += *library;
     }
     return g;
   }
@@ -352,6 +364,17 @@ struct WebServer::Impl {
         ctx.curation = options.curation;
         ctx.submissions = submissions.get();
         add_curation_routes(ctx);
+      }
+      if (options.library != nullptr) {
+        ctx.library = options.library;
+        const auto& lo = options.library_options;
+        comment_limiter = std::make_unique<community::RateLimiter>(lo.comments_per_window, lo.comment_window_s);
+        ctx.comment_limiter = comment_limiter.get();
+        // An account's collections, follows and comments go before the account itself.
+        accounts->add_deletion_step([lib = options.library](std::int64_t id) { return lib->delete_account_data(id); });
+        add_collection_routes(ctx);
+        add_follow_routes(ctx);
+        add_comment_routes(ctx);  // before the API's /api/papers/(.+)
       }
     }
     add_recommend_routes(ctx);

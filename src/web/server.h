@@ -17,6 +17,7 @@
 #include "search/search_service.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
+#include "store/library_store.h"
 #include "store/store.h"
 
 namespace paperboy::mail {
@@ -27,6 +28,16 @@ class Recommender;
 }
 
 namespace paperboy::web {
+
+// Limits of the library features (collections, follows, comments), per account.
+struct LibraryOptions {
+  size_t comment_max_bytes = 10000;  // markdown source of one comment
+  int comments_per_window = 5;       // new comments per account within comment_window_s
+  int comment_window_s = 60;
+  int max_collections = 100;
+  int max_collection_papers = 5000;
+  int max_follows = 100;
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -60,6 +71,9 @@ struct ServerOptions {
   // only papers the store already has can be submitted.
   community::PaperLookup paper_lookup;
   community::SubmissionOptions submission_options;
+  // Collections, follows and comments; null: they are off. Needs `community`.
+  store::LibraryStore* library = nullptr;
+  LibraryOptions library_options;
   // Sends a password-reset mail; default: logs the link (until a mail sender is configured).
   std::function<void(const std::string& email, const std::string& subject, const std::string& body)> send_mail;
 };

@@ -111,6 +111,16 @@ nlohmann::json code_link_models(const core::Paper& paper) {
   return out;
 }
 
+namespace {
+
+// "3 comments", "1 comment"; "" for none (the card then shows no link).
+std::string comments_label(std::int64_t n) {
+  if (n <= 0) return "";
+  return std::to_string(n) + (n == 1 ? " comment" : " comments");
+}
+
+}  // namespace
+
 std::string Views::cards(std::span<const store::StoredPaper> papers, const std::vector<std::string>& highlight,
                          const VoteMarks* votes, const std::vector<std::string>* notes) const {
   nlohmann::json list = nlohmann::json::array();
@@ -131,6 +141,9 @@ std::string Views::cards(std::span<const store::StoredPaper> papers, const std::
                     {"votes", std::to_string(votes != nullptr ? votes->count(p.id) : 0)},
                     {"is_voted", votes != nullptr && votes->voted.contains(p.id)},
                     {"is_featured", votes != nullptr && votes->featured.contains(p.id)},
+                    {"can_save", votes != nullptr && votes->can_save},
+                    {"is_saved", votes != nullptr && votes->saved.contains(p.id)},
+                    {"comments_label", comments_label(votes != nullptr ? votes->comment_count(p.id) : 0)},
                     {"abs_url", arxiv_abs_url(p.id)},
                     {"pdf_url", arxiv_pdf_url(p.id)},
                     {"code_links", code_link_models(p)}});

@@ -25,6 +25,14 @@ struct VoteMarks {
   std::unordered_map<std::string, std::int64_t> counts;
   std::unordered_set<std::string> voted;
   std::unordered_set<std::string> featured;
+  // Papers in the viewer's default "Saved" collection; `can_save`: cards show the save toggle.
+  std::unordered_set<std::string> saved;
+  bool can_save = false;
+  std::unordered_map<std::string, std::int64_t> comments;  // comment counts (absent: none)
+  [[nodiscard]] std::int64_t comment_count(const std::string& id) const {
+    auto it = comments.find(id);
+    return it == comments.end() ? 0 : it->second;
+  }
   [[nodiscard]] std::int64_t count(const std::string& id) const {
     auto it = counts.find(id);
     return it == counts.end() ? 0 : it->second;

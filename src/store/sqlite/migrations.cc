@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 5> kMigrations = {{
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -146,6 +146,44 @@ CREATE TABLE paper_curation (
 ) WITHOUT ROWID;
 CREATE INDEX paper_curation_featured ON paper_curation(listing_day) WHERE is_featured = 1;
 CREATE INDEX paper_curation_hidden ON paper_curation(paper_id) WHERE is_hidden = 1;
+)sql"},
+    {6, "library: collections of saved papers, follows, comments",
+     R"sql(
+CREATE TABLE collections (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a deleted collection's URL stays dead
+  account_id INTEGER NOT NULL,                   -- accounts(id); removed by delete_account_data
+  name       TEXT NOT NULL,
+  is_public  INTEGER NOT NULL DEFAULT 0,
+  is_default INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  UNIQUE (account_id, name)
+);
+CREATE UNIQUE INDEX collections_one_default ON collections(account_id) WHERE is_default = 1;
+CREATE TABLE collection_papers (
+  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  paper_id      TEXT NOT NULL,
+  added_at      INTEGER NOT NULL,
+  PRIMARY KEY (collection_id, paper_id)
+) WITHOUT ROWID;
+CREATE INDEX collection_papers_added ON collection_papers(collection_id, added_at);
+CREATE TABLE follows (
+  id         INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL,
+  kind       INTEGER NOT NULL,                   -- 0 category, 1 author, 2 search
+  value      TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (account_id, kind, value)
+);
+CREATE TABLE comments (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  paper_id   TEXT NOT NULL,
+  account_id INTEGER NOT NULL,
+  body       TEXT NOT NULL,                      -- markdown source
+  created_at INTEGER NOT NULL,
+  edited_at  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX comments_paper ON comments(paper_id, id);
+CREATE INDEX comments_account ON comments(account_id);
 )sql"},
 }};
 

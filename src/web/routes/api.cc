@@ -30,7 +30,7 @@ Result<nlohmann::json> hits_json(RouteContext& ctx, const httplib::Request& req,
   if (!marks) return fail(marks.error());
   nlohmann::json out = nlohmann::json::array();
   for (const auto& sp : *papers) {
-    nlohmann::json item = daily_item_json(sp.paper, marks->count(sp.paper.id));
+    nlohmann::json item = daily_item_json(sp.paper, marks->count(sp.paper.id), marks->comment_count(sp.paper.id));
     for (const auto& h : hits) {
       if (h.id != sp.paper.id) continue;
       item["score"] = h.score;
@@ -78,7 +78,8 @@ void add_api_routes(RouteContext& ctx) {
       if (!papers) return fail(papers.error());
       auto marks = vote_marks(ctx, req, *papers);
       if (!marks) return fail(marks.error());
-      for (const auto& sp : *papers) out.push_back(daily_item_json(sp.paper, marks->count(sp.paper.id)));
+      for (const auto& sp : *papers)
+        out.push_back(daily_item_json(sp.paper, marks->count(sp.paper.id), marks->comment_count(sp.paper.id)));
     }
     return json_reply(out);
   });

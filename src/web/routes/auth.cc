@@ -13,8 +13,6 @@ namespace {
 
 constexpr std::int64_t kResetLinkLifetimeS = 3600;
 
-Reply redirect(const std::string& to) { return Reply{.status = 303, .body = "", .max_age_s = 0, .location = to}; }
-
 nlohmann::json field(const std::string& name, const std::string& label, const std::string& type,
                      const std::string& autocomplete, const std::string& value = "") {
   return {{"name", name}, {"label", label}, {"type", type}, {"autocomplete", autocomplete}, {"value", value},
@@ -170,7 +168,8 @@ void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json&
   model["community"] = true;
   auto viewer = request_viewer(ctx, req);
   if (!viewer || !*viewer || (*viewer)->is_bearer) return;
-  model["viewer"] = {{"name", (*viewer)->account.name}, {"csrf", ctx.csrf->session_token(req)}};
+  model["viewer"] = {
+      {"name", (*viewer)->account.name}, {"csrf", ctx.csrf->session_token(req)}, {"library", ctx.library != nullptr}};
 }
 
 void add_auth_routes(RouteContext& ctx) {

@@ -16,6 +16,28 @@ std::string RouteContext::base_url(const httplib::Request& req) const {
   return "http://" + (host_ok ? host : options.host + ":" + std::to_string(options.port));
 }
 
+Reply json_status(int status, const nlohmann::json& body) {
+  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
+}
+
+Reply redirect(const std::string& to) {
+  return Reply{.status = 303, .body = "", .max_age_s = 0, .location = to};
+}
+
+Result<nlohmann::json> json_body(const httplib::Request& req) {
+  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
+    return fail(Status::invalid_argument("expected a JSON body (Content-Type: application/json)"));
+  }
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) return fail(Status::invalid_argument("body: expected a JSON object"));
+  return body;
+}
+
+std::string string_field(const nlohmann::json& body, const char* name) {
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 Result<std::vector<std::string>> categories_param(const httplib::Request& req) {
   std::vector<std::string> out;
   size_t n = req.get_param_value_count("cat");
@@ -94,24 +116,6 @@ Result<std::vector<store::StoredPaper>> papers_for_hits(store::Store& store,
 
 std::string message_page(const Views& views, const std::string& heading, const std::vector<std::string>& paragraphs) {
   return views.page("message", {{"title", heading}, {"heading", heading}, {"paragraphs", paragraphs}});
-}
-
-Reply json_status(int status, const nlohmann::json& body) {
-  return Reply{.status = status, .body = body.dump(), .content_type = "application/json", .max_age_s = 0};
-}
-
-Result<nlohmann::json> json_body(const httplib::Request& req) {
-  if (!req.get_header_value("Content-Type").starts_with("application/json")) {
-    return fail(Status::invalid_argument("expected a JSON body (Content-Type: application/json)"));
-  }
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return fail(Status::invalid_argument("body: expected a JSON object"));
-  return body;
-}
-
-std::string string_field(const nlohmann::json& body, const char* name) {
-  auto it = body.find(name);
-  return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 }  // namespace paperboy::web

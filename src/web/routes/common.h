@@ -15,11 +15,13 @@
 
 #include "community/accounts.h"
 #include "community/submissions.h"
+#include "community/rate_limiter.h"
 #include "core/signing.h"
 #include "core/status.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
+#include "store/library_store.h"
 #include "store/store.h"
 #include "web/period.h"
 #include "web/views.h"
@@ -58,10 +60,24 @@ struct RouteContext {
   // Submissions and curation; null when the server runs without them.
   store::CurationStore* curation = nullptr;
   community::SubmissionService* submissions = nullptr;
+  std::function<void(const std::string& pattern, Handler)> put;
+  // Collections, follows and comments; null when off (they need the community features too).
+  store::LibraryStore* library = nullptr;
+  community::RateLimiter* comment_limiter = nullptr;  // comments per account per window
 
   // "http://host:port" for absolute URLs in feeds: options.public_url or the Host header.
   [[nodiscard]] std::string base_url(const httplib::Request& req) const;
 };
+
+// A JSON reply that is never cached.
+[[nodiscard]] Reply json_status(int status, const nlohmann::json& body);
+// 303 See Other to `to` (after a form POST).
+[[nodiscard]] Reply redirect(const std::string& to);
+// The JSON object of an API request body; API bodies must be sent as application/json, which a
+// cross-site form cannot do without a CORS preflight.
+[[nodiscard]] Result<nlohmann::json> json_body(const httplib::Request& req);
+// body[name] when it is a string, "" otherwise.
+[[nodiscard]] std::string string_field(const nlohmann::json& body, const char* name);
 
 // Every `cat` parameter (several allowed, also comma-separated), validated.
 [[nodiscard]] Result<std::vector<std::string>> categories_param(const httplib::Request& req);
@@ -131,14 +147,6 @@ struct CuratedListing {
 // The newest day with papers: arXiv's newest listing day or a later day with submissions.
 [[nodiscard]] Result<std::string> newest_listing_day(RouteContext& ctx);
 
-// A JSON reply that is never cached.
-[[nodiscard]] Reply json_status(int status, const nlohmann::json& body);
-// The JSON object of an API request body; API bodies must be sent as application/json, which a
-// cross-site form cannot do without a CORS preflight.
-[[nodiscard]] Result<nlohmann::json> json_body(const httplib::Request& req);
-// A string field of a JSON body ("" when absent or not a string).
-[[nodiscard]] std::string string_field(const nlohmann::json& body, const char* name);
-
 void add_listing_routes(RouteContext& ctx);
 void add_auth_routes(RouteContext& ctx);  // /login, /signup, /logout, /account, /api/auth/*
 void add_vote_routes(RouteContext& ctx);  // /api/papers/ID/upvote
@@ -150,5 +158,8 @@ void add_people_routes(RouteContext& ctx);  // author and category pages
 void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
 void add_recommend_routes(RouteContext& ctx);  // /recommended, /api/recommendations
 void add_curation_routes(RouteContext& ctx);   // submit a paper, feature/hide (curation.cc)
+void add_collection_routes(RouteContext& ctx);  // /collections, saving papers, exports (collections.cc)
+void add_follow_routes(RouteContext& ctx);      // follow buttons, /feed, /api/feed (follows.cc)
+void add_comment_routes(RouteContext& ctx);     // comments on papers (comments.cc)
 
 }  // namespace paperboy::web

@@ -2,6 +2,7 @@
 // first with paging. The subscribe pages are in subscribe.cc.
 #include "web/html.h"
 #include "web/routes/common.h"
+#include "web/routes/library.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -53,6 +54,9 @@ void add_people_routes(RouteContext& ctx) {
     std::string path = "/authors/" + url_encode(keyname) + (forenames.empty() ? "" : "?f=" + url_encode(forenames));
     auto model = people_model(ctx, req, "Papers by " + name, path, *papers, *page, has_more);
     if (!model) return fail(model.error());
+    auto follow = follow_button_html(ctx, req, store::FollowKind::kAuthor, keyname + "|" + forenames, name);
+    if (!follow) return fail(follow.error());
+    (*model)["follow_html"] = *follow;
     return Reply{.body = ctx.views.page("listing", *model)};
   });
   ctx.get(R"(/categories/([A-Za-z0-9._-]+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
@@ -74,6 +78,9 @@ void add_people_routes(RouteContext& ctx) {
     model["feed_title"] = "Paperboy: " + cat;
     model["subscribe"] = true;
     model["subscribe_category"] = cat;
+    auto follow = follow_button_html(ctx, req, store::FollowKind::kCategory, cat, cat);
+    if (!follow) return fail(follow.error());
+    model["follow_html"] = *follow;
     return Reply{.body = ctx.views.page("listing", model)};
   });
 }

@@ -7,6 +7,7 @@
 #include "web/export.h"
 #include "web/html.h"
 #include "web/routes/common.h"
+#include "web/routes/library.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -128,6 +129,12 @@ Result<Reply> paper_page(RouteContext& ctx, const httplib::Request& req, const c
   if (!marks) return fail(marks.error());
   model["votes"] = std::to_string(marks->count(p.id));
   model["is_voted"] = marks->voted.contains(p.id);
+  auto save = save_form_html(ctx, req, p.id);
+  if (!save) return fail(save.error());
+  model["save_html"] = *save;
+  auto comments = comments_html(ctx, req, p.id);
+  if (!comments) return fail(comments.error());
+  model["comments_html"] = *comments;
   personalise(ctx, req, model);
   if (Status s = add_curation(ctx, req, p, model); !s.is_ok()) return fail(s);
   return Reply{.body = ctx.views.page("paper", model)};

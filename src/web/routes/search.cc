@@ -2,6 +2,7 @@
 // highlighted, mode selector, and help when nothing matched or search is unavailable.
 #include "web/html.h"
 #include "web/routes/common.h"
+#include "web/routes/library.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -65,6 +66,9 @@ void add_search_routes(RouteContext& ctx) {
       if (!marks) return fail(marks.error());
       model["cards"] = ctx.views.cards(*papers, response->highlight_terms, &*marks);
       model["feed_atom"] = "/feeds/search.atom?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);
+      auto follow = follow_button_html(ctx, req, store::FollowKind::kSearch, sr->query, "this search");
+      if (!follow) return fail(follow.error());
+      model["follow_html"] = *follow;
       if (static_cast<std::int64_t>(sr->offset + sr->limit) < response->total && page < 50) {
         model["more_url"] = "/search?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode) +
                             "&page=" + std::to_string(page + 1);

@@ -47,11 +47,28 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
   auto counts = ctx.accounts->store().vote_counts(ids);
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
+  marks.can_save = ctx.library != nullptr;
+  if (ctx.library != nullptr) {
+    auto comments = ctx.library->comment_counts(ids);
+    if (!comments) return fail(comments.error());
+    marks.comments = std::move(*comments);
+  }
   auto viewer = request_viewer(ctx, req);
   if (viewer && *viewer) {
     auto voted = ctx.accounts->store().voted_papers((*viewer)->account.id, ids);
     if (!voted) return fail(voted.error());
     marks.voted.swap(*voted);
+    if (ctx.library != nullptr) {
+      // Only look: the default collection is made on the first save, not on every page view.
+      auto mine = ctx.library->collections_of((*viewer)->account.id);
+      if (!mine) return fail(mine.error());
+      for (const auto& c : *mine) {
+        if (!c.is_default) continue;
+        auto saved = ctx.library->papers_in_collection(c.id, ids);
+        if (!saved) return fail(saved.error());
+        marks.saved = std::move(*saved);
+      }
+    }
   }
   if (Status s = add_featured(ctx, ids, marks); !s.is_ok()) return fail(s);
   return marks;

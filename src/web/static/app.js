@@ -1,6 +1,6 @@
 // Paperboy's only script: renders math with KaTeX (raw LaTeX stays when KaTeX is absent) and
-// toggles clamped abstracts, and casts upvotes (fetch with the page's CSRF token; anonymous
-// visitors go to the login page). Loaded as an external file so the CSP can forbid inline script.
+// toggles clamped abstracts, casts upvotes and saves papers to the "Saved" collection (fetch with
+// the page's CSRF token; anonymous visitors go to the login page). Loaded as an external file so the CSP can forbid inline script.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof window.renderMathInElement === "function") {
@@ -54,6 +54,29 @@ document.addEventListener("DOMContentLoaded", function () {
         b.querySelector(".votes").textContent = String(body.upvotes);
         b.setAttribute("aria-pressed", body.voted ? "true" : "false");
         b.classList.toggle("voted", body.voted);
+      });
+    });
+  }
+  var saves = document.querySelectorAll("button.save-toggle");
+  for (var m = 0; m < saves.length; m++) {
+    saves[m].addEventListener("click", function (event) {
+      var b = event.currentTarget;
+      if (!meta) {
+        window.location.href = "/login";
+        return;
+      }
+      var id = b.getAttribute("data-paper");
+      var saved = b.getAttribute("aria-pressed") === "true";
+      fetch(saved ? "/api/collections/saved/papers/" + encodeURIComponent(id) : "/api/collections/saved/papers", {
+        method: saved ? "DELETE" : "POST",
+        headers: { "X-CSRF-Token": meta.getAttribute("content"), "Content-Type": "application/json" },
+        body: saved ? undefined : JSON.stringify({ id: id }),
+        credentials: "same-origin"
+      }).then(function (r) { return r.json(); }).then(function (body) {
+        if (typeof body.saved !== "boolean") return;
+        b.setAttribute("aria-pressed", body.saved ? "true" : "false");
+        b.classList.toggle("saved", body.saved);
+        b.textContent = body.saved ? "Saved" : "Save";
       });
     });
   }

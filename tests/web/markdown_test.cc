@@ -1,0 +1,54 @@
+// Safe markdown for comments (web/markdown.h): table-driven over hostile and ordinary input.
+#include "web/markdown.h"
+
+#include <gtest/gtest.h>
+
+namespace paperboy::web {
+namespace {
+
+TEST(SafeLink, AcceptsWebMailAndSameSiteTargetsOnly) {
+  struct Case {
+    const char* url;
+    bool safe;
+  };
+  for (const Case& c : {Case{"https://example.org/a", true}, Case{"HTTP://EXAMPLE.ORG", true},
+                        Case{"mailto:ada@example.org", true}, Case{"/papers/2401.00001", true}, Case{"#c-1", true},
+                        Case{"javascript:alert(1)", false}, Case{"JaVaScRiPt:alert(1)", false},
+                        Case{"data:text/html,<b>", false}, Case{"vbscript:x", false}, Case{"//evil.example", false},
+                        Case{"/\\evil.example", false}, Case{"file:///etc/passwd", false}, Case{"", false}}) {
+    EXPECT_EQ(is_safe_link(c.url), c.safe) << c.url;
+  }
+}
+
+TEST(RenderMarkdown, RendersCommonMarkAndDropsEverythingActive) {
+  struct Case {
+    const char* markdown;
+    const char* must_contain;
+    const char* must_not_contain;
+  };
+  for (const Case& c : {
+           Case{"*em* and **strong**", "<em>em</em> and <strong>strong</strong>", "<script"},
+           Case{"<script>alert(1)</script>", "raw HTML omitted", "<script"},
+           Case{"x <img src=x onerror=alert(1)> y", "x", "onerror"},
+           Case{"[a](javascript:alert(1))", "<a rel=\"nofollow ugc noopener\" href=\"\">a</a>", "javascript:"},
+           Case{"[a](JAVASCRIPT:alert(1))", "href=\"\"", "JAVASCRIPT"},
+           Case{"<a href=\"https://x.example\">raw</a>", "raw", "<a href=\"https://x.example\""},
+           Case{"![alt](https://tracker.example/p.png)", "href=\"https://tracker.example/p.png\">alt</a>", "<img"},
+           Case{"[ok](https://example.org/?a=1&b=\"2\")", "href=\"https://example.org/?a=1&amp;b=%222%22\"", "\"2\""},
+           Case{"`<b>`", "<code>&lt;b&gt;</code>", "<b>"},
+           Case{"[rel](/papers/2401.00001)", "href=\"/papers/2401.00001\"", "javascript"},
+       }) {
+    std::string html = render_markdown(c.markdown);
+    EXPECT_NE(html.find(c.must_contain), std::string::npos) << c.markdown << " -> " << html;
+    EXPECT_EQ(html.find(c.must_not_contain), std::string::npos) << c.markdown << " -> " << html;
+  }
+}
+
+TEST(RenderMarkdown, InvalidUtf8IsReplacedNotPassedThrough) {
+  std::string html = render_markdown(std::string("bad \xff\xfe byte"));
+  EXPECT_EQ(html.find('\xff'), std::string::npos);
+  EXPECT_NE(html.find("byte"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paperboy::web
