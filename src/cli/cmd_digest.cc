@@ -10,6 +10,7 @@
 #include "cli/mail_services.h"
 #include "core/time.h"
 #include "rank/trending.h"
+#include "store/library_store.h"
 
 namespace paperboy::cli {
 namespace {
@@ -65,7 +66,12 @@ class LazyRecommender {
     auto search = search::open_search_service(store_, search_opts);
     if (!search) return search.error().with_context("search indexes");
     search_ = std::move(*search);
-    signals_ = std::make_unique<rank::CommunitySignals>(*community_);
+    if (cfg_.library.enabled) {
+      auto library = store::open_library_store({cfg_.database_url()});
+      if (!library) return library.error().with_context("library store");
+      library_ = std::move(*library);
+    }
+    signals_ = std::make_unique<rank::CommunitySignals>(*community_, library_.get());
     recommender_ = std::make_unique<rank::Recommender>(store_, *search_, *signals_, *options);
     ranker_ = personal_ranker(*recommender_);
     return Status::ok();
@@ -77,6 +83,7 @@ class LazyRecommender {
   std::once_flag once_;
   Status opened_;
   std::unique_ptr<search::SearchService> search_;
+  std::unique_ptr<store::LibraryStore> library_;
   std::unique_ptr<rank::CommunitySignals> signals_;
   std::unique_ptr<rank::Recommender> recommender_;
   mail::StoreDigestSource::PersonalRanker ranker_;

@@ -69,7 +69,7 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
                   r.missing_or_different_papers, r.missing_or_different_state);
       exit_with(1);
     }
-    // Accounts, votes and mail: copied with their ids, after the papers.
+    // Accounts, votes, mail, curation and the library: copied with their ids, after the papers.
     auto source_tables = store::open_table_access({.url = *from});
     if (!source_tables) die(source_tables.error().with_context("source"));
     auto target_tables = store::open_table_access({.url = *to});
@@ -84,7 +84,7 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
       bad_rows += t.missing_or_different;
     }
     if (bad_rows > 0) {
-      std::printf("NOT verified: %" PRId64 " rows of accounts, votes or mail are missing or different in the target\n",
+      std::printf("NOT verified: %" PRId64 " rows of accounts, votes, mail, curation or library tables are missing or different in the target\n",
                   bad_rows);
       exit_with(1);
     }

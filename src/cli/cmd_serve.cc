@@ -14,11 +14,11 @@
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
 #include "mail/notice_mailer.h"
+#include "mail/subscriptions.h"
+#include "store/community_store.h"
 #include "store/curation_store.h"
 #include "store/job_lease.h"
 #include "store/library_store.h"
-#include "mail/subscriptions.h"
-#include "store/community_store.h"
 #include "web/server.h"
 
 #ifndef PAPERBOY_SOURCE_DIR
@@ -61,9 +61,8 @@ Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
 // How often a standby instance tries to take a job over (and the holder checks it still holds it).
 constexpr double kLeaseCheckS = 5;
 
-Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store,
-                                                                       const config::Config& cfg,
-                                                                       store::JobLease* lease) {
+Result<std::unique_ptr<ingest::HarvestScheduler>> make_harvest_scheduler(store::Store& store, const config::Config& cfg,
+                                                                         store::JobLease* lease) {
   auto minute = ingest::parse_time_of_day(cfg.harvest.daily_at);
   if (!minute) return fail(minute.error().with_context("harvest.daily_at"));
   auto options = ingest::oai_options_from(cfg);
@@ -197,14 +196,32 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       if (!opened_submissions) die(opened_submissions.error());
       submissions = std::move(*opened_submissions);
     }
-    // Personal recommendations learn from upvotes: they need the community features.
+    // Collections, follows and comments (library.enabled, with the community features).
+    std::unique_ptr<store::LibraryStore> library;
+    if (cfg->community.enabled && cfg->library.enabled) {
+      const auto& l = cfg->library;
+      if (l.comment_max_bytes < 1 || l.comments_per_window < 1 || l.comment_window_s < 1) {
+        die(Status::invalid_argument(
+            "library.comment_max_bytes, comments_per_window and comment_window_s must be at least 1"));
+      }
+      store::StoreOptions library_options;
+      library_options.url = cfg->database_url();
+      auto opened = store::open_library_store(library_options);
+      if (!opened) die(opened.error());
+      library = std::move(*opened);
+      options.library = library.get();
+      options.library_options.comment_max_bytes = static_cast<size_t>(l.comment_max_bytes);
+      options.library_options.comments_per_window = l.comments_per_window;
+      options.library_options.comment_window_s = l.comment_window_s;
+    }
+    // Personal recommendations learn from upvotes, saves and follows: they need the community features.
     std::unique_ptr<rank::CommunitySignals> signals;
     std::unique_ptr<rank::Recommender> recommender;
     mail::StoreDigestSource::PersonalRanker personal;
     if (community) {
       auto recommend = recommender_options(*cfg);
       if (!recommend) die(recommend.error());
-      signals = std::make_unique<rank::CommunitySignals>(*community);
+      signals = std::make_unique<rank::CommunitySignals>(*community, library.get());
       recommender = std::make_unique<rank::Recommender>(**store, **search, *signals, *recommend);
       options.recommender = recommender.get();
       personal = personal_ranker(*recommender);
@@ -249,23 +266,6 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       auto scheduled = make_harvest_scheduler(**store, *cfg, lease_for("harvest"));
       if (!scheduled) die(scheduled.error());
       scheduler = std::move(*scheduled);
-    }
-    std::unique_ptr<store::LibraryStore> library;
-    if (cfg->community.enabled && cfg->library.enabled) {
-      const auto& l = cfg->library;
-      if (l.comment_max_bytes < 1 || l.comments_per_window < 1 || l.comment_window_s < 1) {
-        die(Status::invalid_argument(
-            "library.comment_max_bytes, comments_per_window and comment_window_s must be at least 1"));
-      }
-      store::StoreOptions library_options;
-      library_options.url = cfg->database_url();
-      auto opened = store::open_library_store(library_options);
-      if (!opened) die(opened.error());
-      library = std::move(*opened);
-      options.library = library.get();
-      options.library_options.comment_max_bytes = static_cast<size_t>(l.comment_max_bytes);
-      options.library_options.comments_per_window = l.comments_per_window;
-      options.library_options.comment_window_s = l.comment_window_s;
     }
     options.health_details = [s = scheduler.get(), d = digests.get(), &leases] {
       nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();

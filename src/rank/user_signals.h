@@ -1,8 +1,7 @@
 // UserSignals: what one account has told us about its interests, the input of personal
-// recommendations: papers it upvoted (and, once the library lands, saved) and the categories and
-// authors it follows. UserSignalSource is where the signals come from; CommunitySignals reads
-// upvotes from the community store. Saves and follows join in that one place. Thread-safe as the
-// store behind it.
+// recommendations: papers it upvoted and saved, and the categories and authors it follows.
+// UserSignalSource is where the signals come from; CommunitySignals reads upvotes from the
+// community store and saves and follows from the library store. Thread-safe as the stores behind it.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +10,7 @@
 
 #include "core/status.h"
 #include "store/community_store.h"
+#include "store/library_store.h"
 
 namespace paperboy::rank {
 
@@ -33,15 +33,20 @@ class UserSignalSource {
   [[nodiscard]] virtual Result<UserSignals> signals(std::int64_t account_id) = 0;
 };
 
-// Upvotes from the community store: the `max_likes` most recent.
+// Upvotes from the community store (the `max_likes` most recent); with a library store also the
+// papers in the account's collections (the `max_likes` most recent) and its follows.
 class CommunitySignals final : public UserSignalSource {
  public:
-  explicit CommunitySignals(store::CommunityStore& community, int max_likes = 200)
-      : community_(community), max_likes_(max_likes) {}
+  explicit CommunitySignals(store::CommunityStore& community, store::LibraryStore* library = nullptr,
+                            int max_likes = 200)
+      : community_(community), library_(library), max_likes_(max_likes) {}
   [[nodiscard]] Result<UserSignals> signals(std::int64_t account_id) override;
 
  private:
+  Status add_library_signals(std::int64_t account_id, UserSignals& out);
+
   store::CommunityStore& community_;
+  store::LibraryStore* library_;
   int max_likes_;
 };
 

@@ -8,7 +8,7 @@
 namespace paperboy::store {
 namespace {
 
-constexpr std::array<TableSpec, 7> kTables = {{
+constexpr std::array<TableSpec, 13> kTables = {{
     {"accounts", "id, email, name, password_hash, role, created_at", "id"},
     {"sessions", "id_hash, account_id, expires_at", ""},
     {"api_tokens", "token_hash, account_id, label, created_at", ""},
@@ -21,6 +21,13 @@ constexpr std::array<TableSpec, 7> kTables = {{
      "id, subscription_id, issue_key, state, attempts, next_attempt_at, claimed_until, last_error, message_id, "
      "created_at, sent_at",
      "id"},
+    {"submissions", "paper_id, account_id, listing_day, submitted_at", ""},
+    {"paper_curation", "paper_id, is_featured, is_hidden, listing_day, changed_by, changed_at", "",
+     "paper_id, is_featured::int, is_hidden::int, listing_day, changed_by, changed_at"},
+    {"collections", "id, account_id, name, is_public, is_default, created_at", "id"},
+    {"collection_papers", "collection_id, paper_id, added_at", ""},
+    {"follows", "id, account_id, kind, value, created_at", "id"},
+    {"comments", "id, paper_id, account_id, body, created_at, edited_at", "id"},
 }};
 
 // Length-prefixed fields with a NULL marker, so ("ab","c") and ("a","bc") and NULL vs "" differ.

@@ -26,6 +26,9 @@ struct TableSpec {
   std::string_view name;
   std::string_view columns;  // comma-separated, as in SQL
   std::string_view identity;
+  // What PostgreSQL selects instead of `columns` when its types print differently from SQLite's
+  // (booleans: 't'/'f' against 1/0), so both sides hash alike; empty: `columns`.
+  std::string_view postgres_select = {};
   [[nodiscard]] size_t column_count() const { return static_cast<size_t>(std::ranges::count(columns, ',')) + 1; }
 };
 

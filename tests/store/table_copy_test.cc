@@ -1,11 +1,13 @@
 // copy_tables from a real SQLite file into a real PostgreSQL (support/postgres_server.h): accounts,
-// sessions, tokens, votes and mail rows arrive with their ids, verified, and the target keeps
+// sessions, tokens, votes, mail, curation and library rows arrive with their ids, verified, and the target keeps
 // working (new ids come after the copied ones).
 #include "store/table_copy.h"
 
 #include <gtest/gtest.h>
 
 #include "store/community_store.h"
+#include "store/curation_store.h"
+#include "store/library_store.h"
 #include "store/mail_store.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
@@ -35,11 +37,24 @@ class TableCopyTest : public ::testing::Test {
     ASSERT_TRUE(sub);
     ASSERT_TRUE(*(*mail)->confirm(sub->subscription.id, 201));
     ASSERT_EQ(*(*mail)->enqueue_issue("weekly", "weekly:2026-W48", "example.org", 300), 1);
+    // A submission and a hidden paper; a collection with a paper, a follow and a comment.
+    auto curation = open_curation_store({.url = source_url_});
+    auto library = open_library_store({.url = source_url_});
+    ASSERT_TRUE(curation && library);
+    ASSERT_TRUE((*curation)->record_submission({"2401.00003", *bob, "2026-11-28", 500}));
+    ASSERT_TRUE((*curation)->set_flag("2401.00002", "2024-01-02", CurationFlag::kHidden, true, *ada, 501).is_ok());
+    auto shelf = (*library)->create_collection(*bob, "Reading group", true, 502);
+    ASSERT_TRUE(shelf);
+    shelf_ = shelf->id;
+    ASSERT_TRUE((*library)->add_to_collection(shelf->id, "2401.00001", 503));
+    ASSERT_TRUE((*library)->follow(*ada, FollowKind::kCategory, "cs.LG", 504));
+    ASSERT_TRUE((*library)->add_comment("2401.00001", *ada, "**Nice** result & <b>bold</b>", 505));
   }
 
   testing::TempDir dir_;
   std::string source_url_, target_url_;
   std::int64_t ada_ = 0;
+  std::int64_t shelf_ = 0;
 };
 
 TEST_F(TableCopyTest, CopiesEveryRowVerifiablyAndTheTargetKeepsWorking) {
@@ -56,7 +71,7 @@ TEST_F(TableCopyTest, CopiesEveryRowVerifiablyAndTheTargetKeepsWorking) {
     EXPECT_EQ(r.source_checksum, r.target_checksum) << r.table;
     rows += r.target_rows;
   }
-  EXPECT_EQ(rows, 2 + 1 + 1 + 3 + 2 + 1 + 2);
+  EXPECT_EQ(rows, 2 + 1 + 1 + 3 + 2 + 1 + 2 + 1 + 1 + 1 + 1 + 1 + 1);
 
   // What the server reads on PostgreSQL is what it read on SQLite.
   auto community = open_community_store({.url = target_url_});
@@ -75,6 +90,22 @@ TEST_F(TableCopyTest, CopiesEveryRowVerifiablyAndTheTargetKeepsWorking) {
   ASSERT_TRUE(sub && *sub);
   EXPECT_EQ((*sub)->categories, (std::vector<std::string>{"cs.LG", "cs.CL"}));
   EXPECT_EQ((*mail)->outbox((*sub)->id)->size(), 2u);
+  auto curation = open_curation_store({.url = target_url_});
+  auto library = open_library_store({.url = target_url_});
+  ASSERT_TRUE(curation && library);
+  auto flags = (*curation)->flags_of(papers);
+  ASSERT_TRUE(flags);
+  EXPECT_TRUE(flags->at("2401.00002").is_hidden);
+  EXPECT_FALSE(flags->contains("2401.00001"));
+  EXPECT_EQ((*(*curation)->get_submission("2401.00003"))->listing_day, "2026-11-28");
+  auto shelf = (*library)->get_collection(shelf_);
+  ASSERT_TRUE(shelf && *shelf);
+  EXPECT_EQ((*shelf)->name, "Reading group");
+  EXPECT_TRUE((*shelf)->is_public);
+  auto comments = (*library)->comments_on("2401.00001", 10);
+  ASSERT_TRUE(comments && comments->size() == 1);
+  EXPECT_EQ((*comments)[0].body, "**Nice** result & <b>bold</b>");
+  EXPECT_EQ((*(*library)->follows_of(ada_)).size(), 1u);
   // New rows get ids after the copied ones instead of colliding with them.
   auto carol = (*community)->create_account("carol@example.org", "Carol", "$argon2id$z", Role::kUser, 400);
   ASSERT_TRUE(carol) << carol.error().to_string();

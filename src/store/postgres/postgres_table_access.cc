@@ -2,6 +2,8 @@
 
 #include "store/postgres/pg_db.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/postgres/postgres_curation_store.h"
+#include "store/postgres/postgres_library_store.h"
 
 namespace paperboy::store::postgres {
 namespace {
@@ -13,7 +15,8 @@ class PostgresTableAccess final : public TableAccess {
   Result<std::vector<TableRow>> read_rows(const TableSpec& table) override {
     // Table and column names come from copied_tables(), never from input.
     auto res =
-        conn_->query("SELECT " + std::string(table.columns) + " FROM " + std::string(table.name) + " ORDER BY 1");
+        conn_->query("SELECT " + std::string(table.postgres_select.empty() ? table.columns : table.postgres_select) +
+                     " FROM " + std::string(table.name) + " ORDER BY 1");
     if (!res) return fail(res.error());
     const int n = static_cast<int>(table.column_count());
     std::vector<TableRow> out;
@@ -69,6 +72,8 @@ Result<std::unique_ptr<TableAccess>> open_table_access(const std::string& url) {
   if (!conn) return fail(conn.error());
   if (Status s = migrate(**conn, kCommunityComponent, community_migrations()); !s.is_ok()) return fail(s);
   if (Status s = migrate(**conn, kMailComponent, mail_migrations()); !s.is_ok()) return fail(s);
+  if (Status s = migrate(**conn, kCurationComponent, curation_migrations()); !s.is_ok()) return fail(s);
+  if (Status s = migrate(**conn, kLibraryComponent, library_migrations()); !s.is_ok()) return fail(s);
   return std::unique_ptr<TableAccess>(new PostgresTableAccess(std::move(*conn)));
 }
 
