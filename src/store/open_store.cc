@@ -5,15 +5,18 @@
 #include "store/community_store.h"
 #include "store/curation_store.h"
 #include "store/job_lease.h"
-#include "store/postgres/postgres_curation_store.h"
-#include "store/sqlite/sqlite_curation_store.h"
+#include "store/library_store.h"
 #include "store/mail_store.h"
 #include "store/postgres/postgres_community_store.h"
+#include "store/postgres/postgres_curation_store.h"
 #include "store/postgres/postgres_job_lease.h"
+#include "store/postgres/postgres_library_store.h"
 #include "store/postgres/postgres_mail_store.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_table_access.h"
 #include "store/sqlite/sqlite_community_store.h"
+#include "store/sqlite/sqlite_curation_store.h"
+#include "store/sqlite/sqlite_library_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_table_access.h"
@@ -142,6 +145,35 @@ Result<std::unique_ptr<CurationStore>> open_curation_store(const StoreOptions& o
   auto store = sqlite::SqliteCurationStore::open(*path, options.cache_mib);
   if (!store) return fail(store.error());
   return std::unique_ptr<CurationStore>(std::move(*store));
+}
+
+std::string_view follow_kind_name(FollowKind kind) {
+  switch (kind) {
+    case FollowKind::kCategory: return "category";
+    case FollowKind::kAuthor: return "author";
+    case FollowKind::kSearch: return "search";
+  }
+  return "category";
+}
+
+Result<FollowKind> parse_follow_kind(std::string_view name) {
+  if (name == "category") return FollowKind::kCategory;
+  if (name == "author") return FollowKind::kAuthor;
+  if (name == "search") return FollowKind::kSearch;
+  return fail(Status::invalid_argument("kind: expected category, author or search, got '" + std::string(name) + "'"));
+}
+
+Result<std::unique_ptr<LibraryStore>> open_library_store(const StoreOptions& options) {
+  if (is_postgres_url(options.url)) {
+    auto store = postgres::PostgresLibraryStore::open(options.url);
+    if (!store) return fail(store.error());
+    return std::unique_ptr<LibraryStore>(std::move(*store));
+  }
+  auto path = sqlite_path(options);
+  if (!path) return fail(path.error());
+  auto store = sqlite::SqliteLibraryStore::open(*path, options.cache_mib);
+  if (!store) return fail(store.error());
+  return std::unique_ptr<LibraryStore>(std::move(*store));
 }
 
 }  // namespace paperboy::store

@@ -19,6 +19,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "support/arxiv_api_server.h"
 #include "support/temp_dir.h"
+#include "support/web_forms.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -39,14 +40,6 @@ core::Paper make_paper(const std::string& id, const std::string& day, const std:
   p.versions = {{1, *core::parse_iso8601(day)}};
   p.update_date = day;
   return p;
-}
-
-std::string cookie_from(const httplib::Result& r, const std::string& name) {
-  for (size_t i = 0; i < r->get_header_value_count("Set-Cookie"); ++i) {
-    std::string c = r->get_header_value("Set-Cookie", i);
-    if (c.starts_with(name + "=")) return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
-  }
-  return "";
 }
 
 std::string first_match(const std::string& html, const std::string& pattern) {
@@ -137,9 +130,9 @@ class CurationServerTest : public ::testing::Test {
     auto page = c.Get("/login");
     std::string csrf = first_match(page->body, R"re(name="csrf" value="([^"]+)")re");
     httplib::Params form = {{"email", email}, {"password", kPassword}, {"csrf", csrf}};
-    auto r = c.Post("/login", {{"Cookie", "pb_csrf=" + cookie_from(page, "pb_csrf")}}, form);
+    auto r = c.Post("/login", {{"Cookie", "pb_csrf=" + testing::set_cookie(page, "pb_csrf")}}, form);
     EXPECT_EQ(r->status, 303) << r->body;
-    return cookie_from(r, "pb_session");
+    return testing::set_cookie(r, "pb_session");
   }
   // The session's CSRF token, as pages carry it in <meta name="csrf-token">.
   std::string session_csrf(const std::string& session) {

@@ -16,12 +16,15 @@
 #include "store/library_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
+#include "support/web_forms.h"
 #include "web/server.h"
 
 namespace paperboy::web {
 namespace {
 
 using nlohmann::json;
+using testing::csrf_from;
+using testing::set_cookie;
 
 core::Paper make_paper(const std::string& id, const std::string& day, const std::string& title,
                        const std::string& category) {
@@ -34,21 +37,6 @@ core::Paper make_paper(const std::string& id, const std::string& day, const std:
   p.versions = {{1, *core::parse_iso8601(day)}};
   p.update_date = day;
   return p;
-}
-
-std::string set_cookie(const httplib::Result& r, const std::string& name) {
-  for (size_t i = 0; i < r->get_header_value_count("Set-Cookie"); ++i) {
-    std::string c = r->get_header_value("Set-Cookie", i);
-    if (c.starts_with(name + "=")) return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
-  }
-  return "";
-}
-
-std::string csrf_from(const std::string& html) {
-  std::smatch m;
-  if (std::regex_search(html, m, std::regex(R"re(name="csrf" value="([^"]+)")re"))) return m[1];
-  if (std::regex_search(html, m, std::regex(R"re(name="csrf-token" content="([^"]+)")re"))) return m[1];
-  return "";
 }
 
 constexpr const char* kPassword = "correct horse battery";

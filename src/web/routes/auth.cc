@@ -15,8 +15,8 @@ constexpr std::int64_t kResetLinkLifetimeS = 3600;
 
 nlohmann::json field(const std::string& name, const std::string& label, const std::string& type,
                      const std::string& autocomplete, const std::string& value = "") {
-  return {{"name", name}, {"label", label}, {"type", type}, {"autocomplete", autocomplete}, {"value", value},
-          {"required", true}};
+  return {{"name", name},   {"label", label},  {"type", type}, {"autocomplete", autocomplete},
+          {"value", value}, {"required", true}};
 }
 
 // A form page (login, signup, reset); `error` shown above the form.
@@ -30,17 +30,26 @@ Reply form_page(RouteContext& ctx, const httplib::Request& req, nlohmann::json m
 }
 
 nlohmann::json login_model(const std::string& email, const std::string& error) {
-  return {{"heading", "Log in"}, {"action", "/login"}, {"submit", "Log in"}, {"error", error},
-          {"fields", {field("email", "Email", "email", "username", email),
-                      field("password", "Password", "password", "current-password")}},
-          {"links", {{{"url", "/signup"}, {"label", "No account? Sign up"}},
-                     {{"url", "/password/forgot"}, {"label", "Forgot your password?"}}}}};
+  return {{"heading", "Log in"},
+          {"action", "/login"},
+          {"submit", "Log in"},
+          {"error", error},
+          {"fields",
+           {field("email", "Email", "email", "username", email),
+            field("password", "Password", "password", "current-password")}},
+          {"links",
+           {{{"url", "/signup"}, {"label", "No account? Sign up"}},
+            {{"url", "/password/forgot"}, {"label", "Forgot your password?"}}}}};
 }
 
 nlohmann::json signup_model(const std::string& email, const std::string& name, const std::string& error) {
-  return {{"heading", "Sign up"}, {"action", "/signup"}, {"submit", "Create account"}, {"error", error},
-          {"fields", {field("name", "Name", "text", "name", name), field("email", "Email", "email", "username", email),
-                      field("password", "Password (at least 10 characters)", "password", "new-password")}},
+  return {{"heading", "Sign up"},
+          {"action", "/signup"},
+          {"submit", "Create account"},
+          {"error", error},
+          {"fields",
+           {field("name", "Name", "text", "name", name), field("email", "Email", "email", "username", email),
+            field("password", "Password (at least 10 characters)", "password", "new-password")}},
           {"links", {{{"url", "/login"}, {"label", "Have an account? Log in"}}}}};
 }
 
@@ -59,8 +68,11 @@ Result<Reply> log_in(RouteContext& ctx, const httplib::Request& req, const store
 
 Result<Reply> account_page(RouteContext& ctx, const httplib::Request& req, const store::Account& a,
                            const std::string& new_token) {
-  nlohmann::json model = {{"title", "Your account"}, {"account_name", a.name}, {"email", a.email},
-                          {"role", std::string(store::role_name(a.role))}, {"new_token", new_token}};
+  nlohmann::json model = {{"title", "Your account"},
+                          {"account_name", a.name},
+                          {"email", a.email},
+                          {"role", std::string(store::role_name(a.role))},
+                          {"new_token", new_token}};
   personalise(ctx, req, model);
   model["csrf"] = ctx.csrf->session_token(req);
   return Reply{.body = ctx.views.page("account", model), .max_age_s = 0};
@@ -68,8 +80,11 @@ Result<Reply> account_page(RouteContext& ctx, const httplib::Request& req, const
 
 void add_password_reset_routes(RouteContext& ctx) {
   ctx.get("/password/forgot", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    return form_page(ctx, req, {{"heading", "Reset your password"}, {"action", "/password/forgot"},
-                                {"submit", "Send reset link"}, {"fields", {field("email", "Email", "email", "username")}}});
+    return form_page(ctx, req,
+                     {{"heading", "Reset your password"},
+                      {"action", "/password/forgot"},
+                      {"submit", "Send reset link"},
+                      {"fields", {field("email", "Email", "email", "username")}}});
   });
   ctx.post("/password/forgot", [&ctx](const httplib::Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
@@ -89,16 +104,20 @@ void add_password_reset_routes(RouteContext& ctx) {
       }
     }
     // The same answer whether or not the address has an account.
-    return form_page(ctx, req, {{"heading", "Reset your password"}, {"action", "/password/forgot"},
-                                {"submit", "Send reset link"},
-                                {"notice", "If an account uses that address, we sent it a reset link."},
-                                {"fields", {field("email", "Email", "email", "username")}}});
+    return form_page(ctx, req,
+                     {{"heading", "Reset your password"},
+                      {"action", "/password/forgot"},
+                      {"submit", "Send reset link"},
+                      {"notice", "If an account uses that address, we sent it a reset link."},
+                      {"fields", {field("email", "Email", "email", "username")}}});
   });
   ctx.get("/password/reset", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    return form_page(ctx, req, {{"heading", "Choose a new password"}, {"action", "/password/reset"},
-                                {"submit", "Set password"},
-                                {"hidden", {{{"name", "token"}, {"value", req.get_param_value("token")}}}},
-                                {"fields", {field("password", "New password", "password", "new-password")}}});
+    return form_page(ctx, req,
+                     {{"heading", "Choose a new password"},
+                      {"action", "/password/reset"},
+                      {"submit", "Set password"},
+                      {"hidden", {{{"name", "token"}, {"value", req.get_param_value("token")}}}},
+                      {"fields", {field("password", "New password", "password", "new-password")}}});
   });
   ctx.post("/password/reset", [&ctx](const httplib::Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
@@ -147,7 +166,7 @@ Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& re
   return (*viewer)->account;
 }
 
-Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req) {
+Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const httplib::Request& req) {
   auto viewer = request_viewer(ctx, req);
   if (!viewer) {
     if (viewer.error().code() == StatusCode::kPermissionDenied) {
@@ -156,11 +175,16 @@ Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const
     return fail(viewer.error());
   }
   if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
-  if (!(*viewer)->is_bearer) {
-    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  }
   return (*viewer)->account;
+}
+
+Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req) {
+  auto reader = api_reader(ctx, req);
+  if (!reader || std::holds_alternative<Reply>(*reader)) return reader;
+  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
+  if (req.has_header("Authorization")) return reader;
+  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+  return reader;
 }
 
 void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json& model) {
@@ -173,9 +197,8 @@ void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json&
 }
 
 void add_auth_routes(RouteContext& ctx) {
-  ctx.get("/login", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    return form_page(ctx, req, login_model("", ""));
-  });
+  ctx.get("/login",
+          [&ctx](const httplib::Request& req) -> Result<Reply> { return form_page(ctx, req, login_model("", "")); });
   ctx.post("/login", [&ctx](const httplib::Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
@@ -240,14 +263,16 @@ void add_auth_routes(RouteContext& ctx) {
     auto account = ctx.accounts->sign_up(string_field(*body, "email"), string_field(*body, "password"),
                                          string_field(*body, "name"));
     if (!account) return fail(account.error());
-    return json_status(201, {{"id", account->id}, {"email", account->email}, {"name", account->name},
+    return json_status(201, {{"id", account->id},
+                             {"email", account->email},
+                             {"name", account->name},
                              {"role", std::string(store::role_name(account->role))}});
   });
   ctx.post("/api/auth/token", [&ctx](const httplib::Request& req) -> Result<Reply> {
     auto body = json_body(req);
     if (!body) return fail(body.error());
-    auto account = ctx.accounts->authenticate(string_field(*body, "email"), string_field(*body, "password"),
-                                              req.remote_addr);
+    auto account =
+        ctx.accounts->authenticate(string_field(*body, "email"), string_field(*body, "password"), req.remote_addr);
     if (!account) {
       int status = account.error().code() == StatusCode::kResourceExhausted ? 429 : 401;
       return json_status(status, {{"error", account.error().message()}, {"status", status}});

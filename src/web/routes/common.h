@@ -14,8 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "community/accounts.h"
-#include "community/submissions.h"
 #include "community/rate_limiter.h"
+#include "community/submissions.h"
 #include "core/signing.h"
 #include "core/status.h"
 #include "search/search_service.h"
@@ -35,11 +35,11 @@ struct Reply {
   int status = 200;
   std::string body;
   std::string content_type = "text/html; charset=utf-8";
-  int max_age_s = 60;               // Cache-Control max-age
-  std::string download_name;        // sets Content-Disposition: attachment
-  std::int64_t last_modified = 0;   // seconds; 0: when the store last changed
+  int max_age_s = 60;                    // Cache-Control max-age
+  std::string download_name;             // sets Content-Disposition: attachment
+  std::int64_t last_modified = 0;        // seconds; 0: when the store last changed
   std::vector<std::string> set_cookies;  // Set-Cookie values; a reply with cookies is never cached
-  std::string location;             // sets Location (redirects)
+  std::string location;                  // sets Location (redirects)
 };
 
 using Handler = std::function<Result<Reply>(const httplib::Request&)>;
@@ -117,6 +117,9 @@ struct Viewer {
 // The signed-in account of a state-changing API request, or the 401 JSON reply for an anonymous
 // caller or an unknown token. A cookie-authenticated request must carry its CSRF token (else 403);
 // a Bearer token needs none.
+// The signed-in account of an API request that changes nothing (no CSRF token needed), or the 401
+// JSON reply for an anonymous caller or an unknown token.
+[[nodiscard]] Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const httplib::Request& req);
 [[nodiscard]] Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req);
 // The signed-in account of an HTML form post, its CSRF token checked first.
 [[nodiscard]] Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req);
@@ -130,8 +133,8 @@ void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json&
 // A page of the trending ranking over a period: papers with votes by TrendingScore, then the rest
 // of the period newest first.
 [[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
-                                                                      const std::vector<std::string>& cats,
-                                                                      int limit, int offset);
+                                                                      const std::vector<std::string>& cats, int limit,
+                                                                      int offset);
 
 // A page of a period's listing as readers see it: papers curators featured first, then papers
 // submitted in the period (newest submission first), then arXiv's listing newest first; hidden
@@ -154,10 +157,10 @@ void add_paper_routes(RouteContext& ctx);
 void add_search_routes(RouteContext& ctx);
 void add_api_routes(RouteContext& ctx);
 void add_feed_routes(RouteContext& ctx);
-void add_people_routes(RouteContext& ctx);  // author and category pages
-void add_subscribe_routes(RouteContext& ctx);  // e-mail digest subscription pages (subscribe.cc)
-void add_recommend_routes(RouteContext& ctx);  // /recommended, /api/recommendations
-void add_curation_routes(RouteContext& ctx);   // submit a paper, feature/hide (curation.cc)
+void add_people_routes(RouteContext& ctx);      // author and category pages
+void add_subscribe_routes(RouteContext& ctx);   // e-mail digest subscription pages (subscribe.cc)
+void add_recommend_routes(RouteContext& ctx);   // /recommended, /api/recommendations
+void add_curation_routes(RouteContext& ctx);    // submit a paper, feature/hide (curation.cc)
 void add_collection_routes(RouteContext& ctx);  // /collections, saving papers, exports (collections.cc)
 void add_follow_routes(RouteContext& ctx);      // follow buttons, /feed, /api/feed (follows.cc)
 void add_comment_routes(RouteContext& ctx);     // comments on papers (comments.cc)

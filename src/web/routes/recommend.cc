@@ -43,7 +43,7 @@ Result<Reply> page(RouteContext& ctx, const httplib::Request& req) {
   }
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
-  if (!*viewer) return Reply{.status = 303, .body = "", .max_age_s = 0, .location = "/login"};
+  if (!*viewer) return redirect("/login");
   auto recs = ctx.options.recommender->recommend((*viewer)->account.id, kPageSize);
   if (!recs) return fail(recs.error());
   std::vector<store::StoredPaper> papers;
@@ -74,17 +74,13 @@ Result<Reply> api(RouteContext& ctx, const httplib::Request& req) {
   if (ctx.options.recommender == nullptr || ctx.accounts == nullptr) {
     return json_status(404, {{"error", "recommendations are not available on this server"}, {"status", 404}});
   }
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) {
-    if (viewer.error().code() == StatusCode::kPermissionDenied) {
-      return json_status(401, {{"error", viewer.error().message()}, {"status", 401}});
-    }
-    return fail(viewer.error());
-  }
-  if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
+  auto reader = api_reader(ctx, req);
+  if (!reader) return fail(reader.error());
+  if (auto* reply = std::get_if<Reply>(&*reader)) return std::move(*reply);
+  const auto& account = std::get<store::Account>(*reader);
   auto limit = int_param(req, "limit", kPageSize, 1, 100);
   if (!limit) return fail(limit.error());
-  auto recs = ctx.options.recommender->recommend((*viewer)->account.id, *limit);
+  auto recs = ctx.options.recommender->recommend(account.id, *limit);
   if (!recs) return fail(recs.error());
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : *recs) items.push_back(recommendation_json(r));
