@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 
@@ -86,6 +88,7 @@ struct WebServer::Impl {
   std::atomic<std::int64_t> last_votes{0};
   std::atomic<std::int64_t> last_curation{0};
   std::atomic<std::int64_t> last_library{0};
+  socket_t listen_socket = -1;  // set by the socket-options callback when bind() creates it
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -287,10 +290,11 @@ struct WebServer::Impl {
     // written after the headers waits for the client's delayed ACK (~40 ms per response).
     // Not httplib::default_socket_options: it adds SO_REUSEPORT, which would let a second server
     // silently share the port instead of failing to start.
-    http.set_socket_options([](socket_t sock) {
+    http.set_socket_options([this](socket_t sock) {
       int yes = 1;
       setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
       setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
+      listen_socket = sock;  // the socket httplib is about to bind and listen on
     });
     // httplib holds a worker thread per keep-alive connection (size server.threads to the expected
     // concurrent connections). Recycling connections after 100 requests and dropping idle ones
@@ -405,6 +409,13 @@ Result<int> WebServer::bind() {
   } else if (!impl_->http.bind_to_port(impl_->options.host, impl_->options.port)) {
     return fail(Status::io_error("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
                                  " (in use?)"));
+  }
+  // httplib (0.11, compiled into Debian's shared library) listens with a backlog of 5: a burst of
+  // new connections overflows it, and a client whose handshake completes while the accept queue is
+  // full waits for a reply that never comes. Linux lets listen() on a listening socket raise the
+  // backlog (capped by net.core.somaxconn).
+  if (impl_->listen_socket >= 0 && ::listen(impl_->listen_socket, SOMAXCONN) != 0) {
+    spdlog::warn("could not raise the listen backlog: {}", std::strerror(errno));
   }
   impl_->bound = true;
   return impl_->options.port;
