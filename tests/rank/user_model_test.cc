@@ -3,7 +3,6 @@
 // to the logistic regression as likes grow, and reasons that name real liked titles.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -162,9 +161,8 @@ TEST(UserModel, NothingLikedOrFollowedIsAnError) {
   EXPECT_EQ(model.error().code(), StatusCode::kInvalidArgument);
 }
 
-TEST(UserModel, TrainingTwoHundredLikesOn256DimensionsTakesLessThanHalfASecond) {
-  // The figure itself (goal 50 ms) is measured by bench/digest_bench; this guards against a
-  // complexity regression on a loaded test machine.
+TEST(UserModel, TwoHundredLikesTrainTheDiscriminativeModel) {
+  // Speed (goal 50 ms) is measured by bench/digest_bench, not asserted here.
   std::mt19937 rng(3);
   std::normal_distribution<float> n(0, 1);
   auto random_unit = [&] {
@@ -177,13 +175,9 @@ TEST(UserModel, TrainingTwoHundredLikesOn256DimensionsTakesLessThanHalfASecond) 
   for (int i = 0; i < 256; ++i) stream.push_back({paper("2501." + std::to_string(10000 + i), "s"), random_unit()});
   std::vector<PaperRef> refs;
   for (const auto& s : stream) refs.push_back({&s.paper, s.vector});
-  auto start = std::chrono::steady_clock::now();
   auto model = UserModel::train(likes, refs, {}, {}, {});
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(model);
   EXPECT_GT(model->discriminative_weight(), 0.8);
-  std::printf("train 200 likes x 256 dims: %.1f ms\n", ms);
-  EXPECT_LT(ms, 500);
 }
 
 }  // namespace
