@@ -20,6 +20,7 @@
 #include "web/csrf.h"
 #include "web/response_cache.h"
 #include "web/routes/common.h"
+#include "web/search_gate.h"
 #include "web/views.h"
 
 namespace paperboy::web {
@@ -75,6 +76,7 @@ struct WebServer::Impl {
   Assets assets;
   Views views;
   ResponseCache cache;
+  std::unique_ptr<SearchGate> search_gate;  // what the routes search through
   std::unique_ptr<community::AccountService> accounts;
   std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
@@ -97,6 +99,10 @@ struct WebServer::Impl {
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
         ctx{store, options.search, views, options} {
+    if (options.search != nullptr) {
+      search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
+      ctx.search = search_gate.get();
+    }
     ctx.get = [this](const std::string& pattern, Handler h) {
       http.Get(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, true); });
     };

@@ -47,6 +47,9 @@ struct ServerOptions {
   std::function<nlohmann::json()> health_details;
   // Search and similar papers; null: the search page says search is unavailable.
   search::SearchService* search = nullptr;
+  // Searches and similar-paper queries computed at once (0: one per core); the rest wait their turn
+  // so cached pages keep their latency during a burst of uncached searches (web/search_gate.h).
+  int search_concurrency = 0;
   // E-mail digest subscriptions; null: the subscribe pages say digests are unavailable.
   mail::SubscriptionService* subscriptions = nullptr;
   // KaTeX's dist folder (node_modules/katex/dist); missing: math stays raw LaTeX.
