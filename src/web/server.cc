@@ -309,8 +309,15 @@ struct WebServer::Impl {
     http.set_keep_alive_max_count(100);
     http.set_keep_alive_timeout(1);
     http.set_read_timeout(10, 0);
-    http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
       t_request_start = std::chrono::steady_clock::now();
+      // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3),
+      // e.g. `curl -X POST URL` casting an upvote. httplib 0.11 would instead read until the
+      // connection closes and answer 400, so the length is made explicit before it reads. The
+      // handler sees a const view of the Request object httplib owns (not a const object).
+      if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+        const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+      }
       return httplib::Server::HandlerResponse::Unhandled;
     });
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {

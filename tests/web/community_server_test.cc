@@ -2,8 +2,12 @@
 // real SQLite database: CSRF on every cookie-authenticated change, session fixation, login that
 // does not reveal accounts and is rate-limited, API tokens, one upvote per account (also under
 // concurrent requests), fresh counts after a vote, no password hash in any response.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <regex>
@@ -141,6 +145,28 @@ TEST_F(CommunityServerTest, BearerTokenUpvoteTogglesAndCountsOnce) {
   EXPECT_EQ(status, 401);
   upvote("POST", "2401.09999", auth, &status);
   EXPECT_EQ(status, 404);
+}
+
+// What `curl -X POST -H "Authorization: Bearer T" URL` sends: no body and no Content-Length.
+TEST_F(CommunityServerTest, UpvoteWithoutAnyBodyOrContentLengthWorks) {
+  api_signup("ada@example.org");
+  std::string token = api_token("ada@example.org");
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::string request = "POST /api/papers/2401.00010/upvote HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                        token + "\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::string reply;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) reply.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 200")) << reply;
+  EXPECT_NE(reply.find("\"upvotes\":1"), std::string::npos) << reply;
 }
 
 TEST_F(CommunityServerTest, VoteCountIsFreshInCachedPagesAndApi) {
