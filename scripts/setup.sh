@@ -13,6 +13,8 @@ PACKAGES=(
   libzstd-dev zlib1g-dev libtomlplusplus-dev libxxhash-dev libexpat1-dev libeigen3-dev
   # comments: CommonMark rendering with raw HTML disabled (CMARK_OPT_SAFE)
   libcmark-dev
+  # the server's allocator (CMake option PAPERBOY_JEMALLOC)
+  libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
   # the PostgreSQL store's tests start a throwaway PostgreSQL 15 server (run as `nobody` under root)

@@ -7,13 +7,18 @@
 
 #include <string>
 #include <string_view>
+#include <memory>
 #include <unordered_map>
+
+#include "web/compression.h"
 
 namespace paperboy::web {
 
 struct Asset {
   std::string content;
   std::string content_type;
+  // Compressed forms, made on first request (the Asset itself stays immutable).
+  std::shared_ptr<CompressedVariants> variants = std::make_shared<CompressedVariants>();
 };
 
 class Assets {

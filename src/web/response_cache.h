@@ -11,6 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "web/compression.h"
+
 namespace paperboy::web {
 
 struct CachedResponse {
@@ -25,6 +27,8 @@ struct CachedResponse {
   std::int64_t last_modified = 0;
   std::int64_t generation = 0;
   std::int64_t stored_at = 0;
+  // gzip/Brotli forms of `body`, made on first request for them.
+  mutable CompressedVariants variants;
 };
 
 class ResponseCache {

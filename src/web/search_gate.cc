@@ -1,31 +1,27 @@
 #include "web/search_gate.h"
 
-#include <algorithm>
-#include <thread>
-
 namespace paperboy::web {
 
-SearchGate::SearchGate(search::SearchService& inner, int limit)
-    : inner_(inner), slots_(limit > 0 ? limit : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))) {}
+SearchGate::SearchGate(search::SearchService& inner, int limit) : inner_(inner), slots_(limit) {}
 
 Result<search::SearchResponse> SearchGate::search(const search::SearchRequest& request) {
-  Slot slot(slots_);
+  FifoGate::Slot slot(slots_);
   return inner_.search(request);
 }
 
 Result<std::vector<search::SearchHit>> SearchGate::similar(std::string_view arxiv_id, int limit) {
-  Slot slot(slots_);
+  FifoGate::Slot slot(slots_);
   return inner_.similar(arxiv_id, limit);
 }
 
 Result<std::vector<search::SearchHit>> SearchGate::more_like(std::span<const std::string> arxiv_ids, int limit) {
-  Slot slot(slots_);
+  FifoGate::Slot slot(slots_);
   return inner_.more_like(arxiv_ids, limit);
 }
 
 Result<std::vector<search::SearchHit>> SearchGate::nearest(const std::vector<float>& query, int limit,
                                                            std::int64_t from_day, std::int64_t until_day) {
-  Slot slot(slots_);
+  FifoGate::Slot slot(slots_);
   return inner_.nearest(query, limit, from_day, until_day);
 }
 

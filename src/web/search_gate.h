@@ -2,18 +2,18 @@
 // queries cost milliseconds of CPU; cached pages cost microseconds. With one thread per connection
 // (cpp-httplib), a burst of uncached searches on every thread would time-slice the few cores among
 // all of them, and every request, cached ones too, would wait behind them. The gate lets at most
-// `limit` (default: the number of cores) such queries run at once; the others wait asleep, so
-// cheap requests keep their latency and the expensive ones are served in arrival order. Other
-// calls pass straight through. Thread-safe as the service behind it.
+// `limit` (default: the number of cores) such queries run at once; the others wait asleep (first come, first served),
+// so cheap requests keep their latency and the expensive ones are served in arrival order. Other calls pass straight
+// through. Thread-safe as the service behind it.
 #pragma once
 
-#include <semaphore>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "search/search_service.h"
+#include "web/fifo_gate.h"
 
 namespace paperboy::web {
 
@@ -35,20 +35,8 @@ class SearchGate final : public search::SearchService {
   [[nodiscard]] std::int64_t indexed_seq() const override { return inner_.indexed_seq(); }
 
  private:
-  // Holds one slot of the gate for its lifetime.
-  class Slot {
-   public:
-    explicit Slot(std::counting_semaphore<>& s) : s_(s) { s_.acquire(); }
-    ~Slot() { s_.release(); }
-    Slot(const Slot&) = delete;
-    Slot& operator=(const Slot&) = delete;
-
-   private:
-    std::counting_semaphore<>& s_;
-  };
-
   search::SearchService& inner_;
-  std::counting_semaphore<> slots_;
+  FifoGate slots_;
 };
 
 }  // namespace paperboy::web

@@ -3,12 +3,14 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <optional>
 #include <stdexcept>
+#include <thread>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,6 +20,7 @@
 #include "store/community_store.h"
 #include "web/assets.h"
 #include "web/csrf.h"
+#include "web/fifo_gate.h"
 #include "web/response_cache.h"
 #include "web/routes/common.h"
 #include "web/search_gate.h"
@@ -65,6 +68,37 @@ bool etag_matches(const std::string& header, const std::string& etag) {
   return false;
 }
 
+// Writes `body` in the best coding the client accepts, from `variants` (compressed once per body,
+// not per request). The reply is streamed from memory that `owner` keeps alive until httplib has
+// written it (after the handler returns); httplib's own per-request compression does not apply to
+// such replies.
+Encoding choose_encoding(const httplib::Request& req, std::string_view body, std::string_view content_type) {
+  constexpr size_t kMinCompressed = 1024;  // below this the header overhead eats the gain
+  return body.size() >= kMinCompressed && is_compressible(content_type)
+             ? preferred_encoding(req.get_header_value("Accept-Encoding"))
+             : Encoding::kIdentity;
+}
+
+// A compressed representation gets the weak form of the body's ETag (as nginx does): strong
+// validators must differ between codings, and If-None-Match compares weakly anyway.
+std::string etag_for(const std::string& etag, Encoding e) {
+  return e == Encoding::kIdentity ? etag : "W/" + etag;
+}
+
+void send_body(httplib::Response& res, Encoding e, std::string_view body, const std::string& content_type,
+               CompressedVariants& variants, std::shared_ptr<const void> owner) {
+  if (body.empty()) {  // httplib wants a provider to have something to provide
+    res.set_content("", content_type);
+    return;
+  }
+  std::string_view out = variants.get(e, body);
+  if (e != Encoding::kIdentity) res.set_header("Content-Encoding", std::string(encoding_name(e)));
+  res.set_content_provider(out.size(), content_type,
+                           [out, owner = std::move(owner)](size_t offset, size_t length, httplib::DataSink& sink) {
+                             return sink.write(out.data() + offset, length);
+                           });
+}
+
 }  // namespace
 
 struct WebServer::Impl {
@@ -77,6 +111,7 @@ struct WebServer::Impl {
   Views views;
   ResponseCache cache;
   std::unique_ptr<SearchGate> search_gate;  // what the routes search through
+  FifoGate render_gate;                     // uncached GET renders (ServerOptions::render_concurrency)
   std::unique_ptr<community::AccountService> accounts;
   std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
@@ -98,6 +133,9 @@ struct WebServer::Impl {
         assets(options.katex_dir),
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
+        render_gate(options.render_concurrency > 0
+                        ? options.render_concurrency
+                        : 2 * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))),
         ctx{store, options.search, views, options} {
     if (options.search != nullptr) {
       search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
@@ -205,32 +243,40 @@ struct WebServer::Impl {
     return out;
   }
 
-  void serve(const Handler& h, const httplib::Request& req, httplib::Response& res, bool cacheable) {
+  void serve(const Handler& h, const httplib::Request& req, httplib::Response& res, bool is_get) {
+    bool cacheable = is_get;
     std::int64_t gen = current_generation();
     std::int64_t now = core::unix_now();
     // A logged-in client's pages show its own votes and forms: never from or into the shared cache.
     if (is_personal_request(req)) cacheable = false;
     std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
     if (!r) {
+      // GET handlers only compute and read; writes (which may wait on the network, e.g. a
+      // submission's arXiv lookup) must not hold a place that pages wait for.
+      std::optional<FifoGate::Slot> slot;
+      if (is_get) slot.emplace(render_gate);
       auto fresh = render(h, req);
+      slot.reset();
       auto mutable_copy = std::const_pointer_cast<CachedResponse>(fresh);
       mutable_copy->generation = gen;
       mutable_copy->stored_at = now;
       if (cacheable && fresh->status == 200 && fresh->cache_control.starts_with("public")) cache.put(req.target, fresh);
       r = fresh;
     }
-    write(req, res, *r);
+    write(req, res, r);
   }
 
-  static void write(const httplib::Request& req, httplib::Response& res, const CachedResponse& r) {
+  static void write(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const CachedResponse> rp) {
+    const CachedResponse& r = *rp;
     res.status = r.status;
     res.set_header("Cache-Control", r.cache_control);
     res.set_header("Vary", "Accept-Encoding");
     if (!r.disposition.empty()) res.set_header("Content-Disposition", r.disposition);
     if (!r.location.empty()) res.set_header("Location", r.location);
     for (const auto& c : r.set_cookies) res.set_header("Set-Cookie", c);
+    Encoding e = choose_encoding(req, r.body, r.content_type);
     if (r.status == 200) {
-      res.set_header("ETag", r.etag);
+      res.set_header("ETag", etag_for(r.etag, e));
       res.set_header("Last-Modified", core::format_rfc2822(r.last_modified));
       // RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since.
       bool not_modified = false;
@@ -245,7 +291,7 @@ struct WebServer::Impl {
         return;
       }
     }
-    res.set_content(r.body, r.content_type);
+    send_body(res, e, r.body, r.content_type, r.variants, std::move(rp));
   }
 
   void static_route() {
@@ -257,13 +303,15 @@ struct WebServer::Impl {
         return;
       }
       std::string etag = "\"" + req.path.substr(req.path.rfind('/') + 1) + "\"";
+      Encoding e = choose_encoding(req, a->content, a->content_type);
       res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-      res.set_header("ETag", etag);
+      res.set_header("Vary", "Accept-Encoding");
+      res.set_header("ETag", etag_for(etag, e));
       if (req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
         res.status = 304;
         return;
       }
-      res.set_content(a->content, a->content_type);
+      send_body(res, e, a->content, a->content_type, *a->variants, a->variants);
     });
   }
 
@@ -321,7 +369,7 @@ struct WebServer::Impl {
       return httplib::Server::HandlerResponse::Unhandled;
     });
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty()) return;
+      if (!res.body.empty() || res.content_length_ > 0) return;  // the handler's own page (send_body)
       std::string heading = res.status == 404 ? "Not found" : res.status == 413 ? "Request too large" : "Error";
       std::string text =
           res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";

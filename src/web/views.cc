@@ -12,16 +12,24 @@ namespace mustache = kainjow::mustache;
 
 namespace {
 
+// kainjow's set() and push_back() deep-copy their argument, which made building a page's data
+// quadratic in its nesting (a card list was copied once per level). Children are moved in
+// instead: operator[] for objects, assignment into placeholder elements for lists.
 mustache::data to_data(const nlohmann::json& j) {
   switch (j.type()) {
     case nlohmann::json::value_t::object: {
       mustache::data out(mustache::data::type::object);
-      for (const auto& [k, v] : j.items()) out.set(k, to_data(v));
+      for (const auto& [k, v] : j.items()) out[k] = to_data(v);
       return out;
     }
     case nlohmann::json::value_t::array: {
+      // Placeholders first (cheap to copy when the vector grows), then each filled in place;
+      // list_value() is const only in the API, the elements are ours and not const.
       mustache::data out(mustache::data::type::list);
-      for (const auto& v : j) out.push_back(to_data(v));
+      for (size_t i = 0; i < j.size(); ++i) out.push_back(mustache::data(false));
+      for (size_t i = 0; i < j.size(); ++i) {
+        const_cast<mustache::data&>(out.list_value()[i]) = to_data(j[i]);
+      }
       return out;
     }
     case nlohmann::json::value_t::string: {
@@ -37,45 +45,61 @@ mustache::data to_data(const nlohmann::json& j) {
 
 }  // namespace
 
-// kainjow's render() is not const; one mutex per template keeps concurrent requests apart.
-// Rendered pages are cached by the server, so this lock is rarely contended.
+// kainjow's render() is not const (it keeps error state), so templates must not be shared between
+// threads. A lock per template serialised every page render under load; instead each thread
+// compiles its own copy on first use (microseconds, once per thread and template). The key is the
+// embedded template text, static for the life of the process, so copies outlive any Views.
 struct Views::Compiled {
-  std::mutex mu;
-  mustache::mustache tpl;
-  explicit Compiled(const std::string& text) : tpl(text) {}
+  std::string_view text;  // embedded, static
 };
+
+namespace {
+
+mustache::mustache& thread_template(std::string_view text) {
+  thread_local std::unordered_map<const char*, std::unique_ptr<mustache::mustache>> compiled;
+  auto& slot = compiled[text.data()];
+  if (!slot) slot = std::make_unique<mustache::mustache>(std::string(text));
+  return *slot;
+}
+
+}  // namespace
 
 Views::Views(const Assets& assets) : assets_(assets) {
   for (const auto& f : embedded_files()) {
     if (!f.path.starts_with("templates/")) continue;
     std::string name(f.path.substr(10));
     name = name.substr(0, name.rfind('.'));
-    auto compiled = std::make_unique<Compiled>(std::string(f.content));
-    if (!compiled->tpl.is_valid()) {
-      throw std::logic_error("template " + std::string(f.path) + ": " + compiled->tpl.error_message());
-    }
-    templates_[name] = std::move(compiled);
+    mustache::mustache check{std::string(f.content)};
+    if (!check.is_valid()) throw std::logic_error("template " + std::string(f.path) + ": " + check.error_message());
+    templates_[name] = std::make_unique<Compiled>(Compiled{f.content});
   }
 }
 
 Views::~Views() = default;
 
-std::string Views::render(std::string_view name, const nlohmann::json& model) const {
+std::string Views::render_data(std::string_view name, const Data& data) const {
   auto it = templates_.find(std::string(name));
   if (it == templates_.end()) throw std::logic_error("no template " + std::string(name));
-  mustache::data data = to_data(model);
-  std::lock_guard lock(it->second->mu);
-  return it->second->tpl.render(data);
+  return thread_template(it->second->text).render(data);
 }
 
-std::string Views::page(std::string_view body_template, nlohmann::json model) const {
-  model["body"] = render(body_template, model);
-  model["css_url"] = assets_.url_for("app.css");
-  model["app_js_url"] = assets_.url_for("app.js");
-  model["katex_css_url"] = assets_.katex_css_url();
-  model["katex_js_url"] = assets_.katex_js_url();
-  model["autorender_url"] = assets_.katex_autorender_url();
-  return render("layout", model);
+std::string Views::render(std::string_view name, const nlohmann::json& model) const {
+  mustache::data data = to_data(model);
+  return render_data(name, data);
+}
+
+std::string Views::page(std::string_view body_template, const nlohmann::json& model) const {
+  // One conversion serves both renders: the layout sees the body's model plus the rendered body.
+  mustache::data data = to_data(model);
+  data["body"] = mustache::data(render_data(body_template, data));
+  data["css_url"] = mustache::data(assets_.url_for("app.css"));
+  data["app_js_url"] = mustache::data(assets_.url_for("app.js"));
+  for (auto [key, url] :
+       {std::pair{"katex_css_url", assets_.katex_css_url()}, std::pair{"katex_js_url", assets_.katex_js_url()},
+        std::pair{"autorender_url", assets_.katex_autorender_url()}}) {
+    data[key] = url.empty() ? mustache::data(false) : mustache::data(url);
+  }
+  return render_data("layout", data);
 }
 
 std::string author_path(const core::Author& author) {
@@ -88,9 +112,8 @@ nlohmann::json author_links(const core::Paper& paper, size_t max_names) {
   nlohmann::json out = nlohmann::json::array();
   size_t n = std::min(max_names, paper.authors.size());
   for (size_t i = 0; i < n; ++i) {
-    out.push_back({{"name", paper.authors[i].display_name()},
-                   {"url", author_path(paper.authors[i])},
-                   {"last", i + 1 == n}});
+    out.push_back(
+        {{"name", paper.authors[i].display_name()}, {"url", author_path(paper.authors[i])}, {"last", i + 1 == n}});
   }
   return out;
 }

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,6 +16,11 @@
 
 #include "store/store.h"
 #include "web/assets.h"
+
+namespace kainjow::mustache {
+template <typename StringType>
+class basic_data;
+}  // namespace kainjow::mustache
 
 namespace paperboy::web {
 
@@ -48,7 +52,7 @@ class Views {
   // Renders templates/<name>.mustache with `model`.
   [[nodiscard]] std::string render(std::string_view name, const nlohmann::json& model) const;
   // Renders the body template, then the layout around it. `model["title"]` names the page.
-  [[nodiscard]] std::string page(std::string_view body_template, nlohmann::json model) const;
+  [[nodiscard]] std::string page(std::string_view body_template, const nlohmann::json& model) const;
   // The card list (templates/cards.mustache) for papers; `highlight` terms are marked in titles
   // and abstracts. `votes` may be null; `notes` (one line per paper, such as why it is
   // recommended) may be null.
@@ -58,6 +62,8 @@ class Views {
 
  private:
   struct Compiled;
+  using Data = kainjow::mustache::basic_data<std::string>;
+  [[nodiscard]] std::string render_data(std::string_view name, const Data& data) const;
   const Assets& assets_;
   std::unordered_map<std::string, std::unique_ptr<Compiled>> templates_;
 };

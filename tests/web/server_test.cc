@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/process.h"
 #include "core/time.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/process.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -98,8 +98,11 @@ class WebServerTest : public ::testing::Test {
         make_paper("2401.00040", "2024-01-05", {"math.AG"}, "Curves over finite fields"),
         make_paper("2401.00050", "2024-01-08", {"cs.LG"}, "Scaling laws for diffusion"),
     };
-    core::Paper evil = make_paper("2401.00060", "2024-01-05", {"cs.CR"}, "<script>alert(1)</script> & \"quotes\" $\\alpha<\\beta$");
-    evil.abstract = "Abstract with <script>document.title='pwned'</script> & <b>bold</b> and $a < b$. Code: https://github.com/evil/repo";
+    core::Paper evil =
+        make_paper("2401.00060", "2024-01-05", {"cs.CR"}, "<script>alert(1)</script> & \"quotes\" $\\alpha<\\beta$");
+    evil.abstract =
+        "Abstract with <script>document.title='pwned'</script> & <b>bold</b> and $a < b$. Code: "
+        "https://github.com/evil/repo";
     evil.comments = "12 pages";
     batch.papers.push_back(evil);
     auto applied = store_->apply(batch);
@@ -123,7 +126,8 @@ class WebServerTest : public ::testing::Test {
     port_ = *port;
     thread_ = std::thread([this] { (void)server_->run(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   void TearDown() override {
@@ -257,8 +261,9 @@ TEST_F(WebServerTest, FeedsParseCleanlyWithFeedparser) {
       "import sys, feedparser\nd = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
       "assert not d.bozo, d.bozo_exception\nassert len(d.entries) >= 1, d.entries\n"
       "for e in d.entries:\n  assert e.title and e.link.startswith('https://arxiv.org/abs/'), e\n";
-  for (std::string path : {"/feeds/daily.atom", "/feeds/daily.rss", "/feeds/trending.atom", "/feeds/trending.rss",
-                           "/feeds/category/cs.CR.atom", "/feeds/category/cs.LG.rss", "/feeds/search.atom?q=diffusion"}) {
+  for (std::string path :
+       {"/feeds/daily.atom", "/feeds/daily.rss", "/feeds/trending.atom", "/feeds/trending.rss",
+        "/feeds/category/cs.CR.atom", "/feeds/category/cs.LG.rss", "/feeds/search.atom?q=diffusion"}) {
     auto r = get(path);
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path;
@@ -384,6 +389,46 @@ TEST_F(WebServerTest, ServesSecurityHeadersConditionalGetsAndGzip) {
   auto post = client_->Post("/subscribe", big, "application/x-www-form-urlencoded");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 413);
+}
+
+TEST_F(WebServerTest, PagesAndAssetsAreCompressedOnceInTheCodingTheClientPrefers) {
+  start();
+  auto plain = get("/papers/date/2024-01-05", {{"Accept-Encoding", "identity"}});
+  ASSERT_TRUE(plain);
+  EXPECT_TRUE(plain->get_header_value("Content-Encoding").empty());
+  std::string etag = plain->get_header_value("ETag");
+  // httplib's client decodes gzip and Brotli itself: the bodies must come back identical.
+  for (auto [accept, coding] : {std::pair{"gzip, deflate, br", "br"}, std::pair{"br;q=0, gzip", "gzip"}}) {
+    for (int round = 0; round < 2; ++round) {  // the second answer comes from the cached variant
+      auto r = get("/papers/date/2024-01-05", {{"Accept-Encoding", accept}});
+      ASSERT_TRUE(r);
+      EXPECT_EQ(r->status, 200);
+      EXPECT_EQ(r->get_header_value("Content-Encoding"), coding) << accept;
+      EXPECT_EQ(r->body, plain->body) << accept;
+      EXPECT_EQ(r->get_header_value("ETag"), "W/" + etag);
+      EXPECT_EQ(r->get_header_value("Vary"), "Accept-Encoding");
+    }
+    auto again = get("/papers/date/2024-01-05", {{"Accept-Encoding", accept}, {"If-None-Match", "W/" + etag}});
+    EXPECT_EQ(again->status, 304);
+  }
+  // On the wire the compressed page is much smaller than the page.
+  httplib::Client raw("127.0.0.1", port_);
+  raw.set_decompress(false);
+  auto wire = raw.Get("/papers/date/2024-01-05", {{"Accept-Encoding", "br"}});
+  ASSERT_TRUE(wire);
+  EXPECT_LT(wire->body.size() * 3, plain->body.size());
+  // Static assets too.
+  size_t css = plain->body.find("/static/app.");
+  ASSERT_NE(css, std::string::npos);
+  std::string css_url = plain->body.substr(css, plain->body.find('"', css) - css);
+  auto asset = raw.Get(css_url, {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(asset);
+  EXPECT_EQ(asset->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(get(css_url, {{"Accept-Encoding", "gzip"}})->body, get(css_url, {{"Accept-Encoding", "identity"}})->body);
+  // An error page keeps its own text when compressed.
+  auto missing = get("/papers/2401.99999", {{"Accept-Encoding", "br"}});
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->body.find("2401.99999"), std::string::npos) << missing->body.substr(0, 200);
 }
 
 TEST_F(WebServerTest, CachedPagesRefreshWhenTheStoreChanges) {
