@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/process.h"
 #include "core/time.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/process.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -98,8 +98,11 @@ class WebServerTest : public ::testing::Test {
         make_paper("2401.00040", "2024-01-05", {"math.AG"}, "Curves over finite fields"),
         make_paper("2401.00050", "2024-01-08", {"cs.LG"}, "Scaling laws for diffusion"),
     };
-    core::Paper evil = make_paper("2401.00060", "2024-01-05", {"cs.CR"}, "<script>alert(1)</script> & \"quotes\" $\\alpha<\\beta$");
-    evil.abstract = "Abstract with <script>document.title='pwned'</script> & <b>bold</b> and $a < b$. Code: https://github.com/evil/repo";
+    core::Paper evil =
+        make_paper("2401.00060", "2024-01-05", {"cs.CR"}, "<script>alert(1)</script> & \"quotes\" $\\alpha<\\beta$");
+    evil.abstract =
+        "Abstract with <script>document.title='pwned'</script> & <b>bold</b> and $a < b$. Code: "
+        "https://github.com/evil/repo";
     evil.comments = "12 pages";
     batch.papers.push_back(evil);
     auto applied = store_->apply(batch);
@@ -123,7 +126,8 @@ class WebServerTest : public ::testing::Test {
     port_ = *port;
     thread_ = std::thread([this] { (void)server_->run(); });
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   void TearDown() override {
@@ -257,8 +261,9 @@ TEST_F(WebServerTest, FeedsParseCleanlyWithFeedparser) {
       "import sys, feedparser\nd = feedparser.parse(open(sys.argv[1], 'rb').read())\n"
       "assert not d.bozo, d.bozo_exception\nassert len(d.entries) >= 1, d.entries\n"
       "for e in d.entries:\n  assert e.title and e.link.startswith('https://arxiv.org/abs/'), e\n";
-  for (std::string path : {"/feeds/daily.atom", "/feeds/daily.rss", "/feeds/trending.atom", "/feeds/trending.rss",
-                           "/feeds/category/cs.CR.atom", "/feeds/category/cs.LG.rss", "/feeds/search.atom?q=diffusion"}) {
+  for (std::string path :
+       {"/feeds/daily.atom", "/feeds/daily.rss", "/feeds/trending.atom", "/feeds/trending.rss",
+        "/feeds/category/cs.CR.atom", "/feeds/category/cs.LG.rss", "/feeds/search.atom?q=diffusion"}) {
     auto r = get(path);
     ASSERT_TRUE(r) << path;
     EXPECT_EQ(r->status, 200) << path;
@@ -366,11 +371,27 @@ TEST_F(WebServerTest, ServesSecurityHeadersConditionalGetsAndGzip) {
   EXPECT_EQ(get("/papers/date/2024-01-05", {{"If-None-Match", "\"other\""}})->status, 200);
   auto gz = get("/papers/date/2024-01-05", {{"Accept-Encoding", "gzip"}});
   EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
-  // No inline script: every <script> has a src.
+  // No inline script: every <script> has a src. KaTeX is not among them: app.js loads it after
+  // the load event from the hashed URLs on <html>, so it never delays the first render.
   size_t at = 0;
+  int scripts = 0;
   while ((at = r->body.find("<script", at)) != std::string::npos) {
     EXPECT_EQ(r->body.compare(at, 18, "<script defer src="), 0) << r->body.substr(at, 60);
+    ++scripts;
     ++at;
+  }
+  EXPECT_EQ(scripts, 1) << "only app.js is a <script> tag";
+  EXPECT_EQ(r->body.find("katex.min.js\"></script>"), std::string::npos);
+  for (const char* attribute : {"data-katex-js=\"", "data-katex-autorender=\""}) {
+    size_t attr = r->body.find(attribute);
+    ASSERT_NE(attr, std::string::npos) << attribute;
+    EXPECT_LT(attr, r->body.find("<head>")) << "on <html>, where app.js reads it";
+    size_t begin = attr + std::string_view(attribute).size();
+    std::string url = r->body.substr(begin, r->body.find('"', begin) - begin);
+    EXPECT_TRUE(url.starts_with("/static/katex.")) << url;
+    auto script = get(url);
+    EXPECT_EQ(script->status, 200) << url;
+    EXPECT_NE(script->get_header_value("Cache-Control").find("immutable"), std::string::npos) << url;
   }
   // Hashed static assets are immutable.
   size_t css = r->body.find("/static/app.");
