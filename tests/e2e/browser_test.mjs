@@ -2,52 +2,26 @@
 // playwright-core). Ingests tests/fixtures/web/e2e-papers.jsonl into a temporary data directory,
 // starts the real `paperboy serve` on a free port, then browses like a user: a day, the previous
 // day, a category filter, a paper, a similar paper, search in each mode, a BibTeX download, a
-// feed; checks KaTeX math, CSP errors, dark mode, a phone viewport, keyboard focus and axe-core
-// accessibility (no serious or critical violations). Screenshots go to $E2E_ARTIFACTS.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// feed; checks KaTeX math (typeset after the load event, cards further down as they scroll in),
+// CSP errors, dark mode, a phone viewport, keyboard focus and axe-core accessibility (no serious
+// or critical violations). Writes the cold first load's timings (load event, DOMContentLoaded,
+// math typeset) to $E2E_ARTIFACTS/first-load.txt; screenshots go there too. The shared start-up
+// and checks are in harness.mjs.
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
+import { artifacts, createHarness } from "./harness.mjs";
 
-const source = process.env.PAPERBOY_SOURCE_DIR;
-const binary = process.env.PAPERBOY_BINARY;
-const artifacts = process.env.E2E_ARTIFACTS || join(tmpdir(), "paperboy-e2e-artifacts");
-assert.ok(source && binary, "PAPERBOY_SOURCE_DIR and PAPERBOY_BINARY must be set (ctest sets them)");
-const require = createRequire(join(source, "package.json"));
-const { chromium } = require("playwright-core");
-const axePath = require.resolve("axe-core/axe.min.js");
-mkdirSync(artifacts, { recursive: true });
+const { step, startServer, launch, checkAccessibility, assertNoProblems, run } = createHarness("");
 
-const dataDir = mkdtempSync(join(tmpdir(), "paperboy-e2e-"));
-const userDataDir = mkdtempSync(join(tmpdir(), "paperboy-e2e-chromium-"));
-let server;
-let browser;
-const results = [];
-
-function step(name, fn) {
-  return fn().then(() => { results.push(`ok   ${name}`); console.log(`ok   ${name}`); });
-}
-
-async function startServer() {
-  const seed = spawnSync(binary, ["--data-dir", dataDir, "ingest", "--strict",
-                                  join(source, "tests/fixtures/web/e2e-papers.jsonl")],
-                         { encoding: "utf8" });
-  assert.equal(seed.status, 0, `seeding the store failed: ${seed.stderr}`);
-  server = spawn(binary, ["--data-dir", dataDir, "serve", "--port", "0", "--threads", "16"],
-                 { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  server.stderr.on("data", (d) => { stderr += d; });
-  return await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30000);
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/serving on (http:\/\/[^/\s]+)\//);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
+// Navigation Timing of the page now shown, and when app.js marked the visible math typeset
+// (null when it did not), in ms from the start of the navigation.
+function timings(page) {
+  return page.evaluate(() => {
+    const e = performance.getEntriesByType("navigation")[0];
+    const math = performance.getEntriesByName("paperboy-math")[0];
+    return { ttfb: e.responseStart, domContentLoaded: e.domContentLoadedEventEnd, load: e.loadEventEnd,
+             math: math ? math.startTime : null };
   });
 }
 
@@ -55,48 +29,46 @@ async function main() {
   const base = await startServer();
   const health = await (await fetch(`${base}/healthz`)).json();
   const searchEnabled = health.search === "enabled";
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = browser.pages()[0] || await browser.newPage();
-  const problems = [];
-  // Document statuses are asserted by the steps (the search page is a 503 without search);
-  // any failing subresource (script, stylesheet, font) or console error is a problem.
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400 && r.request().resourceType() !== "document") problems.push(`${r.status()} ${r.url()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("dialog", (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+  const { page } = await launch();
 
   await step("home page lists the newest day with rendered math", async () => {
     const t0 = Date.now();
     await page.goto(base + "/", { waitUntil: "load" });
     const wallMs = Date.now() - t0;
-    // Navigation Timing: from the request to the load event, as the browser measured it.
-    const nav = await page.evaluate(() => {
-      const e = performance.getEntriesByType("navigation")[0];
-      return { ttfb: e.responseStart, domContentLoaded: e.domContentLoadedEventEnd, load: e.loadEventEnd };
-    });
-    const line = `first page load: ${nav.load.toFixed(0)} ms to load event (TTFB ${nav.ttfb.toFixed(0)} ms, ` +
-                 `DOMContentLoaded ${nav.domContentLoaded.toFixed(0)} ms; ${wallMs} ms wall incl. browser start-up)`;
+    // KaTeX loads after the load event: the raw LaTeX is readable until the math is typeset.
+    await page.waitForSelector("html.katex-ready");
+    assert.ok(await page.locator(".abstract .katex, .title .katex").count() > 0, "KaTeX rendered some math");
+    const cold = await timings(page);
+    assert.ok(cold.math !== null && cold.math >= cold.load, "math is typeset after the load event, not before");
+    const line = `first page load: ${cold.load.toFixed(0)} ms to load event (TTFB ${cold.ttfb.toFixed(0)} ms, ` +
+                 `DOMContentLoaded ${cold.domContentLoaded.toFixed(0)} ms, math typeset ${cold.math.toFixed(0)} ms; ` +
+                 `${wallMs} ms wall incl. browser start-up)`;
     await page.goto(base + "/", { waitUntil: "load" });
-    const warm = await page.evaluate(() => performance.getEntriesByType("navigation")[0].loadEventEnd);
-    const both = `${line}\nsecond page load (cached assets): ${warm.toFixed(0)} ms to load event`;
+    await page.waitForSelector("html.katex-ready");
+    const warm = await timings(page);
+    const both = `${line}\nsecond page load (cached assets): ${warm.load.toFixed(0)} ms to load event, ` +
+                 `math typeset ${warm.math.toFixed(0)} ms`;
     console.log(both);
     writeFileSync(join(artifacts, "first-load.txt"), `${both}\n`);
     assert.ok(await page.locator("li.paper").count() >= 5);
-    await page.waitForSelector("html.katex-ready");
-    assert.ok(await page.locator(".abstract .katex, .title .katex").count() > 0, "KaTeX rendered some math");
     assert.equal(await page.title() !== "pwned", true);
     await page.screenshot({ path: join(artifacts, "home.png"), fullPage: false });
+  });
+
+  await step("math further down is typeset as it scrolls into view", async () => {
+    // Only cards within two screens of the viewport are typeset at first; the last card on the
+    // home page is further down, so its math waits until the reader scrolls towards it.
+    const typeset = () => page.locator("li.paper").evaluateAll((cards) =>
+      cards.map((c) => c.querySelector(".abstract .katex, .title .katex") !== null));
+    const before = await typeset();
+    assert.ok(before[0], "the first card's math is typeset");
+    assert.equal(before[before.length - 1], false, `the last card waits for scrolling: ${before}`);
+    const last = page.locator("li.paper").last();
+    await last.scrollIntoViewIfNeeded();
+    await last.locator(".katex").first().waitFor();
+    const after = await typeset();
+    assert.ok(after.filter(Boolean).length > before.filter(Boolean).length, `more cards typeset: ${after}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
   });
 
   await step("keyboard: Tab reaches the skip link first", async () => {
@@ -138,6 +110,9 @@ async function main() {
     assert.ok(await page.locator('meta[name="citation_title"]').count() === 1);
     assert.ok(await page.locator('meta[name="citation_author"]').count() >= 1);
     assert.ok(await page.locator('meta[name="citation_pdf_url"]').count() === 1);
+    await page.waitForSelector("html.katex-ready");
+    assert.ok(await page.locator(".paper-page > .abstract .katex, .paper-page > .title .katex").count() > 0,
+              "the paper's math is typeset");
     await page.screenshot({ path: join(artifacts, "paper.png"), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("a.button[download]")]);
     const file = await download.path();
@@ -200,41 +175,12 @@ async function main() {
   });
 
   await step("axe-core: no serious or critical violations on each page type", async () => {
-    // axe is injected as a script, which the site's CSP rightly forbids: use a CSP-bypassing page.
     const paths = ["/", "/papers/2607.99999", "/search?q=model", "/trending", "/categories/cs.LG",
                    "/authors/Rahman?f=Amirul", "/subscribe"];
-    const axeSource = readFileSync(axePath, "utf8");
-    const cdp = await browser.newCDPSession(page);
-    await cdp.send("Page.setBypassCSP", { enabled: true });
-    for (const path of paths) {
-      for (const scheme of ["light", "dark"]) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto(base + path);
-        await page.addScriptTag({ content: axeSource });
-        const violations = await page.evaluate(async () => {
-          const r = await window.axe.run(document, { resultTypes: ["violations"] });
-          return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-        });
-        assert.deepEqual(violations, [], `${path} (${scheme})`);
-      }
-    }
-    await cdp.send("Page.setBypassCSP", { enabled: false });
+    await checkAccessibility(page, paths.map((path) => [base + path, path]));
   });
 
-  // Problems collected while axe ran with CSP bypassed are still real; report all.
-  assert.deepEqual(problems, [], "no console errors or CSP violations");
+  assertNoProblems();
 }
 
-main().then(() => {
-  console.log(`e2e: ${results.length} steps passed; screenshots in ${artifacts}`);
-}, (err) => {
-  console.error(results.join("\n"));
-  console.error(err);
-  process.exitCode = 1;
-}).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill("SIGTERM");
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(userDataDir, { recursive: true, force: true });
-});
+run("e2e", main);

@@ -5,36 +5,19 @@
 // finds it in today's listing, then a curator (made with `paperboy user set-role`) hides a paper
 // and it leaves the listing. axe-core checks the new pages (no serious or critical violations).
 // Screenshots go to $E2E_ARTIFACTS.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { createServer } from "node:http";
-import { existsSync, mkdtempSync, mkdirSync, rmSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
+import { artifacts, binary, createHarness, source } from "./harness.mjs";
 
-const source = process.env.PAPERBOY_SOURCE_DIR;
-const binary = process.env.PAPERBOY_BINARY;
-const artifacts = process.env.E2E_ARTIFACTS || join(tmpdir(), "paperboy-e2e-artifacts");
-assert.ok(source && binary, "PAPERBOY_SOURCE_DIR and PAPERBOY_BINARY must be set (ctest sets them)");
-const require = createRequire(join(source, "package.json"));
-const { chromium } = require("playwright-core");
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-mkdirSync(artifacts, { recursive: true });
-
-const dataDir = mkdtempSync(join(tmpdir(), "paperboy-e2e-community-"));
-const userDataDir = mkdtempSync(join(tmpdir(), "paperboy-e2e-community-chromium-"));
+const { dataDir, step, startServer, launch, checkAccessibility, assertNoProblems, run, onCleanup } =
+  createHarness("community");
 const password = "correct horse battery staple";
 const today = new Date().toISOString().slice(0, 10);  // the server's listing day is UTC too
-let server;
-let browser;
 let arxiv;
 const arxivRequests = [];
-const results = [];
-
-function step(name, fn) {
-  return fn().then(() => { results.push(`ok   ${name}`); console.log(`ok   ${name}`); });
-}
 
 // arXiv's query API as the server calls it: the fixture for an id that has one, otherwise a feed
 // without entries (what arXiv answers for an id it does not know).
@@ -54,49 +37,16 @@ function startFakeArxiv() {
   return new Promise((resolve) => arxiv.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${arxiv.address().port}/api/query`)));
 }
 
-async function startServer(apiUrl) {
-  const seed = spawnSync(binary, ["--data-dir", dataDir, "ingest", "--strict",
-                                  join(source, "tests/fixtures/web/e2e-papers.jsonl")], { encoding: "utf8" });
-  assert.equal(seed.status, 0, `seeding the store failed: ${seed.stderr}`);
-  // The fixture paper is from February 2026: a wide window accepts it whatever day the test runs.
-  const env = { ...process.env, PAPERBOY_HARVEST_API_URL: apiUrl, PAPERBOY_HARVEST_MIN_INTERVAL_S: "0",
-                PAPERBOY_COMMUNITY_SUBMIT_MAX_AGE_DAYS: "36500", PAPERBOY_COMMUNITY_PASSWORD_HASH: "minimum" };
-  server = spawn(binary, ["--data-dir", dataDir, "serve", "--port", "0", "--threads", "16"],
-                 { stdio: ["ignore", "pipe", "pipe"], env });
-  let stderr = "";
-  server.stderr.on("data", (d) => { stderr += d; });
-  return await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30000);
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/serving on (http:\/\/[^/\s]+)\//);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
+// The fixture paper is from February 2026: a wide window accepts it whatever day the test runs.
+function serverEnv(apiUrl) {
+  return { PAPERBOY_HARVEST_API_URL: apiUrl, PAPERBOY_HARVEST_MIN_INTERVAL_S: "0",
+           PAPERBOY_COMMUNITY_SUBMIT_MAX_AGE_DAYS: "36500", PAPERBOY_COMMUNITY_PASSWORD_HASH: "minimum" };
 }
 
 // No serious or critical axe-core violations on the page as it is now, light and dark.
-async function checkAccessibility(page, label) {
-  const cdp = await browser.newCDPSession(page);
-  // axe is injected as a script, which the site's CSP rightly forbids.
-  await cdp.send("Page.setBypassCSP", { enabled: true });
-  const url = page.url().split("#")[0];  // a same-document navigation would keep the old CSP
-  for (const scheme of ["light", "dark"]) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.goto(url);
-    await page.addScriptTag({ content: axeSource });
-    const violations = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ["violations"] });
-      return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-    });
-    assert.deepEqual(violations, [], `${label} (${scheme})`);
-  }
-  await page.emulateMedia({ colorScheme: "light" });
-  await cdp.send("Page.setBypassCSP", { enabled: false });
-  await cdp.detach();
+function checkPage(page, label) {
+  // A same-document navigation would keep the old CSP: reload the page without its fragment.
+  return checkAccessibility(page, [[page.url().split("#")[0], label]]);
 }
 
 async function logIn(page, base, email) {
@@ -113,27 +63,13 @@ async function logOut(page) {
 
 async function main() {
   const apiUrl = await startFakeArxiv();
-  const base = await startServer(apiUrl);
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = browser.pages()[0] || await browser.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400 && r.request().resourceType() !== "document") problems.push(`${r.status()} ${r.url()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  onCleanup(() => arxiv.close());
+  const base = await startServer(serverEnv(apiUrl));
+  const { page } = await launch();
 
   await step("sign up, log out, log in", async () => {
     await page.goto(base + "/signup");
-    await checkAccessibility(page, "/signup");
+    await checkPage(page, "/signup");
     await page.fill("input[name=name]", "Ada Lovelace");
     await page.fill("input[name=email]", "ada@example.org");
     await page.fill("input[name=password]", password);
@@ -142,7 +78,7 @@ async function main() {
     await logOut(page);
     assert.equal(await page.locator("nav.account .viewer-name").count(), 0);
     await page.goto(base + "/login");
-    await checkAccessibility(page, "/login");
+    await checkPage(page, "/login");
     await logIn(page, base, "ada@example.org");
     assert.equal((await page.locator("nav.account .viewer-name").textContent()).trim(), "Ada Lovelace");
   });
@@ -174,7 +110,7 @@ async function main() {
     await card.waitFor();
     assert.match(await card.locator(".title").textContent(), /Generative Reasoning Re-ranker/);
     await page.screenshot({ path: join(artifacts, "community-submitted.png"), fullPage: false });
-    await checkAccessibility(page, `/papers/date/${today} (signed in)`);
+    await checkPage(page, `/papers/date/${today} (signed in)`);
     await page.goto(base + "/papers/2602.07774");
     assert.match(await page.locator("p.submitted").textContent(), /Submitted by Ada Lovelace/);
   });
@@ -198,7 +134,7 @@ async function main() {
                        page.click("form.curation button[value=hide]")]);
     await page.locator("text=Hidden by curators").waitFor();
     await page.screenshot({ path: join(artifacts, "community-curator.png"), fullPage: false });
-    await checkAccessibility(page, "/papers/2602.07774 (curator)");
+    await checkPage(page, "/papers/2602.07774 (curator)");
     await page.goto(`${base}/papers/date/${today}`);
     assert.equal(await page.locator("#p-2602-07774").count(), 0, "the hidden paper left today's listing");
     await page.screenshot({ path: join(artifacts, "community-after-hide.png"), fullPage: false });
@@ -207,19 +143,7 @@ async function main() {
     assert.equal(byId.status, 200);
   });
 
-  assert.deepEqual(problems, [], "no console errors or failed subresources");
+  assertNoProblems();
 }
 
-main().then(() => {
-  console.log(`e2e community: ${results.length} steps passed; screenshots in ${artifacts}`);
-}, (err) => {
-  console.error(results.join("\n"));
-  console.error(err);
-  process.exitCode = 1;
-}).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill("SIGTERM");
-  if (arxiv) arxiv.close();
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(userDataDir, { recursive: true, force: true });
-});
+run("e2e community", main);

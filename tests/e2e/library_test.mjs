@@ -4,52 +4,13 @@
 // with script and javascript: links made harmless), follow a category and see its papers on
 // My feed with the reason, toggle "Save" on a card; axe-core on every new page (no serious or
 // critical violations, light and dark). Screenshots go to $E2E_ARTIFACTS.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
+import { artifacts, createHarness } from "./harness.mjs";
 
-const source = process.env.PAPERBOY_SOURCE_DIR;
-const binary = process.env.PAPERBOY_BINARY;
-const artifacts = process.env.E2E_ARTIFACTS || join(tmpdir(), "paperboy-e2e-artifacts");
-assert.ok(source && binary, "PAPERBOY_SOURCE_DIR and PAPERBOY_BINARY must be set (ctest sets them)");
-const require = createRequire(join(source, "package.json"));
-const { chromium } = require("playwright-core");
-const axePath = require.resolve("axe-core/axe.min.js");
-mkdirSync(artifacts, { recursive: true });
-
-const dataDir = mkdtempSync(join(tmpdir(), "paperboy-e2e-library-"));
-const userDataDir = mkdtempSync(join(tmpdir(), "paperboy-e2e-library-chromium-"));
+const { step, startServer, launch, checkAccessibility, assertNoProblems, run } = createHarness("library");
 const paperId = "2606.20740";  // cs.CL cs.LG in tests/fixtures/web/e2e-papers.jsonl
-let server;
-let browser;
-const results = [];
-
-function step(name, fn) {
-  return fn().then(() => { results.push(`ok   ${name}`); console.log(`ok   ${name}`); });
-}
-
-async function startServer() {
-  const seed = spawnSync(binary, ["--data-dir", dataDir, "ingest", "--strict",
-                                  join(source, "tests/fixtures/web/e2e-papers.jsonl")], { encoding: "utf8" });
-  assert.equal(seed.status, 0, `seeding the store failed: ${seed.stderr}`);
-  server = spawn(binary, ["--data-dir", dataDir, "serve", "--port", "0", "--threads", "16"],
-                 { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  server.stderr.on("data", (d) => { stderr += d; });
-  return await new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30000);
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/serving on (http:\/\/[^/\s]+)\//);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    server.on("exit", (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
-}
 
 // Entries of a BibTeX file as Debian's pybtex reads them (a real parser, as the web tests use).
 function parseBibtex(path) {
@@ -63,24 +24,7 @@ function parseBibtex(path) {
 
 async function main() {
   const base = await startServer();
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-  });
-  const page = browser.pages()[0] || await browser.newPage();
-  const problems = [];
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(`console: ${m.text()}`);
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400 && r.request().resourceType() !== "document") problems.push(`${r.status()} ${r.url()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
-  page.on("dialog", (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+  const { page } = await launch();
   let collectionUrl = "";
   let commentId = "";
 
@@ -170,38 +114,10 @@ async function main() {
   await step("axe-core: no serious or critical violations on the new pages", async () => {
     const paths = ["/collections", new URL(collectionUrl).pathname, "/feed", `/papers/${paperId}`,
                    `/comments/${commentId}/edit`, "/categories/cs.LG"];
-    const axeSource = readFileSync(axePath, "utf8");
-    const cdp = await browser.newCDPSession(page);
-    await cdp.send("Page.setBypassCSP", { enabled: true });
-    for (const path of paths) {
-      for (const scheme of ["light", "dark"]) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto(base + path);
-        await page.addScriptTag({ content: axeSource });
-        const violations = await page.evaluate(async () => {
-          const r = await window.axe.run(document, { resultTypes: ["violations"] });
-          return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-            .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
-        });
-        assert.deepEqual(violations, [], `${path} (${scheme})`);
-      }
-    }
-    await cdp.send("Page.setBypassCSP", { enabled: false });
-    await page.emulateMedia({ colorScheme: "light" });
+    await checkAccessibility(page, paths.map((path) => [base + path, path]));
   });
 
-  assert.deepEqual(problems, [], "no console errors or CSP violations");
+  assertNoProblems();
 }
 
-main().then(() => {
-  console.log(`e2e library: ${results.length} steps passed; screenshots in ${artifacts}`);
-}, (err) => {
-  console.error(results.join("\n"));
-  console.error(err);
-  process.exitCode = 1;
-}).finally(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (server) server.kill("SIGTERM");
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(userDataDir, { recursive: true, force: true });
-});
+run("e2e library", main);

@@ -371,11 +371,29 @@ TEST_F(WebServerTest, ServesSecurityHeadersConditionalGetsAndGzip) {
   EXPECT_EQ(get("/papers/date/2024-01-05", {{"If-None-Match", "\"other\""}})->status, 200);
   auto gz = get("/papers/date/2024-01-05", {{"Accept-Encoding", "gzip"}});
   EXPECT_EQ(gz->get_header_value("Content-Encoding"), "gzip");
-  // No inline script: every <script> has a src.
+  // No inline script: every <script> has a src. KaTeX is not among them, nor is its stylesheet
+  // linked: app.js loads both after the load event from the hashed URLs on <html>, so they never
+  // delay the first render.
   size_t at = 0;
+  int scripts = 0;
   while ((at = r->body.find("<script", at)) != std::string::npos) {
     EXPECT_EQ(r->body.compare(at, 18, "<script defer src="), 0) << r->body.substr(at, 60);
+    ++scripts;
     ++at;
+  }
+  EXPECT_EQ(scripts, 1) << "only app.js is a <script> tag";
+  EXPECT_EQ(r->body.find("katex.min.js\"></script>"), std::string::npos);
+  EXPECT_EQ(r->body.find("<link rel=\"stylesheet\" href=\"/static/katex."), std::string::npos);
+  for (const char* attribute : {"data-katex-css=\"", "data-katex-js=\"", "data-katex-autorender=\""}) {
+    size_t attr = r->body.find(attribute);
+    ASSERT_NE(attr, std::string::npos) << attribute;
+    EXPECT_LT(attr, r->body.find("<head>")) << "on <html>, where app.js reads it";
+    size_t begin = attr + std::string_view(attribute).size();
+    std::string url = r->body.substr(begin, r->body.find('"', begin) - begin);
+    EXPECT_TRUE(url.starts_with("/static/katex.")) << url;
+    auto script = get(url);
+    EXPECT_EQ(script->status, 200) << url;
+    EXPECT_NE(script->get_header_value("Cache-Control").find("immutable"), std::string::npos) << url;
   }
   // Hashed static assets are immutable.
   size_t css = r->body.find("/static/app.");

@@ -2,22 +2,119 @@
 // toggles clamped abstracts, casts upvotes and saves papers to the "Saved" collection (fetch with
 // the page's CSRF token; anonymous visitors go to the login page). Loaded as an external file so the CSP can forbid inline script.
 "use strict";
-document.addEventListener("DOMContentLoaded", function () {
-  if (typeof window.renderMathInElement === "function") {
-    var targets = document.querySelectorAll(".title, .abstract");
-    for (var i = 0; i < targets.length; i++) {
-      window.renderMathInElement(targets[i], {
-        delimiters: [
-          { left: "$$", right: "$$", display: true },
-          { left: "\\[", right: "\\]", display: true },
-          { left: "$", right: "$", display: false },
-          { left: "\\(", right: "\\)", display: false }
-        ],
-        throwOnError: false
-      });
-    }
-    document.documentElement.classList.add("katex-ready");
+// Math is progressive: KaTeX (~270 KB of script) is fetched only when a title or abstract holds a
+// TeX delimiter, and only after the load event, so it never delays the first render; until then
+// the raw LaTeX is shown. Cards near the viewport are typeset first and the rest as they scroll
+// in. <html> carries the hashed asset URLs (data-katex-*) because the CSP forbids inline script.
+// States on <html>: "math-pending" while KaTeX loads or the first cards are typeset, then
+// "katex-ready" (with the performance mark "paperboy-math") once the visible math is typeset.
+var MATH_DELIMITERS = [
+  { left: "$$", right: "$$", display: true },
+  { left: "\\[", right: "\\]", display: true },
+  { left: "$", right: "$", display: false },
+  { left: "\\(", right: "\\)", display: false }
+];
+var MATH_PATTERN = /\$|\\\(|\\\[/;
+
+function typeset(element) {
+  window.renderMathInElement(element, { delimiters: MATH_DELIMITERS, throwOnError: false });
+}
+
+function mathReady() {
+  var root = document.documentElement;
+  root.classList.remove("math-pending");
+  root.classList.add("katex-ready");
+  if (window.performance && typeof window.performance.mark === "function") window.performance.mark("paperboy-math");
+}
+
+// Typesets the targets near the viewport (within two screens) now and the others when they come
+// near it; calls `done` once the first batch is typeset.
+function typesetProgressively(targets, done) {
+  if (typeof window.IntersectionObserver !== "function") {
+    for (var i = 0; i < targets.length; i++) typeset(targets[i]);
+    done();
+    return;
   }
+  var first = true;
+  var observer = new window.IntersectionObserver(function (entries) {
+    for (var j = 0; j < entries.length; j++) {
+      if (!entries[j].isIntersecting) continue;
+      observer.unobserve(entries[j].target);
+      typeset(entries[j].target);
+    }
+    // The first callback reports every observed target, so the visible ones are now typeset.
+    if (first) {
+      first = false;
+      done();
+    }
+  }, { rootMargin: "200% 0px" });
+  for (var k = 0; k < targets.length; k++) observer.observe(targets[k]);
+}
+
+// Appends KaTeX's stylesheet and scripts (run in order: KaTeX, then auto-render); calls `onload`
+// once all have loaded, so math is never shown half styled. On a failure the raw LaTeX stays.
+// The stylesheet is here rather than a <link> in the layout because there it held up
+// DOMContentLoaded (deferred app.js waits for it): measured cold, ~25 ms earlier load event.
+function loadKatex(root, onload) {
+  var pending = 0;
+  var failed = false;
+  function finished(ok) {
+    if (failed) return;
+    if (!ok) {
+      failed = true;
+      root.classList.remove("math-pending");
+      return;
+    }
+    if (--pending === 0) onload();
+  }
+  function add(element) {
+    pending++;
+    element.onload = function () { finished(true); };
+    element.onerror = function () { finished(false); };
+    document.head.appendChild(element);
+  }
+  var link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = root.getAttribute("data-katex-css");
+  add(link);
+  var urls = [root.getAttribute("data-katex-js"), root.getAttribute("data-katex-autorender")];
+  for (var i = 0; i < urls.length; i++) {
+    var script = document.createElement("script");
+    script.async = false;  // dynamically inserted scripts then run in insertion order
+    script.src = urls[i];
+    add(script);
+  }
+}
+
+function startMath() {
+  var root = document.documentElement;
+  var urls = ["data-katex-css", "data-katex-js", "data-katex-autorender"];
+  for (var u = 0; u < urls.length; u++) {
+    if (!root.getAttribute(urls[u])) return;  // KaTeX is not installed: the raw LaTeX stays
+  }
+  var all = document.querySelectorAll(".title, .abstract");
+  var targets = [];
+  for (var i = 0; i < all.length; i++) {
+    if (MATH_PATTERN.test(all[i].textContent)) targets.push(all[i]);
+  }
+  if (targets.length === 0) return;
+  root.classList.add("math-pending");
+  function begin() {
+    loadKatex(root, function () {
+      if (typeof window.renderMathInElement !== "function") {
+        root.classList.remove("math-pending");
+        return;
+      }
+      typesetProgressively(targets, mathReady);
+    });
+  }
+  // Scripts added before the load event would delay it; after it they cost the reader nothing.
+  if (document.readyState === "complete") begin();
+  else window.addEventListener("load", begin);
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  startMath();
   var buttons = document.querySelectorAll("button.more");
   for (var j = 0; j < buttons.length; j++) {
     var button = buttons[j];
