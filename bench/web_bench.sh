@@ -3,7 +3,7 @@
 # page and the daily-papers API, and search (page and API) with a rotating set of 1,000 queries
 # built from corpus titles (bench/web_search.lua), served by the real `paperboy serve` over the
 # 141k-paper corpus. Search waits until the server's in-memory ranking index is built.
-#   bench/web_bench.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]
+#   bench/web_bench.sh [BUILD_DIR] [DURATION_S] [CONNECTIONS]   (THREADS=N: server threads, default CONNECTIONS)
 # Needs ../shared/corpus/arxiv-cs-141k.jsonl.zst (skips with a message when absent), wrk and a
 # built tree. The seeded database is kept in BUILD_DIR.
 set -euo pipefail
@@ -26,17 +26,19 @@ if [ ! -f "$DATA/paperboy.db" ]; then
 fi
 
 LOG=$(mktemp)
-"$BUILD/src/cli/paperboy" --data-dir "$DATA" serve --port 0 --threads "${THREADS:-8}" >"$LOG" 2>/dev/null &
+"$BUILD/src/cli/paperboy" --data-dir "$DATA" serve --port 0 --threads "${THREADS:-$CONNS}" >"$LOG" 2>/dev/null &
 PID=$!
 trap 'kill $PID 2>/dev/null; rm -f $LOG' EXIT
 for _ in $(seq 100); do grep -q "serving on" "$LOG" && break; sleep 0.1; done
 BASE=$(grep -o 'http://[^ ]*' "$LOG" | sed 's#/$##')
 PAPER=$(curl -s "$BASE/api/daily_papers?limit=1" | python3 -c 'import sys,json; print(json.load(sys.stdin)[0]["id"])')
+# What browsers send: replies are compressed as they would be for real visitors.
+ACCEPT="Accept-Encoding: gzip, deflate, br"
 echo "server $BASE, paper $PAPER, $(nproc) cores, ${DURATION}s per URL, $CONNS connections"
 for path in "/" "/papers/$PAPER" "/api/daily_papers" "/api/papers/$PAPER" "/search?q=diffusion+models"; do
   curl -s -o /dev/null "$BASE$path"  # warm the cache
   echo "== GET $path"
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$BASE$path" | grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "$ACCEPT" "$BASE$path" | grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
 done
 
 # Search with rotating queries: two or three title words, as a user types them, from every 141st
@@ -58,6 +60,12 @@ for _ in $(seq 120); do
 done
 for prefix in "/search?q=" "/api/papers/search?q="; do
   echo "== GET ${prefix}<$(wc -l <"$QUERIES") rotating queries>"
-  WRK_QUERIES=$QUERIES wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -s bench/web_search.lua "$BASE" -- "$prefix" |
+  WRK_QUERIES=$QUERIES wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "$ACCEPT" -s bench/web_search.lua "$BASE" -- "$prefix" |
+    grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
+done
+# The worst case: every request a distinct URL, so every search is computed and its page rendered.
+for prefix in "/search?q=" "/api/papers/search?q="; do
+  echo "== GET ${prefix}<rotating queries, every request uncached>"
+  WRK_UNIQUE=1 WRK_QUERIES=$QUERIES wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "$ACCEPT" -s bench/web_search.lua "$BASE" -- "$prefix" |
     grep -E "Requests/sec|Non-2xx|50%|90%|99%|Socket errors"
 done

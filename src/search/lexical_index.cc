@@ -60,7 +60,8 @@ std::string word_term(std::string_view w) {
 std::string category_token(std::string_view c) {
   std::string out;
   for (char ch : c) {
-    if (std::isalnum(static_cast<unsigned char>(ch))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (std::isalnum(static_cast<unsigned char>(ch)))
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   }
   return out;
 }
@@ -136,7 +137,8 @@ FtsQuery to_fts_query(const ParsedQuery& q) {
 
 ImpactDoc impact_doc(const store::StoredPaper& sp) {
   const core::Paper& p = sp.paper;
-  return {sp.doc_id, static_cast<std::int32_t>(p.first_version_time() / kSecondsPerDay), p.title, p.abstract,
+  return {sp.doc_id,       static_cast<std::int32_t>(p.first_version_time() / kSecondsPerDay),
+          p.title,         p.abstract,
           authors_text(p), categories_text(p)};
 }
 
@@ -184,9 +186,11 @@ Status LexicalIndex::apply(const std::vector<store::StoredPaper>& papers, std::i
     }
     std::string authors = authors_text(p);
     std::string cats = categories_text(p);
-    auto ins = writer_->prepare("INSERT INTO fts(rowid, title, abstract, authors, categories) VALUES(?1, ?2, ?3, ?4, ?5)");
+    auto ins =
+        writer_->prepare("INSERT INTO fts(rowid, title, abstract, authors, categories) VALUES(?1, ?2, ?3, ?4, ?5)");
     if (!ins) return ins.error();
-    PB_RETURN_IF_ERROR(ins->bind(1, sp.doc_id).bind(2, p.title).bind(3, p.abstract).bind(4, authors).bind(5, cats).run());
+    PB_RETURN_IF_ERROR(
+        ins->bind(1, sp.doc_id).bind(2, p.title).bind(3, p.abstract).bind(4, authors).bind(5, cats).run());
     auto doc = writer_->prepare("INSERT OR REPLACE INTO docs(doc_id, arxiv_id, day) VALUES(?1, ?2, ?3)");
     if (!doc) return doc.error();
     PB_RETURN_IF_ERROR(doc->bind(1, sp.doc_id).bind(2, p.id).bind(3, p.first_version_time() / kSecondsPerDay).run());
@@ -247,17 +251,19 @@ Result<std::vector<std::int64_t>> LexicalIndex::matching(const std::string& matc
   return out;
 }
 
-Result<std::unordered_map<std::int64_t, std::string>> LexicalIndex::arxiv_ids(const std::vector<std::int64_t>& doc_ids) {
+Result<std::unordered_map<std::int64_t, std::string>> LexicalIndex::arxiv_ids(
+    const std::vector<std::int64_t>& doc_ids) {
   auto conn = reader();
   if (!conn) return fail(conn.error());
   std::unordered_map<std::int64_t, std::string> out;
+  auto st = (*conn)->prepare("SELECT arxiv_id FROM docs WHERE doc_id = ?1");  // once, not per id
+  if (!st) return fail(st.error());
   for (std::int64_t id : doc_ids) {
-    auto st = (*conn)->prepare("SELECT arxiv_id FROM docs WHERE doc_id = ?1");
-    if (!st) return fail(st.error());
     st->bind(1, id);
     auto row = st->step();
     if (!row) return fail(row.error());
     if (*row) out.emplace(id, std::string(st->text(0)));
+    st->reset();
   }
   return out;
 }
@@ -278,10 +284,11 @@ Result<std::vector<LexicalHit>> LexicalIndex::search(const std::string& match, s
   if (!conn) return fail(conn.error());
   const bool bounded = from_day != INT64_MIN || until_day != INT64_MAX;
   // Without day bounds the plain FTS5 query keeps its rank-ordered fast path.
-  auto st = bounded ? (*conn)->prepare(
-                          "SELECT fts.rowid, -fts.rank FROM fts JOIN docs ON docs.doc_id = fts.rowid "
-                          "WHERE fts MATCH ?1 AND docs.day BETWEEN ?2 AND ?3 ORDER BY fts.rank LIMIT ?4 OFFSET ?5")
-                    : (*conn)->prepare("SELECT rowid, -rank FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT ?4 OFFSET ?5");
+  auto st = bounded
+                ? (*conn)->prepare(
+                      "SELECT fts.rowid, -fts.rank FROM fts JOIN docs ON docs.doc_id = fts.rowid "
+                      "WHERE fts MATCH ?1 AND docs.day BETWEEN ?2 AND ?3 ORDER BY fts.rank LIMIT ?4 OFFSET ?5")
+                : (*conn)->prepare("SELECT rowid, -rank FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT ?4 OFFSET ?5");
   if (!st) return fail(st.error());
   st->bind(1, match).bind(4, limit).bind(5, offset);
   if (bounded) st->bind(2, from_day).bind(3, until_day);
@@ -295,7 +302,8 @@ Result<std::vector<LexicalHit>> LexicalIndex::search(const std::string& match, s
   return hits;
 }
 
-Result<std::vector<LexicalHit>> LexicalIndex::newest(std::int64_t from_day, std::int64_t until_day, int limit, int offset) {
+Result<std::vector<LexicalHit>> LexicalIndex::newest(std::int64_t from_day, std::int64_t until_day, int limit,
+                                                     int offset) {
   auto conn = reader();
   if (!conn) return fail(conn.error());
   auto st = (*conn)->prepare(
@@ -352,7 +360,8 @@ Result<std::vector<LexicalDoc>> LexicalIndex::docs(const std::vector<std::int64_
   std::vector<LexicalDoc> out;
   for (std::int64_t id : doc_ids) {
     auto st = (*conn)->prepare(
-        "SELECT docs.arxiv_id, fts.title, fts.abstract FROM docs JOIN fts ON fts.rowid = docs.doc_id WHERE docs.doc_id = ?1");
+        "SELECT docs.arxiv_id, fts.title, fts.abstract FROM docs JOIN fts ON fts.rowid = docs.doc_id WHERE docs.doc_id "
+        "= ?1");
     if (!st) return fail(st.error());
     st->bind(1, id);
     auto row = st->step();

@@ -1,6 +1,7 @@
 #include "web/assets.h"
 
 #include <spdlog/spdlog.h>
+#include <xxhash.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,11 +13,8 @@
 namespace paperboy::web {
 
 std::string content_hash_hex(std::string_view data) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
+  // XXH3: every uncached page is hashed for its ETag; byte-at-a-time FNV took 3% of a search page.
+  std::uint64_t h = XXH3_64bits(data.data(), data.size());
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -39,8 +37,8 @@ Assets::Assets(const std::string& katex_dir) {
     if (!f.path.starts_with("static/")) continue;
     std::string name(f.path.substr(7));
     auto dot = name.rfind('.');
-    std::string url = "/static/" + name.substr(0, dot) + "." + content_hash_hex(f.content).substr(0, 12) +
-                      name.substr(dot);
+    std::string url =
+        "/static/" + name.substr(0, dot) + "." + content_hash_hex(f.content).substr(0, 12) + name.substr(dot);
     by_path_[url] = {std::string(f.content), content_type_for(name)};
     url_by_name_[name] = url;
   }
@@ -55,8 +53,9 @@ Assets::Assets(const std::string& katex_dir) {
   for (const auto& entry : fs::recursive_directory_iterator(katex_dir, ec)) {
     if (!entry.is_regular_file()) continue;
     std::string rel = fs::relative(entry.path(), katex_dir).generic_string();
-    bool wanted = rel == "katex.min.css" || rel == "katex.min.js" || rel == "contrib/auto-render.min.js" ||
-                  (rel.starts_with("fonts/") && (rel.ends_with(".woff2") || rel.ends_with(".woff") || rel.ends_with(".ttf")));
+    bool wanted =
+        rel == "katex.min.css" || rel == "katex.min.js" || rel == "contrib/auto-render.min.js" ||
+        (rel.starts_with("fonts/") && (rel.ends_with(".woff2") || rel.ends_with(".woff") || rel.ends_with(".ttf")));
     if (!wanted) continue;
     std::ifstream in(entry.path(), std::ios::binary);
     std::ostringstream buf;
@@ -79,8 +78,12 @@ std::string Assets::url_for(std::string_view name) const {
   return it == url_by_name_.end() ? std::string() : it->second;
 }
 
-std::string Assets::katex_css_url() const { return katex_prefix_.empty() ? "" : katex_prefix_ + "katex.min.css"; }
-std::string Assets::katex_js_url() const { return katex_prefix_.empty() ? "" : katex_prefix_ + "katex.min.js"; }
+std::string Assets::katex_css_url() const {
+  return katex_prefix_.empty() ? "" : katex_prefix_ + "katex.min.css";
+}
+std::string Assets::katex_js_url() const {
+  return katex_prefix_.empty() ? "" : katex_prefix_ + "katex.min.js";
+}
 std::string Assets::katex_autorender_url() const {
   return katex_prefix_.empty() ? "" : katex_prefix_ + "contrib/auto-render.min.js";
 }

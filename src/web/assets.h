@@ -41,7 +41,7 @@ class Assets {
   std::string katex_prefix_;  // "/static/katex.<hash>/" or ""
 };
 
-// FNV-1a 64 as 16 hex digits: content hashes for asset URLs and ETags (not security-relevant).
+// XXH3-64 as 16 hex digits: content hashes for asset URLs and ETags (not security-relevant).
 [[nodiscard]] std::string content_hash_hex(std::string_view data);
 [[nodiscard]] std::string content_type_for(std::string_view path);
 
