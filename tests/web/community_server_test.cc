@@ -20,6 +20,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
+#include "support/web_server.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -29,18 +30,6 @@ using nlohmann::json;
 using testing::csrf_from;
 using testing::set_cookie;
 
-core::Paper make_paper(const std::string& id, const std::string& day, const std::string& title) {
-  core::Paper p;
-  p.id = id;
-  p.title = title;
-  p.abstract = "Abstract of " + title;
-  p.authors = {{"Lovelace", "Ada", ""}};
-  p.categories = {"cs.LG"};
-  p.versions = {{1, *core::parse_iso8601(day)}};
-  p.update_date = day;
-  return p;
-}
-
 class CommunityServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,9 +38,9 @@ class CommunityServerTest : public ::testing::Test {
     ASSERT_TRUE(s) << s.error().to_string();
     store_ = std::move(*s);
     store::WriteBatch batch;
-    batch.papers = {make_paper("2401.00010", "2024-01-05", "Graph networks"),
-                    make_paper("2401.00020", "2024-01-05", "Diffusion models"),
-                    make_paper("2401.00030", "2024-01-04", "Older paper")};
+    batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
+                    testing::listed_paper("2401.00020", "2024-01-05", "Diffusion models"),
+                    testing::listed_paper("2401.00030", "2024-01-04", "Older paper")};
     ASSERT_TRUE(store_->apply(batch));
     store::StoreOptions so;
     so.url = db;
@@ -59,7 +48,6 @@ class CommunityServerTest : public ::testing::Test {
     ASSERT_TRUE(c) << c.error().to_string();
     community_ = std::move(*c);
     ServerOptions o;
-    o.port = 0;
     o.threads = 16;
     o.access_log = false;
     o.community = community_.get();
@@ -69,24 +57,12 @@ class CommunityServerTest : public ::testing::Test {
       std::lock_guard lock(mail_mu_);
       mails_.push_back(email + "\n" + body);
     };
-    server_ = std::make_unique<WebServer>(*store_, o);
-    auto port = server_->bind();
-    ASSERT_TRUE(port);
-    port_ = *port;
-    thread_ = std::thread([this] { (void)server_->run(); });
-    for (int i = 0; i < 100 && !client().Get("/healthz"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  void TearDown() override {
-    server_->stop();
-    thread_.join();
+    server_ = std::make_unique<testing::RunningServer>(*store_, o);
+    ASSERT_TRUE(server_->ok()) << server_->error();
+    port_ = server_->port();
   }
 
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_follow_location(false);
-    return c;
-  }
+  httplib::Client client() { return server_->client(); }
 
   void api_signup(const std::string& email, const std::string& password = "correct horse battery") {
     auto r = client().Post("/api/auth/signup", json{{"email", email}, {"password", password}, {"name", "N"}}.dump(),
@@ -123,8 +99,7 @@ class CommunityServerTest : public ::testing::Test {
   paperboy::testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::CommunityStore> community_;
-  std::unique_ptr<WebServer> server_;
-  std::thread thread_;
+  std::unique_ptr<testing::RunningServer> server_;
   int port_ = 0;
   std::mutex mail_mu_;
   std::vector<std::string> mails_;

@@ -20,6 +20,7 @@
 #include "support/arxiv_api_server.h"
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
+#include "support/web_server.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -29,18 +30,6 @@ using nlohmann::json;
 
 constexpr const char* kPassword = "correct horse battery";
 constexpr const char* kFixtureTitle = "Generative Reasoning Re-ranker";
-
-core::Paper make_paper(const std::string& id, const std::string& day, const std::string& title) {
-  core::Paper p;
-  p.id = id;
-  p.title = title;
-  p.abstract = "Abstract of " + title;
-  p.authors = {{"Lovelace", "Ada", ""}};
-  p.categories = {"cs.LG"};
-  p.versions = {{1, *core::parse_iso8601(day)}};
-  p.update_date = day;
-  return p;
-}
 
 std::string first_match(const std::string& html, const std::string& pattern) {
   std::smatch m;
@@ -55,8 +44,8 @@ class CurationServerTest : public ::testing::Test {
     ASSERT_TRUE(s) << s.error().to_string();
     store_ = std::move(*s);
     store::WriteBatch batch;
-    batch.papers = {make_paper("2401.00010", "2024-01-05", "Graph networks"),
-                    make_paper("2401.00020", "2024-01-05", "Diffusion models")};
+    batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
+                    testing::listed_paper("2401.00020", "2024-01-05", "Diffusion models")};
     ASSERT_TRUE(store_->apply(batch));
     auto c = store::open_community_store({.url = db_});
     ASSERT_TRUE(c) << c.error().to_string();
@@ -79,7 +68,6 @@ class CurationServerTest : public ::testing::Test {
 
   void start(community::SubmissionOptions submission) {
     ServerOptions o;
-    o.port = 0;
     o.threads = 8;
     o.access_log = false;
     o.community = community_.get();
@@ -87,26 +75,12 @@ class CurationServerTest : public ::testing::Test {
     o.paper_lookup = [this](std::string_view id) { return api_->fetch_paper(id); };
     o.submission_options = submission;
     o.account_options.hash_cost = community::HashCost::kMinimum;
-    server_ = std::make_unique<WebServer>(*store_, o);
-    auto port = server_->bind();
-    ASSERT_TRUE(port);
-    port_ = *port;
-    thread_ = std::thread([this] { (void)server_->run(); });
-    for (int i = 0; i < 100 && !client().Get("/healthz"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    server_ = std::make_unique<testing::RunningServer>(*store_, o);
+    ASSERT_TRUE(server_->ok()) << server_->error();
   }
-  void stop() {
-    if (!server_) return;
-    server_->stop();
-    thread_.join();
-    server_.reset();
-  }
+  void stop() { server_.reset(); }
 
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_follow_location(false);
-    return c;
-  }
+  httplib::Client client() { return server_->client(); }
 
   // Signs up through the API and returns a Bearer token; `role` is set directly in the store, as
   // `paperboy user role` does.
@@ -158,9 +132,7 @@ class CurationServerTest : public ::testing::Test {
   std::unique_ptr<store::CurationStore> curation_;
   std::unique_ptr<ingest::HttpClient> http_;
   std::unique_ptr<ingest::ArxivApiClient> api_;
-  std::unique_ptr<WebServer> server_;
-  std::thread thread_;
-  int port_ = 0;
+  std::unique_ptr<testing::RunningServer> server_;
 };
 
 TEST_F(CurationServerTest, BearerSubmitAddsThePaperToTodaysListing) {

@@ -17,6 +17,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
+#include "support/web_server.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -25,19 +26,6 @@ namespace {
 using nlohmann::json;
 using testing::csrf_from;
 using testing::set_cookie;
-
-core::Paper make_paper(const std::string& id, const std::string& day, const std::string& title,
-                       const std::string& category) {
-  core::Paper p;
-  p.id = id;
-  p.title = title;
-  p.abstract = "Abstract of " + title;
-  p.authors = {{"Lovelace", "Ada", ""}};
-  p.categories = {category};
-  p.versions = {{1, *core::parse_iso8601(day)}};
-  p.update_date = day;
-  return p;
-}
 
 constexpr const char* kPassword = "correct horse battery";
 
@@ -49,9 +37,9 @@ class LibraryServerTest : public ::testing::Test {
     ASSERT_TRUE(s) << s.error().to_string();
     store_ = std::move(*s);
     store::WriteBatch batch;
-    batch.papers = {make_paper("2401.00010", "2024-01-05", "Graph networks", "cs.LG"),
-                    make_paper("2401.00020", "2024-01-06", "Diffusion models", "cs.LG"),
-                    make_paper("2401.00030", "2024-01-04", "Galaxy survey", "astro-ph.GA")};
+    batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks", {"cs.LG"}),
+                    testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models", {"cs.LG"}),
+                    testing::listed_paper("2401.00030", "2024-01-04", "Galaxy survey", {"astro-ph.GA"})};
     ASSERT_TRUE(store_->apply(batch));
     store::StoreOptions so;
     so.url = db;
@@ -62,7 +50,6 @@ class LibraryServerTest : public ::testing::Test {
     ASSERT_TRUE(l) << l.error().to_string();
     library_ = std::move(*l);
     ServerOptions o;
-    o.port = 0;
     o.threads = 8;
     o.access_log = false;
     o.community = community_.get();
@@ -71,24 +58,11 @@ class LibraryServerTest : public ::testing::Test {
     o.library_options.comment_window_s = 3600;
     o.library_options.comment_max_bytes = 2000;
     o.account_options.hash_cost = community::HashCost::kMinimum;
-    server_ = std::make_unique<WebServer>(*store_, o);
-    auto port = server_->bind();
-    ASSERT_TRUE(port);
-    port_ = *port;
-    thread_ = std::thread([this] { (void)server_->run(); });
-    for (int i = 0; i < 100 && !client().Get("/healthz"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  void TearDown() override {
-    server_->stop();
-    thread_.join();
+    server_ = std::make_unique<testing::RunningServer>(*store_, o);
+    ASSERT_TRUE(server_->ok()) << server_->error();
   }
 
-  httplib::Client client() {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_follow_location(false);
-    return c;
-  }
+  httplib::Client client() { return server_->client(); }
   // Signs up through the API and returns a Bearer header for the account.
   httplib::Headers token_for(const std::string& email) {
     auto r = client().Post("/api/auth/signup", json{{"email", email}, {"password", kPassword}, {"name", email}}.dump(),
@@ -129,9 +103,7 @@ class LibraryServerTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::CommunityStore> community_;
   std::unique_ptr<store::LibraryStore> library_;
-  std::unique_ptr<WebServer> server_;
-  std::thread thread_;
-  int port_ = 0;
+  std::unique_ptr<testing::RunningServer> server_;
 };
 
 TEST_F(LibraryServerTest, PrivateCollectionIsNotFoundForAnyoneButItsOwner) {

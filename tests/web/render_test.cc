@@ -33,7 +33,8 @@ TEST(FindCodeLinks, FindsCodeHostsAndTrimsPunctuation) {
   };
   std::vector<Case> cases = {
       {"Code at https://github.com/a/b.", {"https://github.com/a/b"}},
-      {"(see https://gitlab.com/x/y), and https://github.com/a/b", {"https://gitlab.com/x/y", "https://github.com/a/b"}},
+      {"(see https://gitlab.com/x/y), and https://github.com/a/b",
+       {"https://gitlab.com/x/y", "https://github.com/a/b"}},
       {"https://example.com/x and https://github.com/", {}},
       {"\\url{https://github.com/a/b} twice https://github.com/a/b", {"https://github.com/a/b"}},
       {"https://huggingface.co/org/model;", {"https://huggingface.co/org/model"}},
@@ -56,12 +57,9 @@ TEST(Period, ParsesDaysWeeksAndMonths) {
     std::string from, to;
   };
   std::vector<Case> cases = {
-      {"2024-01-05", &parse_day, "2024-01-05", "2024-01-05"},
-      {"2024-02-29", &parse_day, "2024-02-29", "2024-02-29"},
-      {"2024-W01", &parse_week, "2024-01-01", "2024-01-07"},
-      {"2021-W01", &parse_week, "2021-01-04", "2021-01-10"},
-      {"2020-W53", &parse_week, "2020-12-28", "2021-01-03"},
-      {"2024-02", &parse_month, "2024-02-01", "2024-02-29"},
+      {"2024-01-05", &parse_day, "2024-01-05", "2024-01-05"}, {"2024-02-29", &parse_day, "2024-02-29", "2024-02-29"},
+      {"2024-W01", &parse_week, "2024-01-01", "2024-01-07"},  {"2021-W01", &parse_week, "2021-01-04", "2021-01-10"},
+      {"2020-W53", &parse_week, "2020-12-28", "2021-01-03"},  {"2024-02", &parse_month, "2024-02-01", "2024-02-29"},
       {"2023-12", &parse_month, "2023-12-01", "2023-12-31"},
   };
   for (const auto& c : cases) {

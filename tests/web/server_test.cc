@@ -15,6 +15,7 @@
 #include "core/time.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/process.h"
+#include "support/web_server.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -120,19 +121,13 @@ class WebServerTest : public ::testing::Test {
     o.access_log = false;
     o.search = with_search ? search_.get() : nullptr;
     o.katex_dir = paperboy::testing::paperboy_source_dir() + "/node_modules/katex/dist";
-    server_ = std::make_unique<WebServer>(*store_, o);
-    auto port = server_->bind();
-    ASSERT_TRUE(port) << port.error().to_string();
-    port_ = *port;
-    thread_ = std::thread([this] { (void)server_->run(); });
+    server_ = std::make_unique<paperboy::testing::RunningServer>(*store_, o);
+    ASSERT_TRUE(server_->ok()) << server_->error();
+    port_ = server_->port();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
-    for (int i = 0; i < 100 && !client_->Get("/healthz"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   void TearDown() override {
-    if (server_) server_->stop();
-    if (thread_.joinable()) thread_.join();
     server_.reset();
     store_.reset();
     fs::remove_all(dir_);
@@ -153,8 +148,7 @@ class WebServerTest : public ::testing::Test {
   fs::path dir_;
   std::unique_ptr<store::sqlite::SqliteStore> store_;
   std::unique_ptr<TitleSearch> search_;
-  std::unique_ptr<WebServer> server_;
-  std::thread thread_;
+  std::unique_ptr<paperboy::testing::RunningServer> server_;
   int port_ = 0;
   std::unique_ptr<httplib::Client> client_;
 };
