@@ -18,7 +18,7 @@ struct Asset {
   std::string content;
   std::string content_type;
   // Compressed forms, made on first request (the Asset itself stays immutable).
-  std::shared_ptr<CompressedVariants> variants = std::make_shared<CompressedVariants>();
+  std::shared_ptr<CompressedVariants> variants = std::make_shared<CompressedVariants>(Effort::kThorough);
 };
 
 class Assets {
