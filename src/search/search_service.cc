@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -30,7 +31,8 @@ Result<Mode> parse_mode(std::string_view text) {
   if (text == "lexical") return Mode::kLexical;
   if (text == "semantic") return Mode::kSemantic;
   if (text == "hybrid") return Mode::kHybrid;
-  return fail(Status::invalid_argument("unknown search mode '" + std::string(text) + "' (lexical, semantic or hybrid)"));
+  return fail(
+      Status::invalid_argument("unknown search mode '" + std::string(text) + "' (lexical, semantic or hybrid)"));
 }
 
 std::string_view mode_name(Mode mode) {
@@ -118,6 +120,13 @@ class IndexedSearch final : public SearchService {
     std::int64_t after = *cursor;
     auto impact = impact_snapshot();
     std::vector<ImpactDoc> changed;
+    // A first build trains the vectors on another thread while this one fills the lexical index:
+    // FTS5 inserts are single-threaded, and the two only share reads of the store (141k papers:
+    // 81 s one after the other).
+    std::optional<std::future<Status>> training;
+    if (bulk && !encoder_) {
+      training = std::async(std::launch::async, [this] { return maybe_train(/*count_first=*/false); });
+    }
     for (;;) {
       auto batch = store_.papers_changed_since(after, options_.catch_up_batch);
       if (!batch) return batch.error().with_context("search catch-up");
@@ -130,7 +139,7 @@ class IndexedSearch final : public SearchService {
     }
     if (impact && !changed.empty()) impact->upsert(*tokenizer_, std::move(changed));
     if (bulk && after > 0) PB_RETURN_IF_ERROR(lexical_->optimize());
-    Status vectors = encoder_ ? follow_vectors() : maybe_train();
+    Status vectors = training ? training->get() : encoder_ ? follow_vectors() : maybe_train();
     if (vectors.is_ok()) indexed_seq_ = after;
     return vectors;
   }
@@ -146,8 +155,9 @@ class IndexedSearch final : public SearchService {
       return fail(Status::invalid_argument("limit must be 1..1000 and offset 0..10000"));
     }
     if (!q.has_positive_text() && !q.has_filters()) {
-      return fail(Status::invalid_argument(q.excluded.empty() ? "the query is empty: type some words, a \"phrase\" or a filter such as cat:cs.LG"
-                                                              : "a query needs at least one word, phrase or filter besides the excluded terms"));
+      return fail(Status::invalid_argument(
+          q.excluded.empty() ? "the query is empty: type some words, a \"phrase\" or a filter such as cat:cs.LG"
+                             : "a query needs at least one word, phrase or filter besides the excluded terms"));
     }
     FtsQuery fts = to_fts_query(q);
     SearchResponse response;
@@ -162,8 +172,9 @@ class IndexedSearch final : public SearchService {
       for (const auto& t : response.highlight_terms) text += t + " ";
       if (encoder) query_vector = encoder->encode(text);
       if (query_vector.empty()) {
-        response.explanation += encoder ? "; no query word is known to the semantic model, so lexical ranking was used"
-                                        : "; semantic search is not ready yet (too few papers), so lexical ranking was used";
+        response.explanation +=
+            encoder ? "; no query word is known to the semantic model, so lexical ranking was used"
+                    : "; semantic search is not ready yet (too few papers), so lexical ranking was used";
         mode = Mode::kLexical;
       }
     }
@@ -179,8 +190,9 @@ class IndexedSearch final : public SearchService {
     Ranked lexical, semantic;
     if (mode != Mode::kSemantic) {
       const int n = mode == Mode::kLexical ? want : std::max(want, options_.candidates);
-      auto hits = impact && q.has_positive_text() && !has_prefix_word(q) ? ranked_side(*impact, q, *restriction, n, response)
-                                                                         : lexical_side(q, fts, n, response);
+      auto hits = impact && q.has_positive_text() && !has_prefix_word(q)
+                      ? ranked_side(*impact, q, *restriction, n, response)
+                      : lexical_side(q, fts, n, response);
       if (!hits) return fail(hits.error());
       lexical = std::move(*hits);
     }
@@ -198,7 +210,8 @@ class IndexedSearch final : public SearchService {
     }
     response.total = static_cast<std::int64_t>(fused.size());
     std::vector<SearchHit> page;
-    for (size_t i = static_cast<size_t>(request.offset); i < fused.size() && std::cmp_less(page.size(), request.limit); ++i) {
+    for (size_t i = static_cast<size_t>(request.offset); i < fused.size() && std::cmp_less(page.size(), request.limit);
+         ++i) {
       page.push_back(fused[i]);
     }
     if (Status s = attach_ids(page); !s.is_ok()) return fail(s);
@@ -240,18 +253,22 @@ class IndexedSearch final : public SearchService {
     auto vectors = vectors_snapshot();
     if (encoder) seed_sig = paper_signature(*encoder, "", seed_text);
     if (encoder && vectors && !seed_sig.dense.empty()) {
-      for (const auto& [id, score] : vectors->search(seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds.size()))) add(id);
+      for (const auto& [id, score] : vectors->search(
+               seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds.size())))
+        add(id);
     } else {
       // No vectors yet: a lexical "more like this" query over the seeds' most frequent words. Only a
       // fallback: an OR of a dozen terms matches most of a large corpus, and BM25 must score all of it.
       std::vector<std::string> terms;
       for (auto& t : analyze(seed_text)) {
-        if (std::cmp_less(terms.size(), kSimilarQueryTerms) && std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(t);
+        if (std::cmp_less(terms.size(), kSimilarQueryTerms) && std::find(terms.begin(), terms.end(), t) == terms.end())
+          terms.push_back(t);
       }
       std::string match;
       for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
       if (!match.empty()) {
-        auto hits = lexical_->search(match, INT64_MIN, INT64_MAX, options_.candidates + static_cast<int>(seeds.size()), 0);
+        auto hits =
+            lexical_->search(match, INT64_MIN, INT64_MAX, options_.candidates + static_cast<int>(seeds.size()), 0);
         if (!hits) return fail(hits.error());
         for (const auto& h : *hits) add(h.doc_id);
       }
@@ -278,7 +295,8 @@ class IndexedSearch final : public SearchService {
       hits.push_back(std::move(h));
     }
     if (encoder) {
-      std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
+      std::stable_sort(hits.begin(), hits.end(),
+                       [](const SearchHit& a, const SearchHit& b) { return a.score > b.score; });
     }
     if (std::cmp_greater(hits.size(), limit)) hits.resize(static_cast<size_t>(limit));
     return hits;
@@ -378,7 +396,8 @@ class IndexedSearch final : public SearchService {
       docs = std::move(*all);
     }
     const size_t count = docs.size();
-    std::shared_ptr<TermImpactIndex> index = TermImpactIndex::build(*tokenizer, std::move(docs), options_.build_threads);
+    std::shared_ptr<TermImpactIndex> index =
+        TermImpactIndex::build(*tokenizer, std::move(docs), options_.build_threads);
     std::lock_guard lock(update_mu_);
     std::vector<ImpactDoc> changed;
     for (std::int64_t after = cursor;;) {
@@ -416,7 +435,8 @@ class IndexedSearch final : public SearchService {
     for (const auto& group : {q.words, q.phrases, q.required}) {
       for (const auto& w : group) {
         for (auto& t : tokenizer_->tokens(w)) {
-          if (std::find(r.query.terms.begin(), r.query.terms.end(), t) == r.query.terms.end()) r.query.terms.push_back(std::move(t));
+          if (std::find(r.query.terms.begin(), r.query.terms.end(), t) == r.query.terms.end())
+            r.query.terms.push_back(std::move(t));
         }
       }
     }
@@ -446,10 +466,14 @@ class IndexedSearch final : public SearchService {
   }
 
   // Trains the encoder on every paper and builds the vector index, once the store has enough papers.
-  Status maybe_train() {
-    auto count = lexical_->count();
-    if (!count) return count.error();
-    if (*count < options_.min_train_docs) return Status::ok();
+  // `count_first`: consult the lexical index's count before reading the store (cheap while a
+  // small store waits for enough papers; not while the lexical index is being filled alongside).
+  Status maybe_train(bool count_first = true) {
+    if (count_first) {
+      auto count = lexical_->count();
+      if (!count) return count.error();
+      if (*count < options_.min_train_docs) return Status::ok();
+    }
     auto started = Clock::now();
     std::vector<std::string> texts;
     std::vector<std::int64_t> ids;
@@ -464,6 +488,7 @@ class IndexedSearch final : public SearchService {
         ids.push_back(sp.doc_id);
       }
     }
+    if (std::cmp_less(texts.size(), options_.min_train_docs)) return Status::ok();
     LsaOptions lsa;
     lsa.dimension = options_.dimension;
     auto enc = LsaEncoder::train(texts, lsa);
@@ -532,7 +557,8 @@ class IndexedSearch final : public SearchService {
       hits = lexical_->search(match, fts.from_day, fts.until_day, limit, 0);
       if (hits && hits->empty() && !fts.match_any.empty() && fts.match_any != fts.match) {
         hits = lexical_->search(fts.match_any, fts.from_day, fts.until_day, limit, 0);
-        if (hits && !hits->empty()) response.explanation += "; no paper has every word, so papers with some of them are shown";
+        if (hits && !hits->empty())
+          response.explanation += "; no paper has every word, so papers with some of them are shown";
       }
     }
     if (!hits) return fail(hits.error());
@@ -551,8 +577,8 @@ class IndexedSearch final : public SearchService {
     auto vectors = vectors_snapshot();
     Ranked out;
     if (!vectors) return out;
-    const bool constrained = !fts.constraint.empty() || !fts.excluded.empty() || fts.from_day != INT64_MIN ||
-                             fts.until_day != INT64_MAX;
+    const bool constrained =
+        !fts.constraint.empty() || !fts.excluded.empty() || fts.from_day != INT64_MIN || fts.until_day != INT64_MAX;
     // Filters are applied after the nearest-neighbour search, so look further when there are some.
     auto found = vectors->search(query_vector, constrained ? limit * 4 : limit);
     if (constrained && impact && restriction) {
@@ -604,12 +630,12 @@ class IndexedSearch final : public SearchService {
   store::Store& store_;
   SearchOptions options_;
   std::unique_ptr<LexicalIndex> lexical_;
-  std::mutex update_mu_;  // one catch_up at a time
+  std::mutex update_mu_;                       // one catch_up at a time
   std::atomic<std::int64_t> indexed_seq_{-1};  // where the last successful catch_up ended
-  std::mutex state_mu_;   // guards the two pointers below (swapped when the model is retrained)
+  std::mutex state_mu_;                        // guards the two pointers below (swapped when the model is retrained)
   std::shared_ptr<const LsaEncoder> encoder_;
   std::shared_ptr<VectorIndex> vectors_;
-  std::shared_ptr<TermImpactIndex> impact_;    // null until built (and with RankingIndex::kOff)
+  std::shared_ptr<TermImpactIndex> impact_;   // null until built (and with RankingIndex::kOff)
   std::optional<PorterTokenizer> tokenizer_;  // set with impact_
   Clock::time_point last_save_ = Clock::now();
   std::jthread ranking_builder_;
@@ -626,10 +652,11 @@ Result<std::unique_ptr<SearchService>> open_search_service(store::Store& store, 
 
 Status rebuild_search_indexes(store::Store& store, const SearchOptions& options) {
   std::error_code ec;
-  for (const char* name : {"lexical.db", "lexical.db-wal", "lexical.db-shm", "encoder.lsa", "vectors.hnsw",
-                           "vectors.hnsw.cursor"}) {
+  for (const char* name :
+       {"lexical.db", "lexical.db-wal", "lexical.db-shm", "encoder.lsa", "vectors.hnsw", "vectors.hnsw.cursor"}) {
     fs::remove(fs::path(options.index_dir) / name, ec);
-    if (ec) return Status::io_error("cannot remove " + (fs::path(options.index_dir) / name).string() + ": " + ec.message());
+    if (ec)
+      return Status::io_error("cannot remove " + (fs::path(options.index_dir) / name).string() + ": " + ec.message());
   }
   auto service = open_search_service(store, options);
   if (!service) return service.error();
