@@ -20,7 +20,7 @@
 #include "store/community_store.h"
 #include "web/assets.h"
 #include "web/csrf.h"
-#include "web/fifo_gate.h"
+#include "web/render_pool.h"
 #include "web/response_cache.h"
 #include "web/routes/common.h"
 #include "web/search_gate.h"
@@ -104,6 +104,7 @@ void send_body(httplib::Response& res, Encoding e, std::string_view body, const 
 struct WebServer::Impl {
   store::Store& store;
   ServerOptions options;
+  RenderPool render_pool;  // uncached GET renders; declared before `http`, so it outlives its users
   httplib::Server http;
   bool bound = false;
   std::int64_t started_at = core::unix_now();
@@ -111,7 +112,6 @@ struct WebServer::Impl {
   Views views;
   ResponseCache cache;
   std::unique_ptr<SearchGate> search_gate;  // what the routes search through
-  FifoGate render_gate;                     // uncached GET renders (ServerOptions::render_concurrency)
   std::unique_ptr<community::AccountService> accounts;
   std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
@@ -130,12 +130,10 @@ struct WebServer::Impl {
   Impl(store::Store& s, ServerOptions o)
       : store(s),
         options(std::move(o)),
+        render_pool(options.render_concurrency),
         assets(options.katex_dir),
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
-        render_gate(options.render_concurrency > 0
-                        ? options.render_concurrency
-                        : 2 * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()))),
         ctx{store, options.search, views, options} {
     if (options.search != nullptr) {
       search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
@@ -252,11 +250,13 @@ struct WebServer::Impl {
     std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
     if (!r) {
       // GET handlers only compute and read; writes (which may wait on the network, e.g. a
-      // submission's arXiv lookup) must not hold a place that pages wait for.
-      std::optional<FifoGate::Slot> slot;
-      if (is_get) slot.emplace(render_gate);
-      auto fresh = render(h, req);
-      slot.reset();
+      // submission's arXiv lookup) must not hold a worker that pages wait for.
+      std::shared_ptr<const CachedResponse> fresh;
+      if (is_get) {
+        render_pool.run([&] { fresh = render(h, req); });
+      } else {
+        fresh = render(h, req);
+      }
       auto mutable_copy = std::const_pointer_cast<CachedResponse>(fresh);
       mutable_copy->generation = gen;
       mutable_copy->stored_at = now;

@@ -50,10 +50,9 @@ struct ServerOptions {
   // Searches and similar-paper queries computed at once (0: one per core); the rest wait their turn
   // so cached pages keep their latency during a burst of uncached searches (web/search_gate.h).
   int search_concurrency = 0;
-  // GET pages rendered at once when not served from the cache (0: two per core; the second hides
-  // waits on the database). The rest queue first come, first served (web/fifo_gate.h): with one
-  // thread per connection, 64 clients of uncached pages otherwise time-slice two cores 64 ways and
-  // the unlucky ones wait many times the median.
+  // Worker threads rendering GET pages that are not in the cache (0: two per core; the second
+  // hides waits on the database), first come first served, so cached pages stay fast during
+  // bursts of uncached ones (web/render_pool.h).
   int render_concurrency = 0;
   // E-mail digest subscriptions; null: the subscribe pages say digests are unavailable.
   mail::SubscriptionService* subscriptions = nullptr;
