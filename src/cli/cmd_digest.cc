@@ -2,7 +2,6 @@
 // for every confirmed subscriber and sends what is due (digests and confirmation mails), printing
 // how many. Also builds the mail services `serve` uses (mail_services.h).
 #include <cstdio>
-#include <map>
 #include <mutex>
 #include <span>
 
@@ -21,25 +20,6 @@ std::string host_of(const std::string& url) {
   host = host.substr(0, host.find_first_of("/:?"));
   return host.empty() ? "localhost" : host;
 }
-
-// The trending papers of the issues composed lately (one digest run covers one or two issues).
-class TrendingCache {
- public:
-  template <typename Compute>
-  Result<std::vector<store::StoredPaper>> get(const std::string& key, Compute compute) {
-    std::lock_guard lock(mu_);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    auto papers = compute();
-    if (!papers) return papers;
-    if (cache_.size() >= 8) cache_.clear();
-    cache_.emplace(key, *papers);
-    return papers;
-  }
-
- private:
-  std::mutex mu_;
-  std::map<std::string, std::vector<store::StoredPaper>> cache_;
-};
 
 // `digest send` ranks personal digests with a recommender opened on the first personal
 // subscriber, so runs without any never open the search indexes.
@@ -133,12 +113,9 @@ Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store, co
   out->composer = std::make_unique<mail::DigestComposer>(*out->links, cfg.mail.from);
   mail::StoreDigestSource::Options source_options;
   if (votes != nullptr) {
-    // Every trending subscriber of an issue gets the same papers: rank once per issue.
-    auto cache = std::make_shared<TrendingCache>();
-    source_options.trending = [&store, votes, cache](const mail::DigestIssue& issue, int limit) {
-      return cache->get(issue.key + "/" + std::to_string(limit), [&] {
-        return rank::trending_papers(store, votes, issue.from_day, issue.to_day, {}, limit, 0);
-      });
+    // Ranked once per issue by the source (StoreDigestSource::trending).
+    source_options.trending = [&store, votes](const mail::DigestIssue& issue, int limit) {
+      return rank::trending_papers(store, votes, issue.from_day, issue.to_day, {}, limit, 0);
     };
   }
   source_options.personal = std::move(personal);

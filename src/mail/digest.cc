@@ -178,6 +178,21 @@ Result<StoreDigestSource::Papers> StoreDigestSource::candidates(const DigestIssu
   return Papers(out);
 }
 
+Result<StoreDigestSource::Papers> StoreDigestSource::trending(const DigestIssue& issue) {
+  std::string key = issue.key + "|" + issue.from_day + "|" + issue.to_day;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = trending_cache_.find(key); it != trending_cache_.end()) return it->second;
+  }
+  auto ranked = options_.trending(issue, options_.max_papers);
+  if (!ranked) return fail(ranked.error());
+  auto out = std::make_shared<const std::vector<store::StoredPaper>>(std::move(*ranked));
+  std::lock_guard lock(cache_mu_);
+  if (trending_cache_.size() >= 8) trending_cache_.clear();
+  trending_cache_.emplace(std::move(key), out);
+  return Papers(out);
+}
+
 Result<std::vector<DigestEntry>> StoreDigestSource::papers(const store::Subscription& sub, const DigestIssue& issue) {
   std::vector<DigestEntry> out;
   if (issue.to_day.empty()) return out;  // empty store
@@ -189,9 +204,9 @@ Result<std::vector<DigestEntry>> StoreDigestSource::papers(const store::Subscrip
     return out;
   }
   if (sub.kind != "personal" && options_.trending) {
-    auto ranked = options_.trending(issue, options_.max_papers);
+    auto ranked = trending(issue);
     if (!ranked) return fail(ranked.error());
-    for (auto& p : *ranked) out.push_back({std::move(p), ""});
+    for (const auto& p : **ranked) out.push_back({p, ""});
     return out;
   }
   auto candidates = this->candidates(issue);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -69,12 +70,16 @@ class StoreDigestSource final : public DigestSource {
   // The window's candidates for trending and personal digests: the same for every subscriber of
   // an issue, so read once and reused until the issue or the store changes.
   Result<Papers> candidates(const DigestIssue& issue);
+  // The issue's trending papers: every trending subscriber of an issue gets the same ones, so they
+  // are ranked once per issue (votes cast during a run do not reorder a half-sent issue).
+  Result<Papers> trending(const DigestIssue& issue);
 
   store::Store& store_;
   Options options_;
   std::mutex cache_mu_;
   std::string cache_key_;
   Papers cache_;
+  std::map<std::string, Papers> trending_cache_;  // by issue key; cleared beyond a few issues
 };
 
 class DigestComposer {

@@ -43,7 +43,9 @@ TEST(DigestSource, TrendingDigestFollowsVotesAndCategoryDigestStaysNewestFirst) 
   ASSERT_TRUE((*votes)->set_vote(*account, "2611.00001", (*early)->paper.first_version_time(), true, 2));
 
   StoreDigestSource::Options options;
+  int rankings = 0;
   options.trending = [&](const DigestIssue& issue, int limit) {
+    ++rankings;
     return rank::trending_papers(**papers, votes->get(), issue.from_day, issue.to_day, {}, limit, 0);
   };
   StoreDigestSource source(**papers, options);
@@ -56,6 +58,13 @@ TEST(DigestSource, TrendingDigestFollowsVotesAndCategoryDigestStaysNewestFirst) 
   EXPECT_EQ((*top)[0].paper.paper.id, "2611.00001");  // the voted paper first, then newest first
   EXPECT_EQ((*top)[1].paper.paper.id, "2611.00003");
   EXPECT_EQ((*top)[2].paper.paper.id, "2611.00002");
+  // Every trending subscriber of the issue gets the same papers, ranked once.
+  store::Subscription another{.email = "c@example.org", .frequency = "daily", .kind = "trending"};
+  auto again = source.papers(another, *issue);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 3U);
+  EXPECT_EQ((*again)[0].paper.paper.id, "2611.00001");
+  EXPECT_EQ(rankings, 1);
 
   store::Subscription by_category{
       .email = "b@example.org", .frequency = "daily", .kind = "categories", .categories = {"cs.LG"}};
