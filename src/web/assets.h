@@ -5,9 +5,9 @@
 // Immutable after construction; thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
-#include <memory>
 #include <unordered_map>
 
 #include "web/compression.h"

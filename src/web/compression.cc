@@ -37,7 +37,7 @@ double q_value(std::string_view params) {
 }  // namespace
 
 Encoding preferred_encoding(std::string_view accept_encoding) {
-  double gzip = 0, brotli = 0, any = -1;
+  double gzip = 0, brotli = 0;
   while (!accept_encoding.empty()) {
     size_t comma = accept_encoding.find(',');
     std::string_view item = accept_encoding.substr(0, comma);
@@ -45,14 +45,14 @@ Encoding preferred_encoding(std::string_view accept_encoding) {
     size_t semi = item.find(';');
     std::string_view token = trim(item.substr(0, semi));
     double q = semi == std::string_view::npos ? 1.0 : q_value(item.substr(semi + 1));
-    if (iequals(token, "gzip") || iequals(token, "x-gzip"))
+    // "*" (any coding not named) is not taken up: identity is always acceptable, and a client
+    // that names no coding has not said it decodes ours.
+    if (iequals(token, "gzip") || iequals(token, "x-gzip")) {
       gzip = q;
-    else if (iequals(token, "br"))
+    } else if (iequals(token, "br")) {
       brotli = q;
-    else if (token == "*")
-      any = q;
+    }
   }
-  (void)any;  // "*" would allow codings the client did not name; identity is always acceptable.
   if (brotli > 0 && brotli >= gzip) return Encoding::kBrotli;
   if (gzip > 0) return Encoding::kGzip;
   return Encoding::kIdentity;
@@ -81,7 +81,8 @@ std::string gzip_compress(std::string_view data, Effort effort) {
   z_stream z{};
   // 15 + 16: a gzip (not zlib) wrapper.
   const int level = effort == Effort::kFast ? 3 : 6;
-  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("deflateInit2");
+  if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("deflateInit2");
   std::string out(deflateBound(&z, static_cast<uLong>(data.size())), '\0');
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   z.avail_in = static_cast<uInt>(data.size());
@@ -110,7 +111,9 @@ std::string brotli_compress(std::string_view data, Effort effort) {
 std::string_view CompressedVariants::get(Encoding e, std::string_view body) {
   switch (e) {
     case Encoding::kGzip: std::call_once(gzip_once_, [&] { gzip_ = gzip_compress(body, effort_); }); return gzip_;
-    case Encoding::kBrotli: std::call_once(brotli_once_, [&] { brotli_ = brotli_compress(body, effort_); }); return brotli_;
+    case Encoding::kBrotli:
+      std::call_once(brotli_once_, [&] { brotli_ = brotli_compress(body, effort_); });
+      return brotli_;
     case Encoding::kIdentity: break;
   }
   return body;

@@ -19,10 +19,10 @@ struct CachedResponse {
   int status = 200;
   std::string body;
   std::string content_type;
-  std::string etag;           // quoted, strong: "\"1a2b...\""
+  std::string etag;  // quoted, strong: "\"1a2b...\""
   std::string cache_control;
-  std::string disposition;    // Content-Disposition or ""
-  std::string location;       // Location or ""
+  std::string disposition;  // Content-Disposition or ""
+  std::string location;     // Location or ""
   std::vector<std::string> set_cookies;
   std::int64_t last_modified = 0;
   std::int64_t generation = 0;
