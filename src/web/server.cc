@@ -8,9 +8,12 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <future>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -105,6 +108,8 @@ struct WebServer::Impl {
   store::Store& store;
   ServerOptions options;
   RenderPool render_pool;  // uncached GET renders; declared before `http`, so it outlives its users
+  std::mutex flights_mu;   // guards `flights`: renders in progress by URL and generation
+  std::unordered_map<std::string, std::shared_future<std::shared_ptr<const CachedResponse>>> flights;
   httplib::Server http;
   bool bound = false;
   std::int64_t started_at = core::unix_now();
@@ -248,22 +253,68 @@ struct WebServer::Impl {
     // A logged-in client's pages show its own votes and forms: never from or into the shared cache.
     if (is_personal_request(req)) cacheable = false;
     std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
-    if (!r) {
-      // GET handlers only compute and read; writes (which may wait on the network, e.g. a
-      // submission's arXiv lookup) must not hold a worker that pages wait for.
-      std::shared_ptr<const CachedResponse> fresh;
-      if (is_get) {
-        render_pool.run([&] { fresh = render(h, req); });
-      } else {
-        fresh = render(h, req);
-      }
-      auto mutable_copy = std::const_pointer_cast<CachedResponse>(fresh);
-      mutable_copy->generation = gen;
-      mutable_copy->stored_at = now;
-      if (cacheable && fresh->status == 200 && fresh->cache_control.starts_with("public")) cache.put(req.target, fresh);
-      r = fresh;
-    }
+    if (!r) r = cacheable ? render_once(h, req, gen, now) : render_fresh(h, req, is_get, gen, now, false);
     write(req, res, r);
+  }
+
+  // Renders a reply; GET handlers only compute and read, so they run on the render pool, while
+  // writes (which may wait on the network, e.g. a submission's arXiv lookup) must not hold a worker
+  // that pages wait for. `cacheable` replies that anyone may see go into the response cache.
+  std::shared_ptr<const CachedResponse> render_fresh(const Handler& h, const httplib::Request& req, bool is_get,
+                                                     std::int64_t gen, std::int64_t now, bool cacheable) {
+    std::shared_ptr<const CachedResponse> fresh;
+    if (is_get) {
+      render_pool.run([&] { fresh = render(h, req); });
+    } else {
+      fresh = render(h, req);
+    }
+    auto mutable_copy = std::const_pointer_cast<CachedResponse>(fresh);
+    mutable_copy->generation = gen;
+    mutable_copy->stored_at = now;
+    if (cacheable && is_shareable(*fresh)) cache.put(req.target, fresh);
+    return fresh;
+  }
+
+  static bool is_shareable(const CachedResponse& r) {
+    return r.status == 200 && r.cache_control.starts_with("public") && r.set_cookies.empty();
+  }
+
+  // One render per URL and data generation at a time: requests for a page that is being rendered
+  // wait for that render instead of starting their own (after every vote or ingest the popular
+  // pages are stale at once, and each of 64 connections would otherwise render the same page).
+  // A reply that is not for everyone (a cookie, an error) is not shared: the waiters render theirs.
+  std::shared_ptr<const CachedResponse> render_once(const Handler& h, const httplib::Request& req, std::int64_t gen,
+                                                    std::int64_t now) {
+    using Reply = std::shared_ptr<const CachedResponse>;
+    std::string key = req.target + '\n' + std::to_string(gen);
+    std::promise<Reply> mine;
+    std::shared_future<Reply> theirs;
+    {
+      std::lock_guard lock(flights_mu);
+      auto it = flights.find(key);
+      if (it == flights.end()) {
+        flights.emplace(key, mine.get_future().share());
+      } else {
+        theirs = it->second;
+      }
+    }
+    if (theirs.valid()) {
+      Reply shared = theirs.get();
+      return is_shareable(*shared) ? shared : render_fresh(h, req, true, gen, now, true);
+    }
+    Reply fresh;
+    try {
+      fresh = render_fresh(h, req, true, gen, now, true);
+      mine.set_value(fresh);
+    } catch (...) {
+      mine.set_exception(std::current_exception());
+      std::lock_guard lock(flights_mu);
+      flights.erase(key);
+      throw;
+    }
+    std::lock_guard lock(flights_mu);
+    flights.erase(key);
+    return fresh;
   }
 
   static void write(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const CachedResponse> rp) {

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,8 @@ class TitleSearch final : public search::SearchService {
   explicit TitleSearch(std::vector<store::StoredPaper> papers) : papers_(std::move(papers)) {}
   Result<search::SearchResponse> search(const search::SearchRequest& r) override {
     if (r.query == "((") return fail(Status::invalid_argument("unbalanced parenthesis at 1"));
+    ++calls;
+    if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     search::SearchResponse out;
     for (const auto& sp : papers_) {
       std::string title = sp.paper.title;
@@ -76,6 +79,8 @@ class TitleSearch final : public search::SearchService {
   }
   int vector_dimension() override { return 0; }
   search::Mode last_mode = search::Mode::kHybrid;
+  std::atomic<int> calls{0};
+  std::atomic<int> delay_ms{0};
 
  private:
   std::vector<store::StoredPaper> papers_;
@@ -441,6 +446,35 @@ TEST_F(WebServerTest, PagesAndAssetsAreCompressedOnceInTheCodingTheClientPrefers
   auto missing = get("/papers/2401.99999", {{"Accept-Encoding", "br"}});
   EXPECT_EQ(missing->status, 404);
   EXPECT_NE(missing->body.find("2401.99999"), std::string::npos) << missing->body.substr(0, 200);
+}
+
+TEST_F(WebServerTest, ConcurrentRequestsForAnUncachedPageShareOneRender) {
+  start();
+  search_->delay_ms = 300;  // the first render is still running when the others arrive
+  std::vector<std::thread> clients;
+  std::vector<std::string> bodies(8);
+  std::vector<int> statuses(8, 0);
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      httplib::Client c("127.0.0.1", port_);
+      auto r = c.Get("/search?q=diffusion");
+      if (r) {
+        statuses[static_cast<size_t>(i)] = r->status;
+        bodies[static_cast<size_t>(i)] = r->body;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(search_->calls.load(), 1);
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(statuses[static_cast<size_t>(i)], 200);
+    EXPECT_EQ(bodies[static_cast<size_t>(i)], bodies[0]);
+  }
+  EXPECT_NE(bodies[0].find("models for images"), std::string::npos);  // the title, highlighted
+  // Another URL is rendered on its own.
+  search_->delay_ms = 0;
+  EXPECT_EQ(get("/search?q=vision")->status, 200);
+  EXPECT_EQ(search_->calls.load(), 2);
 }
 
 TEST_F(WebServerTest, CachedPagesRefreshWhenTheStoreChanges) {
