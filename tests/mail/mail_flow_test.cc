@@ -405,23 +405,7 @@ TEST_F(MailFlowTest, TwoDigestSendsAtOnceOnPostgresqlSendEachDigestOnce) {
   std::string url = testing::fresh_postgres_database();
   ASSERT_FALSE(url.empty());
   constexpr int kSubscribers = 16;
-  {
-    auto store = store::open_store({.url = url});
-    ASSERT_TRUE(store) << store.error().to_string();
-    ASSERT_TRUE((*store)->apply(
-        {.papers = {mailtest::paper("2403.00001", "Scaling sparse transformers", "cs.LG", core::unix_now() - 3600)}}));
-    auto mail = store::open_mail_store({.url = url});
-    ASSERT_TRUE(mail) << mail.error().to_string();
-    for (int i = 0; i < kSubscribers; ++i) {
-      auto s = (*mail)->subscribe({"reader" + std::to_string(i) + "@example.org", "daily", "trending", {}, 0},
-                                  core::unix_now(), 600);
-      ASSERT_TRUE(s);
-      ASSERT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
-      auto rows = (*mail)->outbox(s->subscription.id);
-      ASSERT_TRUE(rows);
-      for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(mailtest::seed_confirmed_subscribers(url, kSubscribers));
   SmtpSink sink(sink_dir_.path());
   sink.control(R"({"mode": "ok", "delay_s": 0.05})");  // slow enough for the two runs to overlap
   std::vector<std::string> args = {paperboy_binary(),   "--database", url,          "digest",   "send",

@@ -19,6 +19,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include "core/time.h"
+#include "store/mail_store.h"
 #include "store/store.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -188,6 +190,27 @@ inline void seed_papers(const testing::TempDir& dir) {
       (*store)->apply({.papers = {paper("2403.00001", "Scaling sparse transformers", "cs.LG", 1709251200),
                                   paper("2403.00002", "Parsing with large language models", "cs.CL", 1709251200),
                                   paper("2402.00003", "Vision at night", "cs.CV", 1706745600)}}));
+}
+
+// The database at `url` before any sender runs: one paper from an hour ago (for a daily digest)
+// and `subscribers` confirmed daily trending subscribers reader<i>@example.org whose confirmation
+// mails are out of the way. Wrap calls in ASSERT_NO_FATAL_FAILURE.
+inline void seed_confirmed_subscribers(const std::string& url, int subscribers) {
+  auto store = store::open_store({.url = url});
+  ASSERT_TRUE(store) << store.error().to_string();
+  ASSERT_TRUE((*store)->apply(
+      {.papers = {paper("2403.00001", "Scaling sparse transformers", "cs.LG", core::unix_now() - 3600)}}));
+  auto mail = store::open_mail_store({.url = url});
+  ASSERT_TRUE(mail) << mail.error().to_string();
+  for (int i = 0; i < subscribers; ++i) {
+    auto s = (*mail)->subscribe({"reader" + std::to_string(i) + "@example.org", "daily", "trending", {}, 0},
+                                core::unix_now(), 600);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
+    auto rows = (*mail)->outbox(s->subscription.id);
+    ASSERT_TRUE(rows);
+    for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
+  }
 }
 
 }  // namespace paperboy::mailtest

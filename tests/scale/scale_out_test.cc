@@ -91,23 +91,7 @@ TEST(ScaleOut, TwoInstancesBehindNginxShareOnePostgresql) {
 
   // The database before the instances start: one recent paper (for the digest) and confirmed
   // daily subscribers whose confirmation mails are out of the way.
-  {
-    auto store = store::open_store({.url = url});
-    ASSERT_TRUE(store) << store.error().to_string();
-    ASSERT_TRUE((*store)->apply(
-        {.papers = {mailtest::paper("2403.00001", "Scaling sparse transformers", "cs.LG", core::unix_now() - 3600)}}));
-    auto mail = store::open_mail_store({.url = url});
-    ASSERT_TRUE(mail) << mail.error().to_string();
-    for (int i = 0; i < kSubscribers; ++i) {
-      auto s = (*mail)->subscribe({"reader" + std::to_string(i) + "@example.org", "daily", "trending", {}, 0},
-                                  core::unix_now(), 600);
-      ASSERT_TRUE(s);
-      ASSERT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
-      auto rows = (*mail)->outbox(s->subscription.id);
-      ASSERT_TRUE(rows);
-      for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(mailtest::seed_confirmed_subscribers(url, kSubscribers));
   mailtest::SmtpSink sink(dir.path() / "sink");
   ASSERT_GT(sink.port(), 0);
 
