@@ -49,10 +49,6 @@ mustache::data to_data(const nlohmann::json& j) {
 // threads. A lock per template serialised every page render under load; instead each thread
 // compiles its own copy on first use (microseconds, once per thread and template). The key is the
 // embedded template text, static for the life of the process, so copies outlive any Views.
-struct Views::Compiled {
-  std::string_view text;  // embedded, static
-};
-
 namespace {
 
 mustache::mustache& thread_template(std::string_view text) {
@@ -71,16 +67,14 @@ Views::Views(const Assets& assets) : assets_(assets) {
     name = name.substr(0, name.rfind('.'));
     mustache::mustache check{std::string(f.content)};
     if (!check.is_valid()) throw std::logic_error("template " + std::string(f.path) + ": " + check.error_message());
-    templates_[name] = std::make_unique<Compiled>(Compiled{f.content});
+    templates_[name] = f.content;
   }
 }
-
-Views::~Views() = default;
 
 std::string Views::render_data(std::string_view name, const Data& data) const {
   auto it = templates_.find(std::string(name));
   if (it == templates_.end()) throw std::logic_error("no template " + std::string(name));
-  return thread_template(it->second->text).render(data);
+  return thread_template(it->second).render(data);
 }
 
 std::string Views::render(std::string_view name, const nlohmann::json& model) const {

@@ -4,7 +4,6 @@
 // with escape_html/highlight_html) are inserted raw with {{{...}}}. Thread-safe.
 #pragma once
 
-#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,7 +46,6 @@ class Views {
  public:
   // Fails (throws std::logic_error, a build bug) when an embedded template does not parse.
   explicit Views(const Assets& assets);
-  ~Views();
 
   // Renders templates/<name>.mustache with `model`.
   [[nodiscard]] std::string render(std::string_view name, const nlohmann::json& model) const;
@@ -61,11 +59,11 @@ class Views {
                                   const std::vector<std::string>* notes = nullptr) const;
 
  private:
-  struct Compiled;
   using Data = kainjow::mustache::basic_data<std::string>;
   [[nodiscard]] std::string render_data(std::string_view name, const Data& data) const;
   const Assets& assets_;
-  std::unordered_map<std::string, std::unique_ptr<Compiled>> templates_;
+  // Template text by name ("cards"), embedded in the binary; compiled per thread when rendered.
+  std::unordered_map<std::string, std::string_view> templates_;
 };
 
 // The paper's authors for templates: [{"name", "url", "last"}], at most `max_names`.
