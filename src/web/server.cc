@@ -71,10 +71,7 @@ bool etag_matches(const std::string& header, const std::string& etag) {
   return false;
 }
 
-// Writes `body` in the best coding the client accepts, from `variants` (compressed once per body,
-// not per request). The reply is streamed from memory that `owner` keeps alive until httplib has
-// written it (after the handler returns); httplib's own per-request compression does not apply to
-// such replies.
+// The coding a reply is sent in: the client's preferred one for text worth compressing.
 Encoding choose_encoding(const httplib::Request& req, std::string_view body, std::string_view content_type) {
   constexpr size_t kMinCompressed = 1024;  // below this the header overhead eats the gain
   return body.size() >= kMinCompressed && is_compressible(content_type)
@@ -88,6 +85,9 @@ std::string etag_for(const std::string& etag, Encoding e) {
   return e == Encoding::kIdentity ? etag : "W/" + etag;
 }
 
+// Writes `body` in coding `e`, from `variants` (compressed once per body, not per request). The
+// reply is streamed from memory that `owner` keeps alive until httplib has written it (after the
+// handler returns); httplib's own per-request compression does not apply to such replies.
 void send_body(httplib::Response& res, Encoding e, std::string_view body, const std::string& content_type,
                CompressedVariants& variants, std::shared_ptr<const void> owner) {
   if (body.empty()) {  // httplib wants a provider to have something to provide
@@ -439,7 +439,8 @@ struct WebServer::Impl {
                                {"method", req.method},
                                {"target", req.target},
                                {"status", res.status},
-                               {"bytes", res.body.size()},
+                               // Replies from send_body are streamed: their length is the provider's.
+                               {"bytes", res.body.empty() ? res.content_length_ : res.body.size()},
                                {"ms", std::round(ms * 100) / 100}};
         spdlog::info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       });
