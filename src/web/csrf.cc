@@ -14,7 +14,7 @@ std::string anonymous_subject(const std::string& cookie) { return "a:" + communi
 
 }  // namespace
 
-std::string cookie_value(const httplib::Request& req, std::string_view name) {
+std::string cookie_value(const Request& req, std::string_view name) {
   std::string header = req.get_header_value("Cookie");
   std::string_view rest = header;
   while (!rest.empty()) {
@@ -35,13 +35,13 @@ std::string make_cookie(std::string_view name, std::string_view value, std::int6
   return c;
 }
 
-std::string Csrf::session_token(const httplib::Request& req) const {
+std::string Csrf::session_token(const Request& req) const {
   std::string session = cookie_value(req, kSessionCookie);
   if (session.empty()) return "";
   return signer_.sign("csrf", session_subject(session), core::unix_now() + kTokenLifetimeS);
 }
 
-std::string Csrf::token_for(const httplib::Request& req, Reply& reply) const {
+std::string Csrf::token_for(const Request& req, Reply& reply) const {
   if (std::string t = session_token(req); !t.empty()) return t;
   std::string anon = cookie_value(req, kCsrfCookie);
   if (anon.empty()) {
@@ -51,7 +51,7 @@ std::string Csrf::token_for(const httplib::Request& req, Reply& reply) const {
   return signer_.sign("csrf", anonymous_subject(anon), core::unix_now() + kTokenLifetimeS);
 }
 
-Status Csrf::check(const httplib::Request& req) const {
+Status Csrf::check(const Request& req) const {
   std::string token = req.get_header_value("X-CSRF-Token");
   if (token.empty()) token = req.get_param_value("csrf");
   if (token.empty()) return Status::permission_denied("missing CSRF token; reload the page and try again");

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <httplib.h>
+#include "web/request.h"
 
 #include "core/signing.h"
 #include "core/status.h"
@@ -21,7 +21,7 @@ inline constexpr const char* kSessionCookie = "pb_session";
 inline constexpr const char* kCsrfCookie = "pb_csrf";
 
 // The value of cookie `name` in the request's Cookie header ("" when absent).
-[[nodiscard]] std::string cookie_value(const httplib::Request& req, std::string_view name);
+[[nodiscard]] std::string cookie_value(const Request& req, std::string_view name);
 // A Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure when `secure`; max_age_s 0 deletes.
 [[nodiscard]] std::string make_cookie(std::string_view name, std::string_view value, std::int64_t max_age_s,
                                       bool secure);
@@ -32,11 +32,11 @@ class Csrf {
 
   // The token to embed in this request's forms. For a client without a session or csrf cookie it
   // adds the Set-Cookie for a new one to `reply` (so such replies must not be shared-cached).
-  [[nodiscard]] std::string token_for(const httplib::Request& req, Reply& reply) const;
+  [[nodiscard]] std::string token_for(const Request& req, Reply& reply) const;
   // The token for a logged-in client (bound to its session cookie); "" without one.
-  [[nodiscard]] std::string session_token(const httplib::Request& req) const;
+  [[nodiscard]] std::string session_token(const Request& req) const;
   // permission_denied unless the request carries a valid token bound to its own cookies.
-  [[nodiscard]] Status check(const httplib::Request& req) const;
+  [[nodiscard]] Status check(const Request& req) const;
 
   [[nodiscard]] bool secure_cookies() const { return secure_; }
 

@@ -102,6 +102,20 @@ void send_body(httplib::Response& res, Encoding e, std::string_view body, const 
                            });
 }
 
+// The transport-independent view of an httplib request that routes see.
+Request to_request(const httplib::Request& raw) {
+  Request req;
+  req.method = raw.method;
+  req.target = raw.target;
+  req.path = raw.path;
+  req.body = raw.body;
+  req.remote_addr = raw.remote_addr;
+  for (const auto& [k, v] : raw.headers) req.headers.emplace(k, v);
+  for (const auto& [k, v] : raw.params) req.params.emplace(k, v);
+  for (const auto& m : raw.matches) req.matches.push_back(m.str());
+  return req;
+}
+
 }  // namespace
 
 struct WebServer::Impl {
@@ -201,7 +215,7 @@ struct WebServer::Impl {
     return g;
   }
 
-  std::shared_ptr<const CachedResponse> render(const Handler& h, const httplib::Request& req) {
+  std::shared_ptr<const CachedResponse> render(const Handler& h, const Request& req) {
     auto out = std::make_shared<CachedResponse>();
     Result<Reply> reply = fail(Status::internal("no reply"));
     try {
@@ -246,7 +260,8 @@ struct WebServer::Impl {
     return out;
   }
 
-  void serve(const Handler& h, const httplib::Request& req, httplib::Response& res, bool is_get) {
+  void serve(const Handler& h, const httplib::Request& raw, httplib::Response& res, bool is_get) {
+    Request req = to_request(raw);
     bool cacheable = is_get;
     std::int64_t gen = current_generation();
     std::int64_t now = core::unix_now();
@@ -254,13 +269,13 @@ struct WebServer::Impl {
     if (is_personal_request(req)) cacheable = false;
     std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
     if (!r) r = cacheable ? render_once(h, req, gen, now) : render_fresh(h, req, is_get, gen, now, false);
-    write(req, res, r);
+    write(raw, res, r);
   }
 
   // Renders a reply; GET handlers only compute and read, so they run on the render pool, while
   // writes (which may wait on the network, e.g. a submission's arXiv lookup) must not hold a worker
   // that pages wait for. `cacheable` replies that anyone may see go into the response cache.
-  std::shared_ptr<const CachedResponse> render_fresh(const Handler& h, const httplib::Request& req, bool is_get,
+  std::shared_ptr<const CachedResponse> render_fresh(const Handler& h, const Request& req, bool is_get,
                                                      std::int64_t gen, std::int64_t now, bool cacheable) {
     std::shared_ptr<const CachedResponse> fresh;
     if (is_get) {
@@ -283,7 +298,7 @@ struct WebServer::Impl {
   // wait for that render instead of starting their own (after every vote or ingest the popular
   // pages are stale at once, and each of 64 connections would otherwise render the same page).
   // A reply that is not for everyone (a cookie, an error) is not shared: the waiters render theirs.
-  std::shared_ptr<const CachedResponse> render_once(const Handler& h, const httplib::Request& req, std::int64_t gen,
+  std::shared_ptr<const CachedResponse> render_once(const Handler& h, const Request& req, std::int64_t gen,
                                                     std::int64_t now) {
     using Reply = std::shared_ptr<const CachedResponse>;
     std::string key = req.target + '\n' + std::to_string(gen);

@@ -12,7 +12,7 @@ Reply json_reply(const nlohmann::json& body) {
   return Reply{.body = body.dump(), .content_type = "application/json"};
 }
 
-Result<Period> api_period(RouteContext& ctx, const httplib::Request& req) {
+Result<Period> api_period(RouteContext& ctx, const Request& req) {
   if (req.has_param("date")) return parse_day(req.get_param_value("date"));
   if (req.has_param("week")) return parse_week(req.get_param_value("week"));
   if (req.has_param("month")) return parse_month(req.get_param_value("month"));
@@ -22,7 +22,7 @@ Result<Period> api_period(RouteContext& ctx, const httplib::Request& req) {
   return parse_day(*newest);
 }
 
-Result<nlohmann::json> hits_json(RouteContext& ctx, const httplib::Request& req,
+Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req,
                                  const std::vector<search::SearchHit>& hits) {
   auto papers = papers_for_hits(ctx.store, hits);
   if (!papers) return fail(papers.error());
@@ -51,7 +51,7 @@ Status require_search(const RouteContext& ctx) {
 }  // namespace
 
 void add_api_routes(RouteContext& ctx) {
-  ctx.get("/api/daily_papers", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/api/daily_papers", [&ctx](const Request& req) -> Result<Reply> {
     auto period = api_period(ctx, req);
     if (!period) return fail(period.error());
     std::string sort = req.has_param("sort") ? req.get_param_value("sort") : "published";
@@ -83,7 +83,7 @@ void add_api_routes(RouteContext& ctx) {
     }
     return json_reply(out);
   });
-  ctx.get("/api/papers/search", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/api/papers/search", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
     auto sr = search_request(req, 20);
     if (!sr) return fail(sr.error());
@@ -94,9 +94,9 @@ void add_api_routes(RouteContext& ctx) {
     if (!items) return fail(items.error());
     return json_reply(*items);
   });
-  ctx.get(R"(/api/papers/(.+)/similar)", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get(R"(/api/papers/(.+)/similar)", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
-    auto paper = find_paper(ctx.store, req.matches[1].str());
+    auto paper = find_paper(ctx.store, req.matches[1]);
     if (!paper) return fail(paper.error());
     auto limit = int_param(req, "limit", 10, 1, 100);
     if (!limit) return fail(limit.error());
@@ -106,8 +106,8 @@ void add_api_routes(RouteContext& ctx) {
     if (!items) return fail(items.error());
     return json_reply(*items);
   });
-  ctx.get(R"(/api/papers/(.+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    auto paper = find_paper(ctx.store, req.matches[1].str());
+  ctx.get(R"(/api/papers/(.+))", [&ctx](const Request& req) -> Result<Reply> {
+    auto paper = find_paper(ctx.store, req.matches[1]);
     if (!paper) return fail(paper.error());
     store::StoredPaper self{0, 0, *paper};
     auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));

@@ -20,7 +20,7 @@ nlohmann::json field(const std::string& name, const std::string& label, const st
 }
 
 // A form page (login, signup, reset); `error` shown above the form.
-Reply form_page(RouteContext& ctx, const httplib::Request& req, nlohmann::json model, int status = 200) {
+Reply form_page(RouteContext& ctx, const Request& req, nlohmann::json model, int status = 200) {
   Reply reply{.status = status, .max_age_s = 0};
   model["csrf"] = ctx.csrf->token_for(req, reply);
   model["title"] = model["heading"];
@@ -54,7 +54,7 @@ nlohmann::json signup_model(const std::string& email, const std::string& name, c
 }
 
 // Starts a new session (a fresh id, whatever cookie the client brought) and redirects.
-Result<Reply> log_in(RouteContext& ctx, const httplib::Request& req, const store::Account& account) {
+Result<Reply> log_in(RouteContext& ctx, const Request& req, const store::Account& account) {
   if (std::string old = cookie_value(req, kSessionCookie); !old.empty()) {
     if (Status s = ctx.accounts->end_session(old); !s.is_ok()) return fail(s);
   }
@@ -66,7 +66,7 @@ Result<Reply> log_in(RouteContext& ctx, const httplib::Request& req, const store
   return r;
 }
 
-Result<Reply> account_page(RouteContext& ctx, const httplib::Request& req, const store::Account& a,
+Result<Reply> account_page(RouteContext& ctx, const Request& req, const store::Account& a,
                            const std::string& new_token) {
   nlohmann::json model = {{"title", "Your account"},
                           {"account_name", a.name},
@@ -79,14 +79,14 @@ Result<Reply> account_page(RouteContext& ctx, const httplib::Request& req, const
 }
 
 void add_password_reset_routes(RouteContext& ctx) {
-  ctx.get("/password/forgot", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/password/forgot", [&ctx](const Request& req) -> Result<Reply> {
     return form_page(ctx, req,
                      {{"heading", "Reset your password"},
                       {"action", "/password/forgot"},
                       {"submit", "Send reset link"},
                       {"fields", {field("email", "Email", "email", "username")}}});
   });
-  ctx.post("/password/forgot", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/password/forgot", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     auto email = community::normalise_email(req.get_param_value("email"));
     if (email) {
@@ -111,7 +111,7 @@ void add_password_reset_routes(RouteContext& ctx) {
                       {"notice", "If an account uses that address, we sent it a reset link."},
                       {"fields", {field("email", "Email", "email", "username")}}});
   });
-  ctx.get("/password/reset", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/password/reset", [&ctx](const Request& req) -> Result<Reply> {
     return form_page(ctx, req,
                      {{"heading", "Choose a new password"},
                       {"action", "/password/reset"},
@@ -119,7 +119,7 @@ void add_password_reset_routes(RouteContext& ctx) {
                       {"hidden", {{{"name", "token"}, {"value", req.get_param_value("token")}}}},
                       {"fields", {field("password", "New password", "password", "new-password")}}});
   });
-  ctx.post("/password/reset", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/password/reset", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     auto subject = ctx.signer->verify(req.get_param_value("token"), "password-reset", core::unix_now());
     if (!subject) return fail(Status::permission_denied("this reset link is invalid or has expired"));
@@ -136,11 +136,11 @@ void add_password_reset_routes(RouteContext& ctx) {
 
 }  // namespace
 
-bool is_personal_request(const httplib::Request& req) {
+bool is_personal_request(const Request& req) {
   return req.has_header("Authorization") || !cookie_value(req, kSessionCookie).empty();
 }
 
-Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::Request& req) {
+Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const Request& req) {
   if (ctx.accounts == nullptr) return std::optional<Viewer>();
   if (req.has_header("Authorization")) {
     std::string auth = req.get_header_value("Authorization");
@@ -158,7 +158,7 @@ Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::R
   return std::optional<Viewer>(Viewer{std::move(**account), false});
 }
 
-Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req) {
+Result<store::Account> form_viewer(RouteContext& ctx, const Request& req) {
   if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
@@ -166,7 +166,7 @@ Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& re
   return (*viewer)->account;
 }
 
-Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const httplib::Request& req) {
+Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const Request& req) {
   auto viewer = request_viewer(ctx, req);
   if (!viewer) {
     if (viewer.error().code() == StatusCode::kPermissionDenied) {
@@ -178,7 +178,7 @@ Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const 
   return (*viewer)->account;
 }
 
-Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req) {
+Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const Request& req) {
   auto reader = api_reader(ctx, req);
   if (!reader || std::holds_alternative<Reply>(*reader)) return reader;
   // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
@@ -187,7 +187,7 @@ Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const
   return reader;
 }
 
-void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json& model) {
+void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model) {
   if (ctx.accounts == nullptr) return;
   model["community"] = true;
   auto viewer = request_viewer(ctx, req);
@@ -198,8 +198,8 @@ void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json&
 
 void add_auth_routes(RouteContext& ctx) {
   ctx.get("/login",
-          [&ctx](const httplib::Request& req) -> Result<Reply> { return form_page(ctx, req, login_model("", "")); });
-  ctx.post("/login", [&ctx](const httplib::Request& req) -> Result<Reply> {
+          [&ctx](const Request& req) -> Result<Reply> { return form_page(ctx, req, login_model("", "")); });
+  ctx.post("/login", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
     auto account = ctx.accounts->authenticate(email, req.get_param_value("password"), req.remote_addr);
@@ -209,10 +209,10 @@ void add_auth_routes(RouteContext& ctx) {
     }
     return log_in(ctx, req, *account);
   });
-  ctx.get("/signup", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/signup", [&ctx](const Request& req) -> Result<Reply> {
     return form_page(ctx, req, signup_model("", "", ""));
   });
-  ctx.post("/signup", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/signup", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
     std::string name = req.get_param_value("name");
@@ -223,7 +223,7 @@ void add_auth_routes(RouteContext& ctx) {
     }
     return log_in(ctx, req, *account);
   });
-  ctx.post("/logout", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/logout", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     if (std::string old = cookie_value(req, kSessionCookie); !old.empty()) {
       if (Status s = ctx.accounts->end_session(old); !s.is_ok()) return fail(s);
@@ -232,20 +232,20 @@ void add_auth_routes(RouteContext& ctx) {
     r.set_cookies.push_back(make_cookie(kSessionCookie, "", 0, ctx.csrf->secure_cookies()));
     return r;
   });
-  ctx.get("/account", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/account", [&ctx](const Request& req) -> Result<Reply> {
     auto viewer = request_viewer(ctx, req);
     if (!viewer) return fail(viewer.error());
     if (!*viewer) return redirect("/login");
     return account_page(ctx, req, (*viewer)->account, "");
   });
-  ctx.post("/account/tokens", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/account/tokens", [&ctx](const Request& req) -> Result<Reply> {
     auto account = form_viewer(ctx, req);
     if (!account) return fail(account.error());
     auto token = ctx.accounts->issue_api_token(*account, req.get_param_value("label").substr(0, 100));
     if (!token) return fail(token.error());
     return account_page(ctx, req, *account, *token);
   });
-  ctx.post("/account/delete", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/account/delete", [&ctx](const Request& req) -> Result<Reply> {
     auto account = form_viewer(ctx, req);
     if (!account) return fail(account.error());
     auto checked = ctx.accounts->authenticate(account->email, req.get_param_value("password"), req.remote_addr);
@@ -257,7 +257,7 @@ void add_auth_routes(RouteContext& ctx) {
   });
   add_password_reset_routes(ctx);
 
-  ctx.post("/api/auth/signup", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/api/auth/signup", [&ctx](const Request& req) -> Result<Reply> {
     auto body = json_body(req);
     if (!body) return fail(body.error());
     auto account = ctx.accounts->sign_up(string_field(*body, "email"), string_field(*body, "password"),
@@ -268,7 +268,7 @@ void add_auth_routes(RouteContext& ctx) {
                              {"name", account->name},
                              {"role", std::string(store::role_name(account->role))}});
   });
-  ctx.post("/api/auth/token", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/api/auth/token", [&ctx](const Request& req) -> Result<Reply> {
     auto body = json_body(req);
     if (!body) return fail(body.error());
     auto account =

@@ -40,7 +40,7 @@ Result<std::string> collection_name(std::string name) {
 
 // A collection the request may read: public ones, or the viewer's own. Others are not found,
 // exactly like ids that do not exist.
-Result<store::Collection> readable_collection(RouteContext& ctx, const httplib::Request& req, std::int64_t id) {
+Result<store::Collection> readable_collection(RouteContext& ctx, const Request& req, std::int64_t id) {
   auto c = ctx.library->get_collection(id);
   if (!c) return fail(c.error());
   std::string missing = "no collection " + std::to_string(id);
@@ -101,7 +101,7 @@ Result<store::Collection> create(RouteContext& ctx, const store::Account& accoun
   return ctx.library->create_collection(account.id, *name, is_public, core::unix_now());
 }
 
-Result<Reply> collection_page(RouteContext& ctx, const httplib::Request& req, const store::Collection& c) {
+Result<Reply> collection_page(RouteContext& ctx, const Request& req, const store::Collection& c) {
   auto papers = collection_papers(ctx, c);
   if (!papers) return fail(papers.error());
   auto marks = vote_marks(ctx, req, *papers);
@@ -138,9 +138,9 @@ Result<Reply> collection_page(RouteContext& ctx, const httplib::Request& req, co
   return Reply{.body = ctx.views.page("collection", model), .max_age_s = is_owner ? 0 : 60};
 }
 
-Result<Reply> collection_feed(RouteContext& ctx, const httplib::Request& req) {
-  std::int64_t id = std::stoll(req.matches[1].str());
-  bool atom = req.matches[2].str() == "atom";
+Result<Reply> collection_feed(RouteContext& ctx, const Request& req) {
+  std::int64_t id = std::stoll(req.matches[1]);
+  bool atom = req.matches[2] == "atom";
   auto c = ctx.library->get_collection(id);
   if (!c) return fail(c.error());
   // Feed readers fetch without cookies: only public collections have feeds.
@@ -160,7 +160,7 @@ Result<Reply> collection_feed(RouteContext& ctx, const httplib::Request& req) {
 }
 
 void add_collection_pages(RouteContext& ctx) {
-  ctx.get("/collections", viewing(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.get("/collections", viewing(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
             auto mine = ctx.library->collections_of(a.id);
             if (!mine) return fail(mine.error());
             nlohmann::json list = nlohmann::json::array();
@@ -172,13 +172,13 @@ void add_collection_pages(RouteContext& ctx) {
             personalise(ctx, req, model);
             return Reply{.body = ctx.views.page("collections", model), .max_age_s = 0};
           }));
-  ctx.post("/collections", acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.post("/collections", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              auto c = create(ctx, a, req.get_param_value("name"), req.get_param_value("public") == "on");
              if (!c) return fail(c.error());
              return redirect("/collections/" + std::to_string(c->id));
            }));
   ctx.post("/collections/save",
-           acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              std::string target = req.get_param_value("collection");
              Result<store::Collection> c = fail(Status::internal("unset"));
              if (target == "new") {
@@ -191,8 +191,8 @@ void add_collection_pages(RouteContext& ctx) {
              if (!added) return fail(added.error());
              return redirect(back_path(req, "/collections/" + std::to_string(c->id)));
            }));
-  ctx.get(R"(/collections/(\d{1,18})\.bib)", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    auto c = readable_collection(ctx, req, std::stoll(req.matches[1].str()));
+  ctx.get(R"(/collections/(\d{1,18})\.bib)", [&ctx](const Request& req) -> Result<Reply> {
+    auto c = readable_collection(ctx, req, std::stoll(req.matches[1]));
     if (!c) return fail(c.error());
     auto papers = collection_papers(ctx, *c);
     if (!papers) return fail(papers.error());
@@ -201,16 +201,16 @@ void add_collection_pages(RouteContext& ctx) {
                  .max_age_s = c->is_public ? 60 : 0,
                  .download_name = "collection-" + std::to_string(c->id) + ".bib"};
   });
-  ctx.get(R"(/collections/(\d{1,18}))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    auto c = readable_collection(ctx, req, std::stoll(req.matches[1].str()));
+  ctx.get(R"(/collections/(\d{1,18}))", [&ctx](const Request& req) -> Result<Reply> {
+    auto c = readable_collection(ctx, req, std::stoll(req.matches[1]));
     if (!c) return fail(c.error());
     return collection_page(ctx, req, *c);
   });
   ctx.post(R"(/collections/(\d{1,18})/(delete|visibility|remove))",
-           acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
-             auto c = owned_collection(ctx, a, req.matches[1].str());
+           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+             auto c = owned_collection(ctx, a, req.matches[1]);
              if (!c) return fail(c.error());
-             std::string action = req.matches[2].str();
+             std::string action = req.matches[2];
              std::string page = "/collections/" + std::to_string(c->id);
              if (action == "delete") {
                if (Status s = ctx.library->delete_collection(c->id); !s.is_ok()) return fail(s);
@@ -226,11 +226,11 @@ void add_collection_pages(RouteContext& ctx) {
              return redirect(back_path(req, page));
            }));
   ctx.get(R"(/feeds/collection/(\d{1,18})\.(atom|rss))",
-          [&ctx](const httplib::Request& req) { return collection_feed(ctx, req); });
+          [&ctx](const Request& req) { return collection_feed(ctx, req); });
 }
 
 void add_collection_api(RouteContext& ctx) {
-  ctx.get("/api/collections", viewing(ctx, [&ctx](const httplib::Request&, const store::Account& a) -> Result<Reply> {
+  ctx.get("/api/collections", viewing(ctx, [&ctx](const Request&, const store::Account& a) -> Result<Reply> {
             auto mine = ctx.library->collections_of(a.id);
             if (!mine) return fail(mine.error());
             nlohmann::json list = nlohmann::json::array();
@@ -238,7 +238,7 @@ void add_collection_api(RouteContext& ctx) {
             return json_status(200, list);
           }));
   ctx.post(
-      "/api/collections", acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+      "/api/collections", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
         auto body = json_body(req);
         if (!body) return fail(body.error());
         auto pub = body->find("public");
@@ -247,15 +247,15 @@ void add_collection_api(RouteContext& ctx) {
         if (!c) return fail(c.error());
         return json_status(201, collection_json(*c));
       }));
-  ctx.get(R"(/api/collections/(\d{1,18}|saved))", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get(R"(/api/collections/(\d{1,18}|saved))", [&ctx](const Request& req) -> Result<Reply> {
     Result<store::Collection> c = fail(Status::internal("unset"));
-    if (req.matches[1].str() == "saved") {
+    if (req.matches[1] == "saved") {
       auto viewer = request_viewer(ctx, req);
       if (!viewer) return fail(viewer.error());
       if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
       c = ctx.library->default_collection((*viewer)->account.id, core::unix_now());
     } else {
-      c = readable_collection(ctx, req, std::stoll(req.matches[1].str()));
+      c = readable_collection(ctx, req, std::stoll(req.matches[1]));
     }
     if (!c) return fail(c.error());
     auto papers = collection_papers(ctx, *c);
@@ -267,27 +267,27 @@ void add_collection_api(RouteContext& ctx) {
     return r;
   });
   ctx.del(R"(/api/collections/(\d{1,18}))",
-          acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
-            auto c = owned_collection(ctx, a, req.matches[1].str());
+          acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+            auto c = owned_collection(ctx, a, req.matches[1]);
             if (!c) return fail(c.error());
             if (Status s = ctx.library->delete_collection(c->id); !s.is_ok()) return fail(s);
             return json_status(200, {{"deleted", c->id}});
           }));
   ctx.post(R"(/api/collections/(\d{1,18}|saved)/papers)",
-           acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              auto body = json_body(req);
              if (!body) return fail(body.error());
-             auto c = owned_collection(ctx, a, req.matches[1].str());
+             auto c = owned_collection(ctx, a, req.matches[1]);
              if (!c) return fail(c.error());
              auto added = add_paper(ctx, *c, string_field(*body, "id"));
              if (!added) return fail(added.error());
              return json_status(*added ? 201 : 200, {{"collection", c->id}, {"added", *added}, {"saved", true}});
            }));
   ctx.del(R"(/api/collections/(\d{1,18}|saved)/papers/(.+))",
-          acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
-            auto c = owned_collection(ctx, a, req.matches[1].str());
+          acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+            auto c = owned_collection(ctx, a, req.matches[1]);
             if (!c) return fail(c.error());
-            auto paper = find_paper(ctx.store, req.matches[2].str());
+            auto paper = find_paper(ctx.store, req.matches[2]);
             if (!paper) return fail(paper.error());
             auto removed = ctx.library->remove_from_collection(c->id, paper->id);
             if (!removed) return fail(removed.error());
@@ -297,7 +297,7 @@ void add_collection_api(RouteContext& ctx) {
 
 }  // namespace
 
-Result<std::string> save_form_html(RouteContext& ctx, const httplib::Request& req, const std::string& paper_id) {
+Result<std::string> save_form_html(RouteContext& ctx, const Request& req, const std::string& paper_id) {
   if (ctx.library == nullptr) return std::string();
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());

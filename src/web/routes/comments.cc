@@ -111,15 +111,15 @@ std::string rate_message(RouteContext& ctx) {
 
 void add_comment_pages(RouteContext& ctx) {
   ctx.post(R"(/papers/(.+)/comments)",
-           acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
-             auto c = post_comment(ctx, a, req.matches[1].str(), req.get_param_value("body"));
+           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+             auto c = post_comment(ctx, a, req.matches[1], req.get_param_value("body"));
              if (!c) return fail(c.error());
              if (!*c) return too_many_requests(ctx, req, rate_message(ctx));
              return redirect("/papers/" + (*c)->paper_id + "#comment-" + std::to_string((*c)->id));
            }));
   ctx.get(R"(/comments/(\d{1,18})/edit)",
-          viewing(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
-            auto c = changeable_comment(ctx, a, req.matches[1].str(), false);
+          viewing(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+            auto c = changeable_comment(ctx, a, req.matches[1], false);
             if (!c) return fail(c.error());
             nlohmann::json model = {{"title", "Edit your comment"},
                                     {"id", c->id},
@@ -131,9 +131,9 @@ void add_comment_pages(RouteContext& ctx) {
             return Reply{.body = ctx.views.page("comment_edit", model), .max_age_s = 0};
           }));
   ctx.post(R"(/comments/(\d{1,18})/(edit|delete))",
-           acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
-             bool is_delete = req.matches[2].str() == "delete";
-             auto c = changeable_comment(ctx, a, req.matches[1].str(), is_delete);
+           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+             bool is_delete = req.matches[2] == "delete";
+             auto c = changeable_comment(ctx, a, req.matches[1], is_delete);
              if (!c) return fail(c.error());
              if (is_delete) {
                if (Status s = ctx.library->delete_comment(c->id); !s.is_ok()) return fail(s);
@@ -147,8 +147,8 @@ void add_comment_pages(RouteContext& ctx) {
 }
 
 void add_comment_api(RouteContext& ctx) {
-  ctx.get(R"(/api/papers/(.+)/comments)", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    auto paper = find_paper(ctx.store, req.matches[1].str());
+  ctx.get(R"(/api/papers/(.+)/comments)", [&ctx](const Request& req) -> Result<Reply> {
+    auto paper = find_paper(ctx.store, req.matches[1]);
     if (!paper) return fail(paper.error());
     auto comments = ctx.library->comments_on(paper->id, kCommentsShown);
     if (!comments) return fail(comments.error());
@@ -162,10 +162,10 @@ void add_comment_api(RouteContext& ctx) {
     return Reply{.body = out.dump(), .content_type = "application/json", .max_age_s = 0};
   });
   ctx.post(R"(/api/papers/(.+)/comments)",
-           acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              auto body = json_body(req);
              if (!body) return fail(body.error());
-             auto c = post_comment(ctx, a, req.matches[1].str(), string_field(*body, "body"));
+             auto c = post_comment(ctx, a, req.matches[1], string_field(*body, "body"));
              if (!c) return fail(c.error());
              if (!*c) return too_many_requests(ctx, req, rate_message(ctx));
              AuthorNames names(ctx);
@@ -174,10 +174,10 @@ void add_comment_api(RouteContext& ctx) {
              return json_status(201, *j);
            }));
   ctx.put(R"(/api/comments/(\d{1,18}))",
-          acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+          acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
             auto body = json_body(req);
             if (!body) return fail(body.error());
-            auto c = changeable_comment(ctx, a, req.matches[1].str(), false);
+            auto c = changeable_comment(ctx, a, req.matches[1], false);
             if (!c) return fail(c.error());
             auto text = comment_body(ctx, string_field(*body, "body"));
             if (!text) return fail(text.error());
@@ -191,8 +191,8 @@ void add_comment_api(RouteContext& ctx) {
             return json_status(200, *j);
           }));
   ctx.del(R"(/api/comments/(\d{1,18}))",
-          acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
-            auto c = changeable_comment(ctx, a, req.matches[1].str(), true);
+          acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+            auto c = changeable_comment(ctx, a, req.matches[1], true);
             if (!c) return fail(c.error());
             if (Status s = ctx.library->delete_comment(c->id); !s.is_ok()) return fail(s);
             return json_status(200, {{"deleted", c->id}});
@@ -201,7 +201,7 @@ void add_comment_api(RouteContext& ctx) {
 
 }  // namespace
 
-Result<std::string> comments_html(RouteContext& ctx, const httplib::Request& req, const std::string& paper_id) {
+Result<std::string> comments_html(RouteContext& ctx, const Request& req, const std::string& paper_id) {
   if (ctx.library == nullptr) return std::string();
   auto comments = ctx.library->comments_on(paper_id, kCommentsShown);
   if (!comments) return fail(comments.error());

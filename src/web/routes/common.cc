@@ -7,7 +7,7 @@
 
 namespace paperboy::web {
 
-std::string RouteContext::base_url(const httplib::Request& req) const {
+std::string RouteContext::base_url(const Request& req) const {
   if (!options.public_url.empty()) return options.public_url;
   std::string host = req.get_header_value("Host");
   bool host_ok = !host.empty() && host.size() < 256 &&
@@ -24,7 +24,7 @@ Reply redirect(const std::string& to) {
   return Reply{.status = 303, .body = "", .max_age_s = 0, .location = to};
 }
 
-Result<nlohmann::json> json_body(const httplib::Request& req) {
+Result<nlohmann::json> json_body(const Request& req) {
   if (!req.get_header_value("Content-Type").starts_with("application/json")) {
     return fail(Status::invalid_argument("expected a JSON body (Content-Type: application/json)"));
   }
@@ -38,7 +38,7 @@ std::string string_field(const nlohmann::json& body, const char* name) {
   return it != body.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-Result<std::vector<std::string>> categories_param(const httplib::Request& req) {
+Result<std::vector<std::string>> categories_param(const Request& req) {
   std::vector<std::string> out;
   size_t n = req.get_param_value_count("cat");
   for (size_t i = 0; i < n; ++i) {
@@ -62,7 +62,7 @@ Result<std::vector<std::string>> categories_param(const httplib::Request& req) {
   return out;
 }
 
-Result<int> int_param(const httplib::Request& req, const std::string& name, int fallback, int min, int max) {
+Result<int> int_param(const Request& req, const std::string& name, int fallback, int min, int max) {
   if (!req.has_param(name.c_str())) return fallback;
   std::string text = req.get_param_value(name.c_str());
   int value = 0;
@@ -74,7 +74,7 @@ Result<int> int_param(const httplib::Request& req, const std::string& name, int 
   return value;
 }
 
-Result<search::Mode> mode_param(const httplib::Request& req) {
+Result<search::Mode> mode_param(const Request& req) {
   std::string text = req.has_param("mode") ? req.get_param_value("mode") : "";
   if (text.empty() || text == "hybrid") return search::Mode::kHybrid;
   if (text == "lexical") return search::Mode::kLexical;

@@ -4,7 +4,7 @@
 // RouteContext is set up once; handlers run concurrently and must only read it.
 #pragma once
 
-#include <httplib.h>
+#include "web/request.h"
 
 #include <functional>
 #include <string>
@@ -42,7 +42,7 @@ struct Reply {
   std::string location;                  // sets Location (redirects)
 };
 
-using Handler = std::function<Result<Reply>(const httplib::Request&)>;
+using Handler = std::function<Result<Reply>(const Request&)>;
 
 struct RouteContext {
   store::Store& store;
@@ -66,7 +66,7 @@ struct RouteContext {
   community::RateLimiter* comment_limiter = nullptr;  // comments per account per window
 
   // "http://host:port" for absolute URLs in feeds: options.public_url or the Host header.
-  [[nodiscard]] std::string base_url(const httplib::Request& req) const;
+  [[nodiscard]] std::string base_url(const Request& req) const;
 };
 
 // A JSON reply that is never cached.
@@ -75,17 +75,17 @@ struct RouteContext {
 [[nodiscard]] Reply redirect(const std::string& to);
 // The JSON object of an API request body; API bodies must be sent as application/json, which a
 // cross-site form cannot do without a CORS preflight.
-[[nodiscard]] Result<nlohmann::json> json_body(const httplib::Request& req);
+[[nodiscard]] Result<nlohmann::json> json_body(const Request& req);
 // body[name] when it is a string, "" otherwise.
 [[nodiscard]] std::string string_field(const nlohmann::json& body, const char* name);
 
 // Every `cat` parameter (several allowed, also comma-separated), validated.
-[[nodiscard]] Result<std::vector<std::string>> categories_param(const httplib::Request& req);
+[[nodiscard]] Result<std::vector<std::string>> categories_param(const Request& req);
 // `name` as an integer within [min, max]; `fallback` when absent.
-[[nodiscard]] Result<int> int_param(const httplib::Request& req, const std::string& name, int fallback, int min,
+[[nodiscard]] Result<int> int_param(const Request& req, const std::string& name, int fallback, int min,
                                     int max);
 // "lexical" | "semantic" | "hybrid" (default hybrid).
-[[nodiscard]] Result<search::Mode> mode_param(const httplib::Request& req);
+[[nodiscard]] Result<search::Mode> mode_param(const Request& req);
 [[nodiscard]] std::string mode_string(search::Mode mode);
 // "?cat=a&cat=b" (or "" when none), with `extra` ("page=2") appended.
 [[nodiscard]] std::string category_query(const std::vector<std::string>& cats, const std::string& extra = "");
@@ -105,7 +105,7 @@ struct RouteContext {
 [[nodiscard]] Result<core::Paper> find_paper(store::Store& store, const std::string& raw_id);
 
 // q, mode, limit (default `page_size`, at most 100) and page (1-based) of a search request.
-[[nodiscard]] Result<search::SearchRequest> search_request(const httplib::Request& req, int page_size);
+[[nodiscard]] Result<search::SearchRequest> search_request(const Request& req, int page_size);
 
 // The logged-in account of a request: the session cookie, or `Authorization: Bearer TOKEN`
 // (`is_bearer` then true). nullopt when anonymous or community features are off.
@@ -113,22 +113,22 @@ struct Viewer {
   store::Account account;
   bool is_bearer = false;
 };
-[[nodiscard]] Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const httplib::Request& req);
+[[nodiscard]] Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const Request& req);
 // The signed-in account of a state-changing API request, or the 401 JSON reply for an anonymous
 // caller or an unknown token. A cookie-authenticated request must carry its CSRF token (else 403);
 // a Bearer token needs none.
 // The signed-in account of an API request that changes nothing (no CSRF token needed), or the 401
 // JSON reply for an anonymous caller or an unknown token.
-[[nodiscard]] Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const httplib::Request& req);
-[[nodiscard]] Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const httplib::Request& req);
+[[nodiscard]] Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const Request& req);
+[[nodiscard]] Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const Request& req);
 // The signed-in account of an HTML form post, its CSRF token checked first.
-[[nodiscard]] Result<store::Account> form_viewer(RouteContext& ctx, const httplib::Request& req);
+[[nodiscard]] Result<store::Account> form_viewer(RouteContext& ctx, const Request& req);
 // Whether a request is personal (session cookie or Authorization): never shared-cached.
-[[nodiscard]] bool is_personal_request(const httplib::Request& req);
+[[nodiscard]] bool is_personal_request(const Request& req);
 // Adds the layout's account fields (viewer name, logout form CSRF token) to a page model.
-void personalise(RouteContext& ctx, const httplib::Request& req, nlohmann::json& model);
+void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model);
 // Vote counts for these papers, and which the viewer voted for.
-[[nodiscard]] Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
+[[nodiscard]] Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req,
                                            std::span<const store::StoredPaper> papers);
 // A page of the trending ranking over a period: papers with votes by TrendingScore, then the rest
 // of the period newest first.

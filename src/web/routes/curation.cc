@@ -39,7 +39,7 @@ Result<std::string> account_name(RouteContext& ctx, std::int64_t account_id) {
   return *account ? (*account)->account.name : std::string("a former member");
 }
 
-Result<Reply> submit_api(RouteContext& ctx, const httplib::Request& req) {
+Result<Reply> submit_api(RouteContext& ctx, const Request& req) {
   auto viewer = api_account(ctx, req);
   if (!viewer) return fail(viewer.error());
   if (auto* reply = std::get_if<Reply>(&*viewer)) return std::move(*reply);
@@ -66,7 +66,7 @@ Result<Reply> submit_api(RouteContext& ctx, const httplib::Request& req) {
   return json_status(outcome->is_new ? 201 : 200, out);
 }
 
-Result<Reply> submit_form(RouteContext& ctx, const httplib::Request& req) {
+Result<Reply> submit_form(RouteContext& ctx, const Request& req) {
   auto account = form_viewer(ctx, req);
   if (!account) return fail(account.error());
   auto outcome = ctx.submissions->submit(*account, req.get_param_value("id"), core::unix_now());
@@ -115,28 +115,28 @@ Result<store::CurationFlags> curate(RouteContext& ctx, const store::Account& by,
   return it == flags->end() ? store::CurationFlags{} : it->second;
 }
 
-Result<Reply> curate_api(RouteContext& ctx, const httplib::Request& req) {
+Result<Reply> curate_api(RouteContext& ctx, const Request& req) {
   auto viewer = api_account(ctx, req);
   if (!viewer) return fail(viewer.error());
   if (auto* reply = std::get_if<Reply>(&*viewer)) return std::move(*reply);
-  auto action = parse_action(req.matches[2].str());
+  auto action = parse_action(req.matches[2]);
   if (!action) return fail(action.error());
-  auto flags = curate(ctx, std::get<store::Account>(*viewer), req.matches[1].str(), *action);
+  auto flags = curate(ctx, std::get<store::Account>(*viewer), req.matches[1], *action);
   if (!flags) return fail(flags.error());
-  auto id = core::parse_arxiv_id(req.matches[1].str());
-  return json_status(200, {{"id", id ? id->id : req.matches[1].str()},
+  auto id = core::parse_arxiv_id(req.matches[1]);
+  return json_status(200, {{"id", id ? id->id : req.matches[1]},
                            {"is_featured", flags->is_featured},
                            {"is_hidden", flags->is_hidden}});
 }
 
-Result<Reply> curate_form(RouteContext& ctx, const httplib::Request& req) {
+Result<Reply> curate_form(RouteContext& ctx, const Request& req) {
   auto account = form_viewer(ctx, req);
   if (!account) return fail(account.error());
   auto action = parse_action(req.get_param_value("action"));
   if (!action) return fail(action.error());
-  auto flags = curate(ctx, *account, req.matches[1].str(), *action);
+  auto flags = curate(ctx, *account, req.matches[1], *action);
   if (!flags) return fail(flags.error());
-  auto id = core::parse_arxiv_id(req.matches[1].str());
+  auto id = core::parse_arxiv_id(req.matches[1]);
   return redirect("/papers/" + (id ? id->id : std::string()));
 }
 
@@ -207,11 +207,11 @@ Result<CuratedListing> curated_listing(RouteContext& ctx, const Period& period, 
 }
 
 void add_curation_routes(RouteContext& ctx) {
-  ctx.post("/api/papers/submit", [&ctx](const httplib::Request& req) { return submit_api(ctx, req); });
-  ctx.post("/submit", [&ctx](const httplib::Request& req) { return submit_form(ctx, req); });
+  ctx.post("/api/papers/submit", [&ctx](const Request& req) { return submit_api(ctx, req); });
+  ctx.post("/submit", [&ctx](const Request& req) { return submit_form(ctx, req); });
   ctx.post(R"(/api/papers/(.+)/(feature|unfeature|hide|unhide))",
-           [&ctx](const httplib::Request& req) { return curate_api(ctx, req); });
-  ctx.post(R"(/papers/(.+)/curation)", [&ctx](const httplib::Request& req) { return curate_form(ctx, req); });
+           [&ctx](const Request& req) { return curate_api(ctx, req); });
+  ctx.post(R"(/papers/(.+)/curation)", [&ctx](const Request& req) { return curate_form(ctx, req); });
 }
 
 }  // namespace paperboy::web

@@ -44,9 +44,9 @@ Result<std::vector<store::StoredPaper>> latest_day_papers(RouteContext& ctx, con
 }  // namespace
 
 void add_feed_routes(RouteContext& ctx) {
-  ctx.get(R"(/feeds/(daily|trending)\.(atom|rss))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    bool daily = req.matches[1].str() == "daily";
-    bool atom = req.matches[2].str() == "atom";
+  ctx.get(R"(/feeds/(daily|trending)\.(atom|rss))", [&ctx](const Request& req) -> Result<Reply> {
+    bool daily = req.matches[1] == "daily";
+    bool atom = req.matches[2] == "atom";
     std::string base = ctx.base_url(req);
     std::vector<store::StoredPaper> papers;
     if (auto newest = newest_listing_day(ctx); !newest) {
@@ -64,9 +64,9 @@ void add_feed_routes(RouteContext& ctx) {
                   base + req.path, base + (daily ? "/" : "/trending"), newest_time(papers)};
     return feed_reply(info, papers, atom);
   });
-  ctx.get(R"(/feeds/category/([A-Za-z0-9._-]+)\.(atom|rss))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    std::string cat = req.matches[1].str();
-    bool atom = req.matches[2].str() == "atom";
+  ctx.get(R"(/feeds/category/([A-Za-z0-9._-]+)\.(atom|rss))", [&ctx](const Request& req) -> Result<Reply> {
+    std::string cat = req.matches[1];
+    bool atom = req.matches[2] == "atom";
     std::string base = ctx.base_url(req);
     auto papers = latest_day_papers(ctx, {cat}, "");
     if (!papers) return fail(papers.error());
@@ -74,8 +74,8 @@ void add_feed_routes(RouteContext& ctx) {
                   base + "/categories/" + url_encode(cat), newest_time(*papers)};
     return feed_reply(info, *papers, atom);
   });
-  ctx.get(R"(/feeds/search\.(atom|rss))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    bool atom = req.matches[1].str() == "atom";
+  ctx.get(R"(/feeds/search\.(atom|rss))", [&ctx](const Request& req) -> Result<Reply> {
+    bool atom = req.matches[1] == "atom";
     if (ctx.search == nullptr) return fail(Status::unavailable("search is not running on this server"));
     auto sr = search_request(req, 50);
     if (!sr) return fail(sr.error());

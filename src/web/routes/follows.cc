@@ -147,7 +147,7 @@ Result<bool> remove_follow(RouteContext& ctx, const store::Account& a, const std
   return ctx.library->unfollow(a.id, *kind, value);
 }
 
-Result<Reply> feed_page(RouteContext& ctx, const httplib::Request& req, const store::Account& a) {
+Result<Reply> feed_page(RouteContext& ctx, const Request& req, const store::Account& a) {
   auto follows = ctx.library->follows_of(a.id);
   if (!follows) return fail(follows.error());
   auto items = build_feed(ctx, *follows);
@@ -184,20 +184,20 @@ Result<Reply> feed_page(RouteContext& ctx, const httplib::Request& req, const st
 }  // namespace
 
 void add_follow_routes(RouteContext& ctx) {
-  ctx.post("/follow", acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.post("/follow", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              auto f = add_follow(ctx, a, req.get_param_value("kind"), req.get_param_value("value"));
              if (!f) return fail(f.error());
              return redirect(back_path(req, "/feed"));
            }));
-  ctx.post("/unfollow", acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.post("/unfollow", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              auto removed = remove_follow(ctx, a, req.get_param_value("kind"), req.get_param_value("value"));
              if (!removed) return fail(removed.error());
              return redirect(back_path(req, "/feed"));
            }));
-  ctx.get("/feed", viewing(ctx, [&ctx](const httplib::Request& req, const store::Account& a) {
+  ctx.get("/feed", viewing(ctx, [&ctx](const Request& req, const store::Account& a) {
             return feed_page(ctx, req, a);
           }));
-  ctx.get("/api/feed", viewing(ctx, [&ctx](const httplib::Request&, const store::Account& a) -> Result<Reply> {
+  ctx.get("/api/feed", viewing(ctx, [&ctx](const Request&, const store::Account& a) -> Result<Reply> {
             auto follows = ctx.library->follows_of(a.id);
             if (!follows) return fail(follows.error());
             auto items = build_feed(ctx, *follows);
@@ -210,21 +210,21 @@ void add_follow_routes(RouteContext& ctx) {
             }
             return json_status(200, out);
           }));
-  ctx.get("/api/follows", viewing(ctx, [&ctx](const httplib::Request&, const store::Account& a) -> Result<Reply> {
+  ctx.get("/api/follows", viewing(ctx, [&ctx](const Request&, const store::Account& a) -> Result<Reply> {
             auto follows = ctx.library->follows_of(a.id);
             if (!follows) return fail(follows.error());
             nlohmann::json out = nlohmann::json::array();
             for (const auto& f : *follows) out.push_back(follow_json(f));
             return json_status(200, out);
           }));
-  ctx.post("/api/follows", acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.post("/api/follows", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              auto body = json_body(req);
              if (!body) return fail(body.error());
              auto f = add_follow(ctx, a, string_field(*body, "kind"), string_field(*body, "value"));
              if (!f) return fail(f.error());
              return json_status(201, follow_json(*f));
            }));
-  ctx.del("/api/follows", acting(ctx, [&ctx](const httplib::Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.del("/api/follows", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
             auto removed = remove_follow(ctx, a, req.get_param_value("kind"), req.get_param_value("value"));
             if (!removed) return fail(removed.error());
             return json_status(200, {{"removed", *removed}});

@@ -8,7 +8,7 @@
 namespace paperboy::web {
 namespace {
 
-Reply anonymous_reply(const httplib::Request& req) {
+Reply anonymous_reply(const Request& req) {
   if (req.path.starts_with("/api/")) {
     return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
   }
@@ -16,7 +16,7 @@ Reply anonymous_reply(const httplib::Request& req) {
 }
 
 // The viewer, or the reply to give instead (anonymous, or a bad token).
-Result<std::variant<store::Account, Reply>> account_or_reply(RouteContext& ctx, const httplib::Request& req,
+Result<std::variant<store::Account, Reply>> account_or_reply(RouteContext& ctx, const Request& req,
                                                              bool check_csrf) {
   using Out = std::variant<store::Account, Reply>;
   auto viewer = request_viewer(ctx, req);
@@ -35,7 +35,7 @@ Result<std::variant<store::Account, Reply>> account_or_reply(RouteContext& ctx, 
 }
 
 Handler with_account(RouteContext& ctx, AccountHandler body, bool check_csrf) {
-  return [&ctx, body = std::move(body), check_csrf](const httplib::Request& req) -> Result<Reply> {
+  return [&ctx, body = std::move(body), check_csrf](const Request& req) -> Result<Reply> {
     auto who = account_or_reply(ctx, req, check_csrf);
     if (!who) return fail(who.error());
     if (auto* reply = std::get_if<Reply>(&*who)) return std::move(*reply);
@@ -63,7 +63,7 @@ Result<std::vector<store::StoredPaper>> papers_by_ids(store::Store& store, const
   return out;
 }
 
-std::string back_path(const httplib::Request& req, const std::string& fallback) {
+std::string back_path(const Request& req, const std::string& fallback) {
   std::string back = req.get_param_value("back");
   // Only a path on this site: "//host" and "/\host" would leave it (open redirect).
   bool same_site = back.size() > 1 && back.size() < 1000 && back[0] == '/' && back[1] != '/' && back[1] != '\\' &&
@@ -71,12 +71,12 @@ std::string back_path(const httplib::Request& req, const std::string& fallback) 
   return same_site ? back : fallback;
 }
 
-Reply too_many_requests(RouteContext& ctx, const httplib::Request& req, const std::string& message) {
+Reply too_many_requests(RouteContext& ctx, const Request& req, const std::string& message) {
   if (req.path.starts_with("/api/")) return json_status(429, {{"error", message}, {"status", 429}});
   return Reply{.status = 429, .body = message_page(ctx.views, "Slow down", {message}), .max_age_s = 0};
 }
 
-Result<std::string> follow_button_html(RouteContext& ctx, const httplib::Request& req, store::FollowKind kind,
+Result<std::string> follow_button_html(RouteContext& ctx, const Request& req, store::FollowKind kind,
                                        const std::string& value, const std::string& label) {
   if (ctx.library == nullptr) return std::string();
   auto viewer = request_viewer(ctx, req);

@@ -13,7 +13,7 @@
 namespace paperboy::web {
 
 // A handler body that runs for a logged-in account.
-using AccountHandler = std::function<Result<Reply>(const httplib::Request&, const store::Account&)>;
+using AccountHandler = std::function<Result<Reply>(const Request&, const store::Account&)>;
 
 // A state-changing route: Bearer token, or session cookie plus a valid CSRF token (form field
 // `csrf` or X-CSRF-Token header). Anonymous: 401 JSON under /api/, 303 to /login otherwise.
@@ -25,19 +25,19 @@ using AccountHandler = std::function<Result<Reply>(const httplib::Request&, cons
 [[nodiscard]] Result<std::vector<store::StoredPaper>> papers_by_ids(store::Store& store,
                                                                     const std::vector<std::string>& ids);
 // A same-site path to go back to after a form ("back" field), or `fallback`.
-[[nodiscard]] std::string back_path(const httplib::Request& req, const std::string& fallback);
+[[nodiscard]] std::string back_path(const Request& req, const std::string& fallback);
 // A reply that says "too many requests" (429) as JSON or as a page.
-[[nodiscard]] Reply too_many_requests(RouteContext& ctx, const httplib::Request& req, const std::string& message);
+[[nodiscard]] Reply too_many_requests(RouteContext& ctx, const Request& req, const std::string& message);
 
 // The follow/unfollow button for a category, author ("Keyname|Forenames") or saved search; a
 // "log in to follow" link for anonymous visitors; "" when the library is off.
-[[nodiscard]] Result<std::string> follow_button_html(RouteContext& ctx, const httplib::Request& req,
+[[nodiscard]] Result<std::string> follow_button_html(RouteContext& ctx, const Request& req,
                                                      store::FollowKind kind, const std::string& value,
                                                      const std::string& label);
 // The paper page's "save to collection" form (collections.cc) and comment section (comments.cc).
-[[nodiscard]] Result<std::string> save_form_html(RouteContext& ctx, const httplib::Request& req,
+[[nodiscard]] Result<std::string> save_form_html(RouteContext& ctx, const Request& req,
                                                  const std::string& paper_id);
-[[nodiscard]] Result<std::string> comments_html(RouteContext& ctx, const httplib::Request& req,
+[[nodiscard]] Result<std::string> comments_html(RouteContext& ctx, const Request& req,
                                                 const std::string& paper_id);
 
 }  // namespace paperboy::web

@@ -64,7 +64,7 @@ void add_submit_form(RouteContext& ctx, nlohmann::json& model) {
   model["submit_form"] = {{"csrf", model["viewer"]["csrf"]}, {"max_age_days", ctx.submissions->options().max_age_days}};
 }
 
-Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const ListingRequest& lr) {
+Result<Reply> listing_page(RouteContext& ctx, const Request& req, const ListingRequest& lr) {
   auto cats = categories_param(req);
   if (!cats) return fail(cats.error());
   auto page = int_param(req, "page", 1, 1, 10000);
@@ -171,7 +171,7 @@ Result<Reply> listing_page(RouteContext& ctx, const httplib::Request& req, const
   return Reply{.body = ctx.views.page("listing", model)};
 }
 
-Result<Reply> listing_bib(RouteContext& ctx, const httplib::Request& req, const Period& p) {
+Result<Reply> listing_bib(RouteContext& ctx, const Request& req, const Period& p) {
   auto cats = categories_param(req);
   if (!cats) return fail(cats.error());
   auto listed = curated_listing(ctx, p, *cats, 2000, 0);
@@ -184,10 +184,10 @@ Result<Reply> listing_bib(RouteContext& ctx, const httplib::Request& req, const 
 using PeriodParser = Result<Period> (*)(std::string_view);
 
 void add_period_route(RouteContext& ctx, const std::string& kind, const std::string& pattern, PeriodParser parse) {
-  ctx.get("/papers/" + kind + "/(" + pattern + ")(\\.bib)?", [&ctx, parse, kind](const httplib::Request& req) -> Result<Reply> {
-    auto period = parse(req.matches[1].str());
+  ctx.get("/papers/" + kind + "/(" + pattern + ")(\\.bib)?", [&ctx, parse, kind](const Request& req) -> Result<Reply> {
+    auto period = parse(req.matches[1]);
     if (!period) return fail(period.error());
-    if (req.matches[2].matched) return listing_bib(ctx, req, *period);
+    if (!req.matches[2].empty()) return listing_bib(ctx, req, *period);
     return listing_page(ctx, req, {*period, false, "/papers/" + kind + "/" + period->slug});
   });
 }
@@ -214,7 +214,7 @@ Result<Period> trending_period(store::Store& store, std::string_view kind) {
 }
 
 void add_listing_routes(RouteContext& ctx) {
-  ctx.get("/", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/", [&ctx](const Request& req) -> Result<Reply> {
     auto newest = newest_listing_day(ctx);
     if (!newest) return fail(newest.error());
     if (newest->empty()) {
@@ -229,7 +229,7 @@ void add_listing_routes(RouteContext& ctx) {
   add_period_route(ctx, "date", R"(\d{4}-\d{2}-\d{2})", &parse_day);
   add_period_route(ctx, "week", R"(\d{4}-W\d{2})", &parse_week);
   add_period_route(ctx, "month", R"(\d{4}-\d{2})", &parse_month);
-  ctx.get("/trending", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/trending", [&ctx](const Request& req) -> Result<Reply> {
     auto period = trending_period(ctx.store, req.get_param_value("period"));
     if (!period) return fail(period.error());
     return listing_page(ctx, req, {*period, true, "/trending"});

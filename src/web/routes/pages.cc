@@ -10,7 +10,7 @@ namespace {
 
 constexpr int kPageSize = 50;
 
-Result<nlohmann::json> people_model(RouteContext& ctx, const httplib::Request& req, const std::string& heading,
+Result<nlohmann::json> people_model(RouteContext& ctx, const Request& req, const std::string& heading,
                                     const std::string& path, const std::vector<store::StoredPaper>& papers, int page,
                                     bool has_more) {
   auto marks = vote_marks(ctx, req, papers);
@@ -33,8 +33,8 @@ Result<nlohmann::json> people_model(RouteContext& ctx, const httplib::Request& r
 }  // namespace
 
 void add_people_routes(RouteContext& ctx) {
-  ctx.get(R"(/authors/([^/]+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    std::string keyname = req.matches[1].str();
+  ctx.get(R"(/authors/([^/]+))", [&ctx](const Request& req) -> Result<Reply> {
+    std::string keyname = req.matches[1];
     std::string forenames = req.get_param_value("f");
     if (keyname.size() > 200 || forenames.size() > 200) return fail(Status::invalid_argument("author name too long"));
     auto page = int_param(req, "page", 1, 1, 1000);
@@ -59,8 +59,8 @@ void add_people_routes(RouteContext& ctx) {
     (*model)["follow_html"] = *follow;
     return Reply{.body = ctx.views.page("listing", *model)};
   });
-  ctx.get(R"(/categories/([A-Za-z0-9._-]+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    std::string cat = req.matches[1].str();
+  ctx.get(R"(/categories/([A-Za-z0-9._-]+))", [&ctx](const Request& req) -> Result<Reply> {
+    std::string cat = req.matches[1];
     auto page = int_param(req, "page", 1, 1, 10000);
     if (!page) return fail(page.error());
     auto hidden = hidden_paper_ids(ctx);

@@ -47,7 +47,7 @@ nlohmann::json citation_meta(const core::Paper& p) {
 
 // "Submitted by NAME", the featured badge, and for curators the hidden notice and their buttons.
 // A hidden paper keeps its page: curators hide papers from listings, not from lookups by id.
-Status add_curation(RouteContext& ctx, const httplib::Request& req, const core::Paper& p, nlohmann::json& model) {
+Status add_curation(RouteContext& ctx, const Request& req, const core::Paper& p, nlohmann::json& model) {
   if (ctx.curation == nullptr) return Status::ok();
   auto submission = ctx.curation->get_submission(p.id);
   if (!submission) return submission.error();
@@ -75,7 +75,7 @@ Status add_curation(RouteContext& ctx, const httplib::Request& req, const core::
   return Status::ok();
 }
 
-Result<Reply> paper_page(RouteContext& ctx, const httplib::Request& req, const core::Paper& p) {
+Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& p) {
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& v : p.versions) {
     versions.push_back({{"number", std::to_string(v.number)},
@@ -152,8 +152,8 @@ Result<core::Paper> find_paper(store::Store& store, const std::string& raw_id) {
 }
 
 void add_paper_routes(RouteContext& ctx) {
-  ctx.get(R"(/papers/(.+)\.bib)", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    auto paper = find_paper(ctx.store, req.matches[1].str());
+  ctx.get(R"(/papers/(.+)\.bib)", [&ctx](const Request& req) -> Result<Reply> {
+    auto paper = find_paper(ctx.store, req.matches[1]);
     if (!paper) return fail(paper.error());
     std::string name = paper->id;
     std::replace(name.begin(), name.end(), '/', '_');
@@ -161,8 +161,8 @@ void add_paper_routes(RouteContext& ctx) {
                  .content_type = "application/x-bibtex; charset=utf-8",
                  .download_name = name + ".bib"};
   });
-  ctx.get(R"(/papers/(.+))", [&ctx](const httplib::Request& req) -> Result<Reply> {
-    auto paper = find_paper(ctx.store, req.matches[1].str());
+  ctx.get(R"(/papers/(.+))", [&ctx](const Request& req) -> Result<Reply> {
+    auto paper = find_paper(ctx.store, req.matches[1]);
     if (!paper) return fail(paper.error());
     return paper_page(ctx, req, *paper);
   });

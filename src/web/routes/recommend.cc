@@ -34,7 +34,7 @@ std::string percent(double score) {
   return std::to_string(static_cast<int>(score * 100 + 0.5)) + "%";
 }
 
-Result<Reply> page(RouteContext& ctx, const httplib::Request& req) {
+Result<Reply> page(RouteContext& ctx, const Request& req) {
   if (ctx.options.recommender == nullptr || ctx.accounts == nullptr) {
     return Reply{.body = message_page(ctx.views, "Recommendations are not available",
                                       {"This server runs without accounts or without semantic search, so it cannot "
@@ -70,7 +70,7 @@ Result<Reply> page(RouteContext& ctx, const httplib::Request& req) {
   return Reply{.body = ctx.views.page("listing", model), .max_age_s = 0};
 }
 
-Result<Reply> api(RouteContext& ctx, const httplib::Request& req) {
+Result<Reply> api(RouteContext& ctx, const Request& req) {
   if (ctx.options.recommender == nullptr || ctx.accounts == nullptr) {
     return json_status(404, {{"error", "recommendations are not available on this server"}, {"status", 404}});
   }
@@ -92,8 +92,8 @@ Result<Reply> api(RouteContext& ctx, const httplib::Request& req) {
 }  // namespace
 
 void add_recommend_routes(RouteContext& ctx) {
-  ctx.get("/recommended", [&ctx](const httplib::Request& req) { return page(ctx, req); });
-  ctx.get("/api/recommendations", [&ctx](const httplib::Request& req) { return api(ctx, req); });
+  ctx.get("/recommended", [&ctx](const Request& req) { return page(ctx, req); });
+  ctx.get("/api/recommendations", [&ctx](const Request& req) { return api(ctx, req); });
 }
 
 }  // namespace paperboy::web

@@ -7,7 +7,7 @@
 
 namespace paperboy::web {
 
-Result<search::SearchRequest> search_request(const httplib::Request& req, int page_size) {
+Result<search::SearchRequest> search_request(const Request& req, int page_size) {
   search::SearchRequest sr;
   sr.query = req.get_param_value("q");
   if (sr.query.size() > 500) return fail(Status::invalid_argument("q: queries are limited to 500 characters"));
@@ -24,7 +24,7 @@ Result<search::SearchRequest> search_request(const httplib::Request& req, int pa
 }
 
 void add_search_routes(RouteContext& ctx) {
-  ctx.get("/search", [&ctx](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/search", [&ctx](const Request& req) -> Result<Reply> {
     constexpr int kPageSize = 20;
     auto sr = search_request(req, kPageSize);
     if (!sr) return fail(sr.error());

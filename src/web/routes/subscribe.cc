@@ -27,7 +27,7 @@ Status link_error(const Status& s) {
   }
 }
 
-std::string token_param(const httplib::Request& req) {
+std::string token_param(const Request& req) {
   return req.has_param("token") ? req.get_param_value("token") : "";
 }
 
@@ -46,7 +46,7 @@ Reply unavailable(const RouteContext& ctx) {
 }
 
 // Categories from repeated and comma-separated `cat` form fields.
-std::vector<std::string> form_categories(const httplib::Request& req) {
+std::vector<std::string> form_categories(const Request& req) {
   std::vector<std::string> out;
   for (size_t i = 0; i < req.get_param_value_count("cat"); ++i) {
     std::string v = req.get_param_value("cat", i);
@@ -72,7 +72,7 @@ const std::vector<std::string> kCheckInbox = {
 void add_subscribe_routes(RouteContext& ctx) {
   mail::SubscriptionService* service = ctx.options.subscriptions;
 
-  ctx.post("/api/subscriptions", [&ctx, service](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/api/subscriptions", [&ctx, service](const Request& req) -> Result<Reply> {
     if (service == nullptr) return fail(Status::unavailable("e-mail digests are not configured on this server"));
     nlohmann::json body = nlohmann::json::parse(req.body, nullptr, false);
     if (body.is_discarded() || !body.is_object())
@@ -97,7 +97,7 @@ void add_subscribe_routes(RouteContext& ctx) {
 
   // The form page. The listing pages' box comes here by GET with what was typed (those pages are
   // shared-cached, so they cannot carry a per-client CSRF token); this page adds one.
-  auto form_page = [&ctx](const httplib::Request& req, int status, const std::string& heading,
+  auto form_page = [&ctx](const Request& req, int status, const std::string& heading,
                           const std::vector<std::string>& paragraphs) {
     Reply reply{.status = status, .max_age_s = 0};
     nlohmann::json model = {{"title", heading},
@@ -117,14 +117,14 @@ void add_subscribe_routes(RouteContext& ctx) {
     return reply;
   };
 
-  ctx.get("/subscribe", [&ctx, service, form_page](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/subscribe", [&ctx, service, form_page](const Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
     return form_page(req, 200, "Get papers in your inbox",
                      {"A daily or weekly mail with trending papers or the newest papers in the categories you "
                       "choose."});
   });
 
-  ctx.post("/subscribe", [&ctx, service, form_page](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/subscribe", [&ctx, service, form_page](const Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     store::SubscriptionRequest r{req.get_param_value("email"), req.get_param_value("frequency"),
@@ -138,7 +138,7 @@ void add_subscribe_routes(RouteContext& ctx) {
 
   // Confirming on GET is deliberate: it only does what the address's owner asked for, is
   // idempotent, and is what "the mail's link confirms" needs in every mail client.
-  auto confirm = [&ctx, service](const httplib::Request& req) -> Result<Reply> {
+  auto confirm = [&ctx, service](const Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
     auto sub = service->confirm(token_param(req));
     if (!sub) return fail(link_error(sub.error()));
@@ -154,7 +154,7 @@ void add_subscribe_routes(RouteContext& ctx) {
   ctx.get("/subscribe/confirm", confirm);
   ctx.post("/subscribe/confirm", confirm);
 
-  ctx.get("/unsubscribe", [&ctx, service](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/unsubscribe", [&ctx, service](const Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
     std::string token = token_param(req);
     auto sub = service->resolve(token, mail::LinkPurpose::kUnsubscribe);
@@ -166,14 +166,14 @@ void add_subscribe_routes(RouteContext& ctx) {
 
   // RFC 8058 §3.2: the mail client POSTs "List-Unsubscribe=One-Click" to the List-Unsubscribe URL
   // (token in the query); the button above posts the token in the form. Both unsubscribe at once.
-  ctx.post("/unsubscribe", [&ctx, service](const httplib::Request& req) -> Result<Reply> {
+  ctx.post("/unsubscribe", [&ctx, service](const Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
     auto sub = service->unsubscribe(token_param(req));
     if (!sub) return fail(link_error(sub.error()));
     return page(ctx, 200, "You are unsubscribed", {sub->email + " will get no more digests."});
   });
 
-  ctx.get("/digest/preview", [&ctx, service](const httplib::Request& req) -> Result<Reply> {
+  ctx.get("/digest/preview", [&ctx, service](const Request& req) -> Result<Reply> {
     if (service == nullptr) return unavailable(ctx);
     auto html = service->preview_html(token_param(req));
     if (!html) return fail(link_error(html.error()));

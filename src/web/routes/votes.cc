@@ -11,12 +11,12 @@
 namespace paperboy::web {
 namespace {
 
-Result<Reply> vote(RouteContext& ctx, const httplib::Request& req, bool up) {
+Result<Reply> vote(RouteContext& ctx, const Request& req, bool up) {
   auto viewer = api_account(ctx, req);
   if (!viewer) return fail(viewer.error());
   if (auto* refusal = std::get_if<Reply>(&*viewer)) return std::move(*refusal);
   const auto& account = std::get<store::Account>(*viewer);
-  auto paper = find_paper(ctx.store, req.matches[1].str());
+  auto paper = find_paper(ctx.store, req.matches[1]);
   if (!paper) return fail(paper.error());
   auto outcome =
       ctx.accounts->store().set_vote(account.id, paper->id, paper->first_version_time(), up, core::unix_now());
@@ -57,7 +57,7 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 }  // namespace
 
-Result<VoteMarks> vote_marks(RouteContext& ctx, const httplib::Request& req,
+Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req,
                              std::span<const store::StoredPaper> papers) {
   VoteMarks marks;
   if (ctx.accounts == nullptr || papers.empty()) return marks;
@@ -90,8 +90,8 @@ Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const
 }
 
 void add_vote_routes(RouteContext& ctx) {
-  ctx.post(R"(/api/papers/(.+)/upvote)", [&ctx](const httplib::Request& req) { return vote(ctx, req, true); });
-  ctx.del(R"(/api/papers/(.+)/upvote)", [&ctx](const httplib::Request& req) { return vote(ctx, req, false); });
+  ctx.post(R"(/api/papers/(.+)/upvote)", [&ctx](const Request& req) { return vote(ctx, req, true); });
+  ctx.del(R"(/api/papers/(.+)/upvote)", [&ctx](const Request& req) { return vote(ctx, req, false); });
 }
 
 }  // namespace paperboy::web
