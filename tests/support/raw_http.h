@@ -55,8 +55,10 @@ class RawConnection {
   }
   void shutdown_write() { ::shutdown(fd_, SHUT_WR); }
 
-  // One reply (status line, fields, Content-Length body), or nullopt on close or deadline.
-  std::optional<RawReply> read_reply(std::chrono::milliseconds within = std::chrono::seconds(10)) {
+  // One reply (status line, fields, Content-Length body unless it answers a HEAD), or nullopt on
+  // close or deadline.
+  std::optional<RawReply> read_reply(std::chrono::milliseconds within = std::chrono::seconds(10),
+                                     bool is_head_reply = false) {
     auto deadline = std::chrono::steady_clock::now() + within;
     size_t end;
     while ((end = pending_.find("\r\n\r\n")) == std::string::npos) {
@@ -69,7 +71,7 @@ class RawConnection {
     size_t length = 0;
     size_t cl = lower(r.head).find("\r\ncontent-length:");
     if (cl != std::string::npos) length = std::strtoul(r.head.c_str() + cl + 17, nullptr, 10);
-    if (r.status == 304 || r.status == 204) length = 0;
+    if (r.status == 304 || r.status == 204 || is_head_reply) length = 0;
     while (pending_.size() < length) {
       if (!fill(deadline)) return std::nullopt;
     }

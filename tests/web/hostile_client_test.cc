@@ -101,16 +101,14 @@ class HostileClientTest : public ::testing::Test {
 
 TEST_F(HostileClientTest, MalformedRequestLinesAreRefusedWith400) {
   start();
-  for (std::string request : {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"),
-                              std::string("GET / HTTP/9.9\r\nHost: x\r\n\r\n"), std::string("GET / FOO/1.1\r\n\r\n"),
-                              std::string("GET noslash HTTP/1.1\r\nHost: x\r\n\r\n"),
-                              std::string("G(T / HTTP/1.1\r\nHost: x\r\n\r\n"),
-                              std::string("GET / HTTP/1.1\r\nno colon here\r\n\r\n"),
-                              std::string("GET / HTTP/1.1\r\n: empty name\r\n\r\n"),
-                              std::string("\x01\x02\x03\r\n\r\n", 7), std::string("GET /a b HTTP/1.1\r\n\r\n"),
-                              std::string("GET http://evil.example/ HTTP/1.1\r\nHost: x\r\n\r\n"),
-                              std::string("GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello"),
-                              std::string("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n")}) {
+  for (std::string request :
+       {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"), std::string("GET / HTTP/9.9\r\nHost: x\r\n\r\n"),
+        std::string("GET / FOO/1.1\r\n\r\n"), std::string("GET noslash HTTP/1.1\r\nHost: x\r\n\r\n"),
+        std::string("G(T / HTTP/1.1\r\nHost: x\r\n\r\n"), std::string("GET / HTTP/1.1\r\nno colon here\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\n: empty name\r\n\r\n"), std::string("\x01\x02\x03\r\n\r\n", 7),
+        std::string("GET /a b HTTP/1.1\r\n\r\n"), std::string("GET http://evil.example/ HTTP/1.1\r\nHost: x\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello"),
+        std::string("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n")}) {
     int status = status_of(request);
     EXPECT_GE(status, 400) << request;
     EXPECT_LT(status, 500) << request;
@@ -121,9 +119,9 @@ TEST_F(HostileClientTest, MalformedRequestLinesAreRefusedWith400) {
 TEST_F(HostileClientTest, InvalidUtf8OrNulAnywhereIsA400) {
   start();
   // Issue 13 row 1: these killed the process (the 404 JSON dumped the raw path).
-  for (std::string target : {"/api/x%ff", "/api/collections/%ff", "/%ff", "/papers/%c3%28", "/api/x%00", "/search?q=%ff",
-                             "/api/daily_papers?sort=%ff", "/api/papers/search?mode=%ff&q=a", "/feeds/search.atom?q=%ff",
-                             "/?%ff=1", "/?cat=%e2%82", "/api/papers/search?q=a%00b"}) {
+  for (std::string target : {"/api/x%ff", "/api/collections/%ff", "/%ff", "/papers/%c3%28", "/api/x%00",
+                             "/search?q=%ff", "/api/daily_papers?sort=%ff", "/api/papers/search?mode=%ff&q=a",
+                             "/feeds/search.atom?q=%ff", "/?%ff=1", "/?cat=%e2%82", "/api/papers/search?q=a%00b"}) {
     EXPECT_EQ(status_of(get(target)), 400) << target;
   }
   EXPECT_EQ(status_of(get("/", "X-Evil: \xff\xfe\r\n")), 400);
@@ -162,8 +160,9 @@ TEST_F(HostileClientTest, OversizedRequestLineHeadersAndBodiesAreRefused) {
   // Chunked (issue 13 row 4): reading stops at the limit.
   {
     RawConnection c(port_);
-    ASSERT_TRUE(c.send("POST /api/auth/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Transfer-Encoding: chunked\r\n\r\n"));
+    ASSERT_TRUE(
+        c.send("POST /api/auth/signup HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n"));
     std::string chunk = "4000\r\n" + std::string(0x4000, 'x') + "\r\n";
     for (int i = 0; i < 5 && c.send(chunk); ++i) {
     }
@@ -225,8 +224,9 @@ TEST_F(HostileClientTest, PipelinedRequestsAreAnsweredInOrder) {
   RawConnection c(port_);
   ASSERT_TRUE(c.send(get("/healthz") + get("/api/x%ff") + get("/api/daily_papers") + get("/no/such/page") +
                      "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + get("/healthz")));
+  int index = 0;
   for (int expected : {200, 400, 200, 404, 200, 200}) {
-    auto r = c.read_reply();
+    auto r = c.read_reply(10s, index++ == 4);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, expected);
   }
@@ -260,17 +260,42 @@ TEST_F(HostileClientTest, ConnectionsPerAddressAreCapped) {
 TEST_F(HostileClientTest, EveryRouteSurvivesRandomAndBoundaryParameters) {
   start();
   // Date-valued routes and parameters (issue 13 rows 2 and 3) are the route layer's, tested there.
-  const std::vector<std::string> paths = {
-      "/", "/papers/", "/trending", "/search", "/api/daily_papers", "/api/papers/search", "/api/papers/2401.00010",
-      "/api/papers/2401.00010/similar", "/api/papers/2401.00010/comments", "/papers/2401.00010", "/papers/2401.00010.bib",
-      "/authors/Lovelace", "/categories/cs.LG", "/feeds/daily.atom", "/feeds/trending.rss", "/feeds/category/cs.LG.atom",
-      "/feeds/search.atom", "/collections", "/api/collections", "/login", "/signup", "/subscribe", "/unsubscribe",
-      "/password/reset", "/recommended", "/api/recommendations", "/feed", "/api/feed", "/api/follows",
-      "/collections/1", "/api/collections/saved"};
+  const std::vector<std::string> paths = {"/",
+                                          "/papers/",
+                                          "/trending",
+                                          "/search",
+                                          "/api/daily_papers",
+                                          "/api/papers/search",
+                                          "/api/papers/2401.00010",
+                                          "/api/papers/2401.00010/similar",
+                                          "/api/papers/2401.00010/comments",
+                                          "/papers/2401.00010",
+                                          "/papers/2401.00010.bib",
+                                          "/authors/Lovelace",
+                                          "/categories/cs.LG",
+                                          "/feeds/daily.atom",
+                                          "/feeds/trending.rss",
+                                          "/feeds/category/cs.LG.atom",
+                                          "/feeds/search.atom",
+                                          "/collections",
+                                          "/api/collections",
+                                          "/login",
+                                          "/signup",
+                                          "/subscribe",
+                                          "/unsubscribe",
+                                          "/password/reset",
+                                          "/recommended",
+                                          "/api/recommendations",
+                                          "/feed",
+                                          "/api/feed",
+                                          "/api/follows",
+                                          "/collections/1",
+                                          "/api/collections/saved"};
   const std::vector<std::string> names = {"q", "page", "limit", "cat", "mode", "sort", "kind", "token", "id", "p", "f"};
-  const std::vector<std::string> values = {"", "0", "-1", "1", "2147483648", "99999999999999999999", "%2B",
-                                           "a%20b", "%3Cscript%3E", "..%2F..", "*", "((", "\"", "cs.LG,cs.CV",
-                                           std::string(2000, 'z'), "%e2%82%ac", "NaN", "1e9", "%0d%0aX:1"};
+  const std::vector<std::string> values = {
+      "",         "0", "-1", "1",  "2147483648",  "99999999999999999999", "%2B",       "a%20b", "%3Cscript%3E",
+      "..%2F..",  "*", "((", "\"", "cs.LG,cs.CV", std::string(2000, 'z'), "%e2%82%ac", "NaN",   "1e9",
+      "%0d%0aX:1"};
   std::mt19937 rng(13);
   for (int i = 0; i < 300; ++i) {
     std::string target = paths[rng() % paths.size()] + "?";
@@ -281,7 +306,8 @@ TEST_F(HostileClientTest, EveryRouteSurvivesRandomAndBoundaryParameters) {
     std::string request = method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
     int status = status_of(request);
     ASSERT_GT(status, 0) << target;
-    EXPECT_LT(status, 500) << method << " " << target;
+    // 503: a feature this server runs without (digests, recommendations) says it is off.
+    EXPECT_TRUE(status < 500 || status == 503) << method << " " << target << ": " << status;
   }
   expect_healthy();
 }
@@ -289,11 +315,12 @@ TEST_F(HostileClientTest, EveryRouteSurvivesRandomAndBoundaryParameters) {
 // Collects log lines and lets a test wait for one (the access log is written after the reply).
 class WaitableSink : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  bool wait_for(const std::string& needle, std::chrono::milliseconds within) {
+  // Waits for a line holding both strings.
+  bool wait_for(const std::string& a, const std::string& b, std::chrono::milliseconds within) {
     std::unique_lock lock(mutex_);
     return cv_.wait_for(lock, within, [&] {
       for (const auto& l : lines_) {
-        if (l.find(needle) != std::string::npos) return true;
+        if (l.find(a) != std::string::npos && l.find(b) != std::string::npos) return true;
       }
       return false;
     });
@@ -320,12 +347,12 @@ TEST_F(HostileClientTest, ForwardedForIsBelievedOnlyFromATrustedProxy) {
     o.access_log = true;
     start(o);  // trusts nobody
     EXPECT_EQ(status_of(get("/healthz?untrusted", "X-Forwarded-For: 203.0.113.9\r\n")), 200);
-    EXPECT_TRUE(sink->wait_for(R"("remote":"127.0.0.1","method":"GET","target":"/healthz?untrusted")", 5s));
+    EXPECT_TRUE(sink->wait_for(R"("remote":"127.0.0.1")", R"("target":"/healthz?untrusted")", 5s));
     server_.reset();
     o.trusted_proxies = "10.0.0.0/8, 127.0.0.1, ::1";
     start(o);
     EXPECT_EQ(status_of(get("/healthz?trusted", "X-Forwarded-For: 198.51.100.1, 203.0.113.7, 10.1.2.3\r\n")), 200);
-    EXPECT_TRUE(sink->wait_for(R"("remote":"203.0.113.7","method":"GET","target":"/healthz?trusted")", 5s));
+    EXPECT_TRUE(sink->wait_for(R"("remote":"203.0.113.7")", R"("target":"/healthz?trusted")", 5s));
     server_.reset();
   }
   spdlog::set_default_logger(previous);

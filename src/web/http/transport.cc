@@ -68,8 +68,13 @@ int status_for_error(const beast::error_code& ec, std::string_view pending, cons
 int check_header(const Parser& p, const TransportOptions& o) {
   const auto& msg = p.get();
   if (msg.target().size() > o.limits.max_target_bytes) return 414;
-  size_t fields = static_cast<size_t>(std::distance(msg.begin(), msg.end()));
-  if (fields > o.limits.max_headers) return 431;
+  size_t fields = 0;
+  size_t bytes = 0;
+  for (const auto& f : msg) {
+    ++fields;
+    bytes += f.name_string().size() + f.value().size() + 4;  // "name: value\r\n"
+  }
+  if (fields > o.limits.max_headers || bytes > o.limits.max_header_bytes) return 431;
   if (msg.version() != 10 && msg.version() != 11) return 505;
   return 0;
 }
@@ -229,10 +234,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void start() { wait_for_request(); }
 
  private:
-  enum class Deadline { kNone, kIdle, kRead, kWrite, kLinger };
+  enum class Deadline { kIdle, kRead, kWrite, kLinger };
 
   void arm(Deadline what, int ms) {
-    deadline_ = what;
     std::uint64_t id = ++armed_;
     timer_.expires_after(std::chrono::milliseconds(std::max(1, ms)));
     timer_.async_wait([self = shared_from_this(), what, id](beast::error_code ec) {
@@ -247,7 +251,6 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
   void disarm() {
-    deadline_ = Deadline::kNone;
     ++armed_;
     timer_.cancel();
   }
@@ -324,6 +327,7 @@ class Session : public std::enable_shared_from_this<Session> {
       target_.clear();
     }
     is_head_ = false;
+    is_http10_ = false;
     write(std::move(r));
   }
 
@@ -331,6 +335,7 @@ class Session : public std::enable_shared_from_this<Session> {
     disarm();
     ++requests_;
     bool keep_alive = parser_->keep_alive() && requests_ < options_.limits.max_requests_per_connection;
+    is_http10_ = parser_->get().version() == 10;
     RawRequest raw = to_raw(*parser_, peer_);
     method_ = raw.method;
     target_ = raw.target;
@@ -365,6 +370,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [k, v] : r.headers) head += k + ": " + v + "\r\n";
     if (r.status != 204 && r.status != 304) head += "Content-Length: " + std::to_string(r.body.size()) + "\r\n";
     if (!keep_alive_) head += "Connection: close\r\n";
+    if (keep_alive_ && is_http10_) head += "Connection: keep-alive\r\n";  // HTTP/1.0 closes by default
     head += "\r\n";
     body_bytes_ = has_body ? r.body.size() : 0;
     reply_ = std::move(r);
@@ -418,11 +424,11 @@ class Session : public std::enable_shared_from_this<Session> {
   ConnectionCounter::Ticket ticket_;
   beast::flat_buffer buffer_;
   std::optional<Parser> parser_;
-  Deadline deadline_ = Deadline::kNone;
   std::uint64_t armed_ = 0;  // which arm() a timer expiry belongs to
   bool timed_out_ = false;
   bool keep_alive_ = true;
   bool is_head_ = false;
+  bool is_http10_ = false;
   int requests_ = 0;
   Clock::time_point started_ = Clock::now();
   std::string method_, target_, head_;
