@@ -232,6 +232,29 @@ TEST_F(HostileClientTest, PipelinedRequestsAreAnsweredInOrder) {
   }
 }
 
+TEST_F(HostileClientTest, BodiesFollowExpectContinueAndNoFramingMeansNoBody) {
+  start();
+  RawConnection c(port_);
+  std::string body = "email=a%40b.c&password=x";
+  ASSERT_TRUE(
+      c.send("POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+             "Expect: 100-continue\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n"));
+  auto go_on = c.read_reply(5s);
+  ASSERT_TRUE(go_on);
+  EXPECT_EQ(go_on->status, 100);
+  ASSERT_TRUE(c.send(body));
+  auto r = c.read_reply(5s);
+  ASSERT_TRUE(r);
+  EXPECT_GE(r->status, 200);
+  EXPECT_LT(r->status, 500);
+  // RFC 9112 §6.3: neither Content-Length nor Transfer-Encoding: no body; answered at once.
+  ASSERT_TRUE(c.send("POST /api/papers/2401.00010/upvote HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto vote = c.read_reply(5s);
+  ASSERT_TRUE(vote);
+  EXPECT_EQ(vote->status, 401);
+}
+
 TEST_F(HostileClientTest, ConnectionsPerAddressAreCapped) {
   ServerOptions o = options();
   o.limits.max_connections_per_address = 4;
