@@ -90,7 +90,8 @@ std::vector<OptionSpec> build_table() {
       option("log_level", "trace, debug, info, warn, error", [](Config& c) -> std::string& { return c.log_level; }));
   t.push_back(option("server.host", "address to listen on", [](Config& c) -> std::string& { return c.server.host; }));
   t.push_back(option("server.port", "port to listen on", [](Config& c) -> int& { return c.server.port; }));
-  t.push_back(option("server.threads", "HTTP worker threads", [](Config& c) -> int& { return c.server.threads; }));
+  t.push_back(option("server.threads", "requests in handlers at once (worker threads)",
+                     [](Config& c) -> int& { return c.server.threads; }));
   t.push_back(option("server.load_demo_data", "load the bundled demo papers when the database is empty",
                      [](Config& c) -> bool& { return c.server.load_demo_data; }));
   t.push_back(option("server.demo_data", "demo data file (default: the bundled data/demo-papers.jsonl.zst)",
