@@ -219,6 +219,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.io_threads = cfg->server.io_threads;
     options.max_queued = static_cast<size_t>(std::max(1, cfg->server.max_queued));
     options.trusted_proxies = cfg->server.trusted_proxies;
+    if (auto proxies = web::TrustedProxies::parse(options.trusted_proxies); !proxies) die(proxies.error());
 
     // Accounts and votes (community.enabled): they also rank trending digests.
     std::unique_ptr<store::CommunityStore> community;
