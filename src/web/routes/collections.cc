@@ -147,7 +147,7 @@ Result<Reply> collection_feed(RouteContext& ctx, const Request& req) {
   if (!*c || !(*c)->is_public) return fail(Status::not_found("no public collection " + std::to_string(id)));
   auto papers = collection_papers(ctx, **c);
   if (!papers) return fail(papers.error());
-  std::string base = ctx.base_url(req);
+  std::string base = ctx.base_url();
   FeedInfo info{"Paperboy collection: " + (*c)->name, "Papers in the collection '" + (*c)->name + "'", base + req.path,
                 base + "/collections/" + std::to_string(id), core::unix_now()};
   if (!papers->empty()) {
