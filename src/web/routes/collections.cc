@@ -3,6 +3,7 @@
 // leak), BibTeX (/collections/ID.bib) and feeds (/feeds/collection/ID.atom|rss, public only), the
 // save form on paper pages and the save toggle on cards, and the JSON API under /api/collections
 // ("saved" names the default collection). Changes need the owner; cookie requests a CSRF token.
+#include <algorithm>
 #include <charconv>
 
 #include "core/time.h"
@@ -253,7 +254,12 @@ void add_collection_api(RouteContext& ctx) {
       auto viewer = request_viewer(ctx, req);
       if (!viewer) return fail(viewer.error());
       if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-      c = ctx.library->default_collection((*viewer)->account.id, core::unix_now());
+      // A read creates nothing: an account that never saved a paper sees an empty "Saved".
+      auto mine = ctx.library->collections_of((*viewer)->account.id);
+      if (!mine) return fail(mine.error());
+      auto it = std::find_if(mine->begin(), mine->end(), [](const store::Collection& x) { return x.is_default; });
+      c = it != mine->end() ? *it
+                            : store::Collection{.account_id = (*viewer)->account.id, .name = "Saved", .is_default = true};
     } else {
       c = readable_collection(ctx, req, std::stoll(req.matches[1]));
     }
