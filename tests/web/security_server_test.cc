@@ -198,13 +198,13 @@ TEST_F(SecurityServerTest, LoginLimitsCountFailuresPerAccountAndLetTheOwnerBackI
   EXPECT_EQ(token_login("user8@example.org", kPassword)->status, 200);
   // The owner gets in once the documented delay (Retry-After) has passed.
   std::this_thread::sleep_for(std::chrono::seconds(retry_after));
-  httplib::Result owner;
+  int owner = 0;
   for (int i = 0; i < 20; ++i) {  // the second boundary: at most one more second
-    owner = token_login("user7@example.org", kPassword);
-    if (owner->status != 429) break;
+    owner = token_login("user7@example.org", kPassword)->status;
+    if (owner != 429) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  EXPECT_EQ(owner->status, 200) << owner->body;
+  EXPECT_EQ(owner, 200);
   // A success forgets the account's failures: the next wrong password is checked, not delayed.
   EXPECT_EQ(token_login("user7@example.org", "wrong password!")->status, 401);
 }
