@@ -24,11 +24,15 @@ auto guard_job(std::string_view job, Pass&& pass) noexcept -> std::invoke_result
   try {
     return pass();
   } catch (const std::exception& e) {
-    if constexpr (std::is_same_v<Out, Status>) return failed(e.what());
-    else return Out(fail(failed(e.what())));
+    if constexpr (std::is_same_v<Out, Status>)
+      return failed(e.what());
+    else
+      return Out(fail(failed(e.what())));
   } catch (...) {
-    if constexpr (std::is_same_v<Out, Status>) return failed("not a std::exception");
-    else return Out(fail(failed("not a std::exception")));
+    if constexpr (std::is_same_v<Out, Status>)
+      return failed("not a std::exception");
+    else
+      return Out(fail(failed("not a std::exception")));
   }
 }
 

@@ -38,8 +38,7 @@ TEST(HarvestSchedulerGuard, AThrowingRunIsAFailedRunAndTheSchedulerCarriesOn) {
   HarvestRunStatus first = wait_for_runs(scheduler, 1);
   EXPECT_EQ(first.runs, 1);
   EXPECT_FALSE(first.last_ok);
-  EXPECT_NE(first.last_error.find("unexpected exception: boom in the harvest"), std::string::npos)
-      << first.last_error;
+  EXPECT_NE(first.last_error.find("unexpected exception: boom in the harvest"), std::string::npos) << first.last_error;
   EXPECT_EQ(scheduler.status_json().dump().find("boom") != std::string::npos, true);
   // The same thread runs the next harvest.
   bool triggered = false;

@@ -43,7 +43,9 @@ class DiskFullTest : public ::testing::Test {
     server_.reset();
     community_.reset();
     store_.reset();
-    if (mounted_) EXPECT_EQ(::umount2(mount_point_.c_str(), MNT_DETACH), 0) << std::strerror(errno);
+    if (mounted_) {
+      EXPECT_EQ(::umount2(mount_point_.c_str(), MNT_DETACH), 0) << std::strerror(errno);
+    }
   }
   // Writes a file until the filesystem has no space left.
   void fill_disk() {

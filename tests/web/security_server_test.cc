@@ -101,8 +101,7 @@ class SecurityServerTest : public ::testing::Test {
     return id.value_or(0);
   }
   httplib::Result token_login(const std::string& email, const std::string& password) {
-    return client().Post("/api/auth/token", json{{"email", email}, {"password", password}}.dump(),
-                         "application/json");
+    return client().Post("/api/auth/token", json{{"email", email}, {"password", password}}.dump(), "application/json");
   }
   std::string api_token(const std::string& email) {
     auto r = token_login(email, kPassword);
@@ -235,7 +234,8 @@ TEST_F(SecurityServerTest, AbsoluteUrlsNeverComeFromTheHostHeader) {
   auto c = client();
   auto page = c.Get("/password/forgot");
   httplib::Headers h = {{"Cookie", "pb_csrf=" + set_cookie(page, "pb_csrf")}, {"Host", "evil.example"}};
-  auto r = c.Post("/password/forgot", h, httplib::Params{{"email", "ada@example.org"}, {"csrf", csrf_from(page->body)}});
+  auto r =
+      c.Post("/password/forgot", h, httplib::Params{{"email", "ada@example.org"}, {"csrf", csrf_from(page->body)}});
   ASSERT_EQ(r->status, 200) << r->body;
   auto sent = mails();
   ASSERT_EQ(sent.size(), 1u);
@@ -254,9 +254,9 @@ TEST_F(SecurityServerTest, AbsoluteUrlsNeverComeFromTheHostHeader) {
 // Row 11.
 TEST_F(SecurityServerTest, FeedsAreWellFormedXmlWhateverTheInput) {
   auto c = client();
-  for (const char* path : {"/feeds/category/cs.LG.atom", "/feeds/category/cs.LG.rss", "/feeds/daily.atom",
-                           "/feeds/search.atom?q=%ff", "/feeds/search.rss?q=graph%ff%fe", "/feeds/search.atom?q=a%01b",
-                           "/feeds/search.atom?q=%ef%bf%bf%c0%af"}) {
+  for (const char* path :
+       {"/feeds/category/cs.LG.atom", "/feeds/category/cs.LG.rss", "/feeds/daily.atom", "/feeds/search.atom?q=%ff",
+        "/feeds/search.rss?q=graph%ff%fe", "/feeds/search.atom?q=a%01b", "/feeds/search.atom?q=%ef%bf%bf%c0%af"}) {
     auto r = c.Get(path);
     ASSERT_TRUE(r) << path;
     if (r->status == 400) continue;  // refusing invalid input is fine too; a broken feed is not
@@ -309,8 +309,9 @@ TEST_F(SecurityServerTest, APasswordResetRevokesApiTokensAndSessions) {
   auto sent = mails();
   ASSERT_EQ(sent.size(), 1u);
   ASSERT_TRUE(std::regex_search(sent[0], m, std::regex(R"(token=([^\s]+))")));
-  auto reset = c.Post("/password/reset", {{"Cookie", anon}},
-                      httplib::Params{{"token", m[1].str()}, {"password", "a new long password"}, {"csrf", csrf_from(page->body)}});
+  auto reset = c.Post(
+      "/password/reset", {{"Cookie", anon}},
+      httplib::Params{{"token", m[1].str()}, {"password", "a new long password"}, {"csrf", csrf_from(page->body)}});
   ASSERT_EQ(reset->status, 303) << reset->body;
   EXPECT_EQ(client().Get("/api/collections", bearer)->status, 401);
   auto account = client().Get("/account", {{"Cookie", "pb_session=" + session}});
@@ -323,12 +324,13 @@ TEST_F(SecurityServerTest, TheRedirectFilterKeepsRedirectsOnThisSite) {
   httplib::Headers bearer = {{"Authorization", "Bearer " + api_token("ada@example.org")}};
   for (const char* back : {"/\t/evil.example", "/\\evil.example", "//evil.example", "https://evil.example",
                            "/\n/evil.example", "/ /evil.example", "evil.example", "/\x7f/evil.example", "/a\\b"}) {
-    auto r = client().Post("/follow", bearer, httplib::Params{{"kind", "category"}, {"value", "cs.LG"}, {"back", back}});
+    auto r =
+        client().Post("/follow", bearer, httplib::Params{{"kind", "category"}, {"value", "cs.LG"}, {"back", back}});
     ASSERT_EQ(r->status, 303) << r->body;
     EXPECT_EQ(r->get_header_value("Location"), "/feed") << "back=" << back;
   }
-  auto ok = client().Post("/follow", bearer,
-                          httplib::Params{{"kind", "category"}, {"value", "cs.LG"}, {"back", "/papers/2401.00020?x=1"}});
+  auto ok = client().Post(
+      "/follow", bearer, httplib::Params{{"kind", "category"}, {"value", "cs.LG"}, {"back", "/papers/2401.00020?x=1"}});
   EXPECT_EQ(ok->get_header_value("Location"), "/papers/2401.00020?x=1");
 }
 
@@ -336,14 +338,14 @@ TEST_F(SecurityServerTest, TheRedirectFilterKeepsRedirectsOnThisSite) {
 TEST_F(SecurityServerTest, CommentEditsShareTheCommentRateLimit) {
   make_account("ada@example.org");
   httplib::Headers bearer = {{"Authorization", "Bearer " + api_token("ada@example.org")}};
-  auto posted = client().Post("/api/papers/2401.00020/comments", bearer, json{{"body", "First"}}.dump(),
-                              "application/json");
+  auto posted =
+      client().Post("/api/papers/2401.00020/comments", bearer, json{{"body", "First"}}.dump(), "application/json");
   ASSERT_EQ(posted->status, 201) << posted->body;
   std::string id = std::to_string(json::parse(posted->body).at("id").get<std::int64_t>());
   std::vector<int> statuses;
   for (int i = 0; i < 4; ++i) {
-    auto r = client().Put("/api/comments/" + id, bearer, json{{"body", std::string(9000, 'x')}}.dump(),
-                          "application/json");
+    auto r =
+        client().Put("/api/comments/" + id, bearer, json{{"body", std::string(9000, 'x')}}.dump(), "application/json");
     statuses.push_back(r->status);
   }
   EXPECT_EQ(statuses, (std::vector<int>{200, 200, 429, 429}));

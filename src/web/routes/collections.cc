@@ -178,8 +178,7 @@ void add_collection_pages(RouteContext& ctx) {
              if (!c) return fail(c.error());
              return redirect("/collections/" + std::to_string(c->id));
            }));
-  ctx.post("/collections/save",
-           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.post("/collections/save", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              std::string target = req.get_param_value("collection");
              Result<store::Collection> c = fail(Status::internal("unset"));
              if (target == "new") {
@@ -238,16 +237,15 @@ void add_collection_api(RouteContext& ctx) {
             for (const auto& c : *mine) list.push_back(collection_json(c));
             return json_status(200, list);
           }));
-  ctx.post(
-      "/api/collections", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
-        auto body = json_body(req);
-        if (!body) return fail(body.error());
-        auto pub = body->find("public");
-        auto c =
-            create(ctx, a, string_field(*body, "name"), pub != body->end() && pub->is_boolean() && pub->get<bool>());
-        if (!c) return fail(c.error());
-        return json_status(201, collection_json(*c));
-      }));
+  ctx.post("/api/collections", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+             auto body = json_body(req);
+             if (!body) return fail(body.error());
+             auto pub = body->find("public");
+             auto c = create(ctx, a, string_field(*body, "name"),
+                             pub != body->end() && pub->is_boolean() && pub->get<bool>());
+             if (!c) return fail(c.error());
+             return json_status(201, collection_json(*c));
+           }));
   ctx.get(R"(/api/collections/(\d{1,18}|saved))", [&ctx](const Request& req) -> Result<Reply> {
     Result<store::Collection> c = fail(Status::internal("unset"));
     if (req.matches[1] == "saved") {
@@ -258,8 +256,9 @@ void add_collection_api(RouteContext& ctx) {
       auto mine = ctx.library->collections_of((*viewer)->account.id);
       if (!mine) return fail(mine.error());
       auto it = std::find_if(mine->begin(), mine->end(), [](const store::Collection& x) { return x.is_default; });
-      c = it != mine->end() ? *it
-                            : store::Collection{.account_id = (*viewer)->account.id, .name = "Saved", .is_default = true};
+      c = it != mine->end()
+              ? *it
+              : store::Collection{.account_id = (*viewer)->account.id, .name = "Saved", .is_default = true};
     } else {
       c = readable_collection(ctx, req, std::stoll(req.matches[1]));
     }
