@@ -227,6 +227,23 @@ TEST_F(SecurityServerTest, SignUpsArePerAddressLimited) {
   EXPECT_EQ(limited, 3);
 }
 
+// Row 16 and item 5: reset requests are limited too (each sends a mail).
+TEST_F(SecurityServerTest, PasswordResetRequestsAreLimitedPerEmail) {
+  make_account("ada@example.org");
+  auto c = client();
+  auto page = c.Get("/password/forgot");
+  httplib::Headers h = {{"Cookie", "pb_csrf=" + set_cookie(page, "pb_csrf")}};
+  std::vector<int> statuses;
+  for (int i = 0; i < 4; ++i) {
+    auto r =
+        c.Post("/password/forgot", h, httplib::Params{{"email", "ada@example.org"}, {"csrf", csrf_from(page->body)}});
+    statuses.push_back(r->status);
+    if (r->status == 429) EXPECT_TRUE(r->has_header("Retry-After"));
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{200, 200, 200, 429}));
+  EXPECT_EQ(mails().size(), 3u);
+}
+
 // Rows 8 and 9: the Host header is the client's to choose.
 TEST_F(SecurityServerTest, AbsoluteUrlsNeverComeFromTheHostHeader) {
   make_account("ada@example.org");
