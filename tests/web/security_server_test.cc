@@ -238,7 +238,9 @@ TEST_F(SecurityServerTest, PasswordResetRequestsAreLimitedPerEmail) {
     auto r =
         c.Post("/password/forgot", h, httplib::Params{{"email", "ada@example.org"}, {"csrf", csrf_from(page->body)}});
     statuses.push_back(r->status);
-    if (r->status == 429) EXPECT_TRUE(r->has_header("Retry-After"));
+    if (r->status == 429) {
+      EXPECT_TRUE(r->has_header("Retry-After"));
+    }
   }
   EXPECT_EQ(statuses, (std::vector<int>{200, 200, 200, 429}));
   EXPECT_EQ(mails().size(), 3u);
