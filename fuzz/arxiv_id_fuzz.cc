@@ -32,7 +32,8 @@ std::string check_arxiv_id(std::string_view input) {
                                   "https://arxiv.org/abs/" + parsed->with_version(), "oai:arXiv.org:" + parsed->id}) {
     auto again = core::parse_arxiv_id(form);
     if (!again) return "'" + form + "' does not re-parse: " + again.error().message();
-    if (again->id != parsed->id || again->is_old_style != parsed->is_old_style) return "'" + form + "' re-parses to another id";
+    if (again->id != parsed->id || again->is_old_style != parsed->is_old_style)
+      return "'" + form + "' re-parses to another id";
     bool versioned = form.find("oai:") != 0;
     if (versioned && again->version != parsed->version) return "'" + form + "' re-parses to another version";
   }

@@ -25,9 +25,9 @@ std::string check_paper(const core::Paper& paper) {
 namespace {
 
 // What cmark's HTML renderer writes for CommonMark with raw HTML omitted (CMARK_OPT_SAFE).
-constexpr std::array<std::string_view, 22> kTags = {
-    "p",  "em", "strong", "a",  "code", "pre",        "blockquote", "ul", "ol", "li", "hr",
-    "br", "h1", "h2",     "h3", "h4",   "h5",         "h6",         "del", "s", "img", "!--"};
+constexpr std::array<std::string_view, 22> kTags = {"p",  "em", "strong", "a",  "code", "pre", "blockquote", "ul",
+                                                    "ol", "li", "hr",     "br", "h1",   "h2",  "h3",         "h4",
+                                                    "h5", "h6", "del",    "s",  "img",  "!--"};
 constexpr std::array<std::string_view, 5> kAttributes = {"href", "rel", "title", "class", "start"};
 
 std::string decode_entities(std::string_view s) {
@@ -44,12 +44,18 @@ std::string decode_entities(std::string_view s) {
       continue;
     }
     std::string_view ref = s.substr(i + 1, semi - i - 1);
-    if (ref == "amp") out += '&';
-    else if (ref == "quot") out += '"';
-    else if (ref == "lt") out += '<';
-    else if (ref == "gt") out += '>';
-    else if (ref == "#39" || ref == "apos") out += '\'';
-    else out += "&" + std::string(ref) + ";";  // numeric references stay encoded: a scheme never needs them
+    if (ref == "amp")
+      out += '&';
+    else if (ref == "quot")
+      out += '"';
+    else if (ref == "lt")
+      out += '<';
+    else if (ref == "gt")
+      out += '>';
+    else if (ref == "#39" || ref == "apos")
+      out += '\'';
+    else
+      out += "&" + std::string(ref) + ";";  // numeric references stay encoded: a scheme never needs them
     i = semi;
   }
   return out;

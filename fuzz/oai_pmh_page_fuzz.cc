@@ -27,7 +27,8 @@ std::string check_oai_pmh_page(std::string_view input) {
   // A cut point that depends on the input, so the fuzzer explores chunk boundaries too.
   size_t cut = input.empty() ? 0 : (static_cast<unsigned char>(input.back()) * 131U) % (input.size() + 1);
   auto split = parse_in_chunks(input, cut);
-  if (whole.has_value() != split.has_value()) return "whole and chunked parses disagree (cut " + std::to_string(cut) + ")";
+  if (whole.has_value() != split.has_value())
+    return "whole and chunked parses disagree (cut " + std::to_string(cut) + ")";
   if (!whole) {
     if (whole.error().message().empty()) return "rejection without a message";
     return {};
