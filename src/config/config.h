@@ -36,23 +36,23 @@ struct Config {
   // OAI-PMH harvesting and arXiv API lookups (paperboy harvest / fetch / serve's schedule).
   struct Harvest {
     std::string base_url = "https://oaipmh.arxiv.org/oai";
-    std::string prefix = "arXiv";  // arXiv, arXivRaw or oai_dc
-    std::string sets;              // comma-separated set specs: "cs,stat"; empty = all
-    double min_interval_s = 3;     // arXiv's terms: one request per 3 s
-    std::string contact;           // e-mail put in the User-Agent
+    std::string prefix = "arXiv";            // arXiv, arXivRaw or oai_dc
+    std::string sets;                        // comma-separated set specs: "cs,stat"; empty = all
+    double min_interval_s = 3;               // arXiv's terms: one request per 3 s
+    std::string contact;                     // e-mail put in the User-Agent
     double timeout_s = 120;
-    int max_attempts = 6;  // tries per request, with exponential backoff
-    double backoff_s = 5;  // first retry wait; doubles, capped at 300 s
+    int max_attempts = 6;                    // tries per request, with exponential backoff
+    double backoff_s = 5;                    // first retry wait; doubles, capped at 300 s
     std::string api_url = "https://export.arxiv.org/api/query";
-    bool schedule = false;           // serve harvests daily at daily_at (off by default)
-    std::string daily_at = "03:00";  // UTC; arXiv announces at 20:00 US Eastern
+    bool schedule = false;                   // serve harvests daily at daily_at (off by default)
+    std::string daily_at = "03:00";          // UTC; arXiv announces at 20:00 US Eastern
   } harvest;
   struct Search {
-    std::string index_dir;     // empty: <data_dir>/index (derived data, local to this instance)
-    int dimension = 256;       // LSA vector dimensions
-    int min_train_docs = 200;  // semantic search starts once the store has this many papers
-    int candidates = 100;      // candidates per side for hybrid fusion and similar papers
-    int ef_search = 128;       // HNSW query beam
+    std::string index_dir;      // empty: <data_dir>/index (derived data, local to this instance)
+    int dimension = 256;        // LSA vector dimensions
+    int min_train_docs = 200;   // semantic search starts once the store has this many papers
+    int candidates = 100;       // candidates per side for hybrid fusion and similar papers
+    int ef_search = 128;        // HNSW query beam
     int persist_interval_seconds = 30;
   } search;
 
@@ -82,17 +82,17 @@ struct Config {
 
   // E-mail digests (paperboy digest send, serve's digest schedule).
   struct Mail {
-    std::string smtp_url;                  // smtp://host:port[?starttls=required], smtps://; empty: no sending
-    std::string smtp_user, smtp_password;  // or user:password in the URL
+    std::string smtp_url;                        // smtp://host:port[?starttls=required], smtps://; empty: no sending
+    std::string smtp_user, smtp_password;        // or user:password in the URL
     std::string from = "Paperboy <digest@localhost>";
-    double rate_per_second = 5;     // global send rate limit of one process
-    int max_attempts = 8;           // temporary failures before a mail fails for good
-    double retry_backoff_s = 60;    // first retry wait, doubling
-    int pause_after_failures = 3;   // permanent failures in a row that pause an address
-    int claim_lease_s = 300;        // a mail claimed this long ago by a dead sender is resent
-    bool schedule = true;           // serve queues digest issues (false: only `digest send` does)
-    std::string send_at = "07:00";  // serve: time of day (UTC) daily issues are queued
-    double poll_s = 30;             // serve: how often the outbox is checked
+    double rate_per_second = 5;                  // global send rate limit of one process
+    int max_attempts = 8;                        // temporary failures before a mail fails for good
+    double retry_backoff_s = 60;                 // first retry wait, doubling
+    int pause_after_failures = 3;                // permanent failures in a row that pause an address
+    int claim_lease_s = 300;                     // a mail claimed this long ago by a dead sender is resent
+    bool schedule = true;                        // serve queues digest issues (false: only `digest send` does)
+    std::string send_at = "07:00";               // serve: time of day (UTC) daily issues are queued
+    double poll_s = 30;                          // serve: how often the outbox is checked
   } mail;
 
   // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
@@ -101,8 +101,8 @@ struct Config {
 
 // One row of the option table.
 struct OptionSpec {
-  std::string key;  // TOML key, "server.port"
-  std::string env;  // "PAPERBOY_SERVER_PORT"
+  std::string key;   // TOML key, "server.port"
+  std::string env;   // "PAPERBOY_SERVER_PORT"
   std::string help;
   std::string type;  // "string", "int", "bool", "double"
   std::function<Status(Config&, std::string_view)> set;

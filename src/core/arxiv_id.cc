@@ -11,9 +11,7 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-int two_digits(std::string_view s) {
-  return (s[0] - '0') * 10 + (s[1] - '0');
-}
+int two_digits(std::string_view s) { return (s[0] - '0') * 10 + (s[1] - '0'); }
 
 bool starts_with_icase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -78,9 +76,7 @@ std::pair<std::string_view, int> split_version(std::string_view s) {
   return {head, n};
 }
 
-bool valid_month(std::string_view yymm) {
-  return two_digits(yymm.substr(2, 2)) >= 1 && two_digits(yymm.substr(2, 2)) <= 12;
-}
+bool valid_month(std::string_view yymm) { return two_digits(yymm.substr(2, 2)) >= 1 && two_digits(yymm.substr(2, 2)) <= 12; }
 
 // New style (arXiv identifier scheme of April 2007): YYMM.NNNN until 1412, YYMM.NNNNN from 1501.
 bool is_new_style(std::string_view s) {
