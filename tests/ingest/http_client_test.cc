@@ -128,7 +128,7 @@ class HttpClientRedirects : public ::testing::Test {
       res.set_redirect("file:///etc/passwd", 302);
     });
     server_.Get(R"(/hop/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
-      int n = std::stoi(req.matches[1]);
+      int n = std::stoi(req.matches[1].str());
       res.set_redirect(n == 0 ? "/final" : "/hop/" + std::to_string(n - 1), 302);
     });
     port_ = server_.bind_to_any_port("127.0.0.1");

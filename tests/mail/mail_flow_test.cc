@@ -5,6 +5,7 @@
 // shared PostgreSQL, two `digest send` runs at once (as from two instances' cron jobs).
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>
