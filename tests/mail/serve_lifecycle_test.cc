@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <iterator>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -72,6 +75,76 @@ TEST(ServeLifecycle, StopsGracefullyWithADigestMailInFlight) {
   for (const auto& m : sink.messages()) rcpts.insert(m.raw.substr(15, m.raw.find("\r\n") - 15));
   EXPECT_EQ(sink.messages().size(), static_cast<size_t>(kSubscribers));
   EXPECT_EQ(rcpts.size(), static_cast<size_t>(kSubscribers));
+}
+
+// SIGTERM while a request is in flight (a paper submission waiting on the arXiv API, here a test
+// server that holds its answer): serve stops accepting connections at once, the request in flight
+// still gets its answer, and serve exits 0.
+TEST(ServeLifecycle, StopsGracefullyWithARequestInFlight) {
+  TempDir dir;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool asked = false, released = false;
+  httplib::Server api;
+  api.Get("/api/query", [&](const httplib::Request&, httplib::Response& res) {
+    std::unique_lock lock(mu);
+    asked = true;
+    cv.notify_all();
+    cv.wait_for(lock, std::chrono::seconds(60), [&] { return released; });
+    std::ifstream in(testing::paperboy_source_dir() + "/tests/fixtures/arxiv-api/2602.07774.atom");
+    res.set_content(std::string(std::istreambuf_iterator<char>(in), {}), "application/atom+xml");
+  });
+  int api_port = api.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(api_port, 0);
+  std::thread api_thread([&] { api.listen_after_bind(); });
+  auto release = [&] {
+    std::lock_guard lock(mu);
+    released = true;
+    cv.notify_all();
+  };
+
+  std::vector<std::string> env = {
+      "PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum", "PAPERBOY_LOG_LEVEL=warn", "PAPERBOY_SERVER_LOAD_DEMO_DATA=false",
+      "PAPERBOY_COMMUNITY_SUBMIT_MAX_AGE_DAYS=36500",
+      "PAPERBOY_HARVEST_API_URL=http://127.0.0.1:" + std::to_string(api_port) + "/api/query"};
+  Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"}, env);
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(120, 0);
+  auto signup = c.Post("/api/auth/signup",
+                       nlohmann::json{{"email", "ada@example.org"}, {"password", "ada password 1"}, {"name", "A"}}.dump(),
+                       "application/json");
+  ASSERT_TRUE(signup && signup->status == 201);
+  auto token = c.Post("/api/auth/token", nlohmann::json{{"email", "ada@example.org"}, {"password", "ada password 1"}}.dump(),
+                      "application/json");
+  ASSERT_TRUE(token && token->status == 200);
+  httplib::Headers auth = {{"Authorization", "Bearer " + nlohmann::json::parse(token->body).value("token", "")}};
+
+  int status = -1;
+  std::string body;
+  std::thread submit([&] {
+    httplib::Client s("127.0.0.1", port);
+    s.set_read_timeout(120, 0);
+    auto r = s.Post("/api/papers/submit", auth, R"({"id":"2602.07774"})", "application/json");
+    if (r) {
+      status = r->status;
+      body = r->body;
+    }
+  });
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] { return asked; })) << "serve never asked the API";
+  }
+  server.signal(SIGTERM);
+  bool refused = mailtest::wait_until([&] { return !httplib::Client("127.0.0.1", port).Get("/healthz"); }, 30);
+  release();
+  submit.join();
+  EXPECT_TRUE(refused) << "serve kept accepting connections after SIGTERM";
+  EXPECT_TRUE(status == 200 || status == 201) << "the request in flight got " << status << ": " << body;
+  EXPECT_EQ(server.wait(), 0);
+  api.stop();
+  api_thread.join();
 }
 
 // Several writers on one SQLite file at once: `paperboy ingest` of 3,000 papers and `digest send`
