@@ -66,6 +66,46 @@ std::vector<std::string> fixture_values(const std::vector<std::string>& files, c
 
 const std::vector<std::string> kArxivPages = {"arXiv-page-0.xml", "arXiv-page-1.xml", "arXiv-page-2.xml"};
 
+// The five named XML entities and numeric character references (&#39; &#x27;), as UTF-8.
+std::string decode_xml_entities(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    size_t semi = in[i] == '&' ? in.find(';', i) : std::string::npos;
+    if (semi == std::string::npos) {
+      out += in[i];
+      continue;
+    }
+    std::string name = in.substr(i + 1, semi - i - 1);
+    static const std::map<std::string, std::string> kNamed = {
+        {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"amp", "&"}};
+    unsigned long cp = 0;
+    if (auto it = kNamed.find(name); it != kNamed.end()) {
+      out += it->second;
+    } else if (name.size() > 1 && name[0] == '#') {
+      cp = name[1] == 'x' ? std::stoul(name.substr(2), nullptr, 16) : std::stoul(name.substr(1));
+      if (cp < 0x80) {
+        out += static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+    } else {
+      out += in.substr(i, semi - i + 1);
+    }
+    i = semi;
+  }
+  return out;
+}
+
 // id -> title of each record in the fixture pages, read with plain string search (independent of
 // the XML parser under test): whitespace runs collapsed and the five XML entities decoded, as a
 // reader would see them. A later record for the same id replaces an earlier one.
@@ -92,13 +132,7 @@ std::map<std::string, std::string> fixture_titles(const std::vector<std::string>
         title += space ? ' ' : c;
       }
       while (!title.empty() && title.back() == ' ') title.pop_back();
-      for (auto [entity, ch] : std::vector<std::pair<std::string, std::string>>{
-               {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}}) {
-        for (size_t p = title.find(entity); p != std::string::npos; p = title.find(entity, p + ch.size())) {
-          title.replace(p, entity.size(), ch);
-        }
-      }
-      out[*id] = title;
+      out[*id] = decode_xml_entities(title);
     }
   }
   return out;
