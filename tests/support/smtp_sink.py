@@ -104,7 +104,8 @@ class Sink:
             f.write(("X-Envelope-To: %s\r\n" % ",".join(envelope.rcpt_tos)).encode())
             f.write(data)
         os.replace(name + ".tmp", name)
-        tls = 1 if session.ssl else 0
+        transport = server.transport
+        tls = 1 if session.ssl or (transport is not None and transport.get_extra_info("ssl_object")) else 0
         user = session.auth_data.login.decode() if getattr(session, "auth_data", None) else "-"
         with open(os.path.join(self.dir, "sessions.log"), "a") as f:
             f.write("tls=%d auth=%s\n" % (tls, user))
