@@ -12,7 +12,7 @@ import { join } from "node:path";
 import assert from "node:assert/strict";
 import { artifacts, createHarness } from "./harness.mjs";
 
-const { step, startServer, launch, checkAccessibility, assertNoProblems, run } = createHarness("");
+const { step, startServer, launch, checkAccessibility, assertNoProblems, run, waitForLog } = createHarness("");
 
 // Navigation Timing of the page now shown, and when app.js marked the visible math typeset
 // (null when it did not), in ms from the start of the navigation.
@@ -27,7 +27,8 @@ function timings(page) {
 
 async function main() {
   // The fixture has 49 papers: train semantic search on them (the default waits for 200).
-  const base = await startServer({ PAPERBOY_SEARCH_MIN_TRAIN_DOCS: "40" });
+  const base = await startServer({ PAPERBOY_SEARCH_MIN_TRAIN_DOCS: "40", PAPERBOY_SEARCH_DIMENSION: "32",
+                                   PAPERBOY_LOG_LEVEL: "info" });
   const health = await (await fetch(`${base}/healthz`)).json();
   const searchEnabled = health.search === "enabled";
   const { page } = await launch();
@@ -133,9 +134,13 @@ async function main() {
   });
 
   await step("search in each mode", async () => {
+    // Training runs in the background after start: wait for the server to say it is done.
+    if (searchEnabled) await waitForLog(/search: trained/);
     const ranked = {};
     for (const mode of ["lexical", "semantic", "hybrid"]) {
-      await page.goto(`${base}/search?q=model&mode=${mode}`);
+      // Words the semantic model knows ("model" is in most papers, so it is not in the LSA
+      // vocabulary and semantic search would fall back to lexical for it).
+      await page.goto(`${base}/search?q=language+agents&mode=${mode}`);
       assert.equal(await page.locator(`input[name=mode][value=${mode}]`).isChecked(), true);
       if (searchEnabled) {
         assert.ok(await page.locator("li.paper").count() > 0, mode);

@@ -151,6 +151,14 @@ export function createHarness(name) {
 
   return {
     dataDir, step, startServer, launch, checkAccessibility, assertNoProblems, run,
+    // Resolves once the server's log (stderr) matches `pattern`; rejects after `ms`.
+    waitForLog: async (pattern, ms = 60000) => {
+      const end = Date.now() + ms;
+      while (!pattern.test(serverErr)) {
+        if (Date.now() > end) throw new Error(`server log never matched ${pattern}: ${serverStderr()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     onCleanup: (fn) => cleanups.push(fn),
   };
 }
