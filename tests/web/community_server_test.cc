@@ -272,7 +272,9 @@ TEST_F(CommunityServerTest, LoginDoesNotRevealWhetherAnEmailExistsAndIsRateLimit
     auto r = c.Post("/api/auth/token", json{{"email", "ada@example.org"}, {"password", "wrong password!"}}.dump(),
                     "application/json");
     ASSERT_TRUE(r);
-    if (limited > 0) EXPECT_EQ(r->status, 429) << "attempt " << i;
+    if (limited > 0) {
+      EXPECT_EQ(r->status, 429) << "attempt " << i;
+    }
     if (r->status == 429) {
       ++limited;
     } else {
