@@ -122,8 +122,12 @@ TEST(RenderMessage, WritesHeadersAndBothPartsDeterministically) {
   EXPECT_EQ(parsed.html, "<p>Hello</p>\r\n");
   // Every line ends in CRLF: no bare LF and no bare CR anywhere.
   for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\n') EXPECT_TRUE(i > 0 && raw[i - 1] == '\r') << "bare LF at " << i;
-    if (raw[i] == '\r') EXPECT_TRUE(i + 1 < raw.size() && raw[i + 1] == '\n') << "bare CR at " << i;
+    if (raw[i] == '\n') {
+      EXPECT_TRUE(i > 0 && raw[i - 1] == '\r') << "bare LF at " << i;
+    }
+    if (raw[i] == '\r') {
+      EXPECT_TRUE(i + 1 < raw.size() && raw[i + 1] == '\n') << "bare CR at " << i;
+    }
   }
 }
 

@@ -97,6 +97,7 @@ TEST(ServeLifecycle, StopsGracefullyWithARequestInFlight) {
   int api_port = api.bind_to_any_port("127.0.0.1");
   ASSERT_GT(api_port, 0);
   std::thread api_thread([&] { api.listen_after_bind(); });
+  while (!api.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   auto release = [&] {
     std::lock_guard lock(mu);
     released = true;
