@@ -145,8 +145,10 @@ async def main(argv):
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
-    print("PORT %d" % sock.getsockname()[1], flush=True)
+    port = sock.getsockname()[1]
     if closed:
+        # The port is known (and refuses connections) before the server listens.
+        print("PORT %d" % port, flush=True)
         opened = asyncio.Event()
         loop.add_signal_handler(signal.SIGUSR1, opened.set)
         await opened.wait()
@@ -167,8 +169,8 @@ async def main(argv):
         return SMTP(handler, **kwargs)
 
     server = await loop.create_server(factory, sock=sock, ssl=tls)
-    if closed:
-        print("LISTENING", flush=True)
+    # Printed only once the socket listens: a client that read it is never refused.
+    print("LISTENING" if closed else "PORT %d" % port, flush=True)
     stop = asyncio.Event()
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.add_signal_handler(signal.SIGINT, stop.set)
