@@ -34,7 +34,9 @@ Outcome run(const TempDir& dir, std::vector<std::string> args, const std::vector
   return r;
 }
 
-void write(const TempDir& dir, const std::string& toml) { std::ofstream(dir.file("paperboy.toml")) << toml; }
+void write(const TempDir& dir, const std::string& toml) {
+  std::ofstream(dir.file("paperboy.toml")) << toml;
+}
 
 TEST(Config, FlagBeatsEnvironmentBeatsFile) {
   TempDir dir;

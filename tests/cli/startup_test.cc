@@ -23,9 +23,9 @@ const std::vector<std::string> kEnv = {"PAPERBOY_SEARCH_MIN_TRAIN_DOCS=20", "PAP
                                        "PAPERBOY_LOG_LEVEL=warn"};
 
 struct Start {
-  int port = 0;      // > 0: serving
-  int code = -1;     // exit code when it stopped by itself
-  std::string out;   // stdout and stderr
+  int port = 0;     // > 0: serving
+  int code = -1;    // exit code when it stopped by itself
+  std::string out;  // stdout and stderr
 };
 
 // Starts serve on `dir`; if it serves, checks a search answers, then stops it (exit code in code).
@@ -52,7 +52,8 @@ void damage(const fs::path& file, const std::string& how) {
   auto size = fs::file_size(file);
   if (how == "garbage") {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    for (std::uintmax_t i = 0; i < std::max<std::uintmax_t>(size, 4096); ++i) out.put(static_cast<char>((i * 131 + 7) % 251));
+    for (std::uintmax_t i = 0; i < std::max<std::uintmax_t>(size, 4096); ++i)
+      out.put(static_cast<char>((i * 131 + 7) % 251));
   } else if (how == "truncated") {
     fs::resize_file(file, size / 2);
   } else {

@@ -20,14 +20,15 @@ using paperboy::testing::oai_fixture;
 using paperboy::testing::OaiTestServer;
 using paperboy::testing::read_file;
 
-std::string binary() { return paperboy::testing::paperboy_binary(); }
+std::string binary() {
+  return paperboy::testing::paperboy_binary();
+}
 
 class HarvestCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("paperboy-harvest-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("paperboy-harvest-cli-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }

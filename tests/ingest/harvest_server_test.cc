@@ -7,15 +7,15 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <regex>
 #include <set>
+#include <thread>
 
-#include "ingest/http_client.h"
 #include "ingest/harvest_schedule.h"
+#include "ingest/http_client.h"
 #include "ingest/oai_pmh.h"
 #include "oai_test_server.h"
 #include "store/store.h"

@@ -70,7 +70,9 @@ HttpClientOptions quick(double timeout_s) {
   return o;
 }
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 TEST(HttpClientTimeouts, AServerThatAcceptsAndNeverAnswersTimesOut) {
   SilentServer server;
@@ -120,13 +122,13 @@ TEST(HttpClientTimeouts, CancellingAWaitingRequestEndsItAtOnce) {
 class HttpClientRedirects : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_.Get("/final", [](const httplib::Request&, httplib::Response& res) { res.set_content("arrived", "text/plain"); });
+    server_.Get("/final",
+                [](const httplib::Request&, httplib::Response& res) { res.set_content("arrived", "text/plain"); });
     server_.Get("/moved", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/final", 301); });
     server_.Get("/found", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/moved", 302); });
     server_.Get("/loop", [](const httplib::Request&, httplib::Response& res) { res.set_redirect("/loop", 302); });
-    server_.Get("/file", [](const httplib::Request&, httplib::Response& res) {
-      res.set_redirect("file:///etc/passwd", 302);
-    });
+    server_.Get("/file",
+                [](const httplib::Request&, httplib::Response& res) { res.set_redirect("file:///etc/passwd", 302); });
     server_.Get(R"(/hop/(\d+))", [](const httplib::Request& req, httplib::Response& res) {
       int n = std::stoi(req.matches[1].str());
       res.set_redirect(n == 0 ? "/final" : "/hop/" + std::to_string(n - 1), 302);

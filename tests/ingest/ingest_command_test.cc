@@ -29,7 +29,8 @@ TEST(IngestCommand, StrictExitsNonZeroOnlyWhenALineIsRejected) {
   EXPECT_EQ(lenient.exit_code, 0) << lenient.output;
   EXPECT_NE(lenient.output.find("inserted 7"), std::string::npos) << lenient.output;
 
-  auto good = run_paperboy({"--data-dir", dir.file("c"), "ingest", "--strict", fixture("good-10.jsonl.gz")}, dir.path());
+  auto good =
+      run_paperboy({"--data-dir", dir.file("c"), "ingest", "--strict", fixture("good-10.jsonl.gz")}, dir.path());
   EXPECT_EQ(good.exit_code, 0) << good.output;
   EXPECT_NE(good.output.find("inserted 10"), std::string::npos) << good.output;
 }
@@ -89,7 +90,8 @@ TEST(IngestCommand, KillNineMidIngestThenReRunEndsEqualToACleanRun) {
   // The ingest stops itself (SIGSTOP) right after committing its 10th batch of 80: it is killed
   // there, mid-file, whatever the machine's speed.
   setenv("PAPERBOY_TEST_STOP_AFTER_BATCHES", "10", 1);
-  pid_t pid = testing::spawn_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.file("killed.txt"));
+  pid_t pid =
+      testing::spawn_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.file("killed.txt"));
   unsetenv("PAPERBOY_TEST_STOP_AFTER_BATCHES");
   ASSERT_GT(pid, 0);  // kill(-1, ...) would signal every process we may signal
   int status = 0;
@@ -104,7 +106,8 @@ TEST(IngestCommand, KillNineMidIngestThenReRunEndsEqualToACleanRun) {
 
   auto rerun = run_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.path());
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
-  EXPECT_EQ(rerun.output.find("skipped (already ingested) 0 "), std::string::npos) << "the re-run did not resume: " << rerun.output;
+  EXPECT_EQ(rerun.output.find("skipped (already ingested) 0 "), std::string::npos)
+      << "the re-run did not resume: " << rerun.output;
 
   auto stats_clean = run_paperboy({"--data-dir", dir.file("clean"), "stats", "--json"}, dir.path());
   auto stats_rerun = run_paperboy({"--data-dir", data, "stats", "--json"}, dir.path());

@@ -48,8 +48,8 @@ TEST(AccountDeletion, StopsItsDigestAndLeavesItsSubmissionNameless) {
     for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
     auto curation = store::open_curation_store({.url = db});
     ASSERT_TRUE(curation);
-    ASSERT_TRUE((*curation)->record_submission({"2403.00001", account_id, core::format_iso_date(core::unix_now()),
-                                                core::unix_now()}));
+    ASSERT_TRUE((*curation)->record_submission(
+        {"2403.00001", account_id, core::format_iso_date(core::unix_now()), core::unix_now()}));
   }
 
   Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"}, env);
@@ -72,9 +72,9 @@ TEST(AccountDeletion, StopsItsDigestAndLeavesItsSubmissionNameless) {
   auto account_page = client.Get("/account", session);
   ASSERT_TRUE(account_page);
   ASSERT_EQ(account_page->status, 200);
-  auto deleted = client.Post(
-      "/account/delete", session,
-      httplib::Params{{"password", "grace password 1"}, {"csrf", testing::csrf_from(account_page->body)}});
+  auto deleted =
+      client.Post("/account/delete", session,
+                  httplib::Params{{"password", "grace password 1"}, {"csrf", testing::csrf_from(account_page->body)}});
   ASSERT_TRUE(deleted);
   EXPECT_EQ(deleted->status, 303) << deleted->body;
   EXPECT_EQ(client.Get("/account", session)->status, 303);  // the session went with it

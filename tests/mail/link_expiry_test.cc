@@ -48,9 +48,9 @@ TEST_F(LinkExpiryTest, SessionEndsAfterThirtyDays) {
   ASSERT_GT(port, 0);
   httplib::Client client("127.0.0.1", port);
   auto [cookie, csrf] = form(client, "/login");
-  auto login = client.Post(
-      "/login", cookie,
-      httplib::Params{{"email", "ada@example.org"}, {"password", "the old password 1"}, {"csrf", csrf}});
+  auto login =
+      client.Post("/login", cookie,
+                  httplib::Params{{"email", "ada@example.org"}, {"password", "the old password 1"}, {"csrf", csrf}});
   ASSERT_TRUE(login);
   ASSERT_EQ(login->status, 303) << login->body;
   std::string session = testing::set_cookie(login, "pb_session");

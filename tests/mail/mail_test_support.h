@@ -132,7 +132,8 @@ class SmtpSink {
   explicit SmtpSink(std::filesystem::path dir, int port = 0, std::vector<std::string> options = {})
       : dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_);
-    std::vector<std::string> argv = {"/usr/bin/python3", testing::paperboy_source_dir() + "/tests/support/smtp_sink.py"};
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     testing::paperboy_source_dir() + "/tests/support/smtp_sink.py"};
     argv.insert(argv.end(), options.begin(), options.end());
     argv.push_back(dir_.string());
     argv.push_back(std::to_string(port));

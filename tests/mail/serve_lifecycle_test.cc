@@ -6,10 +6,10 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <iterator>
-#include <mutex>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -113,12 +113,14 @@ TEST(ServeLifecycle, StopsGracefullyWithARequestInFlight) {
   ASSERT_GT(port, 0);
   httplib::Client c("127.0.0.1", port);
   c.set_read_timeout(120, 0);
-  auto signup = c.Post("/api/auth/signup",
-                       nlohmann::json{{"email", "ada@example.org"}, {"password", "ada password 1"}, {"name", "A"}}.dump(),
-                       "application/json");
+  auto signup =
+      c.Post("/api/auth/signup",
+             nlohmann::json{{"email", "ada@example.org"}, {"password", "ada password 1"}, {"name", "A"}}.dump(),
+             "application/json");
   ASSERT_TRUE(signup && signup->status == 201);
-  auto token = c.Post("/api/auth/token", nlohmann::json{{"email", "ada@example.org"}, {"password", "ada password 1"}}.dump(),
-                      "application/json");
+  auto token =
+      c.Post("/api/auth/token", nlohmann::json{{"email", "ada@example.org"}, {"password", "ada password 1"}}.dump(),
+             "application/json");
   ASSERT_TRUE(token && token->status == 200);
   httplib::Headers auth = {{"Authorization", "Bearer " + nlohmann::json::parse(token->body).value("token", "")}};
 
@@ -172,9 +174,10 @@ TEST(ServeLifecycle, SeveralProcessesWriteOneSqliteDatabaseWhileServing) {
     }
   }
   SmtpSink sink(sink_dir.path());
-  std::vector<std::string> env = {"PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum", "PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000",
-                                  "PAPERBOY_MAIL_RATE_PER_SECOND=1000",   "PAPERBOY_LOG_LEVEL=warn",
-                                  "PAPERBOY_SERVER_LOAD_DEMO_DATA=false", "PAPERBOY_MAIL_SCHEDULE=false"};
+  std::vector<std::string> env = {
+      "PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum", "PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000",
+      "PAPERBOY_MAIL_RATE_PER_SECOND=1000",       "PAPERBOY_LOG_LEVEL=warn",
+      "PAPERBOY_SERVER_LOAD_DEMO_DATA=false",     "PAPERBOY_MAIL_SCHEDULE=false"};
   Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"}, env);
   int port = testing::serving_port(server.read_line());
   ASSERT_GT(port, 0);

@@ -102,8 +102,7 @@ TEST_F(SmtpTransportTest, AuthWithRightAndWrongCredentials) {
   ASSERT_EQ(r.outcome, mail::SendOutcome::kSent) << r.detail;
   EXPECT_EQ(sink.sessions(), std::vector<std::string>{"tls=1 auth=mailer"});
   // Credentials in the URL.
-  r = send("smtp://mailer:s3cret@127.0.0.1:" + std::to_string(sink.port()) + "?starttls=required",
-           {.ca_file = cert()});
+  r = send("smtp://mailer:s3cret@127.0.0.1:" + std::to_string(sink.port()) + "?starttls=required", {.ca_file = cert()});
   ASSERT_EQ(r.outcome, mail::SendOutcome::kSent) << r.detail;
   // A wrong password is our configuration, not the recipient's fault: temporary, never sent.
   r = send(sink.url() + "?starttls=required", {.user = "mailer", .password = "wrong", .ca_file = cert()});

@@ -190,9 +190,9 @@ class PostgresServer {
 
   bool start_server(const std::string& data, std::string& error) {
     port_ = 5432;  // only names the socket file, in this server's own directory
-    pid_ = spawn(as_server_user({bin_dir() + "/postgres", "-D", data, "-p", std::to_string(port_), "-k",
-                                 root_.string(), "-c", "listen_addresses=", "-c", "fsync=off", "-c",
-                                 "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=100"}));
+    pid_ = spawn(as_server_user({bin_dir() + "/postgres", "-D", data, "-p", std::to_string(port_), "-k", root_.string(),
+                                 "-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
+                                 "synchronous_commit=off", "-c", "max_connections=100"}));
     if (pid_ <= 0) {
       error = "cannot spawn postgres";
       return false;

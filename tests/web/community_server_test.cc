@@ -283,9 +283,9 @@ TEST_F(CommunityServerTest, LoginDoesNotRevealWhetherAnEmailExistsAndIsRateLimit
   }
   EXPECT_GE(limited, 1);
   // Even the right password waits, with a 429 (not some other refusal).
-  auto right = c.Post("/api/auth/token",
-                      json{{"email", "ada@example.org"}, {"password", "correct horse battery"}}.dump(),
-                      "application/json");
+  auto right =
+      c.Post("/api/auth/token", json{{"email", "ada@example.org"}, {"password", "correct horse battery"}}.dump(),
+             "application/json");
   ASSERT_TRUE(right);
   EXPECT_EQ(right->status, 429) << right->body;
 }
