@@ -54,12 +54,17 @@ Result<std::unique_ptr<store::Store>> open_eval_store(const std::string& data_di
   options.url = "sqlite:" + (fs::path(data_dir) / "paperboy.db").string();
   auto store = store::open_store(options);
   if (!store) return fail(store.error());
-  // The ingest's own resume checkpoint makes a second run read nothing.
+  // Ingested once: later runs reuse the store (and the indexes built beside it).
+  const std::string key = "eval.ingested:" + fs::absolute(corpus).string();
+  auto done = (*store)->get_state(key);
+  if (!done) return fail(done.error());
+  if (*done) return std::move(*store);
   ingest::IngestOptions ingest;
   ingest.resume = true;
   ingest.on_reject = [](const std::string&) {};
   auto summary = ingest::ingest_snapshot_files(**store, {fs::absolute(corpus).string()}, ingest);
   if (!summary) return fail(summary.error());
+  if (Status st = (*store)->put_state(key, "1"); !st.is_ok()) return fail(st);
   if (summary->inserted > 0) {
     std::fprintf(stderr, "ingested %lld papers into %s in %.1f s\n", static_cast<long long>(summary->inserted),
                  data_dir.c_str(), summary->seconds);

@@ -21,8 +21,8 @@
 #include "search/lsa_encoder.h"
 #include "search/query_parser.h"
 #include "search/query_understanding.h"
-#include "search/speller.h"
 #include "search/similarity.h"
+#include "search/speller.h"
 #include "search/term_impact_index.h"
 #include "search/text_analyzer.h"
 #include "search/vector_index.h"
@@ -157,10 +157,14 @@ class IndexedSearch final : public SearchService {
 
   Result<SearchResponse> search(const SearchRequest& request) override {
     auto response = search_once(request);
-    if (!response || !response->hits.empty() || request.offset > 0) return response;
-    // Nothing found: a misspelt word is the usual reason. Show the suggestion's results.
+    if (!response) return response;
     auto suggestion = suggest(request.query);
     if (!suggestion) return response;
+    if (!response->hits.empty() || request.offset > 0) {
+      response->suggestion = *suggestion;
+      return response;
+    }
+    // Nothing found: a misspelt word is the usual reason. Show the suggestion's results.
     SearchRequest again = request;
     again.query = *suggestion;
     auto corrected = search_once(again);
@@ -169,8 +173,8 @@ class IndexedSearch final : public SearchService {
       return response;
     }
     corrected->suggestion = *suggestion;
-    corrected->explanation = "no results for \"" + request.query + "\"; showing results for \"" + *suggestion +
-                             "\"; " + corrected->explanation;
+    corrected->explanation = "no results for \"" + request.query + "\"; showing results for \"" + *suggestion + "\"; " +
+                             corrected->explanation;
     corrected->took_ms += response->took_ms;
     return corrected;
   }
@@ -207,12 +211,6 @@ class IndexedSearch final : public SearchService {
       }
     }
     auto parsed = parse_query(request.query, core::unix_now());
-    if (!parsed && parsed.error().message().find("unknown field") != std::string::npos) {
-      // "BERT: Pre-training of ..." or "Q: how do ...": a colon in running text, not a filter.
-      std::string text = request.query;
-      std::replace(text.begin(), text.end(), ':', ' ');
-      parsed = parse_query(text, core::unix_now());
-    }
     if (!parsed) return fail(parsed.error());
     const ParsedQuery& typed = *parsed;
     // Natural-language and long queries: rank by their content words, any of them (more of them
@@ -231,7 +229,7 @@ class IndexedSearch final : public SearchService {
     FtsQuery fts = to_fts_query(q);
     if (natural) fts.match = fts.match_any;
     SearchResponse response;
-    response.highlight_terms = q.highlight_terms();
+    response.highlight_terms = typed.highlight_terms();
     response.explanation = "searched for " + q.describe();
     const int want = request.offset + request.limit;
     Mode mode = request.mode;
@@ -239,7 +237,7 @@ class IndexedSearch final : public SearchService {
     std::vector<float> query_vector;
     if (mode != Mode::kLexical && q.has_positive_text()) {
       std::string text;
-      for (const auto& t : response.highlight_terms) text += t + " ";
+      for (const auto& t : q.highlight_terms()) text += t + " ";
       if (encoder) query_vector = encoder->encode(text);
       if (query_vector.empty()) {
         response.explanation +=
@@ -322,7 +320,8 @@ class IndexedSearch final : public SearchService {
   Result<std::vector<SearchHit>> similar_to_text(std::string_view text, int limit) override {
     if (limit <= 0 || limit > 1000) return fail(Status::invalid_argument("limit must be 1..1000"));
     if (text.size() > kMaxSimilarText) {
-      return fail(Status::invalid_argument("the text is longer than " + std::to_string(kMaxSimilarText / 1000) + " KB"));
+      return fail(
+          Status::invalid_argument("the text is longer than " + std::to_string(kMaxSimilarText / 1000) + " KB"));
     }
     if (analyze(text).empty()) return fail(Status::invalid_argument("the text has no words to compare"));
     std::unordered_set<std::int64_t> exclude;
@@ -331,8 +330,8 @@ class IndexedSearch final : public SearchService {
 
   // Papers most like `seed_text`, `exclude` left out: nearest-vector candidates re-scored with the
   // lexical + semantic blend.
-  Result<std::vector<SearchHit>> similar_to(const std::string& seed_text, const std::unordered_set<std::int64_t>& exclude,
-                                            int limit) {
+  Result<std::vector<SearchHit>> similar_to(const std::string& seed_text,
+                                            const std::unordered_set<std::int64_t>& exclude, int limit) {
     auto encoder = encoder_snapshot();
     const size_t seeds_size = exclude.size();
 
@@ -346,8 +345,8 @@ class IndexedSearch final : public SearchService {
     auto vectors = vectors_snapshot();
     if (encoder) seed_sig = paper_signature(*encoder, "", seed_text);
     if (encoder && vectors && !seed_sig.dense.empty()) {
-      for (const auto& [id, score] : vectors->search(
-               seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds_size)))
+      for (const auto& [id, score] :
+           vectors->search(seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds_size)))
         add(id);
     } else {
       // No vectors yet: a lexical "more like this" query over the seeds' most frequent words. Only a

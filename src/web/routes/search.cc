@@ -32,7 +32,9 @@ void add_search_routes(RouteContext& ctx) {
     for (auto m : {search::Mode::kHybrid, search::Mode::kLexical, search::Mode::kSemantic}) {
       static constexpr const char* kLabels[] = {"Hybrid", "Words", "Meaning"};
       modes.push_back({{"name", mode_string(m)},
-                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid ? 0 : m == search::Mode::kLexical ? 1 : 2)]},
+                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid    ? 0
+                                                          : m == search::Mode::kLexical ? 1
+                                                                                        : 2)]},
                        {"checked", m == sr->mode}});
     }
     bool has_query = !sr->query.empty();
@@ -61,6 +63,10 @@ void add_search_routes(RouteContext& ctx) {
                             (page > 1 ? ", page " + std::to_string(page) : "") + " (" + mode_string(sr->mode) + ")";
       model["no_results"] = papers->empty();
       model["explanation"] = response->explanation;
+      if (!response->suggestion.empty()) {
+        model["suggestion"] = response->suggestion;
+        model["suggestion_url"] = "/search?q=" + url_encode(response->suggestion) + "&mode=" + mode_string(sr->mode);
+      }
       model["semantic_url"] = "/search?q=" + url_encode(sr->query) + "&mode=semantic";
       auto marks = vote_marks(ctx, req, *papers);
       if (!marks) return fail(marks.error());
