@@ -22,7 +22,8 @@ Result<Period> api_period(RouteContext& ctx, const Request& req) {
   return parse_day(*newest);
 }
 
-Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req, const std::vector<search::SearchHit>& hits) {
+Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req,
+                                 const std::vector<search::SearchHit>& hits) {
   auto papers = papers_for_hits(ctx.store, hits);
   if (!papers) return fail(papers.error());
   auto marks = vote_marks(ctx, req, *papers);

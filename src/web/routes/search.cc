@@ -32,9 +32,7 @@ void add_search_routes(RouteContext& ctx) {
     for (auto m : {search::Mode::kHybrid, search::Mode::kLexical, search::Mode::kSemantic}) {
       static constexpr const char* kLabels[] = {"Hybrid", "Words", "Meaning"};
       modes.push_back({{"name", mode_string(m)},
-                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid    ? 0
-                                                          : m == search::Mode::kLexical ? 1
-                                                                                        : 2)]},
+                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid ? 0 : m == search::Mode::kLexical ? 1 : 2)]},
                        {"checked", m == sr->mode}});
     }
     bool has_query = !sr->query.empty();
