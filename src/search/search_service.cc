@@ -83,9 +83,25 @@ bool has_prefix_word(const ParsedQuery& q) {
   return std::any_of(q.words.begin(), q.words.end(), prefixed);
 }
 
+// The natural-language ranking defaults, tuned on the RealScholarQuery dev queries with
+// `paperboy eval search ../shared/eval/realscholarquery-dev --grid` (README figures).
+constexpr double kDefaultCoordination = 1.0;
+constexpr double kDefaultSemanticWeight = 1.0;
+constexpr int kDefaultFeedbackDocs = 10;
+constexpr double kDefaultFeedbackWeight = 1.0;
+
+SearchOptions with_defaults(SearchOptions o) {
+  if (o.coordination < 0) o.coordination = kDefaultCoordination;
+  if (o.semantic_weight < 0) o.semantic_weight = kDefaultSemanticWeight;
+  if (o.feedback_docs < 0) o.feedback_docs = kDefaultFeedbackDocs;
+  if (o.feedback_weight < 0) o.feedback_weight = kDefaultFeedbackWeight;
+  return o;
+}
+
 class IndexedSearch final : public SearchService {
  public:
-  IndexedSearch(store::Store& store, SearchOptions options) : store_(store), options_(std::move(options)) {}
+  IndexedSearch(store::Store& store, SearchOptions options)
+      : store_(store), options_(with_defaults(std::move(options))) {}
   ~IndexedSearch() override {
     if (ranking_builder_.joinable()) ranking_builder_.join();
     if (vectors_) {

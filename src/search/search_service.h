@@ -106,10 +106,11 @@ struct SearchOptions {
   // content words a paper has, to this power, scales its BM25F score); the semantic side's weight in
   // the fusion; and pseudo-relevance feedback: the semantic side searches with the query vector plus
   // `feedback_weight` x the centroid of the best `feedback_docs` lexical hits.
-  double coordination = 1.0;
-  double semantic_weight = 1.0;
-  int feedback_docs = 0;
-  double feedback_weight = 0;
+  // Each < 0: the tuned default (search_service.cc).
+  double coordination = -1;
+  double semantic_weight = -1;
+  int feedback_docs = -1;
+  double feedback_weight = -1;
   int hnsw_m = 16;
   // 48 rather than hnswlib's customary 100-200: builds the 141k graph in well under half the time;
   // the candidates are re-ranked (hybrid fusion, similar-paper blend), so a little recall is cheap.
