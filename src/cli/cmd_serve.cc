@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/assets_dir.h"
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "ingest/arxiv_api.h"
@@ -21,10 +22,6 @@
 #include "store/library_store.h"
 #include "web/server.h"
 
-#ifndef PAPERBOY_SOURCE_DIR
-#define PAPERBOY_SOURCE_DIR "."
-#endif
-
 namespace paperboy::cli {
 namespace {
 
@@ -36,7 +33,7 @@ extern "C" void on_stop_signal(int /*signal*/) {
 
 std::string demo_data_path(const config::Config& cfg) {
   if (!cfg.server.demo_data.empty()) return cfg.server.demo_data;
-  return std::string(PAPERBOY_SOURCE_DIR) + "/data/demo-papers.jsonl.zst";
+  return (assets_dir(cfg) / "demo-papers.jsonl.zst").string();
 }
 
 Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
@@ -158,6 +155,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
   add_config_flag(*cmd, inv, "--port", "server.port", "port to listen on (0: any free port)");
   add_config_flag(*cmd, inv, "--threads", "server.threads", "HTTP worker threads");
   add_config_flag(*cmd, inv, "--public-url", "server.public_url", "absolute base URL for links in mails and feeds");
+  add_config_flag(*cmd, inv, "--assets-dir", "server.assets_dir", "folder with katex/ and demo-papers.jsonl.zst");
   add_config_flag(*cmd, inv, "--smtp-url", "mail.smtp_url", "SMTP server for digests: smtp://HOST:PORT or smtps://");
   cmd->callback([&inv] {
     auto cfg = load(inv);
@@ -178,7 +176,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.host = cfg->server.host;
     options.port = cfg->server.port;
     options.threads = cfg->server.threads;
-    options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
+    options.katex_dir = (assets_dir(*cfg) / "katex").string();
     options.public_url = cfg->server.public_url;
 
     // Accounts and votes (community.enabled): they also rank trending digests.

@@ -25,9 +25,15 @@ struct Config {
     int port = 8080;
     int threads = 8;
     bool load_demo_data = true;  // load data/demo when the database is empty
-    std::string demo_data;       // empty: the bundled file next to the binary's sources
+    std::string demo_data;       // empty: demo-papers.jsonl.zst in assets_dir
+    std::string assets_dir;      // KaTeX and demo data; empty: ../share/paperboy beside the binary
     std::string public_url;      // absolute base URL for links in mails and feeds; empty: Host header
   } server;
+
+  // GET /metrics (Prometheus text format) on the main listener.
+  struct Metrics {
+    bool enabled = false;
+  } metrics;
 
   struct Ingest {
     int batch_size = 5000;
