@@ -1,6 +1,7 @@
 // `paperboy serve`: the web site. Loads the bundled demo data into an empty database first.
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -20,6 +21,7 @@
 #include "store/curation_store.h"
 #include "store/job_lease.h"
 #include "store/library_store.h"
+#include "web/metrics.h"
 #include "web/server.h"
 
 namespace paperboy::cli {
@@ -146,6 +148,33 @@ class IndexFollower {
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// The gauges /metrics reads from the parts `serve` assembles (metrics.enabled).
+void add_serve_gauges(web::Metrics& metrics, store::Store& store, search::SearchService& search, store::MailStore& mail,
+                      const ingest::HarvestScheduler* harvest) {
+  metrics.add_gauge(
+      "paperboy_search_index_lag_changes",
+      "Store changes the search index has not applied yet (serve applies them every 2 s).", [&store, &search] {
+        auto seq = store.max_change_seq();
+        return seq ? static_cast<double>(std::max<std::int64_t>(0, *seq - search.indexed_seq())) : std::nan("");
+      });
+  auto outbox = [&mail](bool failed) {
+    auto counts = mail.outbox_counts();
+    if (!counts) return std::nan("");
+    return static_cast<double>(failed ? counts->failed : counts->pending + counts->sending);
+  };
+  metrics.add_gauge("paperboy_outbox_pending", "Mails waiting in the outbox (pending or being sent).",
+                    [outbox] { return outbox(false); });
+  metrics.add_gauge("paperboy_outbox_failed", "Mails that failed for good.", [outbox] { return outbox(true); });
+  if (harvest == nullptr) return;  // harvest.schedule off
+  metrics.add_gauge("paperboy_harvest_last_success_timestamp_seconds",
+                    "When the last scheduled harvest finished, if it succeeded (Unix time; 0: none yet).", [harvest] {
+                      auto s = harvest->status();
+                      return s.last_ok ? static_cast<double>(s.last_finished) : 0.0;
+                    });
+  metrics.add_gauge("paperboy_harvest_last_records", "Records the last scheduled harvest saw.",
+                    [harvest] { return static_cast<double>(harvest->status().last_records); });
+}
 
 }  // namespace
 
@@ -274,6 +303,12 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       out["jobs"] = {{"leads", leads}, {"standby", standby}};
       return out;
     };
+    std::unique_ptr<web::Metrics> metrics;
+    if (cfg->metrics.enabled) {
+      metrics = std::make_unique<web::Metrics>();
+      add_serve_gauges(*metrics, **store, **search, *(*mail)->mail, scheduler.get());
+      options.metrics = metrics.get();
+    }
     web::WebServer server(**store, options);
     auto port = server.bind();
     if (!port) die(port.error());

@@ -23,6 +23,7 @@
 #include "store/community_store.h"
 #include "web/assets.h"
 #include "web/csrf.h"
+#include "web/metrics.h"
 #include "web/render_pool.h"
 #include "web/response_cache.h"
 #include "web/routes/common.h"
@@ -445,10 +446,12 @@ struct WebServer::Impl {
         res.set_content(message_page(views, heading, {text}), "text/html; charset=utf-8");
       }
     });
-    if (options.access_log) {
-      http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    if (options.access_log || options.metrics != nullptr) {
+      http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
         double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
+        if (options.metrics != nullptr) options.metrics->observe_request(req.path, res.status, ms / 1000);
+        if (!options.access_log) return;
         nlohmann::json line = {{"type", "access"},
                                {"remote", req.remote_addr},
                                {"method", req.method},
@@ -509,6 +512,8 @@ struct WebServer::Impl {
         add_comment_routes(ctx);  // before the API's /api/papers/(.+)
       }
     }
+    if (options.metrics != nullptr) add_server_gauges(*options.metrics, render_pool, search_gate.get());
+    add_operations_routes(ctx);  // /metrics, /api/openapi.json
     add_recommend_routes(ctx);
     add_listing_routes(ctx);
     add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar

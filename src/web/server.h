@@ -29,6 +29,8 @@ class Recommender;
 
 namespace paperboy::web {
 
+class Metrics;
+
 // Limits of the library features (collections, follows, comments), per account.
 struct LibraryOptions {
   size_t comment_max_bytes = 10000;  // markdown source of one comment
@@ -62,6 +64,8 @@ struct ServerOptions {
   std::string public_url;
   size_t max_request_body_bytes = 64 * 1024;
   bool access_log = true;
+  // GET /metrics (Prometheus text) with these counters; null: no /metrics (metrics.enabled off).
+  Metrics* metrics = nullptr;
   size_t cache_entries = 4096;
   int cache_ttl_s = 60;
   // Community features (accounts, votes); null: they are off and their routes are absent.
