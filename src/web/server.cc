@@ -231,7 +231,8 @@ struct WebServer::Impl {
       std::string message = out->status == 500 ? "internal error; the server log has the details" : s.message();
       if (out->status == 500) spdlog::error("{} {}: {}", req.method, req.target, s.to_string());
       if (req.path.starts_with("/api/")) {
-        out->body = nlohmann::json{{"error", message}, {"status", out->status}}.dump();
+        out->body = nlohmann::json{{"error", message}, {"status", out->status}}.dump(
+            -1, ' ', false, nlohmann::json::error_handler_t::replace);
         out->content_type = "application/json";
       } else if (req.path.starts_with("/feeds/") || req.path.ends_with(".bib")) {
         out->body = message + "\n";
@@ -440,7 +441,9 @@ struct WebServer::Impl {
       std::string text =
           res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";
       if (req.path.starts_with("/api/")) {
-        res.set_content(nlohmann::json{{"error", text}, {"status", res.status}}.dump(), "application/json");
+        res.set_content(nlohmann::json{{"error", text}, {"status", res.status}}.dump(
+                            -1, ' ', false, nlohmann::json::error_handler_t::replace),
+                        "application/json");
       } else {
         res.set_content(message_page(views, heading, {text}), "text/html; charset=utf-8");
       }

@@ -301,6 +301,19 @@ TEST_F(WebServerTest, ApiFollowsTheDailyPapersShape) {
   EXPECT_EQ(get("/api/papers/2401.99999")->status, 404);
 }
 
+// Issue 13, row 1: the 404 JSON reply used to throw on a path that is not UTF-8, ending the process.
+TEST_F(WebServerTest, ApiPathsThatAreNotUtf8GetAJsonErrorAndTheServerStaysUp) {
+  start();
+  for (const char* path : {"/api/x%ff", "/api/collections/%ff"}) {
+    auto res = get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_TRUE(nlohmann::json::parse(res->body).contains("error")) << path;
+  }
+  ASSERT_TRUE(get("/healthz"));
+  EXPECT_EQ(get("/healthz")->status, 200);
+}
+
 TEST_F(WebServerTest, SearchPageHighlightsAndExplainsEmptyResults) {
   start();
   for (std::string mode : {"lexical", "semantic", "hybrid"}) {
