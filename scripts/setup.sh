@@ -13,6 +13,8 @@ PACKAGES=(
   libzstd-dev zlib1g-dev libtomlplusplus-dev libxxhash-dev libexpat1-dev libeigen3-dev
   # comments: CommonMark rendering with raw HTML disabled (CMARK_OPT_SAFE)
   libcmark-dev
+  # the HTTP transport: Boost.Beast on Boost.Asio (header-only)
+  libboost-dev
   # the server's allocator (CMake option PAPERBOY_JEMALLOC)
   libjemalloc-dev
   # tests and benchmarks

@@ -150,13 +150,44 @@ class IndexFollower {
   std::thread thread_;
 };
 
+// The server.* limits; each must be positive.
+Result<web::ConnectionLimits> connection_limits(const config::Config& cfg) {
+  const auto& s = cfg.server;
+  for (auto [key, value] : {std::pair{"io_threads", s.io_threads},
+                            {"max_queued", s.max_queued},
+                            {"max_target_bytes", s.max_target_bytes},
+                            {"max_header_bytes", s.max_header_bytes},
+                            {"max_headers", s.max_headers},
+                            {"max_body_bytes", s.max_body_bytes},
+                            {"read_timeout_ms", s.read_timeout_ms},
+                            {"idle_timeout_ms", s.idle_timeout_ms},
+                            {"write_timeout_ms", s.write_timeout_ms},
+                            {"max_connections", s.max_connections},
+                            {"max_connections_per_address", s.max_connections_per_address},
+                            {"max_requests_per_connection", s.max_requests_per_connection}}) {
+    if (value < 1) return fail(Status::invalid_argument(std::string("server.") + key + " must be at least 1"));
+  }
+  web::ConnectionLimits l;
+  l.max_target_bytes = static_cast<size_t>(s.max_target_bytes);
+  l.max_header_bytes = static_cast<size_t>(s.max_header_bytes);
+  l.max_headers = static_cast<size_t>(s.max_headers);
+  l.max_body_bytes = static_cast<size_t>(s.max_body_bytes);
+  l.read_timeout_ms = s.read_timeout_ms;
+  l.idle_timeout_ms = s.idle_timeout_ms;
+  l.write_timeout_ms = s.write_timeout_ms;
+  l.max_connections = s.max_connections;
+  l.max_connections_per_address = s.max_connections_per_address;
+  l.max_requests_per_connection = s.max_requests_per_connection;
+  return l;
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& root, Invocation& inv) {
   auto* cmd = root.add_subcommand("serve", "Run the web server");
   add_config_flag(*cmd, inv, "--host", "server.host", "address to listen on");
   add_config_flag(*cmd, inv, "--port", "server.port", "port to listen on (0: any free port)");
-  add_config_flag(*cmd, inv, "--threads", "server.threads", "HTTP worker threads");
+  add_config_flag(*cmd, inv, "--threads", "server.threads", "requests in handlers at once (worker threads)");
   add_config_flag(*cmd, inv, "--public-url", "server.public_url", "absolute base URL for links in mails and feeds");
   add_config_flag(*cmd, inv, "--smtp-url", "mail.smtp_url", "SMTP server for digests: smtp://HOST:PORT or smtps://");
   cmd->callback([&inv] {
@@ -180,6 +211,15 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.threads = cfg->server.threads;
     options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
     options.public_url = cfg->server.public_url;
+    if (auto limits = connection_limits(*cfg); limits) {
+      options.limits = *limits;
+    } else {
+      die(limits.error());
+    }
+    options.io_threads = cfg->server.io_threads;
+    options.max_queued = static_cast<size_t>(std::max(1, cfg->server.max_queued));
+    options.trusted_proxies = cfg->server.trusted_proxies;
+    if (auto proxies = web::TrustedProxies::parse(options.trusted_proxies); !proxies) die(proxies.error());
 
     // Accounts and votes (community.enabled): they also rank trending digests.
     std::unique_ptr<store::CommunityStore> community;

@@ -90,13 +90,44 @@ std::vector<OptionSpec> build_table() {
       option("log_level", "trace, debug, info, warn, error", [](Config& c) -> std::string& { return c.log_level; }));
   t.push_back(option("server.host", "address to listen on", [](Config& c) -> std::string& { return c.server.host; }));
   t.push_back(option("server.port", "port to listen on", [](Config& c) -> int& { return c.server.port; }));
-  t.push_back(option("server.threads", "HTTP worker threads", [](Config& c) -> int& { return c.server.threads; }));
+  t.push_back(option("server.threads", "requests in handlers at once (worker threads)",
+                     [](Config& c) -> int& { return c.server.threads; }));
   t.push_back(option("server.load_demo_data", "load the bundled demo papers when the database is empty",
                      [](Config& c) -> bool& { return c.server.load_demo_data; }));
   t.push_back(option("server.demo_data", "demo data file (default: the bundled data/demo-papers.jsonl.zst)",
                      [](Config& c) -> std::string& { return c.server.demo_data; }));
   t.push_back(option("server.public_url", "absolute base URL for links in mails and feeds (https://papers.example.org)",
                      [](Config& c) -> std::string& { return c.server.public_url; }));
+  t.push_back(option("server.io_threads",
+                     "threads accepting, parsing and writing HTTP (connections are not bound to threads)",
+                     [](Config& c) -> int& { return c.server.io_threads; }));
+  t.push_back(option("server.max_queued", "requests waiting for a worker thread; beyond, 503 with Retry-After",
+                     [](Config& c) -> int& { return c.server.max_queued; }));
+  t.push_back(option("server.max_target_bytes", "longest request target (path and query); longer: 414",
+                     [](Config& c) -> int& { return c.server.max_target_bytes; }));
+  t.push_back(option("server.max_header_bytes", "all request header fields together; more: 431",
+                     [](Config& c) -> int& { return c.server.max_header_bytes; }));
+  t.push_back(option("server.max_headers", "request header fields; more: 431",
+                     [](Config& c) -> int& { return c.server.max_headers; }));
+  t.push_back(option("server.max_body_bytes", "largest request body, Content-Length or chunked; larger: 413 and close",
+                     [](Config& c) -> int& { return c.server.max_body_bytes; }));
+  t.push_back(option("server.read_timeout_ms", "time to send a whole request (headers and body); then 408 and close",
+                     [](Config& c) -> int& { return c.server.read_timeout_ms; }));
+  t.push_back(option("server.idle_timeout_ms", "keep-alive connection waiting for its next request; then closed",
+                     [](Config& c) -> int& { return c.server.idle_timeout_ms; }));
+  t.push_back(option("server.write_timeout_ms",
+                     "time for each write of a reply to a client that does not read; then closed",
+                     [](Config& c) -> int& { return c.server.write_timeout_ms; }));
+  t.push_back(option("server.max_connections", "open connections in all; beyond, 503 and close",
+                     [](Config& c) -> int& { return c.server.max_connections; }));
+  t.push_back(option("server.max_connections_per_address",
+                     "open connections per client address (trusted proxies exempt)",
+                     [](Config& c) -> int& { return c.server.max_connections_per_address; }));
+  t.push_back(option("server.max_requests_per_connection", "requests on one keep-alive connection before it closes",
+                     [](Config& c) -> int& { return c.server.max_requests_per_connection; }));
+  t.push_back(option("server.trusted_proxies",
+                     "reverse proxies whose X-Forwarded-For/-Proto are believed: addresses or CIDRs, comma-separated",
+                     [](Config& c) -> std::string& { return c.server.trusted_proxies; }));
   t.push_back(option("mail.smtp_url",
                      "SMTP server: smtp://HOST:PORT[?starttls=required|off] or smtps://; empty: no mail",
                      [](Config& c) -> std::string& { return c.mail.smtp_url; }));

@@ -27,6 +27,20 @@ struct Config {
     bool load_demo_data = true;  // load data/demo when the database is empty
     std::string demo_data;       // empty: the bundled file next to the binary's sources
     std::string public_url;      // absolute base URL for links in mails and feeds; empty: Host header
+    // The HTTP transport (web/http/transport.h): threads, per-client limits, trusted proxies.
+    int io_threads = 2;
+    int max_queued = 1000;
+    int max_target_bytes = 8 * 1024;
+    int max_header_bytes = 16 * 1024;
+    int max_headers = 100;
+    int max_body_bytes = 64 * 1024;
+    int read_timeout_ms = 10'000;
+    int idle_timeout_ms = 5'000;
+    int write_timeout_ms = 10'000;
+    int max_connections = 10'000;
+    int max_connections_per_address = 256;
+    int max_requests_per_connection = 1000;
+    std::string trusted_proxies;  // "127.0.0.1, 10.0.0.0/8, ::1": whose X-Forwarded-For is believed
   } server;
 
   struct Ingest {

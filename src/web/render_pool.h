@@ -1,5 +1,5 @@
 // RenderPool: pages that are not in the response cache are rendered on a few dedicated worker
-// threads, first come first served, while the connection threads (one per connection, cpp-httplib)
+// threads, first come first served, while the request workers (web/http/worker_pool.h)
 // wait for the result. Why: with renders on the connection threads, a burst of uncached searches
 // (1-2 ms of CPU each) had up to 64 threads time-slicing two cores, and every connection, cached
 // pages too, waited behind them. Measured with 64 connections over 998 rotating queries while the

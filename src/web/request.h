@@ -24,6 +24,7 @@ struct Request {
   std::string path;         // percent-decoded path, without the query
   std::string body;         // the request body, already bounded by the server's limits
   std::string remote_addr;  // the client: the peer, or X-Forwarded-For's from a trusted proxy
+  bool is_https = false;    // the client's request came over TLS (X-Forwarded-Proto from a trusted proxy)
   Headers headers;
   Params params;                     // query parameters, then form fields (percent-decoded)
   std::vector<std::string> matches;  // the route pattern's whole match, then its capture groups

@@ -1,6 +1,5 @@
 #include "web/server.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -15,14 +14,14 @@
 #include <thread>
 #include <unordered_map>
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-
 #include "core/time.h"
 #include "store/community_store.h"
 #include "web/assets.h"
 #include "web/csrf.h"
+#include "web/http/request_decoder.h"
+#include "web/http/router.h"
+#include "web/http/transport.h"
+#include "web/http/worker_pool.h"
 #include "web/render_pool.h"
 #include "web/response_cache.h"
 #include "web/routes/common.h"
@@ -37,8 +36,6 @@ namespace {
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
-thread_local std::chrono::steady_clock::time_point t_request_start;
 
 // The one place a Status becomes an HTTP status code.
 int http_status(const Status& s) {
@@ -72,7 +69,7 @@ bool etag_matches(const std::string& header, const std::string& etag) {
 }
 
 // The coding a reply is sent in: the client's preferred one for text worth compressing.
-Encoding choose_encoding(const httplib::Request& req, std::string_view body, std::string_view content_type) {
+Encoding choose_encoding(const Request& req, std::string_view body, std::string_view content_type) {
   constexpr size_t kMinCompressed = 1024;  // below this the header overhead eats the gain
   return body.size() >= kMinCompressed && is_compressible(content_type)
              ? preferred_encoding(req.get_header_value("Accept-Encoding"))
@@ -85,35 +82,28 @@ std::string etag_for(const std::string& etag, Encoding e) {
   return e == Encoding::kIdentity ? etag : "W/" + etag;
 }
 
-// Writes `body` in coding `e`, from `variants` (compressed once per body, not per request). The
-// reply is streamed from memory that `owner` keeps alive until httplib has written it (after the
-// handler returns); httplib's own per-request compression does not apply to such replies.
-void send_body(httplib::Response& res, Encoding e, std::string_view body, const std::string& content_type,
+// Sends `body` in coding `e`, from `variants` (compressed once per body, not per request); the
+// reply points into memory that `owner` keeps alive until the transport has written it.
+void send_body(Response& res, Encoding e, std::string_view body, const std::string& content_type,
                CompressedVariants& variants, std::shared_ptr<const void> owner) {
-  if (body.empty()) {  // httplib wants a provider to have something to provide
-    res.set_content("", content_type);
-    return;
-  }
-  std::string_view out = variants.get(e, body);
-  if (e != Encoding::kIdentity) res.set_header("Content-Encoding", std::string(encoding_name(e)));
-  res.set_content_provider(out.size(), content_type,
-                           [out, owner = std::move(owner)](size_t offset, size_t length, httplib::DataSink& sink) {
-                             return sink.write(out.data() + offset, length);
-                           });
+  res.headers.emplace_back("Content-Type", content_type);
+  if (body.empty()) return;
+  res.body = variants.get(e, body);
+  if (e != Encoding::kIdentity) res.headers.emplace_back("Content-Encoding", std::string(encoding_name(e)));
+  res.owner = std::move(owner);
 }
 
-// The transport-independent view of an httplib request that routes see.
-Request to_request(const httplib::Request& raw) {
-  Request req;
-  req.method = raw.method;
-  req.target = raw.target;
-  req.path = raw.path;
-  req.body = raw.body;
-  req.remote_addr = raw.remote_addr;
-  for (const auto& [k, v] : raw.headers) req.headers.emplace(k, v);
-  for (const auto& [k, v] : raw.params) req.params.emplace(k, v);
-  for (const auto& m : raw.matches) req.matches.push_back(m.str());
-  return req;
+// JSON replies never throw on invalid UTF-8 in what they echo (issue 13 row 1): it is replaced.
+std::string dump_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::vector<std::pair<std::string, std::string>> security_headers() {
+  return {{"Content-Security-Policy", kContentSecurityPolicy},
+          {"X-Content-Type-Options", "nosniff"},
+          {"Referrer-Policy", "strict-origin-when-cross-origin"},
+          {"X-Frame-Options", "DENY"},
+          {"Cross-Origin-Opener-Policy", "same-origin"}};
 }
 
 }  // namespace
@@ -124,7 +114,8 @@ struct WebServer::Impl {
   RenderPool render_pool;  // uncached GET renders; declared before `http`, so it outlives its users
   std::mutex flights_mu;   // guards `flights`: renders in progress by URL and generation
   std::unordered_map<std::string, std::shared_future<std::shared_ptr<const CachedResponse>>> flights;
-  httplib::Server http;
+  Router router;
+  TrustedProxies proxies;
   bool bound = false;
   std::int64_t started_at = core::unix_now();
   Assets assets;
@@ -144,7 +135,10 @@ struct WebServer::Impl {
   std::atomic<std::int64_t> last_votes{0};
   std::atomic<std::int64_t> last_curation{0};
   std::atomic<std::int64_t> last_library{0};
-  socket_t listen_socket = -1;  // set by the socket-options callback when bind() creates it
+  // Declared last: destroyed first, so the workers finish before what they use goes away, and
+  // the transport (whose io_context the workers post replies to) outlives them.
+  std::unique_ptr<HttpTransport> transport;
+  std::unique_ptr<WorkerPool> workers;
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -158,19 +152,10 @@ struct WebServer::Impl {
       search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
       ctx.search = search_gate.get();
     }
-    ctx.get = [this](const std::string& pattern, Handler h) {
-      http.Get(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, true); });
-    };
-    ctx.post = [this](const std::string& pattern, Handler h) {
-      http.Post(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
-    };
-    ctx.put = [this](const std::string& pattern, Handler h) {
-      http.Put(pattern, [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
-    };
-    ctx.del = [this](const std::string& pattern, Handler h) {
-      http.Delete(pattern,
-                  [this, h](const httplib::Request& req, httplib::Response& res) { serve(h, req, res, false); });
-    };
+    ctx.get = [this](const std::string& pattern, Handler h) { router.add("GET", pattern, std::move(h)); };
+    ctx.post = [this](const std::string& pattern, Handler h) { router.add("POST", pattern, std::move(h)); };
+    ctx.put = [this](const std::string& pattern, Handler h) { router.add("PUT", pattern, std::move(h)); };
+    ctx.del = [this](const std::string& pattern, Handler h) { router.add("DELETE", pattern, std::move(h)); };
   }
 
   std::int64_t current_generation() {
@@ -223,6 +208,9 @@ struct WebServer::Impl {
     } catch (const std::exception& e) {
       spdlog::error("{} {}: {}", req.method, req.target, e.what());
       reply = fail(Status::internal(e.what()));
+    } catch (...) {
+      spdlog::error("{} {}: unknown exception", req.method, req.target);
+      reply = fail(Status::internal("unknown exception"));
     }
     if (!reply) {
       const Status& s = reply.error();
@@ -231,8 +219,7 @@ struct WebServer::Impl {
       std::string message = out->status == 500 ? "internal error; the server log has the details" : s.message();
       if (out->status == 500) spdlog::error("{} {}: {}", req.method, req.target, s.to_string());
       if (req.path.starts_with("/api/")) {
-        out->body = nlohmann::json{{"error", message}, {"status", out->status}}.dump(
-            -1, ' ', false, nlohmann::json::error_handler_t::replace);
+        out->body = dump_json({{"error", message}, {"status", out->status}});
         out->content_type = "application/json";
       } else if (req.path.starts_with("/feeds/") || req.path.ends_with(".bib")) {
         out->body = message + "\n";
@@ -261,16 +248,14 @@ struct WebServer::Impl {
     return out;
   }
 
-  void serve(const Handler& h, const httplib::Request& raw, httplib::Response& res, bool is_get) {
-    Request req = to_request(raw);
-    bool cacheable = is_get;
+  // Runs on a worker: renders (single-flight for shared GETs) and answers.
+  Response serve(const Handler& h, const Request& req, bool is_get) {
+    bool cacheable = is_get && !is_personal_request(req);
     std::int64_t gen = current_generation();
     std::int64_t now = core::unix_now();
-    // A logged-in client's pages show its own votes and forms: never from or into the shared cache.
-    if (is_personal_request(req)) cacheable = false;
     std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
     if (!r) r = cacheable ? render_once(h, req, gen, now) : render_fresh(h, req, is_get, gen, now, false);
-    write(raw, res, r);
+    return to_response(req, std::move(r));
   }
 
   // Renders a reply; GET handlers only compute and read, so they run on the render pool, while
@@ -333,18 +318,20 @@ struct WebServer::Impl {
     return fresh;
   }
 
-  static void write(const httplib::Request& req, httplib::Response& res, std::shared_ptr<const CachedResponse> rp) {
+  static Response to_response(const Request& req, std::shared_ptr<const CachedResponse> rp) {
     const CachedResponse& r = *rp;
+    Response res;
     res.status = r.status;
-    res.set_header("Cache-Control", r.cache_control);
-    res.set_header("Vary", "Accept-Encoding");
-    if (!r.disposition.empty()) res.set_header("Content-Disposition", r.disposition);
-    if (!r.location.empty()) res.set_header("Location", r.location);
-    for (const auto& c : r.set_cookies) res.set_header("Set-Cookie", c);
+    res.client = req.remote_addr;
+    res.headers.emplace_back("Cache-Control", r.cache_control);
+    res.headers.emplace_back("Vary", "Accept-Encoding");
+    if (!r.disposition.empty()) res.headers.emplace_back("Content-Disposition", r.disposition);
+    if (!r.location.empty()) res.headers.emplace_back("Location", r.location);
+    for (const auto& c : r.set_cookies) res.headers.emplace_back("Set-Cookie", c);
     Encoding e = choose_encoding(req, r.body, r.content_type);
     if (r.status == 200) {
-      res.set_header("ETag", etag_for(r.etag, e));
-      res.set_header("Last-Modified", core::format_rfc2822(r.last_modified));
+      res.headers.emplace_back("ETag", etag_for(r.etag, e));
+      res.headers.emplace_back("Last-Modified", core::format_rfc2822(r.last_modified));
       // RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since.
       bool not_modified = false;
       if (req.has_header("If-None-Match")) {
@@ -355,121 +342,143 @@ struct WebServer::Impl {
       }
       if (not_modified && (req.method == "GET" || req.method == "HEAD")) {
         res.status = 304;
-        return;
+        return res;
       }
     }
     send_body(res, e, r.body, r.content_type, r.variants, std::move(rp));
+    return res;
   }
 
-  void static_route() {
-    http.Get(R"(/static/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
-      const Asset* a = assets.find(req.path);
-      if (a == nullptr) {
-        res.status = 404;
-        res.set_content("no such asset\n", "text/plain; charset=utf-8");
-        return;
-      }
-      std::string etag = "\"" + req.path.substr(req.path.rfind('/') + 1) + "\"";
-      Encoding e = choose_encoding(req, a->content, a->content_type);
-      res.set_header("Cache-Control", "public, max-age=31536000, immutable");
-      res.set_header("Vary", "Accept-Encoding");
-      res.set_header("ETag", etag_for(etag, e));
-      if (req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
-        res.status = 304;
-        return;
-      }
-      send_body(res, e, a->content, a->content_type, *a->variants, a->variants);
-    });
+  // An error the server answers before any handler runs (no route, a request the request layer
+  // refused, a full queue): JSON under /api/, a page elsewhere.
+  Response error_response(int status, const std::string& path, const std::string& text,
+                          const std::string& client) const {
+    std::string heading = status == 404 ? "Not found" : status == 400 ? "Bad request" : "Error";
+    Response res = path.starts_with("/api/")
+                       ? text_response(status, dump_json({{"error", text}, {"status", status}}), "application/json")
+                       : text_response(status, message_page(views, heading, {text}), "text/html; charset=utf-8");
+    res.headers.emplace_back("Cache-Control", "no-store");
+    res.client = client;
+    return res;
   }
 
-  void health_route() {
-    http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-      nlohmann::json body = {{"status", "ok"}, {"uptime_s", core::unix_now() - started_at}};
-      auto stats = store.max_change_seq();
-      if (stats) {
-        body["store"] = {{"ok", true}, {"max_change_seq", *stats}};
-      } else {
-        body["status"] = "degraded";
-        body["store"] = {{"ok", false}, {"error", stats.error().to_string()}};
+  // The request layer and the router: the decoded request and its route, or the reply refusing it.
+  struct Routed {
+    std::shared_ptr<Request> req;
+    const Router::Route* route = nullptr;
+    std::optional<Response> refusal;
+  };
+  Routed route_request(RawRequest&& raw) const {
+    std::string path(std::string_view(raw.target).substr(0, raw.target.find('?')));
+    std::string peer = raw.peer_addr;
+    auto decoded = decode_request(std::move(raw), proxies);
+    if (!decoded) return {nullptr, nullptr, error_response(400, path, decoded.error().message(), peer)};
+    Routed out{std::make_shared<Request>(std::move(*decoded)), nullptr, std::nullopt};
+    out.route = router.match(*out.req);
+    if (out.route == nullptr && !is_builtin(*out.req)) {
+      out.refusal =
+          error_response(404, out.req->path, "There is no page at " + out.req->path + ".", out.req->remote_addr);
+    }
+    return out;
+  }
+
+  static bool is_builtin(const Request& req) {
+    bool is_read = req.method == "GET" || req.method == "HEAD";
+    return is_read && (req.path == "/healthz" || req.path == "/favicon.ico" || req.path.starts_with("/static/"));
+  }
+
+  // On an io thread: what can be answered from memory is answered here; the rest goes to a worker.
+  void dispatch(RawRequest&& raw, const HttpTransport::Reply& reply) {
+    Routed routed = route_request(std::move(raw));
+    if (routed.refusal) return reply(std::move(*routed.refusal));
+    std::shared_ptr<Request> req = std::move(routed.req);
+    if (is_builtin(*req)) return reply(builtin(*req));
+    const Router::Route* route = routed.route;
+    bool is_get = route->method == "GET";
+    if (is_get && !is_personal_request(*req)) {
+      auto cached = cache.get(req->target, current_generation(), core::unix_now());
+      if (cached) return reply(to_response(*req, std::move(cached)));
+    }
+    bool queued = workers->try_post([this, req, route, is_get, reply] {
+      try {
+        reply(serve(route->handler, *req, is_get));
+      } catch (const std::exception& e) {
+        spdlog::error("{} {}: {}", req->method, req->target, e.what());
+        reply(error_response(500, req->path, "internal error; the server log has the details", req->remote_addr));
+      } catch (...) {
+        spdlog::error("{} {}: unknown exception", req->method, req->target);
+        reply(error_response(500, req->path, "internal error; the server log has the details", req->remote_addr));
       }
-      body["search"] = options.search != nullptr ? "enabled" : "unavailable";
-      if (options.health_details) body.update(options.health_details());
-      res.status = body["status"] == "ok" ? 200 : 503;
-      res.set_header("Cache-Control", "no-store");
-      res.set_content(body.dump(), "application/json");
     });
+    if (!queued) {
+      Response busy = error_response(503, req->path, "The server is busy; try again in a moment.", req->remote_addr);
+      busy.headers.emplace_back("Retry-After", "1");
+      reply(std::move(busy));
+    }
+  }
+
+  Response builtin(const Request& req) {
+    if (req.path == "/healthz") return health(req);
+    if (req.path == "/favicon.ico") {
+      // Browsers ask for it on their own; answer "nothing" cheaply instead of a 404 page.
+      Response res;
+      res.status = 204;
+      res.headers.emplace_back("Cache-Control", "public, max-age=86400");
+      return res;
+    }
+    return static_asset(req);
+  }
+
+  Response static_asset(const Request& req) {
+    const Asset* a = assets.find(req.path);
+    if (a == nullptr) return text_response(404, "no such asset\n", "text/plain; charset=utf-8");
+    Response res;
+    res.client = req.remote_addr;
+    std::string etag = "\"" + req.path.substr(req.path.rfind('/') + 1) + "\"";
+    Encoding e = choose_encoding(req, a->content, a->content_type);
+    res.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+    res.headers.emplace_back("Vary", "Accept-Encoding");
+    res.headers.emplace_back("ETag", etag_for(etag, e));
+    if (req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
+      res.status = 304;
+      return res;
+    }
+    send_body(res, e, a->content, a->content_type, *a->variants, a->variants);
+    return res;
+  }
+
+  Response health(const Request& req) {
+    nlohmann::json body = {{"status", "ok"}, {"uptime_s", core::unix_now() - started_at}};
+    auto stats = store.max_change_seq();
+    if (stats) {
+      body["store"] = {{"ok", true}, {"max_change_seq", *stats}};
+    } else {
+      body["status"] = "degraded";
+      body["store"] = {{"ok", false}, {"error", stats.error().to_string()}};
+    }
+    body["search"] = options.search != nullptr ? "enabled" : "unavailable";
+    if (options.health_details) body.update(options.health_details());
+    Response res = text_response(body["status"] == "ok" ? 200 : 503, dump_json(body), "application/json");
+    res.headers.emplace_back("Cache-Control", "no-store");
+    res.client = req.remote_addr;
+    return res;
   }
 
   void setup() {
-    http.set_default_headers({{"Content-Security-Policy", kContentSecurityPolicy},
-                              {"X-Content-Type-Options", "nosniff"},
-                              {"Referrer-Policy", "strict-origin-when-cross-origin"},
-                              {"X-Frame-Options", "DENY"},
-                              {"Cross-Origin-Opener-Policy", "same-origin"}});
-    http.set_payload_max_length(options.max_request_body_bytes);
-    // Linux copies TCP_NODELAY from the listening socket to accepted ones. Without it a small body
-    // written after the headers waits for the client's delayed ACK (~40 ms per response).
-    // Not httplib::default_socket_options: it adds SO_REUSEPORT, which would let a second server
-    // silently share the port instead of failing to start.
-    http.set_socket_options([this](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-      setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-      listen_socket = sock;  // the socket httplib is about to bind and listen on
-    });
-    // httplib holds a worker thread per keep-alive connection (size server.threads to the expected
-    // concurrent connections). Recycling connections after 100 requests and dropping idle ones
-    // after 1 s keeps waiting connections from starving when they outnumber the threads (a
-    // browser opens several at once for a page's assets).
-    http.set_keep_alive_max_count(100);
-    http.set_keep_alive_timeout(1);
-    http.set_read_timeout(10, 0);
-    http.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-      t_request_start = std::chrono::steady_clock::now();
-      // A request with neither Content-Length nor Transfer-Encoding has no body (RFC 9112 §6.3),
-      // e.g. `curl -X POST URL` casting an upvote. httplib 0.11 would instead read until the
-      // connection closes and answer 400, so the length is made explicit before it reads. The
-      // handler sees a const view of the Request object httplib owns (not a const object).
-      if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-        const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
-      }
-      return httplib::Server::HandlerResponse::Unhandled;
-    });
-    http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
-      if (!res.body.empty() || res.content_length_ > 0) return;  // the handler's own page (send_body)
-      std::string heading = res.status == 404 ? "Not found" : res.status == 413 ? "Request too large" : "Error";
-      std::string text =
-          res.status == 404 ? "There is no page at " + req.path + "." : "The request could not be served.";
-      if (req.path.starts_with("/api/")) {
-        res.set_content(nlohmann::json{{"error", text}, {"status", res.status}}.dump(
-                            -1, ' ', false, nlohmann::json::error_handler_t::replace),
-                        "application/json");
-      } else {
-        res.set_content(message_page(views, heading, {text}), "text/html; charset=utf-8");
-      }
-    });
-    if (options.access_log) {
-      http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-        double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request_start).count();
-        nlohmann::json line = {{"type", "access"},
-                               {"remote", req.remote_addr},
-                               {"method", req.method},
-                               {"target", req.target},
-                               {"status", res.status},
-                               // Replies from send_body are streamed: their length is the provider's.
-                               {"bytes", res.body.empty() ? res.content_length_ : res.body.size()},
-                               {"ms", std::round(ms * 100) / 100}};
-        spdlog::info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      });
-    }
-    health_route();
-    static_route();
-    // Browsers ask for /favicon.ico on their own; answer "nothing" cheaply instead of a 404 page.
-    http.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 204;
-      res.set_header("Cache-Control", "public, max-age=86400");
-    });
+    auto parsed_proxies = TrustedProxies::parse(options.trusted_proxies);
+    if (!parsed_proxies) throw std::runtime_error(parsed_proxies.error().to_string());
+    proxies = *parsed_proxies;
+    TransportOptions t;
+    t.host = options.host;
+    t.port = options.port;
+    t.io_threads = options.io_threads;
+    t.limits = options.limits;
+    t.access_log = options.access_log;
+    t.default_headers = security_headers();
+    t.trusted_proxies = proxies;
+    transport = std::make_unique<HttpTransport>(
+        std::move(t), [this](RawRequest&& raw, HttpTransport::Reply reply) { dispatch(std::move(raw), reply); });
+    workers = std::make_unique<WorkerPool>(std::max(1, options.threads), options.max_queued);
     // CSRF tokens protect every form (subscriptions too), with or without accounts.
     std::string key = options.signing_key_hex;
     if (key.empty()) {
@@ -526,30 +535,18 @@ struct WebServer::Impl {
 WebServer::WebServer(store::Store& store, ServerOptions options)
     : impl_(std::make_unique<Impl>(store, std::move(options))) {
   impl_->setup();
-  int threads = std::max(1, impl_->options.threads);
-  impl_->http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
 }
 
-WebServer::~WebServer() = default;
+WebServer::~WebServer() {
+  impl_->transport->stop();
+}
 
 Result<int> WebServer::bind() {
-  if (impl_->options.port == 0) {
-    int port = impl_->http.bind_to_any_port(impl_->options.host);
-    if (port <= 0) return fail(Status::io_error("cannot bind " + impl_->options.host));
-    impl_->options.port = port;
-  } else if (!impl_->http.bind_to_port(impl_->options.host, impl_->options.port)) {
-    return fail(Status::io_error("cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) +
-                                 " (in use?)"));
-  }
-  // httplib (0.11, compiled into Debian's shared library) listens with a backlog of 5: a burst of
-  // new connections overflows it, and a client whose handshake completes while the accept queue is
-  // full waits for a reply that never comes. Linux lets listen() on a listening socket raise the
-  // backlog (capped by net.core.somaxconn).
-  if (impl_->listen_socket >= 0 && ::listen(impl_->listen_socket, SOMAXCONN) != 0) {
-    spdlog::warn("could not raise the listen backlog: {}", std::strerror(errno));
-  }
+  auto port = impl_->transport->bind();
+  if (!port) return port;
+  impl_->options.port = *port;
   impl_->bound = true;
-  return impl_->options.port;
+  return *port;
 }
 
 Status WebServer::run() {
@@ -557,12 +554,21 @@ Status WebServer::run() {
     auto port = bind();
     if (!port) return port.error();
   }
-  if (!impl_->http.listen_after_bind()) return Status::io_error("server stopped with an error");
-  return Status::ok();
+  return impl_->transport->run();
 }
 
 void WebServer::stop() {
-  impl_->http.stop();
+  impl_->transport->stop();
+}
+
+int WebServer::preflight(std::string_view bytes) const {
+  TransportOptions t;
+  t.limits = impl_->options.limits;
+  ParsedRequest parsed = parse_request_bytes(bytes, t);
+  if (parsed.is_incomplete) return 400;
+  if (parsed.refused_status != 0) return parsed.refused_status;
+  Impl::Routed routed = impl_->route_request(std::move(parsed.request));
+  return routed.refusal ? routed.refusal->status : 0;
 }
 
 }  // namespace paperboy::web

@@ -1,8 +1,10 @@
-// WebServer: the HTTP front of `paperboy serve`. Parses and routes requests (route files under
-// routes/), calls into the store and the search service, renders HTML/JSON/XML. Adds what every
-// response needs: security headers, ETag/Last-Modified with 304s, cache headers, gzip (httplib),
-// a response cache, request size limits and a structured access log.
-// run() blocks serving on a pool of threads; stop() may be called from any thread.
+// WebServer: the HTTP front of `paperboy serve`. Routes requests (route files under routes/) that
+// the event-driven transport (http/transport.h) read and the request layer (http/request_decoder.h)
+// decoded, calls into the store and the search service, renders HTML/JSON/XML. Adds what every
+// response needs: security headers, ETag/Last-Modified with 304s, cache headers, compression made
+// once per body, a response cache and a structured access log. Cached replies, /healthz and static
+// assets are answered on the io threads; every other request runs on a bounded worker pool.
+// run() blocks serving; stop() may be called from any thread.
 #pragma once
 
 #include <functional>
@@ -19,6 +21,7 @@
 #include "store/curation_store.h"
 #include "store/library_store.h"
 #include "store/store.h"
+#include "web/http/transport.h"
 
 namespace paperboy::mail {
 class SubscriptionService;
@@ -42,7 +45,16 @@ struct LibraryOptions {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
+  // Requests in handlers at once (the worker pool); more wait in a queue of `max_queued`, and
+  // beyond that the server answers 503 with Retry-After.
   int threads = 8;
+  size_t max_queued = 1000;
+  // Threads accepting, parsing and writing (connections are not bound to threads).
+  int io_threads = 2;
+  // Per-client limits (request sizes, deadlines, connection caps); max_body_bytes is 64 KiB.
+  ConnectionLimits limits;
+  // Reverse proxies whose X-Forwarded-For/-Proto are believed: "127.0.0.1, 10.0.0.0/8, ::1".
+  std::string trusted_proxies;
   // Extra fields merged into /healthz (e.g. the harvest scheduler's last run).
   std::function<nlohmann::json()> health_details;
   // Search and similar papers; null: the search page says search is unavailable.
@@ -60,7 +72,6 @@ struct ServerOptions {
   std::string katex_dir;
   // Absolute base URL for feeds ("https://papers.example.org"); empty: from the Host header.
   std::string public_url;
-  size_t max_request_body_bytes = 64 * 1024;
   bool access_log = true;
   size_t cache_entries = 4096;
   int cache_ttl_s = 60;
@@ -97,6 +108,11 @@ class WebServer {
   // Binds to the port (0 = any free port) without serving yet; returns the bound port.
   Result<int> bind();
   void stop();
+
+  // What the server would do with one request's raw bytes, short of running a handler: the status
+  // it refuses the request with (400, 404, 413, 414, 431), or 0 when a route's handler would run.
+  // The same parsing, decoding and route matching as a real request, without sockets (fuzzing).
+  [[nodiscard]] int preflight(std::string_view bytes) const;
 
  private:
   struct Impl;
