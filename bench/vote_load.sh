@@ -11,7 +11,7 @@ SECONDS_=${3:-30}
 DATA=$(mktemp -d)
 LOG="$DATA/serve.log"
 # Votes need no paper vectors: semantic training is skipped (it is slow in sanitizer builds).
-PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000 PAPERBOY_SEARCH_MIN_TRAIN_DOCS=1000000000 \
+PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000 PAPERBOY_COMMUNITY_SIGNUPS_PER_HOUR=100000 PAPERBOY_SEARCH_MIN_TRAIN_DOCS=1000000000 \
   "$BUILD/src/cli/paperboy" --data-dir "$DATA" serve --port 0 --threads $((VOTERS + 16)) >"$LOG" 2>"$DATA/serve.err" &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT

@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "cli/mail_services.h"
+#include "core/job_guard.h"
 #include "ingest/arxiv_api.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
@@ -138,7 +139,8 @@ class IndexFollower {
     std::unique_lock lock(mu_);
     while (!wake_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_; })) {
       lock.unlock();
-      if (Status s = search_.catch_up(); !s.is_ok()) spdlog::error("search index update failed: {}", s.to_string());
+      Status s = core::guard_job("search index update", [this] { return search_.catch_up(); });
+      if (!s.is_ok()) spdlog::error("search index update failed: {}", s.to_string());
       lock.lock();
     }
   }

@@ -39,11 +39,23 @@ Result<community::AccountOptions> account_options(const config::Config& config) 
     return fail(Status::invalid_argument("community.password_hash: expected interactive or minimum, got '" +
                                          config.community.password_hash + "'"));
   }
-  if (config.community.login_attempts < 1 || config.community.login_window_s < 1) {
-    return fail(Status::invalid_argument("community.login_attempts and login_window_s must be at least 1"));
+  const auto& c = config.community;
+  for (auto [name, value] : {std::pair{"login_attempts", c.login_attempts},
+                             {"login_client_failures", c.login_client_failures},
+                             {"login_window_s", c.login_window_s},
+                             {"login_max_delay_s", c.login_max_delay_s},
+                             {"signups_per_hour", c.signups_per_hour},
+                             {"password_resets_per_hour", c.password_resets_per_hour}}) {
+    if (value < 1) return fail(Status::invalid_argument("community." + std::string(name) + ": must be at least 1"));
   }
-  o.login_attempts = config.community.login_attempts;
-  o.login_window_s = config.community.login_window_s;
+  o.limits.account_free_failures = c.login_attempts;
+  o.limits.client_free_failures = c.login_client_failures;
+  o.limits.failure_window_s = c.login_window_s;
+  o.limits.max_delay_s = c.login_max_delay_s;
+  o.limits.first_delay_s = std::min<std::int64_t>(2, c.login_max_delay_s);
+  o.limits.signups_per_client = c.signups_per_hour;
+  o.limits.resets_per_client = c.password_resets_per_hour;
+  o.limits.request_window_s = 3600;
   return o;
 }
 

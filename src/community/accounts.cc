@@ -39,11 +39,26 @@ Status validate_password(std::string_view password) {
 AccountService::AccountService(store::CommunityStore& store, AccountOptions options)
     : store_(store),
       options_(options),
-      login_limiter_(options.login_attempts, options.login_window_s),
+      limits_(store, options.limits),
       dummy_hash_(hash_password("not a real password", options.hash_cost).value_or("")) {}
 
-Result<store::Account> AccountService::sign_up(std::string_view email, std::string_view password,
-                                               std::string_view name, store::Role role) {
+namespace {
+
+Status too_many(WaitSeconds wait, WaitSeconds* retry_after_s, std::string_view what) {
+  if (retry_after_s != nullptr) *retry_after_s = wait;
+  return Status::resource_exhausted(std::string(what) + "; try again in " + std::to_string(wait) +
+                                    (wait == 1 ? " second" : " seconds"));
+}
+
+}  // namespace
+
+Result<store::Account> AccountService::sign_up(std::string_view email, std::string_view password, std::string_view name,
+                                               store::Role role, std::string_view client, WaitSeconds* retry_after_s) {
+  if (!client.empty()) {
+    auto wait = limits_.admit_signup(client);
+    if (!wait) return fail(wait.error());
+    if (*wait > 0) return fail(too_many(*wait, retry_after_s, "too many sign-ups from your address"));
+  }
   auto normal = normalise_email(email);
   if (!normal) return fail(normal.error());
   if (Status s = validate_password(password); !s.is_ok()) return fail(s);
@@ -59,29 +74,38 @@ Result<store::Account> AccountService::sign_up(std::string_view email, std::stri
 }
 
 Result<store::Account> AccountService::authenticate(std::string_view email, std::string_view password,
-                                                    const std::string& client) {
+                                                    const std::string& client, WaitSeconds* retry_after_s) {
   const Status wrong = Status::permission_denied("email or password is wrong");
-  std::int64_t now = core::unix_now();
   auto normal = normalise_email(email);
-  std::string email_key = "email:" + (normal ? *normal : std::string(email));
-  if (!login_limiter_.allow("client:" + client, now) || !login_limiter_.allow(email_key, now)) {
-    return fail(Status::resource_exhausted("too many login attempts; try again in a few minutes"));
-  }
-  if (!normal) return fail(wrong);
-  auto found = store_.find_account_by_email(*normal);
+  // Bounded key: an unparseable "email" of any length is one account key.
+  std::string account_key = normal ? *normal : "invalid:" + hash_secret(email).substr(0, 16);
+  auto wait = limits_.login_wait(account_key, client);
+  if (!wait) return fail(wait.error());
+  if (*wait > 0) return fail(too_many(*wait, retry_after_s, "too many failed logins"));
+  auto found = normal ? store_.find_account_by_email(*normal) : Result<std::optional<store::AccountCredentials>>();
   if (!found) return fail(found.error());
-  if (!*found) {
-    (void)verify_password(password, dummy_hash_);  // same work as a real check
+  // Unknown emails spend the same work as a real check and count the same failures.
+  bool is_right = verify_password(password, *found ? (*found)->password_hash : dummy_hash_) && *found;
+  if (!is_right) {
+    if (Status s = limits_.record_login_failure(account_key, client); !s.is_ok()) return fail(s);
     return fail(wrong);
   }
-  if (!verify_password(password, (*found)->password_hash)) return fail(wrong);
+  if (Status s = limits_.record_login_success(account_key); !s.is_ok()) return fail(s);
   return (*found)->account;
+}
+
+Status AccountService::admit_reset_request(std::string_view client, std::string_view email,
+                                           WaitSeconds* retry_after_s) {
+  auto wait = limits_.admit_reset(client, email);
+  if (!wait) return wait.error();
+  if (*wait > 0) return too_many(*wait, retry_after_s, "too many password-reset requests");
+  return Status::ok();
 }
 
 Result<Session> AccountService::start_session(const store::Account& account) {
   Session s{random_secret(), account};
-  if (Status st = store_.create_session(hash_secret(s.secret), account.id,
-                                        core::unix_now() + options_.session_lifetime_s);
+  if (Status st =
+          store_.create_session(hash_secret(s.secret), account.id, core::unix_now() + options_.session_lifetime_s);
       !st.is_ok()) {
     return fail(st);
   }
@@ -93,7 +117,9 @@ Result<std::optional<store::Account>> AccountService::session_account(std::strin
   return store_.session_account(hash_secret(secret), core::unix_now());
 }
 
-Status AccountService::end_session(std::string_view secret) { return store_.delete_session(hash_secret(secret)); }
+Status AccountService::end_session(std::string_view secret) {
+  return store_.delete_session(hash_secret(secret));
+}
 
 Result<std::string> AccountService::issue_api_token(const store::Account& account, std::string_view label) {
   // A recognisable prefix lets secret scanners and people tell what the string is.
@@ -114,6 +140,9 @@ Status AccountService::change_password(std::int64_t account_id, std::string_view
   auto hash = hash_password(password, options_.hash_cost);
   if (!hash) return hash.error();
   PB_RETURN_IF_ERROR(store_.set_password_hash(account_id, *hash));
+  // Whoever knew the old password may have made a session or a token with it (OWASP: invalidate
+  // all sessions on a password change); the caller logs in afresh.
+  PB_RETURN_IF_ERROR(store_.delete_api_tokens_of(account_id));
   return store_.delete_sessions_of(account_id);
 }
 

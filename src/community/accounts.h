@@ -1,7 +1,8 @@
 // AccountService: sign-up, login, sessions, API tokens, password changes and account deletion on
 // top of a CommunityStore. Knows nothing about HTTP: the web layer passes cookie and header
 // values in. Login answers the same "email or password is wrong" whether or not the email exists
-// (and spends the same argon2id work either way), and is rate-limited per email and per client.
+// (and spends the same argon2id work either way). Failed logins slow further attempts down per
+// account and per client, and sign-ups and reset requests are limited per client (attempt_limits.h).
 // Thread-safe.
 #pragma once
 
@@ -12,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "community/rate_limiter.h"
+#include "community/attempt_limits.h"
 #include "community/secrets.h"
 #include "store/community_store.h"
 
@@ -21,9 +22,7 @@ namespace paperboy::community {
 struct AccountOptions {
   HashCost hash_cost = HashCost::kInteractive;
   std::int64_t session_lifetime_s = 30 * 24 * 3600;
-  // Login attempts allowed per email and per client address within the window.
-  int login_attempts = 10;
-  std::int64_t login_window_s = 15 * 60;
+  AttemptLimitOptions limits;
 };
 
 // "Ada@Example.org " -> "ada@example.org"; invalid_argument naming the problem otherwise.
@@ -40,11 +39,19 @@ class AccountService {
  public:
   AccountService(store::CommunityStore& store, AccountOptions options);
 
-  [[nodiscard]] Result<store::Account> sign_up(std::string_view email, std::string_view password,
-                                               std::string_view name, store::Role role = store::Role::kUser);
-  // permission_denied "email or password is wrong", or resource_exhausted when rate-limited.
+  // Sign-ups from the web pass the client's address (limited per client, `retry_after_s` then set
+  // with resource_exhausted); the CLI passes none.
+  [[nodiscard]] Result<store::Account> sign_up(std::string_view email, std::string_view password, std::string_view name,
+                                               store::Role role = store::Role::kUser, std::string_view client = "",
+                                               WaitSeconds* retry_after_s = nullptr);
+  // permission_denied "email or password is wrong", or resource_exhausted (with `retry_after_s`)
+  // while earlier failures of this account or client impose a wait.
   [[nodiscard]] Result<store::Account> authenticate(std::string_view email, std::string_view password,
-                                                    const std::string& client);
+                                                    const std::string& client, WaitSeconds* retry_after_s = nullptr);
+  // Whether a password-reset mail may go to `email` at this client's request: resource_exhausted
+  // (with `retry_after_s`) when either asked too often.
+  [[nodiscard]] Status admit_reset_request(std::string_view client, std::string_view email,
+                                           WaitSeconds* retry_after_s = nullptr);
   // Always a fresh random id: logging in never reuses an id the client brought (session fixation).
   [[nodiscard]] Result<Session> start_session(const store::Account& account);
   [[nodiscard]] Result<std::optional<store::Account>> session_account(std::string_view secret);
@@ -52,7 +59,7 @@ class AccountService {
   // A new personal API token (shown once; stored hashed).
   [[nodiscard]] Result<std::string> issue_api_token(const store::Account& account, std::string_view label);
   [[nodiscard]] Result<std::optional<store::Account>> token_account(std::string_view secret);
-  // Sets a new password and ends every session of the account.
+  // Sets a new password and ends every session and revokes every API token of the account.
   [[nodiscard]] Status change_password(std::int64_t account_id, std::string_view password);
   // The password hash's tail: binds a reset link to the current password, so a link works once.
   [[nodiscard]] Result<std::string> password_fingerprint(std::int64_t account_id);
@@ -69,7 +76,7 @@ class AccountService {
  private:
   store::CommunityStore& store_;
   AccountOptions options_;
-  RateLimiter login_limiter_;
+  AttemptLimits limits_;
   std::string dummy_hash_;
   std::vector<std::function<Status(std::int64_t)>>
       deletion_steps_;  // verified against when the email is unknown, so timing matches

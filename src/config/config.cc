@@ -186,10 +186,20 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> bool& { return c.community.enabled; }));
   t.push_back(option("community.password_hash", "argon2id cost: interactive (default) or minimum (tests only)",
                      [](Config& c) -> std::string& { return c.community.password_hash; }));
-  t.push_back(option("community.login_attempts", "login attempts per email and per client address per window",
+  t.push_back(option("community.login_attempts",
+                     "failed logins per account before each further attempt waits (2 s, doubling per failure)",
                      [](Config& c) -> int& { return c.community.login_attempts; }));
-  t.push_back(option("community.login_window_s", "login rate-limit window, seconds",
+  t.push_back(option("community.login_client_failures", "failed logins per client address before the same delays",
+                     [](Config& c) -> int& { return c.community.login_client_failures; }));
+  t.push_back(option("community.login_window_s", "failed logins are forgotten this many seconds after the last one",
                      [](Config& c) -> int& { return c.community.login_window_s; }));
+  t.push_back(option("community.login_max_delay_s", "the longest wait a failed login imposes, seconds",
+                     [](Config& c) -> int& { return c.community.login_max_delay_s; }));
+  t.push_back(option("community.signups_per_hour", "sign-up attempts per client address per hour",
+                     [](Config& c) -> int& { return c.community.signups_per_hour; }));
+  t.push_back(option("community.password_resets_per_hour",
+                     "password-reset requests per client address per hour (and 3 mails per email)",
+                     [](Config& c) -> int& { return c.community.password_resets_per_hour; }));
   t.push_back(option("community.submit_max_age_days",
                      "serve: submitted papers may be at most this many days old (first version)",
                      [](Config& c) -> int& { return c.community.submit_max_age_days; }));

@@ -26,7 +26,7 @@ struct Config {
     int threads = 8;
     bool load_demo_data = true;  // load data/demo when the database is empty
     std::string demo_data;       // empty: the bundled file next to the binary's sources
-    std::string public_url;      // absolute base URL for links in mails and feeds; empty: Host header
+    std::string public_url;      // absolute base URL for links in mails and feeds; empty: listening address
     // The HTTP transport (web/http/transport.h): threads, per-client limits, trusted proxies.
     int io_threads = 2;
     int max_queued = 1000;
@@ -74,8 +74,12 @@ struct Config {
   struct Community {
     bool enabled = true;
     std::string password_hash = "interactive";  // argon2id cost: interactive, or minimum (tests, benchmarks)
-    int login_attempts = 10;                    // per email and per client address per window
-    int login_window_s = 900;
+    int login_attempts = 5;                     // failed logins per account before each further one waits
+    int login_client_failures = 50;             // failed logins per client address before the same
+    int login_window_s = 900;                   // failures are forgotten this long after the last one
+    int login_max_delay_s = 900;                // the wait (2 s, doubling per failure) never exceeds this
+    int signups_per_hour = 20;                  // sign-up attempts per client address
+    int password_resets_per_hour = 10;          // reset requests per client address (3 mails per email)
     int submit_max_age_days = 14;   // submitted papers at most this old (first version)
     int submissions_per_hour = 10;  // per account
   } community;

@@ -110,24 +110,38 @@ Status validate_paper(const Paper& paper) {
   }
   if (paper.title.empty()) return Status::invalid_argument("field 'title' missing or empty");
   if (paper.categories.empty()) return Status::invalid_argument("field 'categories' missing or empty");
-  auto check = [](std::string_view field, std::string_view value) -> Status {
+  auto check = [](std::string_view field, std::string_view value, size_t max_bytes = kMaxFieldBytes) -> Status {
+    if (value.size() > max_bytes) {
+      return Status::invalid_argument("field '" + std::string(field) + "' is " + std::to_string(value.size()) +
+                                      " bytes, more than the " + std::to_string(max_bytes) + " allowed");
+    }
     if (!is_valid_utf8(value)) return Status::invalid_argument("field '" + std::string(field) + "' is not valid UTF-8");
     return Status::ok();
   };
-  PB_RETURN_IF_ERROR(check("title", paper.title));
-  PB_RETURN_IF_ERROR(check("abstract", paper.abstract));
+  PB_RETURN_IF_ERROR(check("title", paper.title, kMaxTitleBytes));
+  PB_RETURN_IF_ERROR(check("abstract", paper.abstract, kMaxAbstractBytes));
   PB_RETURN_IF_ERROR(check("comments", paper.comments));
   PB_RETURN_IF_ERROR(check("journal-ref", paper.journal_ref));
   PB_RETURN_IF_ERROR(check("doi", paper.doi));
   PB_RETURN_IF_ERROR(check("report-no", paper.report_no));
   PB_RETURN_IF_ERROR(check("license", paper.license));
   PB_RETURN_IF_ERROR(check("submitter", paper.submitter));
+  PB_RETURN_IF_ERROR(check("update_date", paper.update_date, 32));
+  if (paper.authors.size() > kMaxAuthors) {
+    return Status::invalid_argument("field 'authors' has " + std::to_string(paper.authors.size()) +
+                                    " names, more than the " + std::to_string(kMaxAuthors) + " allowed");
+  }
   for (const auto& a : paper.authors) {
-    PB_RETURN_IF_ERROR(check("authors", a.keyname));
-    PB_RETURN_IF_ERROR(check("authors", a.forenames));
-    PB_RETURN_IF_ERROR(check("authors", a.suffix));
+    PB_RETURN_IF_ERROR(check("authors", a.keyname, kMaxNameBytes));
+    PB_RETURN_IF_ERROR(check("authors", a.forenames, kMaxNameBytes));
+    PB_RETURN_IF_ERROR(check("authors", a.suffix, kMaxNameBytes));
+  }
+  if (paper.categories.size() > kMaxCategories || paper.versions.size() > kMaxVersions) {
+    return Status::invalid_argument("fields 'categories'/'versions': more than " + std::to_string(kMaxCategories) +
+                                    " categories or " + std::to_string(kMaxVersions) + " versions");
   }
   for (const auto& c : paper.categories) {
+    PB_RETURN_IF_ERROR(check("categories", c, kMaxNameBytes));
     if (c.empty() || c.find(' ') != std::string::npos)
       return Status::invalid_argument("field 'categories': bad category");
     PB_RETURN_IF_ERROR(check("categories", c));

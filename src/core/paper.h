@@ -61,8 +61,20 @@ struct Paper {
   bool operator==(const Paper&) const = default;
 };
 
+// Size limits of a paper's fields, far above anything arXiv has (its longest titles are a few
+// hundred bytes, abstracts a few KB, author lists a few thousand names): a record beyond them is
+// broken or hostile, and would make every page showing it slow.
+inline constexpr size_t kMaxTitleBytes = 2000;
+inline constexpr size_t kMaxAbstractBytes = 20000;
+inline constexpr size_t kMaxFieldBytes = 4000;  // comments, journal-ref, doi, report-no, license, submitter
+inline constexpr size_t kMaxAuthors = 10000;
+inline constexpr size_t kMaxNameBytes = 500;  // one author name part, one category
+inline constexpr size_t kMaxCategories = 100;
+inline constexpr size_t kMaxVersions = 1000;
+
 // Checks the invariants every stored paper satisfies: canonical id, non-empty title, at least one
-// category, valid UTF-8 everywhere, versions ascending. Messages name the offending field.
+// category, valid UTF-8 everywhere, versions ascending, the size limits above. Messages name the
+// offending field ("field 'title' is 10485760 bytes, more than the 2000 allowed").
 [[nodiscard]] Status validate_paper(const Paper& paper);
 
 // Sorts versions by number and drops duplicate numbers (keeping the first seen).

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "core/job_guard.h"
 #include "core/time.h"
 
 namespace paperboy::ingest {
@@ -128,7 +129,12 @@ void HarvestScheduler::loop() {
     if (stopping_) break;
     bool is_due = triggered_ || core::unix_now() >= status_.next_run;
     lock.unlock();
-    bool leads = refresh_lease();
+    bool leads = false;
+    Status lease = core::guard_job("harvest lease", [&] {
+      leads = refresh_lease();
+      return Status::ok();
+    });
+    if (!lease.is_ok()) spdlog::error("harvest schedule: {}", lease.to_string());
     lock.lock();
     if (!is_due) continue;
     triggered_ = false;
@@ -154,7 +160,7 @@ void HarvestScheduler::run_once() {
     ++status_.runs;
   }
   spdlog::info("scheduled harvest: starting");
-  auto summary = harvest_(stopping_);
+  auto summary = core::guard_job("scheduled harvest", [&] { return harvest_(stopping_); });
   std::lock_guard lock(mu_);
   status_.last_finished = core::unix_now();
   status_.last_ok = summary.has_value();

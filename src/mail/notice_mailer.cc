@@ -7,6 +7,7 @@
 #include <chrono>
 #include <kainjow/mustache.hpp>
 
+#include "core/job_guard.h"
 #include "core/time.h"
 #include "mail/message.h"
 
@@ -76,32 +77,38 @@ void NoticeMailer::run() {
     queue_.pop_front();
     busy_ = true;
     lock.unlock();
-    MailMessage message;
-    message.from = options_.from;
-    message.to = notice.to;
-    message.subject = notice.subject;
-    message.date = core::unix_now();
-    message.message_id = "notice." + std::to_string(message.date) + "." + std::to_string(++sequence) + "." +
-                         std::to_string(::getpid()) + "@" + options_.message_id_domain;
-    message.text = notice.text;
-    message.html = notice_html(notice.text);
-    std::string data = render_message(message);
-    for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-      SendResult result = sender_.send(bare_address(options_.from), notice.to, data);
-      if (result.outcome == SendOutcome::kSent) break;
-      spdlog::warn("notice mail to {} failed (attempt {}): {}", notice.to, attempt, result.detail);
-      if (result.outcome == SendOutcome::kPermanent || attempt == options_.max_attempts) break;
-      std::unique_lock wait(mu_);
-      if (wake_.wait_for(wait, std::chrono::duration<double>(options_.retry_wait_s), [this] { return stopping_; })) {
-        break;
-      }
-    }
+    Status sent = core::guard_job("notice mail to " + notice.to, [&] { return deliver(notice, ++sequence); });
+    if (!sent.is_ok()) spdlog::error("{}", sent.to_string());
     lock.lock();
     busy_ = false;
     if (queue_.empty()) idle_.notify_all();
   }
   busy_ = false;
   idle_.notify_all();
+}
+
+Status NoticeMailer::deliver(const Notice& notice, std::uint64_t sequence) {
+  MailMessage message;
+  message.from = options_.from;
+  message.to = notice.to;
+  message.subject = notice.subject;
+  message.date = core::unix_now();
+  message.message_id = "notice." + std::to_string(message.date) + "." + std::to_string(sequence) + "." +
+                       std::to_string(::getpid()) + "@" + options_.message_id_domain;
+  message.text = notice.text;
+  message.html = notice_html(notice.text);
+  std::string data = render_message(message);
+  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    SendResult result = sender_.send(bare_address(options_.from), notice.to, data);
+    if (result.outcome == SendOutcome::kSent) break;
+    spdlog::warn("notice mail to {} failed (attempt {}): {}", notice.to, attempt, result.detail);
+    if (result.outcome == SendOutcome::kPermanent || attempt == options_.max_attempts) break;
+    std::unique_lock wait(mu_);
+    if (wake_.wait_for(wait, std::chrono::duration<double>(options_.retry_wait_s), [this] { return stopping_; })) {
+      break;
+    }
+  }
+  return Status::ok();
 }
 
 }  // namespace paperboy::mail

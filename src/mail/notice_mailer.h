@@ -6,6 +6,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -42,6 +43,8 @@ class NoticeMailer {
     std::string to, subject, text;
   };
   void run();
+  // Renders and sends one notice, retrying temporary failures; runs under core::guard_job.
+  Status deliver(const Notice& notice, std::uint64_t sequence);
 
   MailSender& sender_;
   NoticeOptions options_;

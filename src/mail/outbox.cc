@@ -6,6 +6,7 @@
 #include <cmath>
 #include <thread>
 
+#include "core/job_guard.h"
 #include "core/time.h"
 
 namespace paperboy::mail {
@@ -218,7 +219,15 @@ void DigestScheduler::pass() {
 
 void DigestScheduler::run() {
   while (!stopping_) {
-    pass();
+    Status s = core::guard_job("digest scheduler", [this] {
+      pass();
+      return Status::ok();
+    });
+    if (!s.is_ok()) {
+      spdlog::error("{}", s.to_string());
+      std::lock_guard lock(mu_);
+      last_error_ = s.to_string();
+    }
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, std::chrono::duration<double>(poll_s_), [this] { return woken_ || stopping_.load(); });
     woken_ = false;

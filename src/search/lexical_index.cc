@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include <spdlog/spdlog.h>
+
 #include "core/text.h"
 
 namespace paperboy::search {
@@ -235,6 +237,17 @@ Result<std::vector<ImpactDoc>> LexicalIndex::all_docs() {
   return out;
 }
 
+namespace {
+
+// The expression is ours (to_fts_query), so an FTS5 error is not the user's to read: it is logged
+// and the user told what to do.
+Status match_failed(const std::string& match, const Status& error) {
+  spdlog::warn("search: FTS5 rejected '{}': {}", match, error.to_string());
+  return Status::invalid_argument("this query has nothing to search for; use words, \"phrases\" or field:value");
+}
+
+}  // namespace
+
 Result<std::vector<std::int64_t>> LexicalIndex::matching(const std::string& match) {
   auto conn = reader();
   if (!conn) return fail(conn.error());
@@ -244,7 +257,7 @@ Result<std::vector<std::int64_t>> LexicalIndex::matching(const std::string& matc
   std::vector<std::int64_t> out;
   for (;;) {
     auto row = st->step();
-    if (!row) return fail(Status::invalid_argument("search failed: " + row.error().message()));
+    if (!row) return fail(match_failed(match, row.error()));
     if (!*row) break;
     out.push_back(st->int64(0));
   }
@@ -295,7 +308,7 @@ Result<std::vector<LexicalHit>> LexicalIndex::search(const std::string& match, s
   std::vector<LexicalHit> hits;
   for (;;) {
     auto row = st->step();
-    if (!row) return fail(Status::invalid_argument("search failed: " + row.error().message()));
+    if (!row) return fail(match_failed(match, row.error()));
     if (!*row) break;
     hits.push_back({st->int64(0), st->real(1)});
   }

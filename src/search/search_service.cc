@@ -14,6 +14,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/job_guard.h"
 #include "core/time.h"
 #include "search/hybrid.h"
 #include "search/lexical_index.h"
@@ -104,7 +105,7 @@ class IndexedSearch final : public SearchService {
     if (options_.ranking_index == Ranking::kAtOpen) return build_ranking_index();
     if (options_.ranking_index == Ranking::kBackground) {
       ranking_builder_ = std::jthread([this] {
-        if (Status s = build_ranking_index(); !s.is_ok()) {
+        if (Status s = core::guard_job("ranking index build", [this] { return build_ranking_index(); }); !s.is_ok()) {
           spdlog::warn("search: in-memory ranking index not built ({}); FTS5 ranks instead", s.to_string());
         }
       });

@@ -45,6 +45,13 @@ struct VoteOutcome {
   bool is_voted = false;     // whether this account now votes for the paper
 };
 
+// Attempts counted under one key ("login-account:ada@example.org", "signup-client:10.0.0.7"):
+// what the login, sign-up and password-reset limits (community/attempt_limits.h) read.
+struct AttemptCount {
+  std::int64_t count = 0;
+  std::int64_t last_at = 0;  // unix seconds of the latest counted attempt
+};
+
 // A paper's vote count with its first-version time, for the trending score.
 struct PaperVotes {
   std::string paper_id;
@@ -74,6 +81,14 @@ class CommunityStore {
   virtual Status create_api_token(std::string_view token_hash, std::int64_t account_id, std::string_view label,
                                   std::int64_t now) = 0;
   virtual Result<std::optional<Account>> token_account(std::string_view token_hash) = 0;
+  virtual Status delete_api_tokens_of(std::int64_t account_id) = 0;
+
+  // Attempt counters, in the database so every instance sharing it shares the budget.
+  // add_attempt counts one at `now`, restarting from 1 when the last one is `window_s` or more
+  // old, and returns the count after; clear_attempts forgets the key.
+  virtual Result<AttemptCount> attempts(std::string_view key, std::int64_t now, std::int64_t window_s) = 0;
+  virtual Result<AttemptCount> add_attempt(std::string_view key, std::int64_t now, std::int64_t window_s) = 0;
+  virtual Status clear_attempts(std::string_view key) = 0;
 
   // Votes. set_vote(up=true) adds the account's vote unless it is there, up=false removes it;
   // both return the count after the change. `published` is the paper's first-version time.

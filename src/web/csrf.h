@@ -2,7 +2,8 @@
 // form and cookie-authenticated API call. A token is a core::Signer token (purpose "csrf", 12 h)
 // whose subject is bound to the client: to the session cookie when logged in, otherwise to a
 // random "pb_csrf" cookie set with the form (signed double-submit). Forms send it as the hidden
-// field `csrf`, fetch() as the `X-CSRF-Token` header. Bearer-token API requests need none (a
+// field `csrf` in the body (never the query string), fetch() as the `X-CSRF-Token` header. With a
+// session cookie, only a token bound to that session is accepted. Bearer-token API requests need none (a
 // browser never attaches them on its own). Immutable after construction: thread-safe.
 #pragma once
 

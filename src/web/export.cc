@@ -40,12 +40,45 @@ void field(std::string& out, std::string_view name, std::string_view value, bool
   out += protect_case ? "}},\n" : "},\n";
 }
 
-// XML 1.0 §2.2 forbids most C0 control characters even when escaped; they are dropped.
+// Length of the well-formed UTF-8 sequence at text[i] (RFC 3629 §4: no overlongs, no
+// surrogates, nothing above U+10FFFF), or 0 when the byte there starts none.
+size_t utf8_sequence(std::string_view text, size_t i) {
+  auto b = [&](size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u; };
+  auto tail = [&](size_t k) { return (b(k) & 0xC0u) == 0x80u; };
+  unsigned c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return tail(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && tail(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    return b(1) >= lo && b(1) <= hi && tail(2) && tail(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Text as XML 1.0 character data, whatever bytes it holds: a feed must stay well-formed even
+// for a query of invalid UTF-8 or a title with control characters. XML 1.0 §2.2 forbids most C0
+// controls (even escaped) and U+FFFE/U+FFFF: they are dropped; a byte that starts no UTF-8
+// sequence becomes U+FFFD.
 std::string xml(std::string_view text) {
   std::string clean;
   clean.reserve(text.size());
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r') clean += c;
+  for (size_t i = 0; i < text.size();) {
+    size_t n = utf8_sequence(text, i);
+    if (n == 0) {
+      clean += "\xEF\xBF\xBD";
+      ++i;
+      continue;
+    }
+    std::string_view seq = text.substr(i, n);
+    i += n;
+    auto c = static_cast<unsigned char>(seq[0]);
+    if (n == 1 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
+    if (seq == "\xEF\xBF\xBE" || seq == "\xEF\xBF\xBF") continue;
+    clean += seq;
   }
   return escape_html(clean);
 }
@@ -159,7 +192,8 @@ nlohmann::json paper_api_json(const core::Paper& p, std::int64_t upvotes) {
   for (const auto& a : p.authors) authors.push_back({{"name", a.display_name()}});
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& v : p.versions) {
-    versions.push_back({{"version", "v" + std::to_string(v.number)}, {"created", core::format_iso_datetime(v.created)}});
+    versions.push_back(
+        {{"version", "v" + std::to_string(v.number)}, {"created", core::format_iso_datetime(v.created)}});
   }
   auto code = find_code_links(p.abstract + " " + p.comments);
   std::string github;

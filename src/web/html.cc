@@ -24,6 +24,15 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
+bool is_same_site_path(std::string_view target) {
+  if (target.empty() || target.size() > 1000 || target[0] != '/') return false;
+  if (target.size() > 1 && target[1] == '/') return false;  // "//host": another site
+  return std::none_of(target.begin(), target.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7f || c == '\\';
+  });
+}
+
 std::string url_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -54,9 +63,9 @@ std::string author_summary(const std::vector<core::Author>& authors, size_t max_
 }
 
 std::vector<std::string> find_code_links(std::string_view text) {
-  static constexpr std::array<std::string_view, 8> kHosts = {
-      "github.com/", "gitlab.com/", "bitbucket.org/", "huggingface.co/",
-      "codeberg.org/", "sourceforge.net/", "paperswithcode.com/", "github.io/"};
+  static constexpr std::array<std::string_view, 8> kHosts = {"github.com/",         "gitlab.com/",   "bitbucket.org/",
+                                                             "huggingface.co/",     "codeberg.org/", "sourceforge.net/",
+                                                             "paperswithcode.com/", "github.io/"};
   std::vector<std::string> out;
   size_t pos = 0;
   while ((pos = text.find("http", pos)) != std::string_view::npos) {
@@ -102,7 +111,11 @@ std::string highlight_html(std::string_view text, const std::vector<std::string>
   return out;
 }
 
-std::string arxiv_abs_url(std::string_view id) { return "https://arxiv.org/abs/" + std::string(id); }
-std::string arxiv_pdf_url(std::string_view id) { return "https://arxiv.org/pdf/" + std::string(id); }
+std::string arxiv_abs_url(std::string_view id) {
+  return "https://arxiv.org/abs/" + std::string(id);
+}
+std::string arxiv_pdf_url(std::string_view id) {
+  return "https://arxiv.org/pdf/" + std::string(id);
+}
 
 }  // namespace paperboy::web

@@ -13,6 +13,10 @@ namespace paperboy::web {
 
 // Escapes & < > " ' for HTML text and attribute values; also valid for XML 1.0 content.
 [[nodiscard]] std::string escape_html(std::string_view text);
+// Whether `target` is a path on this site that is safe to redirect to ("back=", "next="): it starts
+// with one "/" and holds no backslash, whitespace or control character. Browsers drop tabs and
+// newlines and read "\\" as "/", so "/\t/evil.example" or "/\\evil.example" would leave the site.
+[[nodiscard]] bool is_same_site_path(std::string_view target);
 // Percent-encodes everything except RFC 3986 unreserved characters.
 [[nodiscard]] std::string url_encode(std::string_view text);
 

@@ -1,8 +1,11 @@
 // Listing periods: a day ("2024-01-05"), an ISO 8601 week ("2024-W01") or a month ("2024-01"),
 // parsed from URLs into an inclusive range of listing days, with calendar neighbours for
-// previous/next links. Used by the listing pages, the API and the feeds. Pure; thread-safe.
+// previous/next links. Every day of a period lies in the years 1000 to 9999: parsing refuses the
+// rest (invalid_argument, a 400) and neighbours end there. Used by the listing pages, the API and
+// the feeds. Pure; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,10 +23,13 @@ struct Period {
 };
 
 [[nodiscard]] Result<Period> parse_day(std::string_view text);
-[[nodiscard]] Result<Period> parse_week(std::string_view text);   // ISO 8601 week date, §3.2.2
+[[nodiscard]] Result<Period> parse_week(std::string_view text);  // ISO 8601 week date, §3.2.2
 [[nodiscard]] Result<Period> parse_month(std::string_view text);
-// The period `delta` steps away of the same kind (days step by calendar day).
-[[nodiscard]] Period shift_period(const Period& period, int delta);
+// The period `delta` steps away of the same kind (days step by calendar day); nullopt when it
+// would leave the supported years.
+[[nodiscard]] std::optional<Period> shift_period(const Period& period, int delta);
+// The ISO week holding the period's first day.
+[[nodiscard]] Period week_of(const Period& period);
 // "/papers/date/2024-01-05", "/papers/week/2024-W01", "/papers/month/2024-01".
 [[nodiscard]] std::string period_path(const Period& period);
 // "day" | "week" | "month"

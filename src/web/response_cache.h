@@ -23,6 +23,7 @@ struct CachedResponse {
   std::string cache_control;
   std::string disposition;  // Content-Disposition or ""
   std::string location;     // Location or ""
+  std::int64_t retry_after_s = 0;  // Retry-After when > 0
   std::vector<std::string> set_cookies;
   std::int64_t last_modified = 0;
   std::int64_t generation = 0;

@@ -242,6 +242,7 @@ struct WebServer::Impl {
     if (is_personal_request(req) || !reply->set_cookies.empty()) out->cache_control = "private, no-store";
     out->set_cookies = std::move(reply->set_cookies);
     out->location = std::move(reply->location);
+    out->retry_after_s = reply->retry_after_s;
     if (!reply->download_name.empty()) out->disposition = "attachment; filename=\"" + reply->download_name + "\"";
     out->last_modified = reply->last_modified > 0 ? reply->last_modified : data_changed_at.load();
     out->etag = "\"" + content_hash_hex(out->body) + "\"";
@@ -327,6 +328,7 @@ struct WebServer::Impl {
     res.headers.emplace_back("Vary", "Accept-Encoding");
     if (!r.disposition.empty()) res.headers.emplace_back("Content-Disposition", r.disposition);
     if (!r.location.empty()) res.headers.emplace_back("Location", r.location);
+    if (r.retry_after_s > 0) res.headers.emplace_back("Retry-After", std::to_string(r.retry_after_s));
     for (const auto& c : r.set_cookies) res.headers.emplace_back("Set-Cookie", c);
     Encoding e = choose_encoding(req, r.body, r.content_type);
     if (r.status == 200) {

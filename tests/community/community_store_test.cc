@@ -37,7 +37,7 @@ class CommunityStoreTest : public ::testing::TestWithParam<std::string> {
     store_ = std::move(*s);
     AccountOptions ao;
     ao.hash_cost = HashCost::kMinimum;
-    ao.login_attempts = 5;
+    ao.limits.account_free_failures = 5;
     accounts_ = std::make_unique<AccountService>(*store_, ao);
   }
 

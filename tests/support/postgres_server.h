@@ -97,6 +97,10 @@ class PostgresServer {
     return ok;
   }
 
+  // Starts the server again after stop(), on the same port and data: a database restart as its
+  // clients see it.
+  bool restart(std::string& error) { return start_server((root_ / "data").string(), error, port_); }
+
   void stop() {
     if (pid_ <= 0) return;
     kill(pid_, SIGINT);  // fast shutdown: disconnect clients, checkpoint, exit
@@ -206,8 +210,8 @@ class PostgresServer {
     return false;
   }
 
-  bool start_server(const std::string& data, std::string& error) {
-    port_ = free_port();
+  bool start_server(const std::string& data, std::string& error, int port = 0) {
+    port_ = port > 0 ? port : free_port();
     pid_ = spawn(as_server_user({bin_dir() + "/postgres", "-D", data, "-p", std::to_string(port_), "-k",
                                  root_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
                                  "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=100"}));

@@ -52,7 +52,7 @@ class CommunityServerTest : public ::testing::Test {
     o.access_log = false;
     o.community = community_.get();
     o.account_options.hash_cost = community::HashCost::kMinimum;
-    o.account_options.login_attempts = 5;
+    o.account_options.limits.account_free_failures = 5;
     o.send_mail = [this](const std::string& email, const std::string&, const std::string& body) {
       std::lock_guard lock(mail_mu_);
       mails_.push_back(email + "\n" + body);
@@ -80,7 +80,8 @@ class CommunityServerTest : public ::testing::Test {
   // Logs in through the HTML form (with its CSRF token); returns the session cookie.
   std::string browser_login(const std::string& email, const std::string& old_session = "") {
     auto c = client();
-    auto page = c.Get("/login");
+    // A browser sends the cookie it holds with the form page too (its token is then bound to it).
+    auto page = old_session.empty() ? c.Get("/login") : c.Get("/login", {{"Cookie", "pb_session=" + old_session}});
     std::string anon = set_cookie(page, "pb_csrf");
     std::string cookie = "pb_csrf=" + anon + (old_session.empty() ? "" : "; pb_session=" + old_session);
     httplib::Params form = {{"email", email}, {"password", "correct horse battery"}, {"csrf", csrf_from(page->body)}};

@@ -79,10 +79,10 @@ TEST(Period, RejectsImpossibleDates) {
 }
 
 TEST(Period, ShiftsAcrossYearBoundaries) {
-  EXPECT_EQ(shift_period(*parse_week("2020-W53"), 1).slug, "2021-W01");
-  EXPECT_EQ(shift_period(*parse_week("2021-W01"), -1).slug, "2020-W53");
-  EXPECT_EQ(shift_period(*parse_month("2024-01"), -1).slug, "2023-12");
-  EXPECT_EQ(shift_period(*parse_day("2024-03-01"), -1).slug, "2024-02-29");
+  EXPECT_EQ(shift_period(*parse_week("2020-W53"), 1)->slug, "2021-W01");
+  EXPECT_EQ(shift_period(*parse_week("2021-W01"), -1)->slug, "2020-W53");
+  EXPECT_EQ(shift_period(*parse_month("2024-01"), -1)->slug, "2023-12");
+  EXPECT_EQ(shift_period(*parse_day("2024-03-01"), -1)->slug, "2024-02-29");
   EXPECT_EQ(period_path(*parse_week("2024-W10")), "/papers/week/2024-W10");
   EXPECT_EQ(parse_day("2024-01-05")->label, "Friday, 5 January 2024");
 }

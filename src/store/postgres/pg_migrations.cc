@@ -63,7 +63,7 @@ INSERT INTO paper_categories(category, doc_id, is_primary)
 // The community tables, as SQLite migration 3 (store/sqlite/migrations.cc) with PostgreSQL types.
 // vote_generation only grows: drawn after each committed vote change, it tells every instance's
 // page cache that counts changed (see postgres_community_store.h).
-constexpr std::array<Migration, 1> kCommunityMigrations = {{
+constexpr std::array<Migration, 2> kCommunityMigrations = {{
     {1, "accounts, sessions, API tokens, upvotes",
      R"sql(
 CREATE TABLE accounts (
@@ -101,6 +101,14 @@ CREATE TABLE paper_votes (
 );
 CREATE INDEX paper_votes_published ON paper_votes(published);
 CREATE SEQUENCE vote_generation AS bigint START 1 NO CYCLE;
+)sql"},
+    {2, "attempt counters for login, sign-up and password-reset limits",
+     R"sql(
+CREATE TABLE attempt_counts (
+  key     text COLLATE "C" PRIMARY KEY,     -- "login-account:EMAIL", "login-client:ADDRESS", ...
+  count   bigint NOT NULL,
+  last_at bigint NOT NULL
+);
 )sql"},
 }};
 

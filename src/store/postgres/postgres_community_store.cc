@@ -163,6 +163,34 @@ Result<std::optional<Account>> PostgresCommunityStore::token_account(std::string
   return std::optional<Account>(std::move((*found)->account));
 }
 
+Status PostgresCommunityStore::delete_api_tokens_of(std::int64_t account_id) {
+  return as_status(query("DELETE FROM api_tokens WHERE account_id = $1", Params().int64(account_id)));
+}
+
+Result<AttemptCount> PostgresCommunityStore::attempts(std::string_view key, std::int64_t now, std::int64_t window_s) {
+  auto res = query("SELECT count, last_at FROM attempt_counts WHERE key = $1 AND last_at > $2",
+                   Params().text(key).int64(now - window_s));
+  if (!res) return fail(res.error());
+  if (res->rows() == 0) return AttemptCount{};
+  return AttemptCount{res->int64(0, 0), res->int64(0, 1)};
+}
+
+Result<AttemptCount> PostgresCommunityStore::add_attempt(std::string_view key, std::int64_t now,
+                                                         std::int64_t window_s) {
+  // One statement: concurrent instances counting the same key serialise on its row.
+  auto res = query(
+      "INSERT INTO attempt_counts(key, count, last_at) VALUES ($1, 1, $2) ON CONFLICT (key) DO UPDATE SET "
+      "count = CASE WHEN attempt_counts.last_at <= $2 - $3 THEN 1 ELSE attempt_counts.count + 1 END, last_at = $2 "
+      "RETURNING count, last_at",
+      Params().text(key).int64(now).int64(window_s));
+  if (!res) return fail(res.error());
+  return AttemptCount{res->int64(0, 0), res->int64(0, 1)};
+}
+
+Status PostgresCommunityStore::clear_attempts(std::string_view key) {
+  return as_status(query("DELETE FROM attempt_counts WHERE key = $1", Params().text(key)));
+}
+
 Result<VoteOutcome> PostgresCommunityStore::set_vote(std::int64_t account_id, std::string_view paper_id,
                                                      std::int64_t published, bool up, std::int64_t now) {
   auto res = up ? query(kVoteUp, Params().int64(account_id).text(paper_id).int64(now).int64(published))

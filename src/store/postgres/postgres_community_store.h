@@ -38,6 +38,10 @@ class PostgresCommunityStore final : public CommunityStore {
   Status create_api_token(std::string_view token_hash, std::int64_t account_id, std::string_view label,
                           std::int64_t now) override;
   Result<std::optional<Account>> token_account(std::string_view token_hash) override;
+  Status delete_api_tokens_of(std::int64_t account_id) override;
+  Result<AttemptCount> attempts(std::string_view key, std::int64_t now, std::int64_t window_s) override;
+  Result<AttemptCount> add_attempt(std::string_view key, std::int64_t now, std::int64_t window_s) override;
+  Status clear_attempts(std::string_view key) override;
   Result<VoteOutcome> set_vote(std::int64_t account_id, std::string_view paper_id, std::int64_t published, bool up,
                                std::int64_t now) override;
   Result<std::unordered_map<std::string, std::int64_t>> vote_counts(std::span<const std::string> paper_ids) override;

@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 6> kMigrations = {{
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -184,6 +184,14 @@ CREATE TABLE comments (
 );
 CREATE INDEX comments_paper ON comments(paper_id, id);
 CREATE INDEX comments_account ON comments(account_id);
+)sql"},
+    {7, "attempt counters for login, sign-up and password-reset limits",
+     R"sql(
+CREATE TABLE attempt_counts (
+  key     TEXT PRIMARY KEY,               -- "login-account:EMAIL", "login-client:ADDRESS", ...
+  count   INTEGER NOT NULL,
+  last_at INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql"},
 }};
 

@@ -38,8 +38,8 @@ Result<std::unique_ptr<SqliteCommunityStore>> SqliteCommunityStore::open(const s
   auto writer = Connection::open(path, std::max(8, cache_mib / 4));
   if (!writer) return fail(writer.error());
   if (Status s = migrate(**writer); !s.is_ok()) return fail(s.with_context(path));
-  return std::unique_ptr<SqliteCommunityStore>(new SqliteCommunityStore(path, std::max(8, cache_mib / 4),
-                                                                        std::move(*writer)));
+  return std::unique_ptr<SqliteCommunityStore>(
+      new SqliteCommunityStore(path, std::max(8, cache_mib / 4), std::move(*writer)));
 }
 
 template <typename Bind>
@@ -55,8 +55,7 @@ Status SqliteCommunityStore::write_one(std::string_view sql, Bind&& bind) {
 }
 
 Result<std::int64_t> SqliteCommunityStore::create_account(std::string_view email, std::string_view name,
-                                                          std::string_view password_hash, Role role,
-                                                          std::int64_t now) {
+                                                          std::string_view password_hash, Role role, std::int64_t now) {
   std::lock_guard lock(write_mu_);
   auto tx = Transaction::begin(*writer_);
   if (!tx) return fail(tx.error());
@@ -106,7 +105,8 @@ Status SqliteCommunityStore::delete_account(std::int64_t account_id) {
   if (!tx) return tx.error();
   // Votes leave the counts first; sessions, tokens and vote rows go with the account (CASCADE).
   auto dec = writer_->prepare(
-      "UPDATE paper_votes SET upvotes = upvotes - 1 WHERE paper_id IN (SELECT paper_id FROM votes WHERE account_id = ?)");
+      "UPDATE paper_votes SET upvotes = upvotes - 1 WHERE paper_id IN (SELECT paper_id FROM votes WHERE account_id = "
+      "?)");
   if (!dec) return dec.error();
   dec->bind(1, account_id);
   PB_RETURN_IF_ERROR(dec->run());
@@ -140,9 +140,10 @@ Result<std::optional<Account>> SqliteCommunityStore::account_by(std::string_view
 }
 
 Result<std::optional<Account>> SqliteCommunityStore::session_account(std::string_view id_hash, std::int64_t now) {
-  return account_by("SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM sessions s JOIN accounts a "
-                    "ON a.id = s.account_id WHERE s.id_hash = ? AND s.expires_at > ?",
-                    id_hash, now);
+  return account_by(
+      "SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM sessions s JOIN accounts a "
+      "ON a.id = s.account_id WHERE s.id_hash = ? AND s.expires_at > ?",
+      id_hash, now);
 }
 
 Status SqliteCommunityStore::delete_session(std::string_view id_hash) {
@@ -160,9 +161,47 @@ Status SqliteCommunityStore::create_api_token(std::string_view token_hash, std::
 }
 
 Result<std::optional<Account>> SqliteCommunityStore::token_account(std::string_view token_hash) {
-  return account_by("SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM api_tokens t JOIN accounts a "
-                    "ON a.id = t.account_id WHERE t.token_hash = ? AND ? >= 0",
-                    token_hash, 0);
+  return account_by(
+      "SELECT a.id, a.email, a.name, a.role, a.created_at, '' FROM api_tokens t JOIN accounts a "
+      "ON a.id = t.account_id WHERE t.token_hash = ? AND ? >= 0",
+      token_hash, 0);
+}
+
+Status SqliteCommunityStore::delete_api_tokens_of(std::int64_t account_id) {
+  return write_one("DELETE FROM api_tokens WHERE account_id = ?", [&](Statement& s) { s.bind(1, account_id); });
+}
+
+Result<AttemptCount> SqliteCommunityStore::attempts(std::string_view key, std::int64_t now, std::int64_t window_s) {
+  auto conn = readers_.acquire();
+  if (!conn) return fail(conn.error());
+  auto stmt = (*conn)->prepare("SELECT count, last_at FROM attempt_counts WHERE key = ? AND last_at > ?");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind(1, key).bind(2, now - window_s);
+  auto row = stmt->step();
+  if (!row) return fail(row.error());
+  return *row ? AttemptCount{stmt->int64(0), stmt->int64(1)} : AttemptCount{};
+}
+
+Result<AttemptCount> SqliteCommunityStore::add_attempt(std::string_view key, std::int64_t now, std::int64_t window_s) {
+  std::lock_guard lock(write_mu_);
+  auto tx = Transaction::begin(*writer_);
+  if (!tx) return fail(tx.error());
+  auto stmt = writer_->prepare(
+      "INSERT INTO attempt_counts(key, count, last_at) VALUES(?1, 1, ?2) ON CONFLICT(key) DO UPDATE SET "
+      "count = CASE WHEN attempt_counts.last_at <= ?2 - ?3 THEN 1 ELSE attempt_counts.count + 1 END, last_at = ?2 "
+      "RETURNING count, last_at");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind(1, key).bind(2, now).bind(3, window_s);
+  auto row = stmt->step();
+  if (!row) return fail(row.error());
+  AttemptCount out{stmt->int64(0), stmt->int64(1)};
+  stmt->reset();
+  if (Status s = tx->commit(); !s.is_ok()) return fail(s);
+  return out;
+}
+
+Status SqliteCommunityStore::clear_attempts(std::string_view key) {
+  return write_one("DELETE FROM attempt_counts WHERE key = ?", [&](Statement& s) { s.bind(1, key); });
 }
 
 Result<VoteOutcome> SqliteCommunityStore::set_vote(std::int64_t account_id, std::string_view paper_id,

@@ -53,6 +53,12 @@ nlohmann::json signup_model(const std::string& email, const std::string& name, c
           {"links", {{{"url", "/login"}, {"label", "Have an account? Log in"}}}}};
 }
 
+// A login the service refused (wrong password, or a wait after failures); anything else (the
+// database is down) is the server's error, not the client's.
+bool is_refusal(const Status& s) {
+  return s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kResourceExhausted;
+}
+
 // Starts a new session (a fresh id, whatever cookie the client brought) and redirects.
 Result<Reply> log_in(RouteContext& ctx, const Request& req, const store::Account& account) {
   if (std::string old = cookie_value(req, kSessionCookie); !old.empty()) {
@@ -90,6 +96,19 @@ void add_password_reset_routes(RouteContext& ctx) {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     auto email = community::normalise_email(req.get_param_value("email"));
     if (email) {
+      community::WaitSeconds wait = 0;
+      if (Status s = ctx.accounts->admit_reset_request(req.remote_addr, *email, &wait); !s.is_ok()) {
+        if (s.code() != StatusCode::kResourceExhausted) return fail(s);
+        Reply r = form_page(ctx, req,
+                            {{"heading", "Reset your password"},
+                             {"action", "/password/forgot"},
+                             {"submit", "Send reset link"},
+                             {"error", s.message()},
+                             {"fields", {field("email", "Email", "email", "username")}}},
+                            429);
+        r.retry_after_s = wait;
+        return r;
+      }
       auto found = ctx.accounts->store().find_account_by_email(*email);
       if (!found) return fail(found.error());
       if (*found) {
@@ -99,7 +118,7 @@ void add_password_reset_routes(RouteContext& ctx) {
         std::string token = ctx.signer->sign("password-reset", std::to_string((*found)->account.id) + ":" + *fp,
                                              core::unix_now() + kResetLinkLifetimeS);
         ctx.options.send_mail(*email, "Reset your Paperboy password",
-                              "Open this link within an hour to choose a new password:\n" + ctx.base_url(req) +
+                              "Open this link within an hour to choose a new password:\n" + ctx.base_url() +
                                   "/password/reset?token=" + token + "\n");
       }
     }
@@ -197,29 +216,40 @@ void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model) {
 }
 
 void add_auth_routes(RouteContext& ctx) {
-  ctx.get("/login",
-          [&ctx](const Request& req) -> Result<Reply> { return form_page(ctx, req, login_model("", "")); });
+  ctx.get("/login", [&ctx](const Request& req) -> Result<Reply> { return form_page(ctx, req, login_model("", "")); });
   ctx.post("/login", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
-    auto account = ctx.accounts->authenticate(email, req.get_param_value("password"), req.remote_addr);
+    community::WaitSeconds wait = 0;
+    auto account = ctx.accounts->authenticate(email, req.get_param_value("password"), req.remote_addr, &wait);
     if (!account) {
+      if (!is_refusal(account.error())) return fail(account.error());
       int status = account.error().code() == StatusCode::kResourceExhausted ? 429 : 401;
-      return form_page(ctx, req, login_model(email, account.error().message()), status);
+      Reply r = form_page(ctx, req, login_model(email, account.error().message()), status);
+      r.retry_after_s = wait;
+      return r;
     }
     return log_in(ctx, req, *account);
   });
-  ctx.get("/signup", [&ctx](const Request& req) -> Result<Reply> {
-    return form_page(ctx, req, signup_model("", "", ""));
-  });
+  ctx.get("/signup",
+          [&ctx](const Request& req) -> Result<Reply> { return form_page(ctx, req, signup_model("", "", "")); });
   ctx.post("/signup", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
     std::string name = req.get_param_value("name");
-    auto account = ctx.accounts->sign_up(email, req.get_param_value("password"), name);
+    community::WaitSeconds wait = 0;
+    auto account =
+        ctx.accounts->sign_up(email, req.get_param_value("password"), name, store::Role::kUser, req.remote_addr, &wait);
     if (!account) {
-      int status = account.error().code() == StatusCode::kAlreadyExists ? 409 : 400;
-      return form_page(ctx, req, signup_model(email, name, account.error().message()), status);
+      StatusCode code = account.error().code();
+      if (code != StatusCode::kAlreadyExists && code != StatusCode::kInvalidArgument &&
+          code != StatusCode::kResourceExhausted) {
+        return fail(account.error());
+      }
+      int status = code == StatusCode::kAlreadyExists ? 409 : code == StatusCode::kResourceExhausted ? 429 : 400;
+      Reply r = form_page(ctx, req, signup_model(email, name, account.error().message()), status);
+      r.retry_after_s = wait;
+      return r;
     }
     return log_in(ctx, req, *account);
   });
@@ -260,8 +290,14 @@ void add_auth_routes(RouteContext& ctx) {
   ctx.post("/api/auth/signup", [&ctx](const Request& req) -> Result<Reply> {
     auto body = json_body(req);
     if (!body) return fail(body.error());
+    community::WaitSeconds wait = 0;
     auto account = ctx.accounts->sign_up(string_field(*body, "email"), string_field(*body, "password"),
-                                         string_field(*body, "name"));
+                                         string_field(*body, "name"), store::Role::kUser, req.remote_addr, &wait);
+    if (!account && account.error().code() == StatusCode::kResourceExhausted) {
+      Reply r = json_status(429, {{"error", account.error().message()}, {"status", 429}});
+      r.retry_after_s = wait;
+      return r;
+    }
     if (!account) return fail(account.error());
     return json_status(201, {{"id", account->id},
                              {"email", account->email},
@@ -271,11 +307,15 @@ void add_auth_routes(RouteContext& ctx) {
   ctx.post("/api/auth/token", [&ctx](const Request& req) -> Result<Reply> {
     auto body = json_body(req);
     if (!body) return fail(body.error());
-    auto account =
-        ctx.accounts->authenticate(string_field(*body, "email"), string_field(*body, "password"), req.remote_addr);
+    community::WaitSeconds wait = 0;
+    auto account = ctx.accounts->authenticate(string_field(*body, "email"), string_field(*body, "password"),
+                                              req.remote_addr, &wait);
     if (!account) {
+      if (!is_refusal(account.error())) return fail(account.error());
       int status = account.error().code() == StatusCode::kResourceExhausted ? 429 : 401;
-      return json_status(status, {{"error", account.error().message()}, {"status", status}});
+      Reply r = json_status(status, {{"error", account.error().message()}, {"status", status}});
+      r.retry_after_s = wait;
+      return r;
     }
     std::string label = string_field(*body, "label");
     auto token = ctx.accounts->issue_api_token(*account, label.empty() ? "api" : label.substr(0, 100));

@@ -3,6 +3,7 @@
 // leak), BibTeX (/collections/ID.bib) and feeds (/feeds/collection/ID.atom|rss, public only), the
 // save form on paper pages and the save toggle on cards, and the JSON API under /api/collections
 // ("saved" names the default collection). Changes need the owner; cookie requests a CSRF token.
+#include <algorithm>
 #include <charconv>
 
 #include "core/time.h"
@@ -147,7 +148,7 @@ Result<Reply> collection_feed(RouteContext& ctx, const Request& req) {
   if (!*c || !(*c)->is_public) return fail(Status::not_found("no public collection " + std::to_string(id)));
   auto papers = collection_papers(ctx, **c);
   if (!papers) return fail(papers.error());
-  std::string base = ctx.base_url(req);
+  std::string base = ctx.base_url();
   FeedInfo info{"Paperboy collection: " + (*c)->name, "Papers in the collection '" + (*c)->name + "'", base + req.path,
                 base + "/collections/" + std::to_string(id), core::unix_now()};
   if (!papers->empty()) {
@@ -177,8 +178,7 @@ void add_collection_pages(RouteContext& ctx) {
              if (!c) return fail(c.error());
              return redirect("/collections/" + std::to_string(c->id));
            }));
-  ctx.post("/collections/save",
-           acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.post("/collections/save", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              std::string target = req.get_param_value("collection");
              Result<store::Collection> c = fail(Status::internal("unset"));
              if (target == "new") {
@@ -237,23 +237,28 @@ void add_collection_api(RouteContext& ctx) {
             for (const auto& c : *mine) list.push_back(collection_json(c));
             return json_status(200, list);
           }));
-  ctx.post(
-      "/api/collections", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
-        auto body = json_body(req);
-        if (!body) return fail(body.error());
-        auto pub = body->find("public");
-        auto c =
-            create(ctx, a, string_field(*body, "name"), pub != body->end() && pub->is_boolean() && pub->get<bool>());
-        if (!c) return fail(c.error());
-        return json_status(201, collection_json(*c));
-      }));
+  ctx.post("/api/collections", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+             auto body = json_body(req);
+             if (!body) return fail(body.error());
+             auto pub = body->find("public");
+             auto c = create(ctx, a, string_field(*body, "name"),
+                             pub != body->end() && pub->is_boolean() && pub->get<bool>());
+             if (!c) return fail(c.error());
+             return json_status(201, collection_json(*c));
+           }));
   ctx.get(R"(/api/collections/(\d{1,18}|saved))", [&ctx](const Request& req) -> Result<Reply> {
     Result<store::Collection> c = fail(Status::internal("unset"));
     if (req.matches[1] == "saved") {
       auto viewer = request_viewer(ctx, req);
       if (!viewer) return fail(viewer.error());
       if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-      c = ctx.library->default_collection((*viewer)->account.id, core::unix_now());
+      // A read creates nothing: an account that never saved a paper sees an empty "Saved".
+      auto mine = ctx.library->collections_of((*viewer)->account.id);
+      if (!mine) return fail(mine.error());
+      auto it = std::find_if(mine->begin(), mine->end(), [](const store::Collection& x) { return x.is_default; });
+      c = it != mine->end()
+              ? *it
+              : store::Collection{.account_id = (*viewer)->account.id, .name = "Saved", .is_default = true};
     } else {
       c = readable_collection(ctx, req, std::stoll(req.matches[1]));
     }

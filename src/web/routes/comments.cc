@@ -87,6 +87,12 @@ Result<store::Comment> changeable_comment(RouteContext& ctx, const store::Accoun
   return std::move(**c);
 }
 
+// New comments and edits share one budget per account: an edit re-renders the page and
+// invalidates the cache as a new comment does.
+bool is_within_comment_rate(RouteContext& ctx, const store::Account& a) {
+  return ctx.comment_limiter->allow("comment:" + std::to_string(a.id), core::unix_now());
+}
+
 // Adds a comment to the paper after the size and rate checks; nullopt with `limited` set when the
 // account is over its rate.
 Result<std::optional<store::Comment>> post_comment(RouteContext& ctx, const store::Account& a,
@@ -95,9 +101,7 @@ Result<std::optional<store::Comment>> post_comment(RouteContext& ctx, const stor
   if (!paper) return fail(paper.error());
   auto body = comment_body(ctx, raw_body);
   if (!body) return fail(body.error());
-  if (!ctx.comment_limiter->allow("comment:" + std::to_string(a.id), core::unix_now())) {
-    return std::optional<store::Comment>();
-  }
+  if (!is_within_comment_rate(ctx, a)) return std::optional<store::Comment>();
   auto c = ctx.library->add_comment(paper->id, a.id, *body, core::unix_now());
   if (!c) return fail(c.error());
   return std::optional<store::Comment>(std::move(*c));
@@ -105,7 +109,7 @@ Result<std::optional<store::Comment>> post_comment(RouteContext& ctx, const stor
 
 std::string rate_message(RouteContext& ctx) {
   const auto& o = ctx.options.library_options;
-  return "You can post " + std::to_string(o.comments_per_window) + " comments per " +
+  return "You can post or edit " + std::to_string(o.comments_per_window) + " comments per " +
          std::to_string(o.comment_window_s) + " seconds; wait a little and try again.";
 }
 
@@ -141,6 +145,7 @@ void add_comment_pages(RouteContext& ctx) {
              }
              auto body = comment_body(ctx, req.get_param_value("body"));
              if (!body) return fail(body.error());
+             if (!is_within_comment_rate(ctx, a)) return too_many_requests(ctx, req, rate_message(ctx));
              if (Status s = ctx.library->edit_comment(c->id, *body, core::unix_now()); !s.is_ok()) return fail(s);
              return redirect("/papers/" + c->paper_id + "#comment-" + std::to_string(c->id));
            }));
@@ -181,6 +186,7 @@ void add_comment_api(RouteContext& ctx) {
             if (!c) return fail(c.error());
             auto text = comment_body(ctx, string_field(*body, "body"));
             if (!text) return fail(text.error());
+            if (!is_within_comment_rate(ctx, a)) return too_many_requests(ctx, req, rate_message(ctx));
             std::int64_t now = core::unix_now();
             if (Status s = ctx.library->edit_comment(c->id, *text, now); !s.is_ok()) return fail(s);
             c->body = *text;

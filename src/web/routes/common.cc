@@ -7,13 +7,14 @@
 
 namespace paperboy::web {
 
-std::string RouteContext::base_url(const Request& req) const {
-  if (!options.public_url.empty()) return options.public_url;
-  std::string host = req.get_header_value("Host");
-  bool host_ok = !host.empty() && host.size() < 256 &&
-                 host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") ==
-                     std::string::npos;
-  return "http://" + (host_ok ? host : options.host + ":" + std::to_string(options.port));
+std::string RouteContext::base_url() const {
+  std::string url = options.public_url;
+  if (url.empty()) {
+    bool is_ipv6 = options.host.find(':') != std::string::npos;
+    url = "http://" + (is_ipv6 ? "[" + options.host + "]" : options.host) + ":" + std::to_string(options.port);
+  }
+  while (url.ends_with('/')) url.pop_back();
+  return url;
 }
 
 Reply json_status(int status, const nlohmann::json& body) {

@@ -40,6 +40,7 @@ struct Reply {
   std::int64_t last_modified = 0;        // seconds; 0: when the store last changed
   std::vector<std::string> set_cookies;  // Set-Cookie values; a reply with cookies is never cached
   std::string location;                  // sets Location (redirects)
+  std::int64_t retry_after_s = 0;        // sets Retry-After (429 replies)
 };
 
 using Handler = std::function<Result<Reply>(const Request&)>;
@@ -65,8 +66,10 @@ struct RouteContext {
   store::LibraryStore* library = nullptr;
   community::RateLimiter* comment_limiter = nullptr;  // comments per account per window
 
-  // "http://host:port" for absolute URLs in feeds: options.public_url or the Host header.
-  [[nodiscard]] std::string base_url(const Request& req) const;
+  // The site's absolute base for links in mails, feeds and exports: server.public_url, or the
+  // listening address when unset. Never the request's Host header (a client chooses it: mailed
+  // reset links and shared-cached feeds would point wherever it says).
+  [[nodiscard]] std::string base_url() const;
 };
 
 // A JSON reply that is never cached.
@@ -82,8 +85,7 @@ struct RouteContext {
 // Every `cat` parameter (several allowed, also comma-separated), validated.
 [[nodiscard]] Result<std::vector<std::string>> categories_param(const Request& req);
 // `name` as an integer within [min, max]; `fallback` when absent.
-[[nodiscard]] Result<int> int_param(const Request& req, const std::string& name, int fallback, int min,
-                                    int max);
+[[nodiscard]] Result<int> int_param(const Request& req, const std::string& name, int fallback, int min, int max);
 // "lexical" | "semantic" | "hybrid" (default hybrid).
 [[nodiscard]] Result<search::Mode> mode_param(const Request& req);
 [[nodiscard]] std::string mode_string(search::Mode mode);

@@ -47,7 +47,7 @@ void add_feed_routes(RouteContext& ctx) {
   ctx.get(R"(/feeds/(daily|trending)\.(atom|rss))", [&ctx](const Request& req) -> Result<Reply> {
     bool daily = req.matches[1] == "daily";
     bool atom = req.matches[2] == "atom";
-    std::string base = ctx.base_url(req);
+    std::string base = ctx.base_url();
     std::vector<store::StoredPaper> papers;
     if (auto newest = newest_listing_day(ctx); !newest) {
       return fail(newest.error());
@@ -67,7 +67,7 @@ void add_feed_routes(RouteContext& ctx) {
   ctx.get(R"(/feeds/category/([A-Za-z0-9._-]+)\.(atom|rss))", [&ctx](const Request& req) -> Result<Reply> {
     std::string cat = req.matches[1];
     bool atom = req.matches[2] == "atom";
-    std::string base = ctx.base_url(req);
+    std::string base = ctx.base_url();
     auto papers = latest_day_papers(ctx, {cat}, "");
     if (!papers) return fail(papers.error());
     FeedInfo info{"Paperboy: " + cat, "The newest papers in " + cat, base + req.path,
@@ -84,7 +84,7 @@ void add_feed_routes(RouteContext& ctx) {
     if (!response) return fail(response.error());
     auto papers = papers_for_hits(ctx.store, response->hits);
     if (!papers) return fail(papers.error());
-    std::string base = ctx.base_url(req);
+    std::string base = ctx.base_url();
     std::string query = "q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);
     FeedInfo info{"Paperboy search: " + sr->query, "Papers matching the saved search '" + sr->query + "'",
                   base + req.path + "?" + query, base + "/search?" + query, newest_time(*papers)};

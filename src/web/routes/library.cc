@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "web/csrf.h"
+#include "web/html.h"
 
 namespace paperboy::web {
 namespace {
@@ -16,8 +17,7 @@ Reply anonymous_reply(const Request& req) {
 }
 
 // The viewer, or the reply to give instead (anonymous, or a bad token).
-Result<std::variant<store::Account, Reply>> account_or_reply(RouteContext& ctx, const Request& req,
-                                                             bool check_csrf) {
+Result<std::variant<store::Account, Reply>> account_or_reply(RouteContext& ctx, const Request& req, bool check_csrf) {
   using Out = std::variant<store::Account, Reply>;
   auto viewer = request_viewer(ctx, req);
   if (!viewer) {
@@ -65,10 +65,7 @@ Result<std::vector<store::StoredPaper>> papers_by_ids(store::Store& store, const
 
 std::string back_path(const Request& req, const std::string& fallback) {
   std::string back = req.get_param_value("back");
-  // Only a path on this site: "//host" and "/\host" would leave it (open redirect).
-  bool same_site = back.size() > 1 && back.size() < 1000 && back[0] == '/' && back[1] != '/' && back[1] != '\\' &&
-                   back.find_first_of("\r\n") == std::string::npos;
-  return same_site ? back : fallback;
+  return is_same_site_path(back) ? back : fallback;
 }
 
 Reply too_many_requests(RouteContext& ctx, const Request& req, const std::string& message) {

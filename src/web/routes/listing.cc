@@ -3,10 +3,10 @@
 // score is 0 and the order falls back to newest first (the page says so).
 #include <map>
 
+#include "rank/trending.h"
 #include "web/export.h"
 #include "web/html.h"
 #include "web/period.h"
-#include "rank/trending.h"
 #include "web/routes/common.h"
 #include "web/server.h"
 
@@ -16,7 +16,8 @@ namespace {
 constexpr int kPageSize = 50;
 
 // The most frequent categories among the period's papers, plus any selected ones.
-Result<nlohmann::json> category_options(RouteContext& ctx, const Period& period, const std::vector<std::string>& selected) {
+Result<nlohmann::json> category_options(RouteContext& ctx, const Period& period,
+                                        const std::vector<std::string>& selected) {
   // The curated listing, so a day with only submitted papers offers their categories too.
   auto sample = curated_listing(ctx, period, {}, 1000, 0);
   if (!sample) return fail(sample.error());
@@ -94,17 +95,21 @@ Result<Reply> listing_page(RouteContext& ctx, const Request& req, const ListingR
   std::string shown = std::to_string(papers->size());
   model["count_text"] = std::to_string(*total) + (*total == 1 ? " paper" : " papers") +
                         (*page > 1 ? " (page " + std::to_string(*page) + ")" : "");
-  model["empty_text"] = cats->empty() ? "No papers were listed in this period."
-                                      : "No papers in the selected categories in this period. Clear the filter to see all.";
+  model["empty_text"] = cats->empty()
+                            ? "No papers were listed in this period."
+                            : "No papers in the selected categories in this period. Clear the filter to see all.";
   if (static_cast<std::int64_t>(*page) * kPageSize < *total) {
-    model["more_url"] = lr.path + category_query(*cats, (lr.is_trending ? "period=" + std::string(period_kind_name(p.kind)) + "&" : "") +
-                                                            "page=" + std::to_string(*page + 1));
+    model["more_url"] =
+        lr.path +
+        category_query(*cats, (lr.is_trending ? "period=" + std::string(period_kind_name(p.kind)) + "&" : "") +
+                                  "page=" + std::to_string(*page + 1));
   }
   nlohmann::json hidden = nlohmann::json::array();
   nlohmann::json nav = {{"kinds", nlohmann::json::array()}};
   if (lr.is_trending) {
     hidden.push_back({{"name", "period"}, {"value", std::string(period_kind_name(p.kind))}});
-    model["subheading"] = "Papers listed " + (p.from_day == p.to_day ? "on " + p.from_day : p.from_day + " to " + p.to_day);
+    model["subheading"] =
+        "Papers listed " + (p.from_day == p.to_day ? "on " + p.from_day : p.from_day + " to " + p.to_day);
     model["note"] = std::string("Ranked by trending score: ") + rank::kTrendingFormula +
                     ", where age_hours is the time from the paper's first version to the end of the period (the "
                     "gravity of Hacker News' ranking). Papers without votes follow, newest first.";
@@ -131,27 +136,21 @@ Result<Reply> listing_page(RouteContext& ctx, const Request& req, const ListingR
       if (!before->first.empty()) prev_path = "/papers/date/" + before->first, prev_label = before->first;
       if (!after->second.empty()) next_path = "/papers/date/" + after->second, next_label = after->second;
     } else {
-      Period prev = shift_period(p, -1), next = shift_period(p, 1);
-      if (!before->first.empty()) prev_path = period_path(prev), prev_label = prev.label;
-      if (!after->second.empty()) next_path = period_path(next), next_label = next.label;
+      auto prev = shift_period(p, -1), next = shift_period(p, 1);
+      if (!before->first.empty() && prev) prev_path = period_path(*prev), prev_label = prev->label;
+      if (!after->second.empty() && next) next_path = period_path(*next), next_label = next->label;
     }
     if (!prev_path.empty()) nav["prev_url"] = prev_path + category_query(*cats), nav["prev_label"] = prev_label;
     if (!next_path.empty()) nav["next_url"] = next_path + category_query(*cats), nav["next_label"] = next_label;
-    auto day = *parse_day(p.from_day);
-    std::int64_t d = *day_number(p.from_day);
-    std::string week_slug, month_slug = p.from_day.substr(0, 7);
-    {
-      // The ISO week holding the period's first day.
-      Period w = *parse_week(p.from_day.substr(0, 4) + "-W01");
-      while (*day_number(w.to_day) < d) w = shift_period(w, 1);
-      while (*day_number(w.from_day) > d) w = shift_period(w, -1);
-      week_slug = w.slug;
-    }
-    nav["kinds"].push_back({{"name", "Day"}, {"url", "/papers/date/" + p.from_day + category_query(*cats)},
+    std::string week_slug = week_of(p).slug, month_slug = p.from_day.substr(0, 7);
+    nav["kinds"].push_back({{"name", "Day"},
+                            {"url", "/papers/date/" + p.from_day + category_query(*cats)},
                             {"current", p.kind == Period::Kind::kDay}});
-    nav["kinds"].push_back({{"name", "Week"}, {"url", "/papers/week/" + week_slug + category_query(*cats)},
+    nav["kinds"].push_back({{"name", "Week"},
+                            {"url", "/papers/week/" + week_slug + category_query(*cats)},
                             {"current", p.kind == Period::Kind::kWeek}});
-    nav["kinds"].push_back({{"name", "Month"}, {"url", "/papers/month/" + month_slug + category_query(*cats)},
+    nav["kinds"].push_back({{"name", "Month"},
+                            {"url", "/papers/month/" + month_slug + category_query(*cats)},
                             {"current", p.kind == Period::Kind::kMonth}});
     model["bib_url"] = period_path(p) + ".bib" + category_query(*cats);
     if (cats->size() == 1) {
@@ -162,7 +161,6 @@ Result<Reply> listing_page(RouteContext& ctx, const Request& req, const ListingR
       model["feed_rss"] = "/feeds/daily.rss";
       model["feed_title"] = "Paperboy daily papers";
     }
-    (void)day;
   }
   model["hidden"] = hidden;
   model["nav"] = nav;
@@ -203,9 +201,12 @@ Result<Period> trending_period(store::Store& store, std::string_view kind) {
   if (!end) return fail(end.error());
   if (kind.empty() || kind == "day") return *end;
   int days = 0;
-  if (kind == "week") days = 7;
-  else if (kind == "month") days = 30;
-  else return fail(Status::invalid_argument("period: expected day, week or month, got '" + std::string(kind) + "'"));
+  if (kind == "week")
+    days = 7;
+  else if (kind == "month")
+    days = 30;
+  else
+    return fail(Status::invalid_argument("period: expected day, week or month, got '" + std::string(kind) + "'"));
   Period p = *end;
   p.kind = kind == "week" ? Period::Kind::kWeek : Period::Kind::kMonth;
   p.from_day = day_string(*day_number(end->to_day) - days + 1);
