@@ -98,8 +98,8 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines show up at once when redirected
   Args args = parse(argc, argv);
   if (args.corpus.empty() || !fs::exists(args.corpus)) {
-    std::printf("corpus not found (pass --corpus FILE); skipping\n");
-    return 0;
+    std::fprintf(stderr, "digest_bench: corpus not found (pass --corpus FILE)\n");
+    return 1;
   }
   fs::create_directories(args.work);
   const bool fresh = !fs::exists(args.work / "ready");

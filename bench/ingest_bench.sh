@@ -18,8 +18,8 @@ if [ -z "$corpus" ]; then
   done
 fi
 if [ -z "$corpus" ] || [ ! -f "$corpus" ]; then
-  echo "ingest_bench: SKIPPED: shared corpus not found (looked for ../shared/corpus/arxiv-cs-141k.jsonl.zst beside the clone); pass its path as the first argument"
-  exit 0
+  echo "ingest_bench: shared corpus not found (looked for ../shared/corpus/arxiv-cs-141k.jsonl.zst beside the clone); pass its path as the first argument" >&2
+  exit 1
 fi
 
 bin=${PAPERBOY_BINARY:-$ROOT/build/release/src/cli/paperboy}

@@ -3,8 +3,10 @@
 # and search with rotating title queries) against, in one run on one data set,
 #   1. one `paperboy serve` on SQLite,
 #   2. one on PostgreSQL (the same papers, copied with `paperboy migrate`),
-#   3. two on that PostgreSQL behind nginx (scripts/balancer.sh, round robin),
-# printing requests/s and p99 latency of each and the ratios to the SQLite figure.
+#   3. two on that PostgreSQL behind nginx (scripts/balancer.sh, round robin), both started fresh,
+# printing requests/s and p99 latency of each and the ratios to the SQLite figure. Each setup is
+# timed once its instances log that their in-memory ranking index is built. Any non-2xx reply or
+# socket error fails the run (exit 1).
 #   bench/scale_bench.sh [BUILD_DIR] [PAPERS] [DURATION_S] [CONNECTIONS]
 # PAPERS: how many papers of ../shared/corpus/arxiv-cs-141k.jsonl.zst to load (default 20000);
 # without the corpus, the bundled demo data. Starts its own throwaway PostgreSQL 15 (fsync off, as
@@ -64,7 +66,7 @@ echo "copying into PostgreSQL with paperboy migrate ..."
 # Each instance keeps its own search indexes; build them before timing.
 "$PB" --data-dir "$W/sqlite" reindex >/dev/null
 "$PB" --data-dir "$W/pg1" --database "$PGURL" reindex >/dev/null
-cp -r "$W/pg1" "$W/pg2"
+cp -r "$W/pg1" "$W/pg1-cold"
 
 # Rotating search queries, as web_bench.sh builds them: two or three title words.
 python3 -c '
@@ -81,19 +83,22 @@ SERVES=()
 start_serve() {  # NAME ARGS... ; sets PORT (not in a subshell: the pid lists must see the process)
   local name=$1
   shift
-  PAPERBOY_SERVER_LOAD_DEMO_DATA=false "$PB" "$@" serve --port 0 --threads "$THREADS" >"$W/$name.out" 2>"$W/$name.err" &
+  PAPERBOY_SERVER_LOAD_DEMO_DATA=false PAPERBOY_LOG_LEVEL=info "$PB" "$@" serve --port 0 --threads "$THREADS" \
+    >"$W/$name.out" 2>"$W/$name.err" &
   PIDS+=($!)
   SERVES+=($!)
   for _ in $(seq 600); do grep -q "serving on" "$W/$name.out" && break; sleep 0.1; done
   PORT=$(sed -n 's#.*127.0.0.1:\([0-9]*\)/.*#\1#p' "$W/$name.out" | head -1)
   [ -n "$PORT" ] || { echo "scale_bench: $name did not start:"; cat "$W/$name.err"; exit 1; }
 }
-wait_search_ready() {  # BASE: the in-memory ranking index builds in the background after start
-  for _ in $(seq 120); do
-    t=$(curl -s -o /dev/null -w "%{time_total}" "$1/api/papers/search?q=learning")
-    python3 -c "import sys; sys.exit(0 if float('$t') < 0.05 else 1)" && return
-    sleep 1
+wait_search_ready() {  # NAME: the in-memory ranking index builds in the background after start; the server logs it
+  for _ in $(seq 6000); do
+    grep -q "in-memory ranking index over" "$W/$1.err" && return
+    sleep 0.1
   done
+  echo "scale_bench: $1 did not build its ranking index within 10 minutes:" >&2
+  tail -20 "$W/$1.err" >&2
+  exit 1
 }
 # wrk on BASE PATH [LUA]: prints "REQ_PER_S P99_MS"
 measure() {
@@ -104,7 +109,10 @@ measure() {
     curl -s -o /dev/null "$1$2"
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$1$2")
   fi
-  echo "$out" | grep -q "Non-2xx" && echo "scale_bench: non-2xx answers on $2: $(echo "$out" | grep Non-2xx)" >&2
+  if echo "$out" | grep -qE "Non-2xx|Socket errors"; then
+    echo "scale_bench: FAILED requests on $2: $(echo "$out" | grep -E "Non-2xx|Socket errors" | tr '\n' ' ')" >&2
+    echo 1 >"$W/failed"
+  fi
   python3 -c '
 import re, sys
 t = sys.stdin.read()
@@ -115,8 +123,7 @@ print(f"{rps:.0f} {p99:.2f}")' <<<"$out"
 }
 
 declare -A RPS P99
-run_setup() {  # LABEL BASE
-  wait_search_ready "$2"
+run_setup() {  # LABEL BASE (the instances' readiness already waited for)
   read -r RPS["$1/list"] P99["$1/list"] < <(measure "$2" "/")
   read -r RPS["$1/search"] P99["$1/search"] < <(measure "$2" "/search?q=" bench/web_search.lua)
   echo "  $1: listing ${RPS[$1/list]} req/s (p99 ${P99[$1/list]} ms), search ${RPS[$1/search]} req/s (p99 ${P99[$1/search]} ms)"
@@ -131,17 +138,26 @@ stop_all_serves() {
 
 echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${DURATION}s per URL, $CONNS connections, $THREADS threads per instance"
 start_serve sqlite --data-dir "$W/sqlite"
+wait_search_ready sqlite
 run_setup sqlite "http://127.0.0.1:$PORT"
 stop_all_serves
 start_serve pg1 --data-dir "$W/pg1" --database "$PGURL"
+wait_search_ready pg1
 run_setup pg "http://127.0.0.1:$PORT"
+# The two-instance run starts both instances fresh (the same cold caches as the single ones).
+stop_all_serves
+cp -r "$W/pg1-cold" "$W/pg1b"
+cp -r "$W/pg1-cold" "$W/pg2"
+start_serve pg1b --data-dir "$W/pg1b" --database "$PGURL"
 P1=$PORT
 start_serve pg2 --data-dir "$W/pg2" --database "$PGURL"
 LB=$(free_port)
 scripts/balancer.sh "$W/nginx" "$LB" "$P1" "$PORT" >"$W/nginx.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$LB/healthz" && break; sleep 0.1; done
-wait_search_ready "http://127.0.0.1:$PORT"
+curl -sf -o /dev/null "http://127.0.0.1:$LB/healthz" || { echo "scale_bench: nginx did not start:" >&2; cat "$W/nginx.out" >&2; exit 1; }
+wait_search_ready pg1b
+wait_search_ready pg2
 run_setup pg2x "http://127.0.0.1:$LB"
 
 echo
@@ -162,3 +178,7 @@ print(f"ratios: PostgreSQL/SQLite listing {pl/sl:.2f}, search {ps/ss:.2f}; "
       f"2x PostgreSQL/1x PostgreSQL listing {xl/pl:.2f}, search {xs/ps:.2f}; "
       f"2x PostgreSQL/SQLite listing {xl/sl:.2f}, search {xs/ss:.2f}")
 ' "${RPS[sqlite/list]}" "${RPS[sqlite/search]}" "${RPS[pg/list]}" "${RPS[pg/search]}" "${RPS[pg2x/list]}" "${RPS[pg2x/search]}"
+if [ -f "$W/failed" ]; then
+  echo "scale_bench: some requests failed (non-2xx or socket errors): the figures above do not count" >&2
+  exit 1
+fi

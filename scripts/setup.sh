@@ -24,6 +24,8 @@ PACKAGES=(
   libssl-dev libbrotli-dev
   # mail tests: a real SMTP server on loopback (tests/support/smtp_sink.py)
   python3-aiosmtpd
+  # SMTP TLS tests: a self-signed certificate made per test run
+  openssl
   # web: browser end-to-end tests (playwright-core drives Debian's chromium), feed and BibTeX
   # parsers for the web tests, wrk for the web benchmark, node/npm for KaTeX and the e2e tools
   chromium python3-feedparser python3-pybtex wrk

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/command.h"
 #include "ingest/snapshot_ingest.h"
@@ -38,6 +39,13 @@ void add_ingest_command(CLI::App& root, Invocation& inv) {
     options.resume = !*restart;
     options.progress_bar = isatty(STDERR_FILENO) != 0;
     options.stop = &g_stop;
+    // Tests only: stop this process (SIGSTOP) once that many batches are committed, so a test can
+    // kill it at a known point instead of racing it.
+    if (const char* n = std::getenv("PAPERBOY_TEST_STOP_AFTER_BATCHES"); n != nullptr && *n != '\0') {
+      options.on_batch_committed = [stop_after = std::atoll(n)](const ingest::IngestSummary& summary) {
+        if (summary.batches == stop_after) std::raise(SIGSTOP);
+      };
+    }
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
     auto summary = ingest::ingest_snapshot_files(**store, *files, options);

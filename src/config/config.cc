@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 
 namespace paperboy::config {
@@ -275,6 +276,30 @@ std::string Config::database_url() const {
   return "sqlite:" + (std::filesystem::path(data_dir) / "paperboy.db").string();
 }
 
+namespace {
+
+// Values of the right type that make no sense: refused at load, with the setting's name, rather
+// than truncated (a port of 70000 would bind 4464) or failing somewhere later.
+Status check_ranges(const Config& c) {
+  auto range = [](const char* key, double v, double lo, double hi) {
+    if (v >= lo && v <= hi) return Status::ok();
+    char text[160];
+    std::snprintf(text, sizeof text, "%s: must be between %g and %g, got %g", key, lo, hi, v);
+    return Status::invalid_argument(text);
+  };
+  PB_RETURN_IF_ERROR(range("server.port", c.server.port, 0, 65535));
+  PB_RETURN_IF_ERROR(range("server.threads", c.server.threads, 1, 4096));
+  PB_RETURN_IF_ERROR(range("ingest.batch_size", c.ingest.batch_size, 1, 10'000'000));
+  PB_RETURN_IF_ERROR(range("mail.rate_per_second", c.mail.rate_per_second, 1e-6, 1e9));
+  PB_RETURN_IF_ERROR(range("mail.max_attempts", c.mail.max_attempts, 1, 1000));
+  PB_RETURN_IF_ERROR(range("mail.retry_backoff_s", c.mail.retry_backoff_s, 0, 1e9));
+  PB_RETURN_IF_ERROR(range("mail.claim_lease_s", c.mail.claim_lease_s, 1, 1e9));
+  PB_RETURN_IF_ERROR(range("mail.poll_s", c.mail.poll_s, 0.01, 1e9));
+  return Status::ok();
+}
+
+}  // namespace
+
 const std::vector<OptionSpec>& option_table() {
   static const std::vector<OptionSpec> table = build_table();
   return table;
@@ -313,6 +338,7 @@ Result<Config> load_config(const std::string& config_file, const std::map<std::s
   for (const auto& [key, value] : overrides) {
     if (Status s = set_key(c, key, value, "command line"); !s.is_ok()) return fail(s);
   }
+  if (Status s = check_ranges(c); !s.is_ok()) return fail(s);
   return c;
 }
 

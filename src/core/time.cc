@@ -1,9 +1,11 @@
 #include "core/time.h"
 
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 namespace paperboy::core {
 namespace {
@@ -216,9 +218,33 @@ std::string format_rfc2822(std::int64_t seconds) {
   return buf;
 }
 
+namespace {
+
+std::atomic<std::int64_t> g_test_offset{0};
+
+// The offset in $PAPERBOY_TEST_CLOCK_FILE; 0 when unset, unreadable or not a number.
+std::int64_t test_clock_file_offset() {
+  static const char* const path = [] {
+    const char* p = std::getenv("PAPERBOY_TEST_CLOCK_FILE");
+    return p != nullptr && *p != '\0' ? p : nullptr;
+  }();
+  if (path == nullptr) return 0;
+  std::FILE* f = std::fopen(path, "r");
+  if (f == nullptr) return 0;
+  long long v = 0;
+  if (std::fscanf(f, "%lld", &v) != 1) v = 0;
+  std::fclose(f);
+  return v;
+}
+
+}  // namespace
+
+void set_test_clock_offset(std::int64_t seconds) { g_test_offset.store(seconds, std::memory_order_relaxed); }
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+             .count() +
+         g_test_offset.load(std::memory_order_relaxed) + test_clock_file_offset();
 }
 
 }  // namespace paperboy::core

@@ -33,6 +33,11 @@ struct CivilDate {
 };
 [[nodiscard]] CivilDate civil_from_days(std::int64_t days);
 
+// Seconds since the epoch now. For tests only: when $PAPERBOY_TEST_CLOCK_FILE names a file, the
+// integer in it (seconds, may be negative) is added, read at every call, so a test can move the
+// clock of a running `paperboy`; set_test_clock_offset() does the same inside a test process.
+// Without either, this is the system clock and nothing more.
 [[nodiscard]] std::int64_t unix_now();
+void set_test_clock_offset(std::int64_t seconds);
 
 }  // namespace paperboy::core

@@ -78,6 +78,7 @@ SendResult SmtpSender::send(std::string_view from, std::string_view to, std::str
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_s * 1000));
   long use_ssl = tls_ == Tls::kRequired ? CURLUSESSL_ALL : tls_ == Tls::kOff ? CURLUSESSL_NONE : CURLUSESSL_TRY;
   if (tls_ != Tls::kImplicit) curl_easy_setopt(c, CURLOPT_USE_SSL, use_ssl);
+  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.user.empty()) {
     curl_easy_setopt(c, CURLOPT_USERNAME, options_.user.c_str());
     curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());

@@ -37,6 +37,7 @@ struct SmtpOptions {
   std::string password;
   double timeout_s = 60;  // one whole SMTP transaction
   double connect_timeout_s = 10;
+  std::string ca_file;  // PEM file of CAs to trust instead of the system's (a private CA; tests)
 };
 
 class SmtpSender final : public MailSender {

@@ -145,8 +145,11 @@ Result<std::unique_ptr<LsaEncoder>> LsaEncoder::train(std::span<const std::strin
   Eigen::MatrixXd bbt = (bt.transpose() * bt).cast<double>();
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(bbt);
   // Eigenvalues ascend; the top `dim` give the leading singular vectors: V_k = B^T U_k S_k^-1.
-  DenseMatrix proj(vocab, dim);
-  for (int k = 0; k < dim; ++k) {
+  // With fewer texts than dimensions (min_train_docs may be below dimension) there are only
+  // `width` singular vectors: the remaining dimensions stay zero instead of reading before the
+  // first eigenvalue.
+  DenseMatrix proj = DenseMatrix::Zero(vocab, dim);
+  for (int k = 0; k < std::min<int>(dim, static_cast<int>(eig.eigenvalues().size())); ++k) {
     Eigen::Index col = eig.eigenvalues().size() - 1 - k;
     double sigma = std::sqrt(std::max(eig.eigenvalues()(col), 1e-12));
     Eigen::VectorXf u = (eig.eigenvectors().col(col) / sigma).cast<float>();

@@ -63,8 +63,21 @@ TEST(ServeCommand, ReportsAPortInUse) {
   blocker.set_socket_options([](int) {});  // a plain listener, as another program would have
   int port = blocker.bind_to_any_port("127.0.0.1");
   ASSERT_GT(port, 0);
-  Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", std::to_string(port)});
+  Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", std::to_string(port)}, {},
+                 true);
+  // It must stop with an error naming the port, never start serving (which would otherwise
+  // leave this test waiting for an exit that never comes).
+  std::string out;
+  while (auto line = server.read_line()) {
+    if (line->find("serving on") != std::string::npos) {
+      server.signal(SIGKILL);
+      ADD_FAILURE() << "serve bound a port that another program listens on: " << *line;
+      break;
+    }
+    out += *line + "\n";
+  }
   EXPECT_NE(server.wait(), 0);
+  EXPECT_NE(out.find(std::to_string(port)), std::string::npos) << out;
 }
 
 TEST(StatsCommand, PrintsJsonWithCountsByCategoryAndMonth) {
@@ -107,6 +120,13 @@ TEST(ConfigCommand, LayersFileEnvironmentAndFlags) {
   Process from_env({paperboy_binary(), "--data-dir", dir.path().string(), "config"}, {"PAPERBOY_SERVER_PORT=9002"});
   EXPECT_NE(from_env.read_all().find("server.port = 9002"), std::string::npos);
   EXPECT_EQ(from_env.wait(), 0);
+  // A flag beats both the environment and the file.
+  Process from_flag({paperboy_binary(), "--data-dir", dir.path().string(), "--database", "sqlite:/flag.db", "config"},
+                    {"PAPERBOY_SERVER_PORT=9002", "PAPERBOY_DATABASE=sqlite:/env.db"});
+  std::string flagged = from_flag.read_all();
+  EXPECT_EQ(from_flag.wait(), 0);
+  EXPECT_NE(flagged.find("database = sqlite:/flag.db"), std::string::npos) << flagged;
+  EXPECT_NE(flagged.find("server.port = 9002"), std::string::npos) << flagged;
   // Secrets are never printed: password settings and the password in a URL.
   Process secrets(
       {paperboy_binary(), "--data-dir", dir.path().string(), "config"},

@@ -33,6 +33,8 @@ export function createHarness(name) {
   const problems = [];
   const cleanups = [];
   let server;
+  let serverErr = "";
+  const serverStderr = () => serverErr.slice(-4000);
   let browser;
 
   function step(title, fn) {
@@ -47,8 +49,9 @@ export function createHarness(name) {
     assert.equal(seed.status, 0, `seeding the store failed: ${seed.stderr}`);
     server = spawn(binary, ["--data-dir", dataDir, "serve", "--port", "0", "--threads", "16"],
                    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-    let stderr = "";
-    server.stderr.on("data", (d) => { stderr += d; });
+    serverErr = "";
+    server.stderr.on("data", (d) => { serverErr += d; });
+    const stderr = { toString: serverStderr };
     return await new Promise((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30000);
@@ -127,7 +130,19 @@ export function createHarness(name) {
       process.exitCode = 1;
     }).finally(async () => {
       if (browser) await browser.close().catch(() => {});
-      if (server) server.kill("SIGTERM");
+      if (server) {
+        // The server must stop cleanly: a non-zero exit (a crash, or a sanitizer report, which
+        // exits 1) fails the run.
+        const exited = server.exitCode !== null || server.signalCode !== null
+          ? Promise.resolve([server.exitCode, server.signalCode])
+          : new Promise((resolve) => server.once("exit", (code, signal) => resolve([code, signal])));
+        server.kill("SIGTERM");
+        const [code, signal] = await exited;
+        if (code !== 0) {
+          console.error(`server exited with ${code === null ? `signal ${signal}` : `status ${code}`}: ${serverStderr()}`);
+          process.exitCode = 1;
+        }
+      }
       for (const fn of cleanups) fn();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(userDataDir, { recursive: true, force: true });
@@ -136,6 +151,14 @@ export function createHarness(name) {
 
   return {
     dataDir, step, startServer, launch, checkAccessibility, assertNoProblems, run,
+    // Resolves once the server's log (stderr) matches `pattern`; rejects after `ms`.
+    waitForLog: async (pattern, ms = 60000) => {
+      const end = Date.now() + ms;
+      while (!pattern.test(serverErr)) {
+        if (Date.now() > end) throw new Error(`server log never matched ${pattern}: ${serverStderr()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     onCleanup: (fn) => cleanups.push(fn),
   };
 }

@@ -20,14 +20,15 @@ using paperboy::testing::oai_fixture;
 using paperboy::testing::OaiTestServer;
 using paperboy::testing::read_file;
 
-std::string binary() { return paperboy::testing::paperboy_binary(); }
+std::string binary() {
+  return paperboy::testing::paperboy_binary();
+}
 
 class HarvestCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("paperboy-harvest-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("paperboy-harvest-cli-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -37,27 +38,9 @@ class HarvestCli : public ::testing::Test {
   pid_t spawn(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {binary(), "--data-dir", dir_.string()};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::string out = (dir_ / "out.txt").string();
-    pid_t pid = fork();
-    if (pid == 0) {
-      FILE* f = std::fopen(out.c_str(), "w");
-      if (f != nullptr) {
-        dup2(fileno(f), 1);
-        dup2(fileno(f), 2);
-      }
-      std::vector<char*> cargv;
-      for (auto& a : argv) cargv.push_back(a.data());
-      cargv.push_back(nullptr);
-      execv(cargv[0], cargv.data());
-      _exit(127);
-    }
-    return pid;
+    return paperboy::testing::spawn_with_output(argv, (dir_ / "out.txt").string());
   }
-  int wait_exit(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  int wait_exit(pid_t pid) { return paperboy::testing::wait_exit(pid); }
   std::string output() { return read_file(dir_ / "out.txt"); }
   std::int64_t paper_count() {
     store::StoreOptions o;

@@ -6,12 +6,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <regex>
 #include <set>
+#include <thread>
 
-#include "ingest/http_client.h"
 #include "ingest/harvest_schedule.h"
+#include "ingest/http_client.h"
 #include "ingest/oai_pmh.h"
 #include "oai_test_server.h"
 #include "store/store.h"
@@ -62,6 +66,78 @@ std::vector<std::string> fixture_values(const std::vector<std::string>& files, c
 
 const std::vector<std::string> kArxivPages = {"arXiv-page-0.xml", "arXiv-page-1.xml", "arXiv-page-2.xml"};
 
+// The five named XML entities and numeric character references (&#39; &#x27;), as UTF-8.
+std::string decode_xml_entities(const std::string& in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    size_t semi = in[i] == '&' ? in.find(';', i) : std::string::npos;
+    if (semi == std::string::npos) {
+      out += in[i];
+      continue;
+    }
+    std::string name = in.substr(i + 1, semi - i - 1);
+    static const std::map<std::string, std::string> kNamed = {
+        {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"amp", "&"}};
+    unsigned long cp = 0;
+    if (auto it = kNamed.find(name); it != kNamed.end()) {
+      out += it->second;
+    } else if (name.size() > 1 && name[0] == '#') {
+      cp = name[1] == 'x' ? std::stoul(name.substr(2), nullptr, 16) : std::stoul(name.substr(1));
+      if (cp < 0x80) {
+        out += static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        out += static_cast<char>(0xC0 | (cp >> 6));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        out += static_cast<char>(0xE0 | (cp >> 12));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        out += static_cast<char>(0xF0 | (cp >> 18));
+        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (cp & 0x3F));
+      }
+    } else {
+      out += in.substr(i, semi - i + 1);
+    }
+    i = semi;
+  }
+  return out;
+}
+
+// id -> title of each record in the fixture pages, read with plain string search (independent of
+// the XML parser under test): whitespace runs collapsed and the five XML entities decoded, as a
+// reader would see them. A later record for the same id replaces an earlier one.
+std::map<std::string, std::string> fixture_titles(const std::vector<std::string>& files) {
+  std::map<std::string, std::string> out;
+  auto between = [](const std::string& xml, const std::string& open, const std::string& close, size_t& at) {
+    size_t start = xml.find(open, at);
+    if (start == std::string::npos) return std::optional<std::string>();
+    start += open.size();
+    size_t end = xml.find(close, start);
+    at = end + close.size();
+    return std::optional<std::string>(xml.substr(start, end - start));
+  };
+  for (const auto& f : files) {
+    std::string xml = read_file(oai_fixture(f));
+    size_t at = 0;
+    while (auto id = between(xml, "<id>", "</id>", at)) {
+      auto raw = between(xml, "<title>", "</title>", at);
+      if (!raw) break;
+      std::string title;
+      for (char c : *raw) {
+        bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (space && (title.empty() || title.back() == ' ')) continue;
+        title += space ? ' ' : c;
+      }
+      while (!title.empty() && title.back() == ' ') title.pop_back();
+      out[*id] = decode_xml_entities(title);
+    }
+  }
+  return out;
+}
+
 class HarvestServer : public ::testing::Test {
  protected:
   // The reference: one clean harvest, made on first use only (ctest runs each test in its own
@@ -79,6 +155,18 @@ class HarvestServer : public ::testing::Test {
         papers = all_papers(*store);
       }
       std::filesystem::remove_all(dir);
+      // The reference is checked against the fixture itself, so a harvester bug cannot make its
+      // own reference: the same ids, and each paper's title as the fixture spells it.
+      auto want = fixture_titles(kArxivPages);
+      EXPECT_EQ(papers.size(), want.size());
+      for (const auto& [id, title] : want) {
+        auto it = papers.find(id);
+        if (it == papers.end()) {
+          ADD_FAILURE() << "the reference harvest lacks " << id;
+          continue;
+        }
+        EXPECT_EQ(it->second.title, title) << id;
+      }
       return papers;
     }();
     return reference;
@@ -296,11 +384,20 @@ TEST_F(HarvestServer, MalformedRecordIsReportedAndSkippedTheRestKept) {
 
 TEST_F(HarvestServer, RequestsAreAtLeastTheConfiguredIntervalApart) {
   constexpr double kInterval = 0.3;
-  auto summary = harvest(options_for(server_.url(), "arXivRaw"), kInterval);
-  ASSERT_TRUE(summary);
-  // A second harvest on the same client is paced too: run both through one client.
+  // Two harvests through one client (the second into a fresh store, so it fetches both pages
+  // again): the pacing holds within a harvest and across the two.
+  {
+    HttpClient http(fast_http(kInterval));
+    ASSERT_TRUE(OaiPmhHarvester(*store_, http, options_for(server_.url(), "arXivRaw")).run());
+    auto second_dir = fresh_dir("second");
+    {
+      auto second_store = open_store_in(second_dir);
+      ASSERT_TRUE(OaiPmhHarvester(*second_store, http, options_for(server_.url(), "arXivRaw")).run());
+    }
+    std::filesystem::remove_all(second_dir);
+  }
   auto reqs = server_.requests();
-  ASSERT_EQ(reqs.size(), 2u);
+  ASSERT_EQ(reqs.size(), 4u);
   for (size_t i = 1; i < reqs.size(); ++i) {
     EXPECT_GE(std::chrono::duration<double>(reqs[i].at - reqs[i - 1].at).count(), kInterval) << i;
   }
@@ -378,10 +475,20 @@ namespace {
 TEST_F(HarvestServer, ScheduledHarvestRunsOnceAtATimeAndReportsForHealthz) {
   auto options = options_for(server_.url(), "arXivRaw");
   std::atomic<int> concurrent{0}, max_concurrent{0};
+  // The first run waits inside the job until the test has tried to start more runs.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool entered = false, released = false;
   HarvestScheduler scheduler(
       [&](const std::atomic<bool>& stop) {
         int now = ++concurrent;
         max_concurrent = std::max(max_concurrent.load(), now);
+        {
+          std::unique_lock lock(mu);
+          entered = true;
+          cv.notify_all();
+          cv.wait(lock, [&] { return released; });
+        }
         HttpClient http(fast_http());
         auto run = options;
         run.stop = &stop;
@@ -397,7 +504,24 @@ TEST_F(HarvestServer, ScheduledHarvestRunsOnceAtATimeAndReportsForHealthz) {
     }
   };
   ASSERT_TRUE(scheduler.trigger());
-  EXPECT_FALSE(scheduler.trigger());  // one pending or running already: no second run queues
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return entered; })) << "the run never started";
+  }
+  // While it runs, triggers from several threads at once start nothing and queue nothing.
+  std::atomic<int> accepted{0};
+  {
+    std::vector<std::thread> triggers;
+    for (int i = 0; i < 4; ++i) triggers.emplace_back([&] { accepted += scheduler.trigger() ? 1 : 0; });
+    for (auto& t : triggers) t.join();
+  }
+  EXPECT_EQ(accepted.load(), 0);
+  EXPECT_TRUE(scheduler.status().is_running);
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  cv.notify_all();
   wait_for_runs(1);
   auto json = scheduler.status_json();
   EXPECT_EQ(max_concurrent.load(), 1);

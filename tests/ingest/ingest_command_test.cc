@@ -29,7 +29,8 @@ TEST(IngestCommand, StrictExitsNonZeroOnlyWhenALineIsRejected) {
   EXPECT_EQ(lenient.exit_code, 0) << lenient.output;
   EXPECT_NE(lenient.output.find("inserted 7"), std::string::npos) << lenient.output;
 
-  auto good = run_paperboy({"--data-dir", dir.file("c"), "ingest", "--strict", fixture("good-10.jsonl.gz")}, dir.path());
+  auto good =
+      run_paperboy({"--data-dir", dir.file("c"), "ingest", "--strict", fixture("good-10.jsonl.gz")}, dir.path());
   EXPECT_EQ(good.exit_code, 0) << good.output;
   EXPECT_NE(good.output.find("inserted 10"), std::string::npos) << good.output;
 }
@@ -86,23 +87,27 @@ TEST(IngestCommand, KillNineMidIngestThenReRunEndsEqualToACleanRun) {
 
   std::string data = dir.file("killed");
   std::filesystem::create_directories(data);
-  pid_t pid = testing::spawn_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.file("killed.txt"));
+  // The ingest stops itself (SIGSTOP) right after committing its 10th batch of 80: it is killed
+  // there, mid-file, whatever the machine's speed.
+  setenv("PAPERBOY_TEST_STOP_AFTER_BATCHES", "10", 1);
+  pid_t pid =
+      testing::spawn_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.file("killed.txt"));
+  unsetenv("PAPERBOY_TEST_STOP_AFTER_BATCHES");
   ASSERT_GT(pid, 0);  // kill(-1, ...) would signal every process we may signal
-  std::optional<nlohmann::json> checkpoint;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (std::filesystem::exists(data + "/paperboy.db")) checkpoint = committed_checkpoint(data + "/paperboy.db", file);
-    if (checkpoint) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  ASSERT_TRUE(checkpoint.has_value()) << "no checkpoint was committed";
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, WUNTRACED), pid);
+  std::ifstream log(dir.file("killed.txt"));
+  ASSERT_TRUE(WIFSTOPPED(status)) << "the ingest ended before its 10th batch: " << log.rdbuf();
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   EXPECT_EQ(testing::wait_exit_code(pid), 128 + SIGKILL);
+  auto checkpoint = committed_checkpoint(data + "/paperboy.db", file);
+  ASSERT_TRUE(checkpoint.has_value()) << "no checkpoint was committed";
   ASSERT_FALSE((*checkpoint)["complete"].get<bool>()) << "the ingest finished before it could be killed";
 
   auto rerun = run_paperboy({"--data-dir", data, "ingest", "--batch-size", "100", file}, dir.path());
   ASSERT_EQ(rerun.exit_code, 0) << rerun.output;
-  EXPECT_EQ(rerun.output.find("skipped (already ingested) 0 "), std::string::npos) << "the re-run did not resume: " << rerun.output;
+  EXPECT_EQ(rerun.output.find("skipped (already ingested) 0 "), std::string::npos)
+      << "the re-run did not resume: " << rerun.output;
 
   auto stats_clean = run_paperboy({"--data-dir", dir.file("clean"), "stats", "--json"}, dir.path());
   auto stats_rerun = run_paperboy({"--data-dir", data, "stats", "--json"}, dir.path());

@@ -5,6 +5,7 @@
 // shared PostgreSQL, two `digest send` runs at once (as from two instances' cron jobs).
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <fstream>
@@ -67,23 +68,26 @@ class MailFlowTest : public ::testing::Test {
     return *(*mail)->outbox(id);
   }
 
+  // Moves the clock of the `paperboy` processes started from now on `seconds` ahead of real time.
+  void move_clock(std::int64_t seconds) { std::ofstream(dir_.file("clock")) << seconds << "\n"; }
+
   TempDir dir_;
   TempDir sink_dir_;
   std::vector<std::string> env_ = {"PAPERBOY_MAIL_RETRY_BACKOFF_S=1", "PAPERBOY_MAIL_RATE_PER_SECOND=1000",
-                                   "PAPERBOY_LOG_LEVEL=warn"};
+                                   "PAPERBOY_LOG_LEVEL=warn", "PAPERBOY_TEST_CLOCK_FILE=" + dir_.file("clock")};
 };
 
 TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   SmtpSink sink(sink_dir_.path());
   ASSERT_GT(sink.port(), 0);
-  int port = mailtest::free_port();
-  std::string base = "http://127.0.0.1:" + std::to_string(port);
-  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", std::to_string(port),
-                  "--public-url", base, "--smtp-url", sink.url()},
+  // The server binds any free port (read back from its first line); links use the public URL.
+  std::string base = "http://paperboy.test";
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0", "--public-url", base,
+                  "--smtp-url", sink.url()},
                  // Digests come from `digest send` below; serve only delivers confirmations here.
                  {"PAPERBOY_MAIL_POLL_S=0.2", "PAPERBOY_MAIL_SCHEDULE=false", "PAPERBOY_LOG_LEVEL=warn"});
-  auto line = server.read_line();
-  ASSERT_TRUE(line && line->find("serving") != std::string::npos);
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
   httplib::Client client("127.0.0.1", port);
 
   auto bad = client.Post("/api/subscriptions", R"({"email":"not an address","frequency":"daily","kind":"trending"})",
@@ -118,7 +122,16 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
                       "application/json")
                 ->status,
             202);
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  // The API answers after the subscription is stored: nothing new is queued for the address, and
+  // the one mail it has (the confirmation) was sent.
+  {
+    auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
+    auto ada = (*mail)->subscription_by_email("ada@example.org");
+    ASSERT_TRUE(ada && *ada);
+    auto rows = outbox((*ada)->id);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].state, store::OutboxState::kSent);
+  }
   EXPECT_EQ(sink.messages().size(), 1u);
 
   std::string out = digest_send(sink.url(), {"--frequency", "daily"});
@@ -198,13 +211,12 @@ TEST_F(MailFlowTest, PasswordResetLinkArrivesByMailAndSetsTheNewPassword) {
                  "--password-file", dir_.file("pw")},
                 env);
   ASSERT_EQ(admin.wait(), 0);
-  int port = mailtest::free_port();
-  std::string base = "http://127.0.0.1:" + std::to_string(port);
-  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", std::to_string(port),
-                  "--public-url", base, "--smtp-url", sink.url()},
+  std::string base = "http://paperboy.test";
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0", "--public-url", base,
+                  "--smtp-url", sink.url()},
                  env);
-  auto line = server.read_line();
-  ASSERT_TRUE(line && line->find("serving") != std::string::npos);
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
   httplib::Client client("127.0.0.1", port);
 
   // Ask for a link like a browser: the form's CSRF token and cookie.
@@ -212,15 +224,21 @@ TEST_F(MailFlowTest, PasswordResetLinkArrivesByMailAndSetsTheNewPassword) {
   ASSERT_TRUE(forgot);
   httplib::Headers cookie = {{"Cookie", "pb_csrf=" + paperboy::testing::set_cookie(forgot, "pb_csrf")}};
   std::string csrf = paperboy::testing::csrf_from(forgot->body);
-  for (const char* email : {"ada@example.org", "nobody@example.org"}) {
+  // The unknown address first: notices go out in order, one at a time, so once ada's mail is
+  // there any mail for the unknown address would be there before it.
+  for (const char* email : {"nobody@example.org", "ada@example.org"}) {
     auto asked = client.Post("/password/forgot", cookie, httplib::Params{{"email", email}, {"csrf", csrf}});
     ASSERT_TRUE(asked);
     EXPECT_EQ(asked->status, 200);
     EXPECT_NE(asked->body.find("If an account uses that address"), std::string::npos);
   }
   // Only the account's address gets a mail.
-  ASSERT_TRUE(mailtest::wait_until([&] { return !sink.messages().empty(); }, 10));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(mailtest::wait_until(
+      [&] {
+        auto m = sink.messages();
+        return !m.empty() && m.back().raw.find("X-Envelope-To: ada@example.org") != std::string::npos;
+      },
+      10));
   ASSERT_EQ(sink.messages().size(), 1U);
   auto mail = sink.messages()[0];
   EXPECT_NE(mail.raw.find("X-Envelope-To: ada@example.org"), std::string::npos);
@@ -252,9 +270,24 @@ TEST_F(MailFlowTest, ServeQueuesAndSendsTheDailyIssueOnItsOwn) {
   Process server(
       {paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0", "--smtp-url", sink.url()},
       {"PAPERBOY_MAIL_POLL_S=0.2", "PAPERBOY_MAIL_SEND_AT=00:00", "PAPERBOY_LOG_LEVEL=warn"});
-  ASSERT_TRUE(server.read_line());
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
   ASSERT_TRUE(mailtest::wait_until([&] { return sink.messages().size() >= 2; }, 15));
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // more passes queue nothing new
+  // More passes queue nothing new: wait until the scheduler has run two more whole passes (its
+  // count on /healthz) and every outbox row is sent, then count.
+  auto passes = [&]() -> std::int64_t {
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Get("/healthz");
+    if (!r || r->status != 200) return -1;
+    auto j = nlohmann::json::parse(r->body, nullptr, false);
+    return j.is_discarded() ? -1 : j["digest"].value("passes", std::int64_t{-1});
+  };
+  std::int64_t seen = passes();
+  ASSERT_GE(seen, 0);
+  ASSERT_TRUE(mailtest::wait_until([&] { return passes() >= seen + 2; }, 15));
+  for (const auto& s : subs) {
+    for (const auto& row : outbox(s.id)) EXPECT_NE(row.state, store::OutboxState::kPending) << s.email;
+  }
   auto messages = sink.messages();
   ASSERT_EQ(messages.size(), 2u);
   for (const auto& m : messages) EXPECT_TRUE(m.header("Message-ID").starts_with("<daily.")) << m.header("Message-ID");
@@ -264,10 +297,10 @@ TEST_F(MailFlowTest, ServeQueuesAndSendsTheDailyIssueOnItsOwn) {
 
 TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
   auto subs = confirmed(1);
-  int port = mailtest::free_port();
-  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", std::to_string(port)},
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0"},
                  {"PAPERBOY_LOG_LEVEL=warn"});
-  ASSERT_TRUE(server.read_line());
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
   httplib::Client client("127.0.0.1", port);
   auto store = store::open_store({.url = dir_.file("paperboy.db")});
   auto signer = core::Signer::make(*store::signing_key_hex(**store));
@@ -303,15 +336,16 @@ TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
 
 TEST_F(MailFlowTest, MailWaitsWhileTheSmtpServerIsDownThenGoes) {
   auto subs = confirmed(3);
-  int port = mailtest::free_port();
-  std::string url = "smtp://127.0.0.1:" + std::to_string(port);
+  // The sink holds its port without listening (connections refused) until it is opened.
+  SmtpSink sink(sink_dir_.path(), 0, {"--closed"});
+  ASSERT_GT(sink.port(), 0);
+  std::string url = sink.url();
   std::string out = digest_send(url);  // nobody listens
   EXPECT_NE(out.find("sent 0 mails (3 newly queued, 3 to retry"), std::string::npos) << out;
   EXPECT_EQ(outbox(subs[0].id).back().state, store::OutboxState::kPending);
   EXPECT_FALSE(outbox(subs[0].id).back().last_error.empty());
-  SmtpSink sink(sink_dir_.path(), port);
-  ASSERT_EQ(sink.port(), port);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // the 1 s backoff
+  ASSERT_TRUE(sink.open());
+  move_clock(5);  // past the 1 s backoff
   out = digest_send(url);
   EXPECT_NE(out.find("sent 3 mails"), std::string::npos) << out;
   EXPECT_EQ(sink.messages().size(), 3u);
@@ -319,28 +353,22 @@ TEST_F(MailFlowTest, MailWaitsWhileTheSmtpServerIsDownThenGoes) {
 }
 
 TEST_F(MailFlowTest, TemporaryFailureIsRetriedAndSucceeds) {
-  // A backoff long enough that the run right after the failure surely comes before the retry is
-  // due, even in a sanitizer build on a busy machine; the check below only counts if it did.
-  constexpr auto kBackoff = std::chrono::seconds(4);
+  // An hour's backoff: the run right after the failure is surely before the retry is due; then
+  // the test moves the clock past it.
   std::erase_if(env_, [](const std::string& e) { return e.starts_with("PAPERBOY_MAIL_RETRY_BACKOFF_S="); });
-  env_.push_back("PAPERBOY_MAIL_RETRY_BACKOFF_S=4");
+  env_.push_back("PAPERBOY_MAIL_RETRY_BACKOFF_S=3600");
   auto subs = confirmed(1);
   SmtpSink sink(sink_dir_.path());
   sink.control(R"({"mode": "tempfail", "count": 1})");
   std::string out = digest_send(sink.url());
-  auto failed_by = std::chrono::steady_clock::now();
   EXPECT_NE(out.find("sent 0 mails (1 newly queued, 1 to retry"), std::string::npos) << out;
   EXPECT_NE(outbox(subs[0].id).back().last_error.find("451"), std::string::npos);
   std::string early = digest_send(sink.url());
-  if (std::chrono::steady_clock::now() - failed_by < kBackoff) {
-    EXPECT_NE(early.find("sent 0 mails"), std::string::npos) << early;  // not due yet
-    EXPECT_TRUE(sink.messages().empty());
-  }
-  std::this_thread::sleep_until(failed_by + kBackoff + std::chrono::milliseconds(100));
+  EXPECT_NE(early.find("sent 0 mails"), std::string::npos) << early;  // not due yet
+  EXPECT_TRUE(sink.messages().empty());
+  move_clock(3601);
   out = digest_send(sink.url());
-  // Sent now, or by the early run if it came after the backoff: exactly one mail either way.
-  EXPECT_TRUE(out.find("sent 1 mails") != std::string::npos || early.find("sent 1 mails") != std::string::npos)
-      << early << out;
+  EXPECT_NE(out.find("sent 1 mails"), std::string::npos) << out;
   ASSERT_EQ(sink.messages().size(), 1u);
   EXPECT_EQ(outbox(subs[0].id).back().state, store::OutboxState::kSent);
 }
@@ -356,7 +384,7 @@ TEST_F(MailFlowTest, PermanentFailureIsRecordedNotRetriedAndPausesTheAddress) {
   EXPECT_EQ(row.state, store::OutboxState::kFailed);
   EXPECT_NE(row.last_error.find("550"), std::string::npos) << row.last_error;
   sink.control(R"({"mode": "ok"})");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  move_clock(5);  // past any backoff: a retry would be due now
   EXPECT_NE(digest_send(sink.url()).find("sent 0 mails (0 newly queued"), std::string::npos);
   EXPECT_EQ(outbox(subs[0].id).back().attempts, 1);
   EXPECT_TRUE(sink.messages().empty());
@@ -368,7 +396,7 @@ TEST_F(MailFlowTest, SenderKilledMidBatchStillGivesEverySubscriberExactlyOneDige
   constexpr int kSubscribers = 12;
   auto subs = confirmed(kSubscribers);
   SmtpSink sink(sink_dir_.path());
-  sink.control(R"({"mode": "ok", "delay_s": 0.15})");  // slow enough to be killed mid-batch
+  sink.control(R"({"mode": "ok", "hold_after": 4})");  // the 5th mail waits in DATA: killed mid-batch
   env_.push_back("PAPERBOY_MAIL_CLAIM_LEASE_S=1");
   {
     Process sender({paperboy_binary(), "--data-dir", dir_.path().string(), "digest", "send", "--smtp-url", sink.url(),
@@ -378,9 +406,8 @@ TEST_F(MailFlowTest, SenderKilledMidBatchStillGivesEverySubscriberExactlyOneDige
     sender.signal(SIGKILL);
     EXPECT_EQ(sender.wait(), 128 + SIGKILL);
   }
-  size_t before_restart = sink.messages().size();
-  ASSERT_LT(before_restart, static_cast<size_t>(kSubscribers));
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // the dead sender's claim expires
+  ASSERT_EQ(sink.messages().size(), 4u);
+  move_clock(5);  // the dead sender's 1 s claim has expired
   sink.control(R"({"mode": "ok"})");
   std::string out = digest_send(sink.url());
   EXPECT_NE(out.find("0 newly queued"), std::string::npos) << out;
@@ -407,7 +434,8 @@ TEST_F(MailFlowTest, TwoDigestSendsAtOnceOnPostgresqlSendEachDigestOnce) {
   constexpr int kSubscribers = 16;
   ASSERT_NO_FATAL_FAILURE(mailtest::seed_confirmed_subscribers(url, kSubscribers));
   SmtpSink sink(sink_dir_.path());
-  sink.control(R"({"mode": "ok", "delay_s": 0.05})");  // slow enough for the two runs to overlap
+  // Every DATA waits until both runs have a transaction open: they overlap by construction.
+  sink.control(R"({"mode": "ok", "barrier": 2})");
   std::vector<std::string> args = {paperboy_binary(),   "--database", url,          "digest",   "send",
                                    "--frequency",       "daily",      "--smtp-url", sink.url(), "--public-url",
                                    "http://127.0.0.1:9"};

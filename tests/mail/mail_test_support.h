@@ -126,14 +126,33 @@ inline std::string find_link(const std::string& text, const std::string& path) {
 
 class SmtpSink {
  public:
-  // Starts the sink on `port` (0: any). Waits until it listens.
-  explicit SmtpSink(std::filesystem::path dir, int port = 0) : dir_(std::move(dir)) {
+  // Starts the sink on `port` (0: any) with smtp_sink.py's `options` (--closed, --hang, --tls CERT
+  // KEY, --starttls CERT KEY, --auth USER:PASS). Waits until the port is bound (and, unless
+  // --closed, listens).
+  explicit SmtpSink(std::filesystem::path dir, int port = 0, std::vector<std::string> options = {})
+      : dir_(std::move(dir)) {
     std::filesystem::create_directories(dir_);
-    process_ = std::make_unique<testing::Process>(
-        std::vector<std::string>{"/usr/bin/python3", testing::paperboy_source_dir() + "/tests/support/smtp_sink.py",
-                                 dir_.string(), std::to_string(port)});
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     testing::paperboy_source_dir() + "/tests/support/smtp_sink.py"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back(dir_.string());
+    argv.push_back(std::to_string(port));
+    process_ = std::make_unique<testing::Process>(argv);
     auto line = process_->read_line();
     if (line && line->starts_with("PORT ")) port_ = std::stoi(line->substr(5));
+  }
+  // A --closed sink starts listening; true once it does.
+  bool open() {
+    process_->signal(SIGUSR1);
+    auto line = process_->read_line();
+    return line && *line == "LISTENING";
+  }
+  // One line per accepted message: "tls=<0|1> auth=<user or ->".
+  [[nodiscard]] std::vector<std::string> sessions() const {
+    std::ifstream in(dir_ / "sessions.log");
+    std::vector<std::string> out;
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
   }
   ~SmtpSink() { stop(); }
   void stop() {
@@ -148,6 +167,9 @@ class SmtpSink {
   void control(const std::string& json) const {
     std::ofstream(dir_ / "control.json.new") << json;
     std::filesystem::rename(dir_ / "control.json.new", dir_ / "control.json");
+  }
+  [[nodiscard]] std::string url(const std::string& scheme) const {
+    return scheme + "://127.0.0.1:" + std::to_string(port_);
   }
   [[nodiscard]] std::vector<ReceivedMail> messages() const {
     std::vector<std::filesystem::path> files;

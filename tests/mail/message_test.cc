@@ -7,6 +7,41 @@
 namespace paperboy::mail {
 namespace {
 
+// The text of RFC 2047 "=?UTF-8?B?...?=" words (whitespace between words dropped), other text as is.
+std::string decode_encoded_words(const std::string& in) {
+  static const std::string kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t pos = 0;
+  bool last_was_word = false;
+  while (pos < in.size()) {
+    size_t start = in.find("=?UTF-8?B?", pos);
+    std::string between = in.substr(pos, start == std::string::npos ? std::string::npos : start - pos);
+    if (!(last_was_word && start != std::string::npos && between.find_first_not_of(" \t\r\n") == std::string::npos)) {
+      out += between;
+    }
+    if (start == std::string::npos) break;
+    size_t end = in.find("?=", start + 10);
+    if (end == std::string::npos) return out + "<unterminated>";
+    std::string b64 = in.substr(start + 10, end - start - 10);
+    unsigned bits = 0;
+    int nbits = 0;
+    for (char ch : b64) {
+      if (ch == '=') break;
+      size_t v = kAlphabet.find(ch);
+      if (v == std::string::npos) return out + "<bad base64>";
+      bits = (bits << 6) | static_cast<unsigned>(v);
+      nbits += 6;
+      if (nbits >= 8) {
+        nbits -= 8;
+        out += static_cast<char>((bits >> nbits) & 0xFF);
+      }
+    }
+    pos = end + 2;
+    last_was_word = true;
+  }
+  return out;
+}
+
 TEST(QuotedPrintable, EncodesAsRfc2045Says) {
   struct Case {
     std::string in, out;
@@ -40,6 +75,19 @@ TEST(HeaderText, EncodesNonAsciiAsUtf8Words) {
   std::string enc = encode_header_text("Résumé of papers");
   EXPECT_TRUE(enc.starts_with("=?UTF-8?B?")) << enc;
   EXPECT_TRUE(enc.ends_with("?=")) << enc;
+  EXPECT_EQ(decode_encoded_words(enc), "Résumé of papers") << enc;
+  // A long subject is split into several words, which decode back to the same text.
+  std::string long_subject;
+  for (int i = 0; i < 12; ++i) long_subject += "Übersicht über Ünïcode ";
+  std::string long_enc = encode_header_text(long_subject);
+  EXPECT_EQ(decode_encoded_words(long_enc), long_subject) << long_enc;
+  // Folded into lines of encoded words of at most 75 characters (RFC 2047 §2).
+  for (size_t at = 0; at < long_enc.size();) {
+    size_t end = long_enc.find("\r\n ", at);
+    std::string word = long_enc.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    EXPECT_LE(word.size(), 75u) << word;
+    at = end == std::string::npos ? long_enc.size() : end + 3;
+  }
 }
 
 TEST(MailAddress, AcceptsPlainAddressesAndRejectsInjection) {
@@ -72,7 +120,15 @@ TEST(RenderMessage, WritesHeadersAndBothPartsDeterministically) {
   EXPECT_NE(parsed.header("Content-Type").find("multipart/alternative"), std::string::npos);
   EXPECT_EQ(parsed.text, "Hello = world\r\n");
   EXPECT_EQ(parsed.html, "<p>Hello</p>\r\n");
-  EXPECT_EQ(raw.find("\n", 0), raw.find("\r\n", 0) + 1);  // CRLF line ends
+  // Every line ends in CRLF: no bare LF and no bare CR anywhere.
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\n') {
+      EXPECT_TRUE(i > 0 && raw[i - 1] == '\r') << "bare LF at " << i;
+    }
+    if (raw[i] == '\r') {
+      EXPECT_TRUE(i + 1 < raw.size() && raw[i + 1] == '\n') << "bare CR at " << i;
+    }
+  }
 }
 
 }  // namespace

@@ -114,7 +114,9 @@ TEST_F(SearchServiceTest, CategoryFilterExcludesOtherCategories) {
     EXPECT_NE(std::find(cats.begin(), cats.end(), "cs.CV"), cats.end()) << h.id;
   }
   // Semantic candidates obey the filter too.
-  for (const auto& h : run("learning cat:cs.CV", Mode::kSemantic, 50).hits) {
+  SearchResponse semantic = run("learning cat:cs.CV", Mode::kSemantic, 50);
+  ASSERT_FALSE(semantic.hits.empty());
+  for (const auto& h : semantic.hits) {
     auto cats = paper(h.id).categories;
     EXPECT_NE(std::find(cats.begin(), cats.end(), "cs.CV"), cats.end()) << h.id;
   }

@@ -69,9 +69,11 @@ class PostgresServer {
   PostgresServer& operator=(const PostgresServer&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
-  // postgresql://paperboy@127.0.0.1:PORT/DB
+  // postgresql://paperboy@/DB?host=SOCKET_DIR&port=5432
   [[nodiscard]] std::string url(const std::string& database) const {
-    return "postgresql://paperboy@127.0.0.1:" + std::to_string(port_) + "/" + database;
+    // The server listens on a Unix socket in its own directory only (no TCP port to pick, so none
+    // another process can take or share); libpq finds it through host=DIR.
+    return "postgresql://paperboy@/" + database + "?host=" + root_.string() + "&port=" + std::to_string(port_);
   }
 
   // Creates an empty database with a new name and returns its URL; "" on failure (see `error`).
@@ -157,22 +159,6 @@ class PostgresServer {
     return all.size() > 2000 ? all.substr(all.size() - 2000) : all;
   }
 
-  static int free_port() {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    int port = -1;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port = ntohs(addr.sin_port);
-    }
-    close(fd);
-    return port;
-  }
-
   bool boot(std::string& error) {
     if (geteuid() == 0) {
       const passwd* nobody = getpwnam("nobody");
@@ -203,23 +189,19 @@ class PostgresServer {
       error = "initdb failed (is postgresql-15 installed? see scripts/setup.sh):\n" + log_tail();
       return false;
     }
-    // Another process may take the free port before postgres binds it: then try another.
-    for (int attempt = 1; attempt <= 3; ++attempt) {
-      if (start_server(data, error)) return true;
-    }
-    return false;
+    return start_server(data, error);
   }
 
   bool start_server(const std::string& data, std::string& error, int port = 0) {
-    port_ = port > 0 ? port : free_port();
-    pid_ = spawn(as_server_user({bin_dir() + "/postgres", "-D", data, "-p", std::to_string(port_), "-k",
-                                 root_.string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
-                                 "full_page_writes=off", "-c", "synchronous_commit=off", "-c", "max_connections=100"}));
+    port_ = port > 0 ? port : 5432;  // only names the socket file, in this server's own directory
+    pid_ = spawn(as_server_user({bin_dir() + "/postgres", "-D", data, "-p", std::to_string(port_), "-k", root_.string(),
+                                 "-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off", "-c",
+                                 "synchronous_commit=off", "-c", "max_connections=100"}));
     if (pid_ <= 0) {
       error = "cannot spawn postgres";
       return false;
     }
-    std::string conninfo = url("postgres") + "?connect_timeout=2";
+    std::string conninfo = url("postgres") + "&connect_timeout=2";
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     int st = 0;
     while (std::chrono::steady_clock::now() < deadline) {

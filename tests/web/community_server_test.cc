@@ -236,8 +236,24 @@ TEST_F(CommunityServerTest, LoginIssuesANewSessionIdAndEndsTheOldOne) {
   EXPECT_EQ(account->status, 200);
   EXPECT_EQ(account->body.find("argon2"), std::string::npos);
   EXPECT_EQ(account->get_header_value("Cache-Control"), "private, no-store");
-  std::string third = browser_login("ada@example.org", fixated);
-  EXPECT_NE(third, fixated);
+  // Fixation: an attacker plants a session id the server really issued (their own) in the
+  // victim's browser; the victim's login must not make that id the victim's.
+  api_signup("mallory@example.org");
+  std::string planted = browser_login("mallory@example.org");
+  ASSERT_FALSE(planted.empty());
+  auto mallory = c.Get("/account", {{"Cookie", "pb_session=" + planted}});
+  ASSERT_EQ(mallory->status, 200);
+  ASSERT_NE(mallory->body.find("mallory@example.org"), std::string::npos);
+  std::string third = browser_login("ada@example.org", planted);
+  EXPECT_FALSE(third.empty());
+  EXPECT_NE(third, planted);
+  auto after = c.Get("/account", {{"Cookie", "pb_session=" + planted}});
+  EXPECT_EQ(after->body.find("ada@example.org"), std::string::npos) << "the planted session became ada's";
+  auto own = c.Get("/account", {{"Cookie", "pb_session=" + third}});
+  EXPECT_EQ(own->status, 200);
+  EXPECT_NE(own->body.find("ada@example.org"), std::string::npos);
+  // A made-up id is not a session at all.
+  EXPECT_EQ(c.Get("/account", {{"Cookie", "pb_session=" + fixated}})->status, 303);
 }
 
 TEST_F(CommunityServerTest, LoginDoesNotRevealWhetherAnEmailExistsAndIsRateLimited) {
@@ -251,14 +267,28 @@ TEST_F(CommunityServerTest, LoginDoesNotRevealWhetherAnEmailExistsAndIsRateLimit
   EXPECT_EQ(unknown->status, wrong->status);
   EXPECT_EQ(unknown->body, wrong->body);
   // Five attempts per window in this test's configuration: the client address is now limited.
+  // Every attempt is refused with 401 until the limit, then with 429 and only 429.
   int limited = 0;
   for (int i = 0; i < 5; ++i) {
     auto r = c.Post("/api/auth/token", json{{"email", "ada@example.org"}, {"password", "wrong password!"}}.dump(),
                     "application/json");
-    if (r->status == 429) ++limited;
+    ASSERT_TRUE(r);
+    if (limited > 0) {
+      EXPECT_EQ(r->status, 429) << "attempt " << i;
+    }
+    if (r->status == 429) {
+      ++limited;
+    } else {
+      EXPECT_EQ(r->status, 401) << "attempt " << i;
+    }
   }
   EXPECT_GE(limited, 1);
-  EXPECT_EQ(api_token("ada@example.org"), "");  // even the right password waits
+  // Even the right password waits, with a 429 (not some other refusal).
+  auto right =
+      c.Post("/api/auth/token", json{{"email", "ada@example.org"}, {"password", "correct horse battery"}}.dump(),
+             "application/json");
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 429) << right->body;
 }
 
 TEST_F(CommunityServerTest, PasswordResetLinkWorksOnceAndAnswersAlikeForUnknownEmails) {

@@ -69,14 +69,23 @@ TEST(RenderPool, QueuedJobsRunInArrivalOrder) {
 
 TEST(RenderPool, SeveralWorkersRunJobsAtOnce) {
   RenderPool pool(3);
-  std::latch all_inside(3);
+  std::atomic<int> inside{0};
+  std::atomic<int> met{0};
   std::vector<std::thread> callers;
   for (int i = 0; i < 3; ++i) {
-    // Each job waits until all three are inside: it finishes only if three run concurrently.
-    callers.emplace_back([&] { pool.run([&] { all_inside.arrive_and_wait(); }); });
+    // Each job waits (up to a deadline, so a pool that runs one at a time fails instead of hanging)
+    // until all three are inside at once.
+    callers.emplace_back([&] {
+      pool.run([&] {
+        inside.fetch_add(1);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (inside.load() < 3 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+        if (inside.load() == 3) met.fetch_add(1);
+      });
+    });
   }
   for (auto& c : callers) c.join();
-  SUCCEED();
+  EXPECT_EQ(met.load(), 3) << "the three jobs never ran at the same time";
 }
 
 }  // namespace

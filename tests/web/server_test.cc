@@ -5,10 +5,10 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <atomic>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -316,10 +316,14 @@ TEST_F(WebServerTest, ApiPathsThatAreNotUtf8GetAJsonErrorAndTheServerStaysUp) {
 
 TEST_F(WebServerTest, SearchPageHighlightsAndExplainsEmptyResults) {
   start();
-  for (std::string mode : {"lexical", "semantic", "hybrid"}) {
+  const std::vector<std::pair<std::string, search::Mode>> modes = {
+      {"lexical", search::Mode::kLexical}, {"semantic", search::Mode::kSemantic}, {"hybrid", search::Mode::kHybrid}};
+  for (const auto& [mode, expected] : modes) {
+    search_->last_mode = expected == search::Mode::kLexical ? search::Mode::kHybrid : search::Mode::kLexical;
     auto r = get("/search?q=diffusion&mode=" + mode);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(search_->last_mode, expected) << mode << ": the page must ask the search service for its mode";
     EXPECT_NE(r->body.find("<mark>Diffusion</mark> models"), std::string::npos) << mode;
     EXPECT_NE(r->body.find("value=\"" + mode + "\" checked"), std::string::npos) << mode;
   }

@@ -116,6 +116,8 @@ Status PostgresCommunityStore::delete_account(std::int64_t account_id) {
         conn.run("WITH gone AS (DELETE FROM votes WHERE account_id = $1 RETURNING paper_id) "
                  "UPDATE paper_votes p SET upvotes = p.upvotes - 1 FROM gone WHERE p.paper_id = gone.paper_id",
                  Params().int64(account_id)));
+    // Its mail subscriptions (personal digests) go too, with their outbox rows (CASCADE).
+    PB_RETURN_IF_ERROR(conn.run("DELETE FROM mail_subscriptions WHERE account_id = $1", Params().int64(account_id)));
     return conn.run("DELETE FROM accounts WHERE id = $1", Params().int64(account_id));
   });
   if (!s.is_ok()) return s;

@@ -110,6 +110,12 @@ Status SqliteCommunityStore::delete_account(std::int64_t account_id) {
   if (!dec) return dec.error();
   dec->bind(1, account_id);
   PB_RETURN_IF_ERROR(dec->run());
+  // Its mail subscriptions (personal digests) go too, with their outbox rows (CASCADE): nothing
+  // keeps mailing, or keeps the address of, an account that is gone.
+  auto subs = writer_->prepare("DELETE FROM mail_subscriptions WHERE account_id = ?");
+  if (!subs) return subs.error();
+  subs->bind(1, account_id);
+  PB_RETURN_IF_ERROR(subs->run());
   auto del = writer_->prepare("DELETE FROM accounts WHERE id = ?");
   if (!del) return del.error();
   del->bind(1, account_id);
