@@ -19,6 +19,8 @@ PACKAGES=(
   libjemalloc-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
+  # fuzz targets (fuzz/, scripts/fuzz_smoke.sh): clang's libFuzzer runtime, linked to GCC-built code
+  libclang-rt-14-dev
   # the PostgreSQL store's tests start a throwaway PostgreSQL 15 server (run as `nobody` under root)
   postgresql-15 util-linux
   libssl-dev libbrotli-dev

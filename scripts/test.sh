@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: the warnings-as-errors build, then the same tests under
-# AddressSanitizer + UndefinedBehaviorSanitizer. `--quick` runs only the first configuration.
+# AddressSanitizer + UndefinedBehaviorSanitizer, then a short run of every fuzz target
+# (scripts/fuzz_smoke.sh; FUZZ_SECONDS per target, default 20). `--quick` runs only the first
+# configuration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,5 +33,9 @@ run_config build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ "$quick" = 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_config build/sanitize -DCMAKE_BUILD_TYPE=Debug -DPAPERBOY_SANITIZE=ON
+fi
+if [ "$quick" = 0 ]; then
+  echo "== fuzz smoke stage (${FUZZ_SECONDS:-20} s per target)"
+  JOBS="$JOBS" ./scripts/fuzz_smoke.sh
 fi
 echo "all test configurations passed"

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 
 namespace paperboy::config {
 namespace {
@@ -305,6 +307,17 @@ const std::vector<OptionSpec>& option_table() {
   return table;
 }
 
+Status apply_config_text(Config& config, std::string_view toml_text, const std::string& source) {
+  try {
+    toml::table table = toml::parse(toml_text, source);
+    return apply_toml(config, table, "", source);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Status::invalid_argument(source + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                                    ": " + std::string(e.description()));
+  }
+}
+
 Result<Config> load_config(const std::string& config_file, const std::map<std::string, std::string>& overrides) {
   Config c;
   // data_dir decides where the default config file lives, so resolve it first.
@@ -319,14 +332,11 @@ Result<Config> load_config(const std::string& config_file, const std::map<std::s
   if (file.empty()) file = (std::filesystem::path(c.data_dir) / "paperboy.toml").string();
   std::error_code ec;
   if (std::filesystem::exists(file, ec)) {
-    try {
-      toml::table table = toml::parse_file(file);
-      if (Status s = apply_toml(c, table, "", file); !s.is_ok()) return fail(s);
-    } catch (const toml::parse_error& e) {
-      const auto& where = e.source().begin;
-      return fail(Status::invalid_argument(file + ":" + std::to_string(where.line) + ":" +
-                                           std::to_string(where.column) + ": " + std::string(e.description())));
-    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return fail(Status::invalid_argument("cannot read config file " + file));
+    std::stringstream text;
+    text << in.rdbuf();
+    if (Status s = apply_config_text(c, text.str(), file); !s.is_ok()) return fail(s);
   } else if (explicit_file) {
     return fail(Status::not_found("config file " + file + " does not exist"));
   }

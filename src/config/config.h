@@ -129,6 +129,10 @@ struct OptionSpec {
 
 const std::vector<OptionSpec>& option_table();
 
+// Applies the settings of one TOML document (the config file's text) over `config`. Syntax
+// errors are kInvalidArgument naming `source`, line and column; unknown keys and bad values too.
+[[nodiscard]] Status apply_config_text(Config& config, std::string_view toml_text, const std::string& source);
+
 // Layers file, environment and overrides (key -> text, from flags) over the defaults.
 // `config_file` empty: "<data_dir>/paperboy.toml" if it exists. Unknown keys are errors.
 [[nodiscard]] Result<Config> load_config(const std::string& config_file,

@@ -90,6 +90,8 @@ bool is_new_style(std::string_view s) {
   return yy >= 15 ? num.size() == 5 : num.size() == 4;
 }
 
+constexpr size_t kMaxArchiveName = 16;
+
 // Old style: archive[.SC]/YYMMNNN, archive lowercase letters and '-', SC uppercase letters.
 // Returns the canonical form (subject class dropped) or an empty string.
 std::string old_style_canonical(std::string_view s) {
@@ -103,7 +105,9 @@ std::string old_style_canonical(std::string_view s) {
     if (sc.empty() || !std::all_of(sc.begin(), sc.end(), [](unsigned char c) { return std::isalpha(c); })) return {};
     archive = archive.substr(0, dot);
   }
-  if (archive.empty() ||
+  // arXiv's archive names are short ("cond-mat", "solv-int"); a bound keeps every canonical id,
+  // and so its URL and OAI forms, within parse_arxiv_id's input limit.
+  if (archive.empty() || archive.size() > kMaxArchiveName ||
       !std::all_of(archive.begin(), archive.end(), [](unsigned char c) { return std::islower(c) || c == '-'; })) {
     return {};
   }
