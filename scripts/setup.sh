@@ -33,6 +33,8 @@ PACKAGES=(
   chromium python3-feedparser python3-pybtex wrk
   # scale-out test and benchmark: nginx as the round-robin balancer in front of two instances
   nginx-light
+  # the arxiv-sanity-lite reference of the recommendation benchmark (bench/search/arxiv_sanity_reference.py)
+  python3-sklearn
 )
 # node and npm: any recent Node.js (>= 18) will do; Debian's when none is installed.
 if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi

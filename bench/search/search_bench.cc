@@ -87,7 +87,7 @@ std::string replica_id(const std::string& id, int copy) {
 }
 
 // Queries a user might type, from held-aside titles: 2-3 keywords, a quoted title phrase, keywords
-// with a category filter, and keywords with a date filter, in rotation.
+// with a category filter, keywords with a date filter, and a natural-language request, in rotation.
 std::vector<std::string> make_queries(const std::vector<core::Paper>& held) {
   std::vector<std::string> out;
   for (size_t i = 0; i < held.size(); ++i) {
@@ -100,11 +100,15 @@ std::vector<std::string> make_queries(const std::vector<core::Paper>& held) {
     }
     if (raw.size() < 2) raw = {"learning", "model"};
     std::string q;
-    switch (i % 4) {
+    switch (i % 5) {
       case 0: q = raw[0] + " " + raw[1] + (raw.size() > 2 ? " " + raw[2] : ""); break;
       case 1: q = "\"" + raw[0] + " " + raw[1] + "\""; break;
       case 2: q = raw[0] + " " + raw.back() + " cat:" + held[i].primary_category(); break;
-      default: q = raw[raw.size() / 2] + " " + raw.back() + " since:2025-01-01"; break;
+      case 3: q = raw[raw.size() / 2] + " " + raw.back() + " since:2025-01-01"; break;
+      default:
+        // A natural-language request built around the whole title, as people now type them.
+        q = "Show me papers that study " + held[i].title;
+        break;
     }
     out.push_back(q);
   }
@@ -272,6 +276,17 @@ int main(int argc, char** argv) {
     };
     auto [ms, wall] = measure(ids.size(), a.threads, sim);
     print_latency("similar", ms, wall, a.threads);
+    // Query by text: a paper's title and abstract pasted in.
+    std::vector<std::string> texts;
+    for (size_t i = 0; i < a.queries; ++i) {
+      const auto& p = (*sample)[rng() % sample->size()].paper;
+      texts.push_back(p.title + "\n" + p.abstract);
+    }
+    auto by_text = [&](size_t i) {
+      if (!(*svc)->similar_to_text(texts[i], 20)) std::fprintf(stderr, "similar_to_text %zu failed\n", i);
+    };
+    auto [tms, twall] = measure(texts.size(), a.threads, by_text);
+    print_latency("by-text", tms, twall, a.threads);
     std::printf("query: peak RSS %.0f MiB\n", peak_rss_mib());
   } else {
     std::fprintf(stderr, "usage: search_bench load|build|update|query [--corpus FILE] [--work DIR] [--threads N]\n");

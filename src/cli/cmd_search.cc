@@ -137,9 +137,11 @@ void add_reindex_command(CLI::App& root, Invocation& inv) {
   });
 }
 
-void add_eval_command(CLI::App& root, Invocation& /*inv*/) {
+void add_eval_command(CLI::App& root, Invocation& inv) {
   auto* eval = root.add_subcommand("eval", "Measure ranking quality on judged data");
   eval->require_subcommand(1);
+  add_eval_search_command(*eval, inv);
+  add_eval_recommend_command(*eval, inv);
   auto* sim = eval->add_subcommand("similar", "NDCG%20 of similar-paper ranking on data in the csfcube layout");
   auto dir = std::make_shared<std::string>();
   auto corpus = std::make_shared<std::string>();

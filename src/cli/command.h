@@ -55,6 +55,11 @@ Result<community::AccountOptions> account_options(const config::Config& config);
 void add_digest_command(CLI::App& root, Invocation& inv);  // cmd_digest.cc
 // search, similar, reindex, eval (cmd_search.cc)
 void add_search_commands(CLI::App& root, Invocation& inv);
+// `eval search` and `eval recommend` under the `eval` command (cmd_eval_search.cc, cmd_eval_recommend.cc).
+void add_eval_search_command(CLI::App& eval, Invocation& inv);
+void add_eval_recommend_command(CLI::App& eval, Invocation& inv);
+// `corpus`, or the shared 141k corpus beside the sources when empty and present.
+std::string eval_corpus_or_default(const std::string& corpus);
 
 // The search service's options from the `search` config section (cmd_search.cc).
 search::SearchOptions search_options(const config::Config& config);

@@ -47,6 +47,9 @@ struct RecommenderOptions {
   double l2 = 1.0;                   // the regression's L2 penalty (per unit of sample weight)
   int iterations = 60;               // regression optimisation steps
   int background_ttl_s = 600;        // how long a background sample is reused
+  // Shared authors between liked papers and a candidate count as evidence (off in the author-
+  // simulation evaluation, where names would make the task trivial).
+  bool author_signals = true;
 };
 
 // A paper with its vector (unit length; empty when it has none): a liked paper, or one of the

@@ -178,7 +178,7 @@ Result<UserModel> UserModel::train(std::vector<PaperVector> liked, std::span<con
     if (!l.vector.empty()) m.dimension_ = static_cast<int>(l.vector.size());
     std::unordered_set<std::string> seen;
     for (const auto& a : l.paper.authors) {
-      if (seen.insert(author_key(a)).second) ++m.author_likes_[author_key(a)];
+      if (options.author_signals && seen.insert(author_key(a)).second) ++m.author_likes_[author_key(a)];
     }
     if (!l.paper.categories.empty()) ++m.category_likes_[l.paper.primary_category()];
   }

@@ -6,7 +6,8 @@
 namespace paperboy::search {
 
 std::vector<SearchHit> fuse_rrf(const std::vector<std::pair<std::int64_t, double>>& lexical,
-                                const std::vector<std::pair<std::int64_t, double>>& semantic, int k) {
+                                const std::vector<std::pair<std::int64_t, double>>& semantic, int k,
+                                double semantic_weight) {
   std::unordered_map<std::int64_t, size_t> at;
   std::vector<SearchHit> hits;
   auto entry = [&](std::int64_t id) -> SearchHit& {
@@ -27,7 +28,7 @@ std::vector<SearchHit> fuse_rrf(const std::vector<std::pair<std::int64_t, double
     SearchHit& h = entry(semantic[r].first);
     h.semantic_rank = static_cast<int>(r + 1);
     h.semantic_score = semantic[r].second;
-    h.score += 1.0 / (k + static_cast<double>(r + 1));
+    h.score += semantic_weight / (k + static_cast<double>(r + 1));
   }
   std::stable_sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
     return a.score != b.score ? a.score > b.score : a.doc_id < b.doc_id;

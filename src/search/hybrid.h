@@ -11,8 +11,10 @@
 
 namespace paperboy::search {
 
-// Each input: (doc id, that side's score), best first. Output best first; ties by doc id.
+// Each input: (doc id, that side's score), best first. Output best first; ties by doc id. The
+// semantic side's terms are multiplied by `semantic_weight`.
 [[nodiscard]] std::vector<SearchHit> fuse_rrf(const std::vector<std::pair<std::int64_t, double>>& lexical,
-                                              const std::vector<std::pair<std::int64_t, double>>& semantic, int k);
+                                              const std::vector<std::pair<std::int64_t, double>>& semantic, int k,
+                                              double semantic_weight = 1.0);
 
 }  // namespace paperboy::search

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <future>
 #include <mutex>
@@ -20,7 +21,9 @@
 #include "search/lexical_index.h"
 #include "search/lsa_encoder.h"
 #include "search/query_parser.h"
+#include "search/query_understanding.h"
 #include "search/similarity.h"
+#include "search/speller.h"
 #include "search/term_impact_index.h"
 #include "search/text_analyzer.h"
 #include "search/vector_index.h"
@@ -54,6 +57,12 @@ using Ranked = std::vector<std::pair<std::int64_t, double>>;
 constexpr int kSimilarQueryTerms = 12;  // terms of the example paper in the lexical "more like this" query
 // The widest neighbour search nearest() makes to fill a day window.
 constexpr size_t kMaxNearestScan = 20000;
+// A query of this many plain words or more is read as natural language (see query_understanding.h).
+constexpr size_t kNaturalLanguageWords = 3;
+// The lexical side's best hits checked for an exact title match.
+constexpr size_t kTitleCandidates = 10;
+// The longest text accepted for "similar to this text" (an abstract or a draft's opening pages).
+constexpr size_t kMaxSimilarText = 20000;
 
 // What a result must satisfy beyond its words, evaluated in memory once the ranking index is
 // ready: the index's own category and day filters, plus the sorted doc ids FTS5 found for the
@@ -75,9 +84,25 @@ bool has_prefix_word(const ParsedQuery& q) {
   return std::any_of(q.words.begin(), q.words.end(), prefixed);
 }
 
+// The natural-language ranking defaults, tuned on the RealScholarQuery dev queries with
+// `paperboy eval search ../shared/eval/realscholarquery-dev --grid` (README figures).
+constexpr double kDefaultCoordination = 1.0;
+constexpr double kDefaultSemanticWeight = 1.0;
+constexpr int kDefaultFeedbackDocs = 10;
+constexpr double kDefaultFeedbackWeight = 1.0;
+
+SearchOptions with_defaults(SearchOptions o) {
+  if (o.coordination < 0) o.coordination = kDefaultCoordination;
+  if (o.semantic_weight < 0) o.semantic_weight = kDefaultSemanticWeight;
+  if (o.feedback_docs < 0) o.feedback_docs = kDefaultFeedbackDocs;
+  if (o.feedback_weight < 0) o.feedback_weight = kDefaultFeedbackWeight;
+  return o;
+}
+
 class IndexedSearch final : public SearchService {
  public:
-  IndexedSearch(store::Store& store, SearchOptions options) : store_(store), options_(std::move(options)) {}
+  IndexedSearch(store::Store& store, SearchOptions options)
+      : store_(store), options_(with_defaults(std::move(options))) {}
   ~IndexedSearch() override {
     if (ranking_builder_.joinable()) ranking_builder_.join();
     if (vectors_) {
@@ -148,12 +173,70 @@ class IndexedSearch final : public SearchService {
   [[nodiscard]] std::int64_t indexed_seq() const override { return indexed_seq_.load(); }
 
   Result<SearchResponse> search(const SearchRequest& request) override {
+    auto response = search_once(request);
+    if (!response) return response;
+    auto suggestion = suggest(request.query);
+    if (!suggestion) return response;
+    if (!response->hits.empty() || request.offset > 0) {
+      response->suggestion = *suggestion;
+      return response;
+    }
+    // Nothing found: a misspelt word is the usual reason. Show the suggestion's results.
+    SearchRequest again = request;
+    again.query = *suggestion;
+    auto corrected = search_once(again);
+    if (!corrected || corrected->hits.empty()) {
+      response->suggestion = *suggestion;
+      return response;
+    }
+    corrected->suggestion = *suggestion;
+    corrected->explanation = "no results for \"" + request.query + "\"; showing results for \"" + *suggestion + "\"; " +
+                             corrected->explanation;
+    corrected->took_ms += response->took_ms;
+    return corrected;
+  }
+
+  std::optional<std::string> suggest(std::string_view query) override {
+    auto speller = speller_snapshot();
+    if (!speller || navigational_arxiv_id(query)) return std::nullopt;
+    return speller->suggest(query);
+  }
+
+  Result<SearchResponse> search_once(const SearchRequest& request) {
     auto started = Clock::now();
-    auto parsed = parse_query(request.query, core::unix_now());
-    if (!parsed) return fail(parsed.error());
-    const ParsedQuery& q = *parsed;
     if (request.limit <= 0 || request.limit > 1000 || request.offset < 0 || request.offset > 10000) {
       return fail(Status::invalid_argument("limit must be 1..1000 and offset 0..10000"));
+    }
+    // An arXiv id, URL or DOI names one paper.
+    if (auto id = navigational_arxiv_id(request.query)) {
+      auto doc = lexical_->doc_id_of(*id);
+      if (!doc) return fail(doc.error());
+      if (*doc) {
+        SearchResponse response;
+        response.explanation = "arXiv paper " + *id;
+        response.total = 1;
+        if (request.offset == 0) {
+          SearchHit h;
+          h.doc_id = **doc;
+          h.score = 1;
+          h.lexical_rank = 1;
+          response.hits.push_back(h);
+          if (Status s = attach_ids(response.hits); !s.is_ok()) return fail(s);
+        }
+        response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        return response;
+      }
+    }
+    auto parsed = parse_query(request.query, core::unix_now());
+    if (!parsed) return fail(parsed.error());
+    const ParsedQuery& typed = *parsed;
+    // Natural-language and long queries: rank by their content words, any of them (more of them
+    // better), with the request's instruction phrase and stop words left out.
+    ParsedQuery q = typed;
+    const bool natural = typed.words.size() >= kNaturalLanguageWords && !has_prefix_word(typed);
+    if (natural) {
+      auto content = content_words(typed.words, /*drop_instructions=*/true);
+      if (!content.empty()) q.words = std::move(content);
     }
     if (!q.has_positive_text() && !q.has_filters()) {
       return fail(Status::invalid_argument(
@@ -161,8 +244,9 @@ class IndexedSearch final : public SearchService {
                              : "a query needs at least one word, phrase or filter besides the excluded terms"));
     }
     FtsQuery fts = to_fts_query(q);
+    if (natural) fts.match = fts.match_any;
     SearchResponse response;
-    response.highlight_terms = q.highlight_terms();
+    response.highlight_terms = typed.highlight_terms();
     response.explanation = "searched for " + q.describe();
     const int want = request.offset + request.limit;
     Mode mode = request.mode;
@@ -170,7 +254,7 @@ class IndexedSearch final : public SearchService {
     std::vector<float> query_vector;
     if (mode != Mode::kLexical && q.has_positive_text()) {
       std::string text;
-      for (const auto& t : response.highlight_terms) text += t + " ";
+      for (const auto& t : q.highlight_terms()) text += t + " ";
       if (encoder) query_vector = encoder->encode(text);
       if (query_vector.empty()) {
         response.explanation +=
@@ -192,10 +276,13 @@ class IndexedSearch final : public SearchService {
     if (mode != Mode::kSemantic) {
       const int n = mode == Mode::kLexical ? want : std::max(want, options_.candidates);
       auto hits = impact && q.has_positive_text() && !has_prefix_word(q)
-                      ? ranked_side(*impact, q, *restriction, n, response)
+                      ? ranked_side(*impact, q, *restriction, n, natural, response)
                       : lexical_side(q, fts, n, response);
       if (!hits) return fail(hits.error());
       lexical = std::move(*hits);
+    }
+    if (mode == Mode::kHybrid && natural && options_.feedback_docs > 0 && options_.feedback_weight > 0) {
+      query_vector = with_feedback(query_vector, lexical);
     }
     if (mode != Mode::kLexical) {
       auto hits = semantic_side(fts, query_vector, std::max(want, options_.candidates), impact.get(),
@@ -203,12 +290,14 @@ class IndexedSearch final : public SearchService {
       if (!hits) return fail(hits.error());
       semantic = std::move(*hits);
     }
-    std::vector<SearchHit> fused = fuse_rrf(lexical, semantic, options_.rrf_k);
+    std::vector<SearchHit> fused =
+        fuse_rrf(lexical, semantic, options_.rrf_k, natural ? options_.semantic_weight : 1.0);
     if (mode == Mode::kLexical) {
       for (auto& h : fused) h.score = h.lexical_score;
     } else if (mode == Mode::kSemantic) {
       for (auto& h : fused) h.score = h.semantic_score;
     }
+    if (Status s = promote_exact_title(typed, lexical, fused); !s.is_ok()) return fail(s);
     response.total = static_cast<std::int64_t>(fused.size());
     std::vector<SearchHit> page;
     for (size_t i = static_cast<size_t>(request.offset); i < fused.size() && std::cmp_less(page.size(), request.limit);
@@ -241,8 +330,27 @@ class IndexedSearch final : public SearchService {
     if (!seed_docs) return fail(seed_docs.error());
     std::string seed_text;
     for (const auto& d : *seed_docs) seed_text += encoder_text(d.title, d.abstract) + " ";
-    auto encoder = encoder_snapshot();
     std::unordered_set<std::int64_t> exclude(seeds.begin(), seeds.end());
+    return similar_to(seed_text, exclude, limit);
+  }
+
+  Result<std::vector<SearchHit>> similar_to_text(std::string_view text, int limit) override {
+    if (limit <= 0 || limit > 1000) return fail(Status::invalid_argument("limit must be 1..1000"));
+    if (text.size() > kMaxSimilarText) {
+      return fail(
+          Status::invalid_argument("the text is longer than " + std::to_string(kMaxSimilarText / 1000) + " KB"));
+    }
+    if (analyze(text).empty()) return fail(Status::invalid_argument("the text has no words to compare"));
+    std::unordered_set<std::int64_t> exclude;
+    return similar_to(std::string(text), exclude, limit);
+  }
+
+  // Papers most like `seed_text`, `exclude` left out: nearest-vector candidates re-scored with the
+  // lexical + semantic blend.
+  Result<std::vector<SearchHit>> similar_to(const std::string& seed_text,
+                                            const std::unordered_set<std::int64_t>& exclude, int limit) {
+    auto encoder = encoder_snapshot();
+    const size_t seeds_size = exclude.size();
 
     // Candidates: the nearest vectors, re-scored below with the lexical + semantic blend.
     std::vector<std::int64_t> candidates;
@@ -254,8 +362,8 @@ class IndexedSearch final : public SearchService {
     auto vectors = vectors_snapshot();
     if (encoder) seed_sig = paper_signature(*encoder, "", seed_text);
     if (encoder && vectors && !seed_sig.dense.empty()) {
-      for (const auto& [id, score] : vectors->search(
-               seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds.size())))
+      for (const auto& [id, score] :
+           vectors->search(seed_sig.dense, std::max(limit, options_.similar_candidates) + static_cast<int>(seeds_size)))
         add(id);
     } else {
       // No vectors yet: a lexical "more like this" query over the seeds' most frequent words. Only a
@@ -269,7 +377,7 @@ class IndexedSearch final : public SearchService {
       for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
       if (!match.empty()) {
         auto hits =
-            lexical_->search(match, INT64_MIN, INT64_MAX, options_.candidates + static_cast<int>(seeds.size()), 0);
+            lexical_->search(match, INT64_MIN, INT64_MAX, options_.candidates + static_cast<int>(seeds_size), 0);
         if (!hits) return fail(hits.error());
         for (const auto& h : *hits) add(h.doc_id);
       }
@@ -378,6 +486,10 @@ class IndexedSearch final : public SearchService {
     std::lock_guard lock(state_mu_);
     return impact_;
   }
+  std::shared_ptr<const Speller> speller_snapshot() {
+    std::lock_guard lock(state_mu_);
+    return speller_;
+  }
 
   // Builds the in-memory ranking index from the lexical index, then replays what changed meanwhile
   // and publishes it. Runs on the builder thread (or in open with kAtOpen).
@@ -397,6 +509,9 @@ class IndexedSearch final : public SearchService {
       docs = std::move(*all);
     }
     const size_t count = docs.size();
+    auto speller = std::make_shared<Speller>();
+    for (const auto& d : docs) speller->add_document(d.title + " " + d.abstract);
+    speller->finish();
     std::shared_ptr<TermImpactIndex> index =
         TermImpactIndex::build(*tokenizer, std::move(docs), options_.build_threads);
     std::lock_guard lock(update_mu_);
@@ -414,6 +529,7 @@ class IndexedSearch final : public SearchService {
     std::lock_guard state(state_mu_);
     tokenizer_ = *tokenizer;
     impact_ = std::move(index);
+    speller_ = std::move(speller);
     return Status::ok();
   }
 
@@ -447,9 +563,13 @@ class IndexedSearch final : public SearchService {
   // Lexical ranking from the in-memory index: every word must occur; when no paper has them
   // all, papers with any of them (as the FTS5 path does).
   Result<Ranked> ranked_side(const TermImpactIndex& impact, const ParsedQuery& q, const Restriction& r, int limit,
-                             SearchResponse& response) {
+                             bool natural, SearchResponse& response) {
     ImpactQuery iq = r.query;
     iq.accept = [&r](std::int64_t id) { return r.accepts(id); };
+    if (natural) {
+      iq.match_any = true;
+      iq.coordination = options_.coordination;
+    }
     auto hits = impact.search(iq, limit);
     if (hits.empty() && q.words.size() > 1) {
       iq.terms.clear();
@@ -601,6 +721,67 @@ class IndexedSearch final : public SearchService {
     return out;
   }
 
+  // Pseudo-relevance feedback: `query` moved towards the centroid of the best lexical hits' vectors
+  // (unit length again). Long queries name their topic in many words; the papers that match most of
+  // them locate it in the vector space better than the query's own words do.
+  std::vector<float> with_feedback(const std::vector<float>& query, const Ranked& lexical) {
+    auto vectors = vectors_snapshot();
+    if (!vectors || query.empty()) return query;
+    std::vector<float> centroid(query.size(), 0.0F);
+    int used = 0;
+    for (size_t i = 0; i < lexical.size() && std::cmp_less(used, options_.feedback_docs); ++i) {
+      auto v = vectors->vector_of(lexical[i].first);
+      if (v.size() != centroid.size()) continue;
+      for (size_t j = 0; j < v.size(); ++j) centroid[j] += v[j];
+      ++used;
+    }
+    if (used == 0) return query;
+    double norm = 0;
+    for (float c : centroid) norm += static_cast<double>(c) * c;
+    norm = std::sqrt(norm);
+    if (norm == 0) return query;
+    std::vector<float> out(query.size());
+    double out_norm = 0;
+    for (size_t j = 0; j < out.size(); ++j) {
+      out[j] = static_cast<float>(query[j] + options_.feedback_weight * centroid[j] / norm);
+      out_norm += static_cast<double>(out[j]) * out[j];
+    }
+    out_norm = std::sqrt(out_norm);
+    for (float& x : out) x = static_cast<float>(x / out_norm);
+    return out;
+  }
+
+  // A query that is a paper's exact title (as typed, punctuation and case aside) ranks that paper
+  // first: the lexical side's best few hits are checked.
+  Status promote_exact_title(const ParsedQuery& q, const Ranked& lexical, std::vector<SearchHit>& fused) {
+    if (q.words.size() + q.phrases.size() < 2 || lexical.empty()) return Status::ok();
+    std::string typed;
+    for (const auto& w : q.words) typed += w + " ";
+    for (const auto& p : q.phrases) typed += p + " ";
+    const std::string wanted = normalise_title(typed);
+    std::vector<std::int64_t> ids;
+    for (size_t i = 0; i < lexical.size() && i < kTitleCandidates; ++i) ids.push_back(lexical[i].first);
+    auto docs = lexical_->docs(ids);
+    if (!docs) return docs.error();
+    for (std::int64_t id : ids) {
+      auto doc = std::find_if(docs->begin(), docs->end(), [id](const LexicalDoc& d) { return d.doc_id == id; });
+      if (doc == docs->end() || normalise_title(doc->title) != wanted) continue;
+      auto it = std::find_if(fused.begin(), fused.end(), [id](const SearchHit& h) { return h.doc_id == id; });
+      if (it == fused.begin()) return Status::ok();
+      SearchHit hit;
+      if (it != fused.end()) {
+        hit = *it;
+        fused.erase(it);
+      } else {
+        hit.doc_id = id;
+      }
+      if (!fused.empty()) hit.score = std::max(hit.score, fused.front().score);
+      fused.insert(fused.begin(), hit);
+      return Status::ok();
+    }
+    return Status::ok();
+  }
+
   // Which of `ids` are listed within the day bounds (order kept): the in-memory index when built,
   // else the lexical index.
   Result<std::vector<std::int64_t>> in_days(const std::vector<std::int64_t>& ids, std::int64_t from_day,
@@ -637,6 +818,7 @@ class IndexedSearch final : public SearchService {
   std::shared_ptr<const LsaEncoder> encoder_;
   std::shared_ptr<VectorIndex> vectors_;
   std::shared_ptr<TermImpactIndex> impact_;   // null until built (and with RankingIndex::kOff)
+  std::shared_ptr<const Speller> speller_;    // built with impact_, from the same texts
   std::optional<PorterTokenizer> tokenizer_;  // set with impact_
   Clock::time_point last_save_ = Clock::now();
   std::jthread ranking_builder_;

@@ -7,6 +7,7 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +52,9 @@ struct SearchResponse {
   std::int64_t total = 0;                    // matches (estimate for semantic/hybrid)
   std::vector<std::string> highlight_terms;  // the query's positive words and phrases, as typed
   std::string explanation;                   // how the query was understood, for "no results" help
+  // "Did you mean": the query with misspelt words corrected (empty when none). When the query
+  // found nothing and the suggestion finds papers, the hits are the suggestion's.
+  std::string suggestion;
   double took_ms = 0;
 };
 
@@ -61,8 +65,15 @@ class SearchService {
   virtual Result<SearchResponse> search(const SearchRequest& request) = 0;
   // Papers most similar to one paper (excluding itself).
   virtual Result<std::vector<SearchHit>> similar(std::string_view arxiv_id, int limit) = 0;
+  // Papers most similar to a pasted text (an abstract, a draft; at most 20,000 bytes).
+  virtual Result<std::vector<SearchHit>> similar_to_text(std::string_view /*text*/, int /*limit*/) {
+    return fail(Status::unavailable("similar papers by text are not supported here"));
+  }
   // Papers most similar to a set of papers (excluding them): "more like these".
   virtual Result<std::vector<SearchHit>> more_like(std::span<const std::string> arxiv_ids, int limit) = 0;
+  // "Did you mean": the query with misspelt words replaced by near, more common words of the
+  // indexed papers; nullopt when every word looks right (or the vocabulary is not built yet).
+  [[nodiscard]] virtual std::optional<std::string> suggest(std::string_view /*query*/) { return std::nullopt; }
   // Applies store changes made since the last call; cheap when nothing changed.
   virtual Status catch_up() = 0;
 
@@ -90,6 +101,16 @@ struct SearchOptions {
   int candidates = 100;         // candidates each side contributes to hybrid fusion
   int similar_candidates = 50;  // nearest vectors re-scored for similar papers (each costs a tf-idf pass)
   int rrf_k = 60;               // reciprocal-rank fusion constant (Cormack et al. 2009)
+  // Natural-language queries (see query_understanding.h), tuned on the dev queries with
+  // `paperboy eval search`: the coordination exponent of the lexical side (the share of the query's
+  // content words a paper has, to this power, scales its BM25F score); the semantic side's weight in
+  // the fusion; and pseudo-relevance feedback: the semantic side searches with the query vector plus
+  // `feedback_weight` x the centroid of the best `feedback_docs` lexical hits.
+  // Each < 0: the tuned default (search_service.cc).
+  double coordination = -1;
+  double semantic_weight = -1;
+  int feedback_docs = -1;
+  double feedback_weight = -1;
   int hnsw_m = 16;
   // 48 rather than hnswlib's customary 100-200: builds the 141k graph in well under half the time;
   // the candidates are re-ranked (hybrid fusion, similar-paper blend), so a little recall is cheap.

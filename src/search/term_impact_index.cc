@@ -359,6 +359,11 @@ void search_segment(const Segment& seg, const ImpactQuery& q, const std::functio
   }
   if (lists.empty()) return;
   if (q.match_any) {
+    const int terms = static_cast<int>(q.terms.size());
+    std::vector<double> coordination(static_cast<size_t>(terms) + 1, 1.0);
+    for (int m = 0; m <= terms; ++m) {
+      coordination[static_cast<size_t>(m)] = std::pow(static_cast<double>(m) / std::max(1, terms), q.coordination);
+    }
     // Document-at-a-time union: few lists, so a linear pick of the smallest head is enough.
     std::vector<size_t> pos(lists.size(), 0);
     for (;;) {
@@ -368,9 +373,14 @@ void search_segment(const Segment& seg, const ImpactQuery& q, const std::functio
       }
       if (doc == INT64_MAX) break;
       double score = 0;
+      int matched = 0;
       for (size_t i = 0; i < lists.size(); ++i) {
-        if (pos[i] < lists[i].size && lists[i].docs[pos[i]] == doc) score += lists[i].impacts[pos[i]++];
+        if (pos[i] < lists[i].size && lists[i].docs[pos[i]] == doc) {
+          score += lists[i].impacts[pos[i]++];
+          ++matched;
+        }
       }
+      if (q.coordination > 0 && matched < terms) score *= coordination[static_cast<size_t>(matched)];
       if (keep(doc)) top.offer(doc, score);
     }
     return;

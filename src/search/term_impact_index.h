@@ -57,6 +57,9 @@ struct ImpactQuery {
   std::int64_t from_day = INT64_MIN;
   std::int64_t until_day = INT64_MAX;
   bool match_any = false;
+  // With match_any: a paper's summed impact is multiplied by (matched terms / query terms) ^
+  // coordination, so papers with more of the words rank first without requiring all of them.
+  double coordination = 0;
   std::function<bool(std::int64_t)> accept;     // further filter (FTS5 phrase/author sets); may be empty
 };
 

@@ -19,6 +19,11 @@ Result<std::vector<search::SearchHit>> SearchGate::more_like(std::span<const std
   return inner_.more_like(arxiv_ids, limit);
 }
 
+Result<std::vector<search::SearchHit>> SearchGate::similar_to_text(std::string_view text, int limit) {
+  FifoGate::Slot slot(slots_);
+  return inner_.similar_to_text(text, limit);
+}
+
 Result<std::vector<search::SearchHit>> SearchGate::nearest(const std::vector<float>& query, int limit,
                                                            std::int64_t from_day, std::int64_t until_day) {
   FifoGate::Slot slot(slots_);

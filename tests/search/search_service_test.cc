@@ -296,3 +296,67 @@ TEST_F(SearchServiceTest, ReindexRebuildsFromTheStore) {
 
 }  // namespace
 }  // namespace paperboy::search
+
+namespace paperboy::search {
+namespace {
+
+// Query understanding end to end: the ranking index (and the speller built with it) ready at open.
+class QueryUnderstandingServiceTest : public SearchServiceTest {
+ protected:
+  void SetUp() override {
+    SearchServiceTest::SetUp();
+    options_.ranking_index = SearchOptions::RankingIndex::kAtOpen;
+    open_service();
+  }
+};
+
+TEST_F(QueryUnderstandingServiceTest, IdsUrlsAndDoisAnswerThatPaper) {
+  for (size_t i = 0; i < papers_.size(); i += 50) {
+    const std::string& id = papers_[i].id;
+    for (const std::string& q : {id, id + "v2", "arXiv:" + id, "https://arxiv.org/abs/" + id,
+                                 "arxiv.org/pdf/" + id + "v1.pdf", "https://doi.org/10.48550/arXiv." + id}) {
+      SearchResponse r = run(q);
+      ASSERT_EQ(r.hits.size(), 1u) << q;
+      EXPECT_EQ(r.hits[0].id, id) << q;
+    }
+  }
+}
+
+TEST_F(QueryUnderstandingServiceTest, NaturalLanguageRequestsRankByTheirContentWords) {
+  int first = 0, asked = 0;
+  for (size_t i = 0; i < papers_.size(); i += 25) {
+    const core::Paper& p = papers_[i];
+    // The request words and a word no paper has do not stop the title's words from ranking it.
+    SearchResponse r = run("Give me papers which show " + p.title + " zyxwvut", Mode::kLexical, 10);
+    ++asked;
+    ASSERT_FALSE(r.hits.empty()) << p.title;
+    if (r.hits[0].id == p.id) ++first;
+  }
+  EXPECT_GE(first, asked - 1) << "of " << asked;
+}
+
+TEST_F(QueryUnderstandingServiceTest, TyposGetASuggestionAndItsResults) {
+  EXPECT_EQ(service_->suggest("learning"), std::nullopt);
+  EXPECT_EQ(service_->suggest("lerning"), "learning");
+  SearchResponse r = run("lerning zzzz");
+  EXPECT_EQ(r.suggestion, "learning zzzz");
+  r = run("lerning");
+  EXPECT_EQ(r.suggestion, "learning");
+  ASSERT_FALSE(r.hits.empty());
+  EXPECT_NE(r.explanation.find("showing results for \"learning\""), std::string::npos) << r.explanation;
+  EXPECT_NE(text_of(r.hits[0].id).find("learn"), std::string::npos);
+}
+
+TEST_F(QueryUnderstandingServiceTest, SimilarToAPastedText) {
+  const core::Paper& p = papers_[7];
+  auto hits = service_->similar_to_text(p.title + "\n" + p.abstract, 5);
+  ASSERT_TRUE(hits.has_value()) << hits.error().to_string();
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ((*hits)[0].id, p.id);  // the paper itself is the most similar to its own text
+  auto too_long = service_->similar_to_text(std::string(20001, 'a'), 5);
+  ASSERT_FALSE(too_long.has_value());
+  EXPECT_EQ(too_long.error().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace paperboy::search

@@ -94,6 +94,34 @@ void add_api_routes(RouteContext& ctx) {
     if (!items) return fail(items.error());
     return json_reply(*items);
   });
+  // "Did you mean": {"suggestion": "diffusion models"} or {"suggestion": null}.
+  ctx.get("/api/papers/suggest", [&ctx](const Request& req) -> Result<Reply> {
+    if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
+    const std::string q = req.has_param("q") ? req.get_param_value("q") : "";
+    if (q.empty()) return fail(Status::invalid_argument("q: a query is required"));
+    auto suggestion = ctx.search->suggest(q);
+    return json_reply({{"suggestion", suggestion ? nlohmann::json(*suggestion) : nlohmann::json(nullptr)}});
+  });
+  // Query by text: {"text": "an abstract or a draft", "limit": N} -> papers like it.
+  ctx.post("/api/papers/similar", [&ctx](const Request& req) -> Result<Reply> {
+    if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
+    auto body = json_body(req);
+    if (!body) return fail(body.error());
+    const std::string text = string_field(*body, "text");
+    if (text.empty()) return fail(Status::invalid_argument("text: the text to compare is required"));
+    int limit = 10;
+    if (body->contains("limit")) {
+      const auto& l = (*body)["limit"];
+      if (!l.is_number_integer() || l.get<long>() < 1 || l.get<long>() > 100)
+        return fail(Status::invalid_argument("limit: expected an integer 1..100"));
+      limit = l.get<int>();
+    }
+    auto hits = ctx.search->similar_to_text(text, limit);
+    if (!hits) return fail(hits.error());
+    auto items = hits_json(ctx, req, *hits);
+    if (!items) return fail(items.error());
+    return json_reply(*items);
+  });
   ctx.get(R"(/api/papers/(.+)/similar)", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
     auto paper = find_paper(ctx.store, req.matches[1]);

@@ -61,6 +61,10 @@ void add_search_routes(RouteContext& ctx) {
                             (page > 1 ? ", page " + std::to_string(page) : "") + " (" + mode_string(sr->mode) + ")";
       model["no_results"] = papers->empty();
       model["explanation"] = response->explanation;
+      if (!response->suggestion.empty()) {
+        model["suggestion"] = response->suggestion;
+        model["suggestion_url"] = "/search?q=" + url_encode(response->suggestion) + "&mode=" + mode_string(sr->mode);
+      }
       model["semantic_url"] = "/search?q=" + url_encode(sr->query) + "&mode=semantic";
       auto marks = vote_marks(ctx, req, *papers);
       if (!marks) return fail(marks.error());
