@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up, builds and starts `paperboy serve` on the bundled demo data (SQLite in ./paperboy-data).
+# Installs what building and running need (scripts/setup.sh, no test tools), builds and starts `paperboy serve` on the bundled demo data (SQLite in ./paperboy-data).
 # Extra arguments go to `paperboy serve`, e.g. scripts/run.sh --port 9000.
 set -euo pipefail
 cd "$(dirname "$0")/.."

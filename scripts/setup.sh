@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# Installs every Debian package Paperboy needs to build, test and run.
-# Idempotent and non-interactive; called by scripts/run.sh and scripts/test.sh.
+# Installs the Debian packages (and npm packages) Paperboy needs. Idempotent and non-interactive.
+#   scripts/setup.sh            build and run only (scripts/run.sh): toolchain, libraries, KaTeX
+#   scripts/setup.sh --test     also the test tools (scripts/test.sh): PostgreSQL, chromium, nginx,
+#                               aiosmtpd, wrk, GoogleTest, the Python parsers, playwright-core...
+#   scripts/setup.sh --package  also the Debian packaging tools (scripts/package.sh)
 set -euo pipefail
+
+mode=run
+for arg in "$@"; do
+  case "$arg" in
+    --test) mode=test ;;
+    --package) mode=package ;;
+    *) echo "usage: scripts/setup.sh [--test|--package]" >&2; exit 2 ;;
+  esac
+done
 
 PACKAGES=(
   # toolchain
@@ -39,6 +51,31 @@ PACKAGES=(
 # node and npm: any recent Node.js (>= 18) will do; Debian's when none is installed.
 if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
+# What only the tests and benchmarks need (PACKAGES lists everything): left out of a run install.
+TEST_ONLY=(
+  libgtest-dev libgmock-dev libbenchmark-dev procps time postgresql-15 python3-aiosmtpd
+  chromium python3-feedparser python3-pybtex wrk nginx-light libclang-rt-14-dev
+)
+# Test tools beyond PACKAGES: the /metrics parser and the OpenAPI validator of the web tests.
+TEST_EXTRA=(python3-prometheus-client python3-jsonschema)
+# scripts/package.sh: dpkg-buildpackage, debhelper, the man page, lintian.
+PACKAGE_EXTRA=(dpkg-dev debhelper fakeroot help2man lintian)
+
+is_test_only() {
+  local p
+  for p in "${TEST_ONLY[@]}"; do [ "$p" = "$1" ] && return 0; done
+  return 1
+}
+case "$mode" in
+  test) PACKAGES+=("${TEST_EXTRA[@]}") ;;
+  run | package)
+    kept=()
+    for p in "${PACKAGES[@]}"; do is_test_only "$p" || kept+=("$p"); done
+    PACKAGES=("${kept[@]}")
+    if [ "$mode" = package ]; then PACKAGES+=("${PACKAGE_EXTRA[@]}"); fi
+    ;;
+esac
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
@@ -57,10 +94,19 @@ else
   echo "setup: all Debian packages present"
 fi
 
-# KaTeX (served locally) and the browser test tools, pinned by package-lock.json.
+# KaTeX (served locally), pinned by package-lock.json; the test install adds the browser test tools
+# (devDependencies). The marker records which install node_modules holds.
 cd "$(dirname "$0")/.."
-if ! cmp -s package-lock.json node_modules/.paperboy-installed-lock 2>/dev/null; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund
-  cp package-lock.json node_modules/.paperboy-installed-lock
+npm_mode=$([ "$mode" = test ] && echo full || echo runtime)
+want="$(sha256sum package-lock.json | cut -d' ' -f1) $npm_mode"
+have=$(cat node_modules/.paperboy-installed 2>/dev/null || true)
+# A full install serves a runtime one too.
+if [ "$have" != "$want" ] && [ "$have" != "${want% *} full" ]; then
+  echo "setup: npm ci ($npm_mode)"
+  if [ "$npm_mode" = full ]; then
+    npm ci --no-audit --no-fund
+  else
+    npm ci --no-audit --no-fund --omit=dev
+  fi
+  echo "$want" > node_modules/.paperboy-installed
 fi

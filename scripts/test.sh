@@ -15,7 +15,7 @@ for arg in "$@"; do
   esac
 done
 
-./scripts/setup.sh
+./scripts/setup.sh --test
 # A ccache outside the clone survives between CI runs on the same machine; BASEDIR makes hits
 # independent of where the clone lives.
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1

@@ -63,7 +63,8 @@ void add_eval_recommend_command(CLI::App& eval, Invocation& /*inv*/) {
   auto users_limit = std::make_shared<int>(0);
   cmd->add_option("DIR", *dir, "folder with users.jsonl and window.json")->required();
   cmd->add_option("--corpus", *corpus,
-                  "the corpus, JSON lines (.zst ok); default ../shared/corpus/arxiv-cs-141k.jsonl.zst");
+                  "the corpus, JSON lines (.zst ok); default ../shared/corpus/arxiv-cs-141k.jsonl.zst")
+      ->envname("PAPERBOY_EVAL_CORPUS");
   cmd->add_option("--data-dir", *data_dir, "scratch data directory for the ingested corpus and its indexes");
   cmd->add_option("--users", *users_limit, "evaluate N evenly spaced users (0: all)");
   cmd->callback([dir, corpus, data_dir, users_limit] {

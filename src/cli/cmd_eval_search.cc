@@ -105,7 +105,8 @@ void navigational_figures(search::SearchService& service, const std::vector<Eval
 }
 
 std::string default_corpus() {
-  auto def = std::filesystem::path(PAPERBOY_SOURCE_DIR) / ".." / "shared" / "corpus" / "arxiv-cs-141k.jsonl.zst";
+  // Relative to the working directory: a checkout beside ../shared (an installed binary has none).
+  auto def = std::filesystem::path("..") / "shared" / "corpus" / "arxiv-cs-141k.jsonl.zst";
   return std::filesystem::exists(def) ? def.lexically_normal().string() : std::string();
 }
 
@@ -127,7 +128,8 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
   auto tuned = std::make_shared<search::SearchOptions>();
   cmd->add_option("DIR", *dir, "folder with queries.jsonl")->required();
   cmd->add_option("--corpus", *corpus,
-                  "the corpus to rank, JSON lines (.zst ok); default ../shared/corpus/arxiv-cs-141k.jsonl.zst");
+                  "the corpus to rank, JSON lines (.zst ok); default ../shared/corpus/arxiv-cs-141k.jsonl.zst")
+      ->envname("PAPERBOY_EVAL_CORPUS");
   cmd->add_option("--data-dir", *data_dir, "scratch data directory for the ingested corpus and its indexes");
   cmd->add_flag("--verbose", *verbose, "print each query's figures");
   cmd->add_option("--navigational", *navigational, "papers for the id / URL / title / typo checks (0: none)");

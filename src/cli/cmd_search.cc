@@ -2,8 +2,8 @@
 // command-line face of the search service (src/search).
 #include <chrono>
 #include <cstdio>
-#include <unordered_map>
 #include <filesystem>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -16,7 +16,8 @@ namespace paperboy::cli {
 
 search::SearchOptions search_options(const config::Config& cfg) {
   search::SearchOptions o;
-  o.index_dir = cfg.search.index_dir.empty() ? (std::filesystem::path(cfg.data_dir) / "index").string() : cfg.search.index_dir;
+  o.index_dir =
+      cfg.search.index_dir.empty() ? (std::filesystem::path(cfg.data_dir) / "index").string() : cfg.search.index_dir;
   o.dimension = cfg.search.dimension;
   o.min_train_docs = cfg.search.min_train_docs;
   o.candidates = cfg.search.candidates;
@@ -71,7 +72,8 @@ std::unique_ptr<search::SearchService> open_service(store::Store& store, const c
 }
 
 void add_search_command(CLI::App& root, Invocation& inv) {
-  auto* cmd = root.add_subcommand("search", "Search papers: words, \"phrases\", +required, -excluded, cat:, author:, since:7d, from:, until:");
+  auto* cmd = root.add_subcommand(
+      "search", "Search papers: words, \"phrases\", +required, -excluded, cat:, author:, since:7d, from:, until:");
   auto query = std::make_shared<std::string>();
   auto mode = std::make_shared<std::string>("hybrid");
   auto limit = std::make_shared<int>(20);
@@ -133,7 +135,8 @@ void add_reindex_command(CLI::App& root, Invocation& inv) {
     if (!store) die(store.error());
     auto started = std::chrono::steady_clock::now();
     if (Status s = search::rebuild_search_indexes(**store, one_shot_options(*cfg)); !s.is_ok()) die(s);
-    std::printf("reindexed in %.1f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    std::printf("reindexed in %.1f s\n",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });
 }
 
@@ -149,8 +152,7 @@ void add_eval_command(CLI::App& root, Invocation& inv) {
   auto dimension = std::make_shared<int>(256);
   auto weight = std::make_shared<double>(-1);
   sim->add_option("DIR", *dir, "folder with papers.jsonl, queries.jsonl, qrels.tsv")->required();
-  sim->add_option("--corpus", *corpus,
-                  "training corpus, JSON lines (.zst ok); default ../shared/corpus/arxiv-cs-141k.jsonl.zst beside the sources");
+  sim->add_option("--corpus", *corpus, "training corpus, JSON lines (.zst ok)")->envname("PAPERBOY_EVAL_CORPUS");
   sim->add_option("--corpus-limit", *limit, "use only the first N corpus papers (0: all)");
   sim->add_option("--dimension", *dimension, "LSA dimensions");
   sim->add_option("--semantic-weight", *weight, "weight of the semantic cosine in hybrid mode");
@@ -158,11 +160,9 @@ void add_eval_command(CLI::App& root, Invocation& inv) {
     search::SimilarEvalOptions options;
     options.corpus_path = *corpus;
     if (options.corpus_path.empty()) {
-      auto def = std::filesystem::path(PAPERBOY_SOURCE_DIR) / ".." / "shared" / "corpus" / "arxiv-cs-141k.jsonl.zst";
-      if (std::filesystem::exists(def)) options.corpus_path = def.lexically_normal().string();
-    }
-    if (options.corpus_path.empty()) {
-      std::fprintf(stderr, "note: no training corpus found; training on the evaluation papers only (use --corpus)\n");
+      std::fprintf(stderr,
+                   "note: no training corpus found; training on the evaluation papers only (use --corpus or "
+                   "PAPERBOY_EVAL_CORPUS)\n");
     }
     options.corpus_limit = *limit;
     options.lsa.dimension = *dimension;

@@ -1,6 +1,7 @@
 // `paperboy serve`: the web site. Loads the bundled demo data into an empty database first.
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cli/assets_dir.h"
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "core/job_guard.h"
@@ -20,11 +22,8 @@
 #include "store/curation_store.h"
 #include "store/job_lease.h"
 #include "store/library_store.h"
+#include "web/metrics.h"
 #include "web/server.h"
-
-#ifndef PAPERBOY_SOURCE_DIR
-#define PAPERBOY_SOURCE_DIR "."
-#endif
 
 namespace paperboy::cli {
 namespace {
@@ -37,7 +36,7 @@ extern "C" void on_stop_signal(int /*signal*/) {
 
 std::string demo_data_path(const config::Config& cfg) {
   if (!cfg.server.demo_data.empty()) return cfg.server.demo_data;
-  return std::string(PAPERBOY_SOURCE_DIR) + "/data/demo-papers.jsonl.zst";
+  return (assets_dir(cfg) / "demo-papers.jsonl.zst").string();
 }
 
 Status load_demo_if_empty(store::Store& store, const config::Config& cfg) {
@@ -183,6 +182,33 @@ Result<web::ConnectionLimits> connection_limits(const config::Config& cfg) {
   return l;
 }
 
+// The gauges /metrics reads from the parts `serve` assembles (metrics.enabled).
+void add_serve_gauges(web::Metrics& metrics, store::Store& store, search::SearchService& search, store::MailStore& mail,
+                      const ingest::HarvestScheduler* harvest) {
+  metrics.add_gauge(
+      "paperboy_search_index_lag_changes",
+      "Store changes the search index has not applied yet (serve applies them every 2 s).", [&store, &search] {
+        auto seq = store.max_change_seq();
+        return seq ? static_cast<double>(std::max<std::int64_t>(0, *seq - search.indexed_seq())) : std::nan("");
+      });
+  auto outbox = [&mail](bool failed) {
+    auto counts = mail.outbox_counts();
+    if (!counts) return std::nan("");
+    return static_cast<double>(failed ? counts->failed : counts->pending + counts->sending);
+  };
+  metrics.add_gauge("paperboy_outbox_pending", "Mails waiting in the outbox (pending or being sent).",
+                    [outbox] { return outbox(false); });
+  metrics.add_gauge("paperboy_outbox_failed", "Mails that failed for good.", [outbox] { return outbox(true); });
+  if (harvest == nullptr) return;  // harvest.schedule off
+  metrics.add_gauge("paperboy_harvest_last_success_timestamp_seconds",
+                    "When the last scheduled harvest finished, if it succeeded (Unix time; 0: none yet).", [harvest] {
+                      auto s = harvest->status();
+                      return s.last_ok ? static_cast<double>(s.last_finished) : 0.0;
+                    });
+  metrics.add_gauge("paperboy_harvest_last_records", "Records the last scheduled harvest saw.",
+                    [harvest] { return static_cast<double>(harvest->status().last_records); });
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& root, Invocation& inv) {
@@ -191,6 +217,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
   add_config_flag(*cmd, inv, "--port", "server.port", "port to listen on (0: any free port)");
   add_config_flag(*cmd, inv, "--threads", "server.threads", "requests in handlers at once (worker threads)");
   add_config_flag(*cmd, inv, "--public-url", "server.public_url", "absolute base URL for links in mails and feeds");
+  add_config_flag(*cmd, inv, "--assets-dir", "server.assets_dir", "folder with katex/ and demo-papers.jsonl.zst");
   add_config_flag(*cmd, inv, "--smtp-url", "mail.smtp_url", "SMTP server for digests: smtp://HOST:PORT or smtps://");
   cmd->callback([&inv] {
     auto cfg = load(inv);
@@ -211,7 +238,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.host = cfg->server.host;
     options.port = cfg->server.port;
     options.threads = cfg->server.threads;
-    options.katex_dir = std::string(PAPERBOY_SOURCE_DIR) + "/node_modules/katex/dist";
+    options.katex_dir = (assets_dir(*cfg) / "katex").string();
     options.public_url = cfg->server.public_url;
     if (auto limits = connection_limits(*cfg); limits) {
       options.limits = *limits;
@@ -318,6 +345,12 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       out["jobs"] = {{"leads", leads}, {"standby", standby}};
       return out;
     };
+    std::unique_ptr<web::Metrics> metrics;
+    if (cfg->metrics.enabled) {
+      metrics = std::make_unique<web::Metrics>();
+      add_serve_gauges(*metrics, **store, **search, *(*mail)->mail, scheduler.get());
+      options.metrics = metrics.get();
+    }
     web::WebServer server(**store, options);
     auto port = server.bind();
     if (!port) die(port.error());

@@ -53,6 +53,8 @@ void add_user_command(CLI::App& root, Invocation& inv);
 // The community options of a config (argon2id cost, login limits); an error for unknown values.
 Result<community::AccountOptions> account_options(const config::Config& config);
 void add_digest_command(CLI::App& root, Invocation& inv);  // cmd_digest.cc
+// backup, restore, check (cmd_backup.cc)
+void add_backup_commands(CLI::App& root, Invocation& inv);
 // search, similar, reindex, eval (cmd_search.cc)
 void add_search_commands(CLI::App& root, Invocation& inv);
 // `eval search` and `eval recommend` under the `eval` command (cmd_eval_search.cc, cmd_eval_recommend.cc).

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   paperboy::cli::add_user_command(app, inv);
   paperboy::cli::add_digest_command(app, inv);
   paperboy::cli::add_search_commands(app, inv);
+  paperboy::cli::add_backup_commands(app, inv);
 
   try {
     app.parse(argc, argv);

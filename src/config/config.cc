@@ -97,8 +97,12 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> int& { return c.server.threads; }));
   t.push_back(option("server.load_demo_data", "load the bundled demo papers when the database is empty",
                      [](Config& c) -> bool& { return c.server.load_demo_data; }));
-  t.push_back(option("server.demo_data", "demo data file (default: the bundled data/demo-papers.jsonl.zst)",
+  t.push_back(option("server.demo_data", "demo data file (default: demo-papers.jsonl.zst in server.assets_dir)",
                      [](Config& c) -> std::string& { return c.server.demo_data; }));
+  t.push_back(option("server.assets_dir", "KaTeX and demo data (default: ../share/paperboy beside the binary)",
+                     [](Config& c) -> std::string& { return c.server.assets_dir; }));
+  t.push_back(option("metrics.enabled", "serve GET /metrics (Prometheus text format) on the main listener",
+                     [](Config& c) -> bool& { return c.metrics.enabled; }));
   t.push_back(option("server.public_url", "absolute base URL for links in mails and feeds (https://papers.example.org)",
                      [](Config& c) -> std::string& { return c.server.public_url; }));
   t.push_back(option("server.io_threads",

@@ -25,7 +25,8 @@ struct Config {
     int port = 8080;
     int threads = 8;
     bool load_demo_data = true;  // load data/demo when the database is empty
-    std::string demo_data;       // empty: the bundled file next to the binary's sources
+    std::string demo_data;       // empty: demo-papers.jsonl.zst in assets_dir
+    std::string assets_dir;      // KaTeX and demo data; empty: ../share/paperboy beside the binary
     std::string public_url;      // absolute base URL for links in mails and feeds; empty: listening address
     // The HTTP transport (web/http/transport.h): threads, per-client limits, trusted proxies.
     int io_threads = 2;
@@ -42,6 +43,11 @@ struct Config {
     int max_requests_per_connection = 1000;
     std::string trusted_proxies;  // "127.0.0.1, 10.0.0.0/8, ::1": whose X-Forwarded-For is believed
   } server;
+
+  // GET /metrics (Prometheus text format) on the main listener.
+  struct Metrics {
+    bool enabled = false;
+  } metrics;
 
   struct Ingest {
     int batch_size = 5000;

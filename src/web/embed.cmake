@@ -1,7 +1,7 @@
-# Turns the templates and static files into a C++ source so the binary serves them without
+# Turns the templates, static files and the OpenAPI document (api/*.json) into a C++ source so the binary serves them without
 # reading its source tree. Run at build time by the custom command in CMakeLists.txt:
 #   cmake -DOUT=file.cc -DBASE=src/web -P embed.cmake
-file(GLOB FILES "${BASE}/templates/*.mustache" "${BASE}/static/*")
+file(GLOB FILES "${BASE}/templates/*.mustache" "${BASE}/static/*" "${BASE}/api/*.json")
 list(SORT FILES)
 set(body "// Generated from src/web/templates and src/web/static by embed.cmake; do not edit.\n")
 string(APPEND body "#include \"web/embedded.h\"\nnamespace paperboy::web {\nconst std::vector<EmbeddedFile>& embedded_files() {\n")

@@ -35,6 +35,8 @@ class SearchGate final : public search::SearchService {
                                                  std::int64_t until_day) override;
   int vector_dimension() override { return inner_.vector_dimension(); }
   [[nodiscard]] std::int64_t indexed_seq() const override { return inner_.indexed_seq(); }
+  // Searches waiting for a slot now (metrics).
+  [[nodiscard]] size_t waiting() { return slots_.waiting(); }
 
  private:
   search::SearchService& inner_;

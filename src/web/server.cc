@@ -22,6 +22,7 @@
 #include "web/http/router.h"
 #include "web/http/transport.h"
 #include "web/http/worker_pool.h"
+#include "web/metrics.h"
 #include "web/render_pool.h"
 #include "web/response_cache.h"
 #include "web/routes/common.h"
@@ -476,6 +477,11 @@ struct WebServer::Impl {
     t.io_threads = options.io_threads;
     t.limits = options.limits;
     t.access_log = options.access_log;
+    if (options.metrics != nullptr) {
+      t.observe = [metrics = options.metrics](std::string_view target, int status, double seconds) {
+        metrics->observe_request(target.substr(0, target.find('?')), status, seconds);
+      };
+    }
     t.default_headers = security_headers();
     t.trusted_proxies = proxies;
     transport = std::make_unique<HttpTransport>(
@@ -523,6 +529,8 @@ struct WebServer::Impl {
         add_comment_routes(ctx);  // before the API's /api/papers/(.+)
       }
     }
+    if (options.metrics != nullptr) add_server_gauges(*options.metrics, render_pool, search_gate.get());
+    add_operations_routes(ctx);  // /metrics, /api/openapi.json
     add_recommend_routes(ctx);
     add_listing_routes(ctx);
     add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar

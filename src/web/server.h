@@ -32,6 +32,8 @@ class Recommender;
 
 namespace paperboy::web {
 
+class Metrics;
+
 // Limits of the library features (collections, follows, comments), per account.
 struct LibraryOptions {
   size_t comment_max_bytes = 10000;  // markdown source of one comment
@@ -73,6 +75,8 @@ struct ServerOptions {
   // Absolute base URL for feeds ("https://papers.example.org"); empty: from the Host header.
   std::string public_url;
   bool access_log = true;
+  // GET /metrics (Prometheus text) with these counters; null: no /metrics (metrics.enabled off).
+  Metrics* metrics = nullptr;
   size_t cache_entries = 4096;
   int cache_ttl_s = 60;
   // Community features (accounts, votes); null: they are off and their routes are absent.

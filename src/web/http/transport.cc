@@ -385,6 +385,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (options_.access_log) {
       access_log(reply_.client.empty() ? peer_ : reply_.client, method_, target_, reply_.status, body_bytes_, started_);
     }
+    if (options_.observe) {
+      options_.observe(target_, reply_.status, std::chrono::duration<double>(Clock::now() - started_).count());
+    }
     reply_ = Response{};
     if (ec) return close();
     if (!keep_alive_) return linger();

@@ -43,6 +43,9 @@ struct TransportOptions {
   int io_threads = 2;
   ConnectionLimits limits;
   bool access_log = true;  // one JSON line per reply
+  // Called once per reply written (on an io thread; must not block): the request target, the
+  // status and the seconds from the request's first byte. Empty: none (metrics.enabled off).
+  std::function<void(std::string_view target, int status, double seconds)> observe;
   // Sent with every reply (security headers).
   std::vector<std::pair<std::string, std::string>> default_headers;
   // Peers exempt from the per-address cap (every client behind them shares their address).

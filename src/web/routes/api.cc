@@ -1,6 +1,7 @@
 // The JSON API under /api/. /api/daily_papers follows Hugging Face's shape (an array of items with
 // a nested "paper"; parameters date/week/month, sort, p (0-based page), limit) so its clients can
 // point here. Field names are documented in export.h and the README.
+#include "core/time.h"
 #include "web/export.h"
 #include "web/routes/common.h"
 #include "web/server.h"
@@ -43,6 +44,27 @@ Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req,
   return out;
 }
 
+// Hugging Face's submittedOnDailyAt / submittedOnDailyBy, on the item and its paper, for a paper a
+// user submitted to the daily listing.
+Status add_submitter(RouteContext& ctx, nlohmann::json& item) {
+  if (ctx.curation == nullptr || ctx.accounts == nullptr) return Status::ok();
+  auto submission = ctx.curation->get_submission(item["id"].get<std::string>());
+  if (!submission) return submission.error();
+  if (!*submission) return Status::ok();
+  auto account = ctx.accounts->store().get_account((*submission)->account_id);
+  if (!account) return account.error();
+  nlohmann::json at = core::format_iso_datetime((*submission)->submitted_at);
+  nlohmann::json by = *account
+                          ? nlohmann::json{{"name", (*account)->account.name}, {"fullname", (*account)->account.name}}
+                          : nlohmann::json{{"name", ""}, {"fullname", ""}};
+  for (auto* target : {&item, item.contains("paper") ? &item["paper"] : nullptr}) {
+    if (target == nullptr) continue;
+    (*target)["submittedOnDailyAt"] = at;
+    (*target)["submittedOnDailyBy"] = by;
+  }
+  return Status::ok();
+}
+
 Status require_search(const RouteContext& ctx) {
   if (ctx.search == nullptr) return Status::unavailable("search is not running on this server");
   return Status::ok();
@@ -78,8 +100,10 @@ void add_api_routes(RouteContext& ctx) {
       if (!papers) return fail(papers.error());
       auto marks = vote_marks(ctx, req, *papers);
       if (!marks) return fail(marks.error());
-      for (const auto& sp : *papers)
+      for (const auto& sp : *papers) {
         out.push_back(daily_item_json(sp.paper, marks->count(sp.paper.id), marks->comment_count(sp.paper.id)));
+        if (Status st = add_submitter(ctx, out.back()); !st.is_ok()) return fail(st);
+      }
     }
     return json_reply(out);
   });
@@ -140,7 +164,9 @@ void add_api_routes(RouteContext& ctx) {
     store::StoredPaper self{0, 0, *paper};
     auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));
     if (!marks) return fail(marks.error());
-    return json_reply(paper_api_json(*paper, marks->count(paper->id)));
+    auto out = paper_api_json(*paper, marks->count(paper->id));
+    if (Status st = add_submitter(ctx, out); !st.is_ok()) return fail(st);
+    return json_reply(out);
   });
 }
 

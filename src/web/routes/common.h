@@ -166,5 +166,6 @@ void add_curation_routes(RouteContext& ctx);    // submit a paper, feature/hide 
 void add_collection_routes(RouteContext& ctx);  // /collections, saving papers, exports (collections.cc)
 void add_follow_routes(RouteContext& ctx);      // follow buttons, /feed, /api/feed (follows.cc)
 void add_comment_routes(RouteContext& ctx);     // comments on papers (comments.cc)
+void add_operations_routes(RouteContext& ctx);  // /metrics, /api/openapi.json (operations.cc)
 
 }  // namespace paperboy::web
