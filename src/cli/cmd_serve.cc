@@ -28,12 +28,6 @@
 namespace paperboy::cli {
 namespace {
 
-web::WebServer* g_server = nullptr;
-
-extern "C" void on_stop_signal(int /*signal*/) {
-  if (g_server != nullptr) g_server->stop();
-}
-
 std::string demo_data_path(const config::Config& cfg) {
   if (!cfg.server.demo_data.empty()) return cfg.server.demo_data;
   return (assets_dir(cfg) / "demo-papers.jsonl.zst").string();
@@ -354,15 +348,12 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     web::WebServer server(**store, options);
     auto port = server.bind();
     if (!port) die(port.error());
-    g_server = &server;
     if (scheduler) scheduler->start();
     if (digests) digests->start();
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
+    server.stop_on_signals();  // graceful: requests in flight are answered first
     std::printf("paperboy serving on http://%s:%d/\n", cfg->server.host.c_str(), *port);
     std::fflush(stdout);
     Status s = server.run();
-    g_server = nullptr;
     if (scheduler) scheduler->stop();
     if (digests) digests->stop();
     if (!s.is_ok()) die(s);

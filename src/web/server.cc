@@ -571,6 +571,10 @@ void WebServer::stop() {
   impl_->transport->stop();
 }
 
+void WebServer::stop_on_signals() {
+  impl_->transport->stop_on_signals();
+}
+
 int WebServer::preflight(std::string_view bytes) const {
   TransportOptions t;
   t.limits = impl_->options.limits;

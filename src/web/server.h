@@ -111,7 +111,10 @@ class WebServer {
   Status run();
   // Binds to the port (0 = any free port) without serving yet; returns the bound port.
   Result<int> bind();
+  // Graceful: stops accepting, lets the requests in flight finish, then run() returns.
   void stop();
+  // SIGINT and SIGTERM stop the server gracefully (handled on the server's io loop). Before run().
+  void stop_on_signals();
 
   // What the server would do with one request's raw bytes, short of running a handler: the status
   // it refuses the request with (400, 404, 413, 414, 431), or 0 when a route's handler would run.

@@ -237,7 +237,8 @@ TEST_P(CommunityStoreTest, DeletingAnAccountRemovesItsVotesSessionsAndTokens) {
   auto session = accounts_->start_session(a);
   auto token = accounts_->issue_api_token(a, "x");
   ASSERT_TRUE(session && token);
-  ASSERT_TRUE(accounts_->delete_account(a.id).is_ok());
+  Status deleted = accounts_->delete_account(a.id);
+  ASSERT_TRUE(deleted.is_ok()) << deleted.to_string();
   std::vector<std::string> ids = {"2401.00010"};
   EXPECT_EQ(store_->vote_counts(ids)->at("2401.00010"), 1);
   EXPECT_FALSE(*accounts_->session_account(session->secret));

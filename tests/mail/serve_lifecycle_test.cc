@@ -176,6 +176,7 @@ TEST(ServeLifecycle, SeveralProcessesWriteOneSqliteDatabaseWhileServing) {
   SmtpSink sink(sink_dir.path());
   std::vector<std::string> env = {
       "PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum", "PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000",
+      "PAPERBOY_COMMUNITY_SIGNUPS_PER_HOUR=100000",
       "PAPERBOY_MAIL_RATE_PER_SECOND=1000",       "PAPERBOY_LOG_LEVEL=warn",
       "PAPERBOY_SERVER_LOAD_DEMO_DATA=false",     "PAPERBOY_MAIL_SCHEDULE=false"};
   Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"}, env);

@@ -302,12 +302,13 @@ TEST_F(WebServerTest, ApiFollowsTheDailyPapersShape) {
 }
 
 // Issue 13, row 1: the 404 JSON reply used to throw on a path that is not UTF-8, ending the process.
+// The transport now refuses such a path before routing: 400 with a JSON error.
 TEST_F(WebServerTest, ApiPathsThatAreNotUtf8GetAJsonErrorAndTheServerStaysUp) {
   start();
   for (const char* path : {"/api/x%ff", "/api/collections/%ff"}) {
     auto res = get(path);
     ASSERT_TRUE(res) << path;
-    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(res->status, 400) << path;
     EXPECT_TRUE(nlohmann::json::parse(res->body).contains("error")) << path;
   }
   ASSERT_TRUE(get("/healthz"));

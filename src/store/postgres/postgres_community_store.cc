@@ -116,8 +116,14 @@ Status PostgresCommunityStore::delete_account(std::int64_t account_id) {
         conn.run("WITH gone AS (DELETE FROM votes WHERE account_id = $1 RETURNING paper_id) "
                  "UPDATE paper_votes p SET upvotes = p.upvotes - 1 FROM gone WHERE p.paper_id = gone.paper_id",
                  Params().int64(account_id)));
-    // Its mail subscriptions (personal digests) go too, with their outbox rows (CASCADE).
-    PB_RETURN_IF_ERROR(conn.run("DELETE FROM mail_subscriptions WHERE account_id = $1", Params().int64(account_id)));
+    // Its mail subscriptions (personal digests) go too, with their outbox rows (CASCADE). The mail
+    // schema is migrated by the mail store; a database without it has no subscriptions to remove.
+    auto has_mail = conn.query("SELECT to_regclass('mail_subscriptions') IS NOT NULL", Params());
+    if (!has_mail) return has_mail.error();
+    if (has_mail->rows() > 0 && has_mail->text(0, 0) == "t") {
+      PB_RETURN_IF_ERROR(
+          conn.run("DELETE FROM mail_subscriptions WHERE account_id = $1", Params().int64(account_id)));
+    }
     return conn.run("DELETE FROM accounts WHERE id = $1", Params().int64(account_id));
   });
   if (!s.is_ok()) return s;

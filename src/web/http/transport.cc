@@ -203,18 +203,49 @@ ParsedRequest parse_request_bytes(std::string_view bytes, const TransportOptions
   return out;
 }
 
+// What the sessions and the shutdown share: whether the server is stopping, and how many
+// dispatched requests have not had their reply written yet.
+struct Lifecycle {
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+};
+
 struct HttpTransport::Impl {
   TransportOptions options;
   Dispatch dispatch;
+  Lifecycle life;
   ConnectionCounter counter{options};  // before `ioc`: sessions that ioc destroys give their place back
   net::io_context ioc;
   tcp::acceptor acceptor{ioc};
-  std::atomic<bool> stopping{false};
   net::steady_timer accept_retry{ioc};
+  net::steady_timer drain_timer{ioc};
+  std::optional<net::signal_set> signals;
+  Clock::time_point drain_deadline;
 
   Impl(TransportOptions o, Dispatch d) : options(std::move(o)), dispatch(std::move(d)) {}
 
   void accept();
+
+  // On an io thread: stop accepting, let the requests in flight finish (at most
+  // shutdown_grace_ms), then stop the loop. Idle keep-alive connections are dropped with it.
+  void begin_shutdown() {
+    if (life.stopping.exchange(true)) return;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    accept_retry.cancel();
+    if (signals) signals->cancel(ignored);
+    drain_deadline = Clock::now() + std::chrono::milliseconds(std::max(0, options.shutdown_grace_ms));
+    wait_for_drain();
+  }
+  void wait_for_drain() {
+    if (life.in_flight.load() <= 0 || Clock::now() >= drain_deadline) {
+      if (life.in_flight.load() > 0) spdlog::warn("stopping with {} requests unanswered", life.in_flight.load());
+      ioc.stop();
+      return;
+    }
+    drain_timer.expires_after(std::chrono::milliseconds(10));
+    drain_timer.async_wait([this](beast::error_code) { wait_for_drain(); });
+  }
 };
 
 namespace {
@@ -222,11 +253,12 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const TransportOptions& options, const HttpTransport::Dispatch& dispatch,
-          std::string peer, ConnectionCounter::Ticket ticket)
+          Lifecycle& life, std::string peer, ConnectionCounter::Ticket ticket)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         dispatch_(dispatch),
         options_(options),
+        life_(life),
         peer_(std::move(peer)),
         ticket_(std::move(ticket)),
         buffer_(header_limit(options_) + 64 * 1024) {}
@@ -334,7 +366,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void dispatch() {
     disarm();
     ++requests_;
-    bool keep_alive = parser_->keep_alive() && requests_ < options_.limits.max_requests_per_connection;
+    // While stopping, a request that arrives on an open connection is still answered, then closes it.
+    bool keep_alive = parser_->keep_alive() && requests_ < options_.limits.max_requests_per_connection &&
+                      !life_.stopping.load();
     is_http10_ = parser_->get().version() == 10;
     RawRequest raw = to_raw(*parser_, peer_);
     method_ = raw.method;
@@ -347,6 +381,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (replied->exchange(true)) return;
       net::post(self->socket_.get_executor(), [self, r = std::move(r)]() mutable { self->write(std::move(r)); });
     };
+    ++life_.in_flight;
+    in_flight_ = true;
     try {
       dispatch_(std::move(raw), reply);
     } catch (const std::exception& e) {
@@ -389,8 +425,12 @@ class Session : public std::enable_shared_from_this<Session> {
       options_.observe(target_, reply_.status, std::chrono::duration<double>(Clock::now() - started_).count());
     }
     reply_ = Response{};
+    if (in_flight_) {
+      in_flight_ = false;
+      --life_.in_flight;
+    }
     if (ec) return close();
-    if (!keep_alive_) return linger();
+    if (!keep_alive_ || life_.stopping.load()) return linger();
     wait_for_request();
   }
 
@@ -423,6 +463,8 @@ class Session : public std::enable_shared_from_this<Session> {
   net::steady_timer timer_;
   const HttpTransport::Dispatch& dispatch_;
   const TransportOptions& options_;
+  Lifecycle& life_;
+  bool in_flight_ = false;  // a dispatched request whose reply is not written yet
   std::string peer_;
   ConnectionCounter::Ticket ticket_;
   beast::flat_buffer buffer_;
@@ -454,7 +496,7 @@ void raise_open_files_limit() {
 
 void HttpTransport::Impl::accept() {
   acceptor.async_accept(net::make_strand(ioc), [self = this](beast::error_code ec, tcp::socket socket) {
-    if (self->stopping) return;
+    if (self->life.stopping) return;
     if (ec) {
       if (ec == net::error::operation_aborted) return;
       // Out of file descriptors (EMFILE) and the like: pause instead of spinning on the error.
@@ -479,7 +521,8 @@ void HttpTransport::Impl::accept() {
       socket.close(ignored);
     } else {
       socket.set_option(tcp::no_delay(true), peer_ec);
-      std::make_shared<Session>(std::move(socket), self->options, self->dispatch, std::move(peer), std::move(*ticket))
+      std::make_shared<Session>(std::move(socket), self->options, self->dispatch, self->life, std::move(peer),
+                                std::move(*ticket))
           ->start();
     }
     self->accept();
@@ -552,8 +595,14 @@ Status HttpTransport::run() {
 }
 
 void HttpTransport::stop() {
-  impl_->stopping = true;
-  impl_->ioc.stop();
+  net::post(impl_->ioc, [impl = impl_.get()] { impl->begin_shutdown(); });
+}
+
+void HttpTransport::stop_on_signals() {
+  auto& signals = impl_->signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+  signals.async_wait([impl = impl_.get()](beast::error_code ec, int) {
+    if (!ec) impl->begin_shutdown();
+  });
 }
 
 size_t HttpTransport::open_connections() const {

@@ -43,6 +43,7 @@ struct TransportOptions {
   int io_threads = 2;
   ConnectionLimits limits;
   bool access_log = true;  // one JSON line per reply
+  int shutdown_grace_ms = 30'000;  // stop(): how long requests in flight may take to finish
   // Called once per reply written (on an io thread; must not block): the request target, the
   // status and the seconds from the request's first byte. Empty: none (metrics.enabled off).
   std::function<void(std::string_view target, int status, double seconds)> observe;
@@ -93,7 +94,11 @@ class HttpTransport {
   [[nodiscard]] Result<int> bind();
   // Serves on the io threads until stop().
   [[nodiscard]] Status run();
+  // Graceful: stops accepting, answers the requests in flight (up to shutdown_grace_ms), then
+  // run() returns. Returns at once; callable from any thread but not from a signal handler.
   void stop();
+  // SIGINT and SIGTERM call stop() (from the io loop, so it is safe). Before run().
+  void stop_on_signals();
   [[nodiscard]] size_t open_connections() const;
 
  private:
