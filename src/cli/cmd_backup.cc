@@ -14,6 +14,7 @@
 
 #include "cli/command.h"
 #include "core/time.h"
+#include "store/store.h"
 #include "store/backup.h"
 #include "store/store_copy.h"
 #include "store/table_copy.h"

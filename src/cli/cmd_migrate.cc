@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "cli/command.h"
+#include "store/store.h"
 #include "store/store_copy.h"
 #include "store/table_copy.h"
 
@@ -15,7 +16,7 @@ namespace {
 
 // The SQLite store creates a missing file on open; a migration source must already exist.
 Status check_source_exists(const std::string& url) {
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://")) return Status::ok();
+  if (store::is_postgres_store_url(url)) return Status::ok();
   std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) return Status::not_found("source database " + path + " does not exist");

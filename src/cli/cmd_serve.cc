@@ -18,6 +18,7 @@
 #include "ingest/snapshot_ingest.h"
 #include "mail/notice_mailer.h"
 #include "mail/subscriptions.h"
+#include "store/store.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
 #include "store/job_lease.h"
@@ -234,6 +235,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.threads = cfg->server.threads;
     options.katex_dir = (assets_dir(*cfg) / "katex").string();
     options.public_url = cfg->server.public_url;
+    options.generation_reads_database = store::is_postgres_store_url(cfg->database_url());
     if (auto limits = connection_limits(*cfg); limits) {
       options.limits = *limits;
     } else {

@@ -56,10 +56,6 @@ Result<std::int64_t> single_int(sqlite3* db, const std::string& sql) {
 
 }  // namespace
 
-bool is_postgres_store_url(std::string_view url) {
-  return url.starts_with("postgresql://") || url.starts_with("postgres://");
-}
-
 std::string sqlite_store_path(std::string_view url) {
   if (url.starts_with("sqlite:")) url.remove_prefix(7);
   return std::string(url);

@@ -14,8 +14,6 @@
 
 namespace paperboy::store {
 
-// Whether a store URL names PostgreSQL (postgresql:// or postgres://).
-[[nodiscard]] bool is_postgres_store_url(std::string_view url);
 // The file of a SQLite store URL ("sqlite:PATH" or a plain path).
 [[nodiscard]] std::string sqlite_store_path(std::string_view url);
 

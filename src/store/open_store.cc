@@ -55,10 +55,6 @@ Result<std::string> sqlite_path(const StoreOptions& options) {
   return path.string();
 }
 
-bool is_postgres_url(std::string_view url) {
-  return url.starts_with("postgresql://") || url.starts_with("postgres://");
-}
-
 // One process per SQLite file: nobody else can run the job.
 class ProcessJobLease final : public JobLease {
  public:
@@ -73,8 +69,12 @@ class ProcessJobLease final : public JobLease {
 
 }  // namespace
 
+bool is_postgres_store_url(std::string_view url) {
+  return url.starts_with("postgresql://") || url.starts_with("postgres://");
+}
+
 Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
-  if (is_postgres_url(options.url)) {
+  if (is_postgres_store_url(options.url)) {
     auto store = postgres::PostgresStore::open(options.url);
     if (!store) return fail(store.error());
     return std::unique_ptr<Store>(std::move(*store));
@@ -87,7 +87,7 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options) {
 }
 
 Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions& options) {
-  if (is_postgres_url(options.url)) {
+  if (is_postgres_store_url(options.url)) {
     auto store = postgres::PostgresCommunityStore::open(options.url);
     if (!store) return fail(store.error());
     return std::unique_ptr<CommunityStore>(std::move(*store));
@@ -100,7 +100,7 @@ Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions&
 }
 
 Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) {
-  if (is_postgres_url(options.url)) {
+  if (is_postgres_store_url(options.url)) {
     auto store = postgres::PostgresMailStore::open(options.url);
     if (!store) return fail(store.error());
     return std::unique_ptr<MailStore>(std::move(*store));
@@ -113,7 +113,7 @@ Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options) 
 }
 
 Result<std::unique_ptr<TableAccess>> open_table_access(const StoreOptions& options) {
-  if (is_postgres_url(options.url)) return postgres::open_table_access(options.url);
+  if (is_postgres_store_url(options.url)) return postgres::open_table_access(options.url);
   auto path = sqlite_path(options);
   if (!path) return fail(path.error());
   return sqlite::open_table_access(*path);
@@ -128,14 +128,14 @@ Result<std::unique_ptr<JobLease>> open_job_lease(const StoreOptions& options, st
   } else {
     return fail(Status::invalid_argument("unknown scheduled job '" + std::string(job) + "'"));
   }
-  if (is_postgres_url(options.url)) {
+  if (is_postgres_store_url(options.url)) {
     return std::unique_ptr<JobLease>(new postgres::PostgresJobLease(options.url, std::string(job), key));
   }
   return std::unique_ptr<JobLease>(new ProcessJobLease(std::string(job)));
 }
 
 Result<std::unique_ptr<CurationStore>> open_curation_store(const StoreOptions& options) {
-  if (is_postgres_url(options.url)) {
+  if (is_postgres_store_url(options.url)) {
     auto store = postgres::PostgresCurationStore::open(options.url);
     if (!store) return fail(store.error());
     return std::unique_ptr<CurationStore>(std::move(*store));
@@ -164,7 +164,7 @@ Result<FollowKind> parse_follow_kind(std::string_view name) {
 }
 
 Result<std::unique_ptr<LibraryStore>> open_library_store(const StoreOptions& options) {
-  if (is_postgres_url(options.url)) {
+  if (is_postgres_store_url(options.url)) {
     auto store = postgres::PostgresLibraryStore::open(options.url);
     if (!store) return fail(store.error());
     return std::unique_ptr<LibraryStore>(std::move(*store));

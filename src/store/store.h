@@ -138,5 +138,7 @@ struct StoreOptions {
 
 // Opens (creating and migrating as needed) the store named by options.url.
 [[nodiscard]] Result<std::unique_ptr<Store>> open_store(const StoreOptions& options);
+// Whether a store URL names PostgreSQL (postgresql:// or postgres://); anything else is SQLite.
+[[nodiscard]] bool is_postgres_store_url(std::string_view url);
 
 }  // namespace paperboy::store

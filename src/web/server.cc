@@ -398,7 +398,7 @@ struct WebServer::Impl {
     if (is_builtin(*req)) return reply(builtin(*req));
     const Router::Route* route = routed.route;
     bool is_get = route->method == "GET";
-    if (is_get && !is_personal_request(*req)) {
+    if (is_get && !options.generation_reads_database && !is_personal_request(*req)) {
       auto cached = cache.get(req->target, current_generation(), core::unix_now());
       if (cached) return reply(to_response(*req, std::move(cached)));
     }

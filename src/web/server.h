@@ -72,11 +72,16 @@ struct ServerOptions {
   mail::SubscriptionService* subscriptions = nullptr;
   // KaTeX's dist folder (node_modules/katex/dist); missing: math stays raw LaTeX.
   std::string katex_dir;
-  // Absolute base URL for feeds ("https://papers.example.org"); empty: from the Host header.
+  // Absolute base URL for feeds and mails ("https://papers.example.org"); empty: the listening
+  // address (never the request's Host header).
   std::string public_url;
   bool access_log = true;
   // GET /metrics (Prometheus text) with these counters; null: no /metrics (metrics.enabled off).
   Metrics* metrics = nullptr;
+  // The cache key reads change counters from the database (PostgreSQL: a round trip each). Then
+  // cached replies are looked up on a worker, never on an io thread, so a slow or restarting
+  // database cannot stall every connection. SQLite keeps the counters in memory.
+  bool generation_reads_database = false;
   size_t cache_entries = 4096;
   int cache_ttl_s = 60;
   // Community features (accounts, votes); null: they are off and their routes are absent.
