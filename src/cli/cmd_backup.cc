@@ -14,8 +14,8 @@
 
 #include "cli/command.h"
 #include "core/time.h"
-#include "store/store.h"
 #include "store/backup.h"
+#include "store/store.h"
 #include "store/store_copy.h"
 #include "store/table_copy.h"
 

@@ -19,7 +19,8 @@ Status check_source_exists(const std::string& url) {
   if (store::is_postgres_store_url(url)) return Status::ok();
   std::string path = url.starts_with("sqlite:") ? url.substr(7) : url;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return Status::not_found("source database " + path + " does not exist");
+  if (!std::filesystem::is_regular_file(path, ec))
+    return Status::not_found("source database " + path + " does not exist");
   return Status::ok();
 }
 
@@ -66,7 +67,8 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
                 r.source.papers_checksum, r.source.state_checksum, r.target.papers_checksum, r.target.state_checksum,
                 r.source == r.target ? "match" : "differ");
     if (!r.verified()) {
-      std::printf("NOT verified: %" PRId64 " papers and %" PRId64 " state entries are missing or different in the target\n",
+      std::printf("NOT verified: %" PRId64 " papers and %" PRId64
+                  " state entries are missing or different in the target\n",
                   r.missing_or_different_papers, r.missing_or_different_state);
       exit_with(1);
     }
@@ -85,7 +87,8 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
       bad_rows += t.missing_or_different;
     }
     if (bad_rows > 0) {
-      std::printf("NOT verified: %" PRId64 " rows of accounts, votes, mail, curation or library tables are missing or different in the target\n",
+      std::printf("NOT verified: %" PRId64
+                  " rows of accounts, votes, mail, curation or library tables are missing or different in the target\n",
                   bad_rows);
       exit_with(1);
     }

@@ -18,11 +18,11 @@
 #include "ingest/snapshot_ingest.h"
 #include "mail/notice_mailer.h"
 #include "mail/subscriptions.h"
-#include "store/store.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
 #include "store/job_lease.h"
 #include "store/library_store.h"
+#include "store/store.h"
 #include "web/metrics.h"
 #include "web/server.h"
 

@@ -100,9 +100,8 @@ class Store {
   // For previous/next navigation on daily listings.
   virtual Result<std::pair<std::string, std::string>> neighbour_listing_days(std::string_view day) = 0;
   // Papers listing an author with this keyname (and these forenames when not empty), newest first.
-  virtual Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname,
-                                                                 std::string_view forenames, int limit,
-                                                                 int offset) = 0;
+  virtual Result<std::vector<StoredPaper>> list_papers_by_author(std::string_view keyname, std::string_view forenames,
+                                                                 int limit, int offset) = 0;
 
   virtual Result<StoreStats> stats() = 0;
 

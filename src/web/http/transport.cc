@@ -252,8 +252,8 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const TransportOptions& options, const HttpTransport::Dispatch& dispatch,
-          Lifecycle& life, std::string peer, ConnectionCounter::Ticket ticket)
+  Session(tcp::socket socket, const TransportOptions& options, const HttpTransport::Dispatch& dispatch, Lifecycle& life,
+          std::string peer, ConnectionCounter::Ticket ticket)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         dispatch_(dispatch),
@@ -367,8 +367,8 @@ class Session : public std::enable_shared_from_this<Session> {
     disarm();
     ++requests_;
     // While stopping, a request that arrives on an open connection is still answered, then closes it.
-    bool keep_alive = parser_->keep_alive() && requests_ < options_.limits.max_requests_per_connection &&
-                      !life_.stopping.load();
+    bool keep_alive =
+        parser_->keep_alive() && requests_ < options_.limits.max_requests_per_connection && !life_.stopping.load();
     is_http10_ = parser_->get().version() == 10;
     RawRequest raw = to_raw(*parser_, peer_);
     method_ = raw.method;

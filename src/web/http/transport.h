@@ -42,7 +42,7 @@ struct TransportOptions {
   int port = 8080;  // 0: any free port (bind() returns it)
   int io_threads = 2;
   ConnectionLimits limits;
-  bool access_log = true;  // one JSON line per reply
+  bool access_log = true;          // one JSON line per reply
   int shutdown_grace_ms = 30'000;  // stop(): how long requests in flight may take to finish
   // Called once per reply written (on an io thread; must not block): the request target, the
   // status and the seconds from the request's first byte. Empty: none (metrics.enabled off).
