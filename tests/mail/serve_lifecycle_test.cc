@@ -166,7 +166,7 @@ TEST(ServeLifecycle, SeveralProcessesWriteOneSqliteDatabaseWhileServing) {
     auto record = nlohmann::json::parse(first);
     std::ofstream out(papers);
     for (int i = 0; i < 3000; ++i) {
-      char id[16];
+      char id[32];
       std::snprintf(id, sizeof id, "2508.%05d", i + 1);
       record["id"] = id;
       record["title"] = "Concurrent writer paper " + std::to_string(i);

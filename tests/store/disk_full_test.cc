@@ -68,7 +68,7 @@ class DiskFullTest : public ::testing::Test {
   WriteBatch papers(int from, int n) {
     WriteBatch batch;
     for (int i = from; i < from + n; ++i) {
-      char id[16];
+      char id[32];
       std::snprintf(id, sizeof id, "2401.%05d", i);
       auto p = testing::listed_paper(id, "2024-01-05", "Paper " + std::to_string(i));
       p.abstract = std::string(2000, 'a');

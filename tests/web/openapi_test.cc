@@ -55,7 +55,7 @@ class OpenApiTest : public ::testing::Test {
     store_ = std::move(*s);
     store::WriteBatch batch;
     for (int i = 1; i <= 30; ++i) {
-      char id[16];
+      char id[32];
       std::snprintf(id, sizeof id, "2401.%05d", i);
       batch.papers.push_back(listed_paper(id, i % 2 ? "2024-01-05" : "2024-01-04",
                                           i % 3 ? "Diffusion models for graphs" : "Vision transformers revisited"));
