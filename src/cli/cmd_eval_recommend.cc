@@ -62,14 +62,11 @@ void add_eval_recommend_command(CLI::App& eval, Invocation& /*inv*/) {
   auto data_dir = std::make_shared<std::string>();
   auto users_limit = std::make_shared<int>(0);
   cmd->add_option("DIR", *dir, "folder with users.jsonl and window.json")->required();
-  cmd->add_option("--corpus", *corpus,
-                  "the corpus, JSON lines (.zst ok); default ../shared/corpus/arxiv-cs-141k.jsonl.zst")
-      ->envname("PAPERBOY_EVAL_CORPUS");
+  cmd->add_option("--corpus", *corpus, "the corpus, JSON lines (.zst ok)")->envname("PAPERBOY_EVAL_CORPUS")->required();
   cmd->add_option("--data-dir", *data_dir, "scratch data directory for the ingested corpus and its indexes");
   cmd->add_option("--users", *users_limit, "evaluate N evenly spaced users (0: all)");
   cmd->callback([dir, corpus, data_dir, users_limit] {
-    const std::string corpus_path = eval_corpus_or_default(*corpus);
-    if (corpus_path.empty()) die(Status::invalid_argument("no corpus: pass --corpus FILE"), 2);
+    const std::string& corpus_path = *corpus;
     std::ifstream wf(std::filesystem::path(*dir) / "window.json");
     if (!wf) die(Status::not_found("no window.json in " + *dir), 2);
     auto window = nlohmann::json::parse(wf, nullptr, false);

@@ -104,17 +104,7 @@ void navigational_figures(search::SearchService& service, const std::vector<Eval
               typos == 0 ? 0.0 : corrected / static_cast<double>(typos));
 }
 
-std::string default_corpus() {
-  // Relative to the working directory: a checkout beside ../shared (an installed binary has none).
-  auto def = std::filesystem::path("..") / "shared" / "corpus" / "arxiv-cs-141k.jsonl.zst";
-  return std::filesystem::exists(def) ? def.lexically_normal().string() : std::string();
-}
-
 }  // namespace
-
-std::string eval_corpus_or_default(const std::string& corpus) {
-  return corpus.empty() ? default_corpus() : corpus;
-}
 
 void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
   auto* cmd =
@@ -127,9 +117,9 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
   auto grid = std::make_shared<bool>(false);
   auto tuned = std::make_shared<search::SearchOptions>();
   cmd->add_option("DIR", *dir, "folder with queries.jsonl")->required();
-  cmd->add_option("--corpus", *corpus,
-                  "the corpus to rank, JSON lines (.zst ok); default ../shared/corpus/arxiv-cs-141k.jsonl.zst")
-      ->envname("PAPERBOY_EVAL_CORPUS");
+  cmd->add_option("--corpus", *corpus, "the corpus to rank, JSON lines (.zst ok)")
+      ->envname("PAPERBOY_EVAL_CORPUS")
+      ->required();
   cmd->add_option("--data-dir", *data_dir, "scratch data directory for the ingested corpus and its indexes");
   cmd->add_flag("--verbose", *verbose, "print each query's figures");
   cmd->add_option("--navigational", *navigational, "papers for the id / URL / title / typo checks (0: none)");
@@ -141,8 +131,7 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
   cmd->add_option("--rrf-k", tuned->rrf_k, "reciprocal-rank fusion constant");
   cmd->add_flag("--grid", *grid, "first try a grid of the natural-language ranking parameters (tuning on dev data)");
   cmd->callback([dir, corpus, data_dir, verbose, tuned, navigational, grid] {
-    const std::string corpus_path = eval_corpus_or_default(*corpus);
-    if (corpus_path.empty()) die(Status::invalid_argument("no corpus: pass --corpus FILE"), 2);
+    const std::string& corpus_path = *corpus;
     auto papers = read_eval_corpus(corpus_path);
     if (!papers) die(papers.error(), 2);
     std::unordered_set<std::string> in_corpus;

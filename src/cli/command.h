@@ -60,8 +60,6 @@ void add_search_commands(CLI::App& root, Invocation& inv);
 // `eval search` and `eval recommend` under the `eval` command (cmd_eval_search.cc, cmd_eval_recommend.cc).
 void add_eval_search_command(CLI::App& eval, Invocation& inv);
 void add_eval_recommend_command(CLI::App& eval, Invocation& inv);
-// `corpus`, or the shared 141k corpus beside the sources when empty and present.
-std::string eval_corpus_or_default(const std::string& corpus);
 
 // The search service's options from the `search` config section (cmd_search.cc).
 search::SearchOptions search_options(const config::Config& config);
