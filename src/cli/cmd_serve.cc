@@ -244,6 +244,9 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     options.io_threads = cfg->server.io_threads;
     options.max_queued = static_cast<size_t>(std::max(1, cfg->server.max_queued));
     options.trusted_proxies = cfg->server.trusted_proxies;
+    options.access_log = cfg->server.access_log != "off";  // json, combined or off (checked at load)
+    options.access_log_format =
+        cfg->server.access_log == "combined" ? web::AccessLogFormat::kCombined : web::AccessLogFormat::kJson;
     if (auto proxies = web::TrustedProxies::parse(options.trusted_proxies); !proxies) die(proxies.error());
 
     // Accounts and votes (community.enabled): they also rank trending digests.

@@ -132,6 +132,8 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> int& { return c.server.max_connections_per_address; }));
   t.push_back(option("server.max_requests_per_connection", "requests on one keep-alive connection before it closes",
                      [](Config& c) -> int& { return c.server.max_requests_per_connection; }));
+  t.push_back(option("server.access_log", "access log lines: json, combined (as Apache and nginx write them) or off",
+                     [](Config& c) -> std::string& { return c.server.access_log; }));
   t.push_back(option("server.trusted_proxies",
                      "reverse proxies whose X-Forwarded-For/-Proto are believed: addresses or CIDRs, comma-separated",
                      [](Config& c) -> std::string& { return c.server.trusted_proxies; }));
@@ -301,6 +303,10 @@ Status check_ranges(const Config& c) {
   PB_RETURN_IF_ERROR(range("mail.retry_backoff_s", c.mail.retry_backoff_s, 0, 1e9));
   PB_RETURN_IF_ERROR(range("mail.claim_lease_s", c.mail.claim_lease_s, 1, 1e9));
   PB_RETURN_IF_ERROR(range("mail.poll_s", c.mail.poll_s, 0.01, 1e9));
+  const std::string& log = c.server.access_log;
+  if (log != "json" && log != "combined" && log != "off") {
+    return Status::invalid_argument("server.access_log: must be json, combined or off, got '" + log + "'");
+  }
   return Status::ok();
 }
 

@@ -41,6 +41,7 @@ struct Config {
     int max_connections = 10'000;
     int max_connections_per_address = 256;
     int max_requests_per_connection = 1000;
+    std::string access_log = "json";  // one line per request: json, combined (Apache/nginx) or off
     std::string trusted_proxies;  // "127.0.0.1, 10.0.0.0/8, ::1": whose X-Forwarded-For is believed
   } server;
 

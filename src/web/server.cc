@@ -477,6 +477,7 @@ struct WebServer::Impl {
     t.io_threads = options.io_threads;
     t.limits = options.limits;
     t.access_log = options.access_log;
+    t.access_log_format = options.access_log_format;
     if (options.metrics != nullptr) {
       t.observe = [metrics = options.metrics](std::string_view target, int status, double seconds) {
         metrics->observe_request(target.substr(0, target.find('?')), status, seconds);

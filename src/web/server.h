@@ -76,6 +76,7 @@ struct ServerOptions {
   // address (never the request's Host header).
   std::string public_url;
   bool access_log = true;
+  AccessLogFormat access_log_format = AccessLogFormat::kJson;
   // GET /metrics (Prometheus text) with these counters; null: no /metrics (metrics.enabled off).
   Metrics* metrics = nullptr;
   // The cache key reads change counters from the database (PostgreSQL: a round trip each). Then

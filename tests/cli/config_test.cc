@@ -119,6 +119,11 @@ TEST(Config, OutOfRangeValuesAreRefusedBeforeAnythingStarts) {
   Outcome rate = run(dir, {"config"}, {"PAPERBOY_MAIL_RATE_PER_SECOND=-5"});
   EXPECT_NE(rate.code, 0);
   EXPECT_NE(rate.out.find("mail.rate_per_second"), std::string::npos) << rate.out;
+  Outcome log = run(dir, {"serve", "--port", "0"}, {"PAPERBOY_SERVER_ACCESS_LOG=apache"});
+  EXPECT_NE(log.code, 0);
+  EXPECT_NE(log.out.find("server.access_log: must be json, combined or off, got 'apache'"), std::string::npos)
+      << log.out;
+  EXPECT_EQ(log.out.find("serving on"), std::string::npos) << log.out;
 }
 
 TEST(Config, TomlSyntaxErrorsGiveFileLineAndColumn) {

@@ -381,6 +381,26 @@ TEST_F(HostileClientTest, ForwardedForIsBelievedOnlyFromATrustedProxy) {
   spdlog::set_default_logger(previous);
 }
 
+// server.access_log = combined: the line Apache and nginx write, with what the client sent escaped
+// so that it cannot forge a field or a line.
+TEST_F(HostileClientTest, CombinedAccessLogEscapesWhatTheClientSent) {
+  auto sink = std::make_shared<WaitableSink>();
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("access", sink));
+  {
+    ServerOptions o = options();
+    o.access_log = true;
+    o.access_log_format = AccessLogFormat::kCombined;
+    start(o);
+    EXPECT_EQ(status_of(get("/healthz?combined", "Referer: http://example.org/a\"b\r\nUser-Agent: probe/1.0\r\n")),
+              200);
+    EXPECT_TRUE(sink->wait_for(R"(127.0.0.1 - - [)", R"("GET /healthz?combined HTTP/1.1" 200 )", 5s));
+    EXPECT_TRUE(sink->wait_for(R"("http://example.org/a\x22b" "probe/1.0")", "/healthz?combined", 5s));
+    server_.reset();
+  }
+  spdlog::set_default_logger(previous);
+}
+
 // The request fuzzer's kept inputs (fuzz/request_fuzz.cc), replayed through the same preflight.
 TEST_F(HostileClientTest, RequestFuzzCorpusReplaysWithoutCrashing) {
   WebServer server(*store_, options());

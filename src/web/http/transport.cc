@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -142,17 +143,64 @@ class ConnectionCounter {
   std::unordered_map<std::string, int> per_address_;
 };
 
-void access_log(const std::string& remote, std::string_view method, std::string_view target, int status, size_t bytes,
-                Clock::time_point started) {
-  double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+// What one access-log line says about a reply.
+struct AccessEntry {
+  std::string_view remote, method, target, referer, user_agent;
+  bool is_http10 = false;
+  int status = 0;
+  size_t bytes = 0;
+  Clock::time_point started;
+};
+
+// A field of a combined line: quotes, backslashes, control and non-ASCII bytes as \xHH (as nginx
+// writes them), so a client cannot forge a line or a field; "-" when empty.
+std::string log_field(std::string_view s) {
+  if (s.empty()) return "-";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\' || c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+void access_log(AccessLogFormat format, const AccessEntry& e) {
+  if (format == AccessLogFormat::kCombined) {
+    std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char when[40];
+    std::strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+    std::string request =
+        e.method.empty() ? "-"
+                         : log_field(e.method) + " " + log_field(e.target) + (e.is_http10 ? " HTTP/1.0" : " HTTP/1.1");
+    spdlog::info("{} - - [{}] \"{}\" {} {} \"{}\" \"{}\"", log_field(e.remote), when, request, e.status, e.bytes,
+                 log_field(e.referer), log_field(e.user_agent));
+    return;
+  }
+  double ms = std::chrono::duration<double, std::milli>(Clock::now() - e.started).count();
   nlohmann::json line = {{"type", "access"},
-                         {"remote", remote},
-                         {"method", method},
-                         {"target", target},
-                         {"status", status},
-                         {"bytes", bytes},
+                         {"remote", e.remote},
+                         {"method", e.method},
+                         {"target", e.target},
+                         {"status", e.status},
+                         {"bytes", e.bytes},
                          {"ms", std::round(ms * 100) / 100}};
   spdlog::info("{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// The Referer and User-Agent of a parsed header, for the combined log format.
+template <class Message>
+void read_log_headers(const Message& m, std::string& referer, std::string& user_agent) {
+  referer = std::string(m[http::field::referer]);
+  user_agent = std::string(m[http::field::user_agent]);
 }
 
 }  // namespace
@@ -354,9 +402,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (parser_ && parser_->is_header_done()) {
       method_ = std::string(parser_->get().method_string());
       target_ = std::string(parser_->get().target());
+      read_log_headers(parser_->get(), referer_, user_agent_);
     } else {
       method_.clear();
       target_.clear();
+      referer_.clear();
+      user_agent_.clear();
     }
     is_head_ = false;
     is_http10_ = false;
@@ -370,6 +421,9 @@ class Session : public std::enable_shared_from_this<Session> {
     bool keep_alive =
         parser_->keep_alive() && requests_ < options_.limits.max_requests_per_connection && !life_.stopping.load();
     is_http10_ = parser_->get().version() == 10;
+    if (options_.access_log && options_.access_log_format == AccessLogFormat::kCombined) {
+      read_log_headers(parser_->get(), referer_, user_agent_);
+    }
     RawRequest raw = to_raw(*parser_, peer_);
     method_ = raw.method;
     target_ = raw.target;
@@ -419,7 +473,15 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_written(beast::error_code ec) {
     disarm();
     if (options_.access_log) {
-      access_log(reply_.client.empty() ? peer_ : reply_.client, method_, target_, reply_.status, body_bytes_, started_);
+      access_log(options_.access_log_format, {.remote = reply_.client.empty() ? peer_ : reply_.client,
+                                              .method = method_,
+                                              .target = target_,
+                                              .referer = referer_,
+                                              .user_agent = user_agent_,
+                                              .is_http10 = is_http10_,
+                                              .status = reply_.status,
+                                              .bytes = body_bytes_,
+                                              .started = started_});
     }
     if (options_.observe) {
       options_.observe(target_, reply_.status, std::chrono::duration<double>(Clock::now() - started_).count());
@@ -477,6 +539,7 @@ class Session : public std::enable_shared_from_this<Session> {
   int requests_ = 0;
   Clock::time_point started_ = Clock::now();
   std::string method_, target_, head_;
+  std::string referer_, user_agent_;  // for the combined access log
   Response reply_;
   size_t body_bytes_ = 0;
   size_t drained_ = 0;

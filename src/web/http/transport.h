@@ -37,12 +37,16 @@ struct ConnectionLimits {
   int max_requests_per_connection = 1000;  // then the reply says Connection: close
 };
 
+// The access log's line format: JSON (one object per line), or Apache/nginx "combined".
+enum class AccessLogFormat { kJson, kCombined };
+
 struct TransportOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (bind() returns it)
   int io_threads = 2;
   ConnectionLimits limits;
-  bool access_log = true;          // one JSON line per reply
+  bool access_log = true;  // one line per reply
+  AccessLogFormat access_log_format = AccessLogFormat::kJson;
   int shutdown_grace_ms = 30'000;  // stop(): how long requests in flight may take to finish
   // Called once per reply written (on an io thread; must not block): the request target, the
   // status and the seconds from the request's first byte. Empty: none (metrics.enabled off).
