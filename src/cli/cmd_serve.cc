@@ -180,6 +180,14 @@ Result<web::ConnectionLimits> connection_limits(const config::Config& cfg) {
 // The gauges /metrics reads from the parts `serve` assembles (metrics.enabled).
 void add_serve_gauges(web::Metrics& metrics, store::Store& store, search::SearchService& search, store::MailStore& mail,
                       const ingest::HarvestScheduler* harvest) {
+  metrics.add_gauge("paperboy_db_pool_connections_open",
+                    "Database connections the store's pool holds open (lent out or idle).",
+                    [&store] { return static_cast<double>(store.pool_use().open); });
+  metrics.add_gauge("paperboy_db_pool_connections_in_use", "Database connections lent out to a request or job now.",
+                    [&store] { return static_cast<double>(store.pool_use().in_use); });
+  metrics.add_gauge("paperboy_db_pool_connections_max",
+                    "The most connections the pool opens (0: no limit, as for SQLite's readers).",
+                    [&store] { return static_cast<double>(store.pool_use().max); });
   metrics.add_gauge(
       "paperboy_search_index_lag_changes",
       "Store changes the search index has not applied yet (serve applies them every 2 s).", [&store, &search] {
@@ -349,6 +357,7 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
       metrics = std::make_unique<web::Metrics>();
       add_serve_gauges(*metrics, **store, **search, *(*mail)->mail, scheduler.get());
       options.metrics = metrics.get();
+      options.metrics_listen = cfg->metrics.listen;
     }
     web::WebServer server(**store, options);
     auto port = server.bind();
@@ -357,6 +366,9 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     if (digests) digests->start();
     server.stop_on_signals();  // graceful: requests in flight are answered first
     std::printf("paperboy serving on http://%s:%d/\n", cfg->server.host.c_str(), *port);
+    if (server.metrics_port() > 0) {
+      std::printf("paperboy metrics on %s (port %d)\n", cfg->metrics.listen.c_str(), server.metrics_port());
+    }
     std::fflush(stdout);
     Status s = server.run();
     if (scheduler) scheduler->stop();

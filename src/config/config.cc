@@ -101,8 +101,11 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> std::string& { return c.server.demo_data; }));
   t.push_back(option("server.assets_dir", "KaTeX and demo data (default: ../share/paperboy beside the binary)",
                      [](Config& c) -> std::string& { return c.server.assets_dir; }));
-  t.push_back(option("metrics.enabled", "serve GET /metrics (Prometheus text format) on the main listener",
+  t.push_back(option("metrics.enabled", "serve GET /metrics (Prometheus text format)",
                      [](Config& c) -> bool& { return c.metrics.enabled; }));
+  t.push_back(option("metrics.listen",
+                     "HOST:PORT where /metrics is served alone (e.g. 127.0.0.1:9464); empty: the main listener",
+                     [](Config& c) -> std::string& { return c.metrics.listen; }));
   t.push_back(option("server.public_url", "absolute base URL for links in mails and feeds (https://papers.example.org)",
                      [](Config& c) -> std::string& { return c.server.public_url; }));
   t.push_back(option("server.io_threads",
@@ -306,6 +309,13 @@ Status check_ranges(const Config& c) {
   const std::string& log = c.server.access_log;
   if (log != "json" && log != "combined" && log != "off") {
     return Status::invalid_argument("server.access_log: must be json, combined or off, got '" + log + "'");
+  }
+  if (const std::string& listen = c.metrics.listen; !listen.empty()) {
+    auto colon = listen.rfind(':');
+    std::string digits = colon == std::string::npos ? "" : listen.substr(colon + 1);
+    bool ok = colon != std::string::npos && colon > 0 && !digits.empty() && digits.size() <= 5 &&
+              digits.find_first_not_of("0123456789") == std::string::npos && std::stoi(digits) <= 65535;
+    if (!ok) return Status::invalid_argument("metrics.listen: must be HOST:PORT (e.g. 127.0.0.1:9464), got '" + listen + "'");
   }
   return Status::ok();
 }

@@ -45,9 +45,10 @@ struct Config {
     std::string trusted_proxies;  // "127.0.0.1, 10.0.0.0/8, ::1": whose X-Forwarded-For is believed
   } server;
 
-  // GET /metrics (Prometheus text format) on the main listener.
+  // GET /metrics (Prometheus text format), on the main listener or on its own.
   struct Metrics {
     bool enabled = false;
+    std::string listen;  // HOST:PORT of a listener for /metrics alone; empty: the main listener
   } metrics;
 
   struct Ingest {

@@ -73,9 +73,20 @@ struct StoreStats {
   std::string oldest_listing_day;
 };
 
+// A store's database connections (/metrics): open ones, those lent out now, and the most the pool
+// opens (0: no limit).
+struct PoolUse {
+  int open = 0;
+  int in_use = 0;
+  int max = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
+
+  // Its connection pool's use now.
+  virtual PoolUse pool_use() = 0;
 
   // Upserts by arXiv id under the version rules: a newer version replaces metadata and extends the
   // version history; equal content changes nothing; an older record never overwrites a newer one

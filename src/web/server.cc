@@ -139,7 +139,42 @@ struct WebServer::Impl {
   // Declared last: destroyed first, so the workers finish before what they use goes away, and
   // the transport (whose io_context the workers post replies to) outlives them.
   std::unique_ptr<HttpTransport> transport;
+  std::unique_ptr<HttpTransport> metrics_transport;  // metrics_listen: /metrics on its own listener
+  int metrics_port = 0;
   std::unique_ptr<WorkerPool> workers;
+
+  // The listener of metrics_listen: GET /metrics and nothing else, on one io thread.
+  void setup_metrics_listener() {
+    const std::string& listen = options.metrics_listen;
+    auto colon = listen.rfind(':');
+    std::string host = colon == std::string::npos ? "" : listen.substr(0, colon);
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    int port = -1;
+    if (colon != std::string::npos) {
+      std::string digits = listen.substr(colon + 1);
+      if (!digits.empty() && digits.size() <= 5 && digits.find_first_not_of("0123456789") == std::string::npos) {
+        port = std::stoi(digits);
+      }
+    }
+    if (host.empty() || port < 0 || port > 65535) {
+      throw std::runtime_error("metrics.listen must be HOST:PORT (e.g. 127.0.0.1:9464), got '" + listen + "'");
+    }
+    TransportOptions m;
+    m.host = host;
+    m.port = port;
+    m.io_threads = 1;
+    m.access_log = false;
+    m.default_headers = security_headers();
+    metrics_transport = std::make_unique<HttpTransport>(
+        std::move(m), [metrics = options.metrics](RawRequest&& raw, const HttpTransport::Reply& reply) {
+          std::string_view path(raw.target);
+          path = path.substr(0, path.find('?'));
+          if ((raw.method == "GET" || raw.method == "HEAD") && path == "/metrics") {
+            return reply(text_response(200, metrics->render(), "text/plain; version=0.0.4; charset=utf-8"));
+          }
+          reply(text_response(404, "Only /metrics is served here.\n", "text/plain; charset=utf-8"));
+        });
+  }
 
   Impl(store::Store& s, ServerOptions o)
       : store(s),
@@ -488,6 +523,7 @@ struct WebServer::Impl {
     transport = std::make_unique<HttpTransport>(
         std::move(t), [this](RawRequest&& raw, HttpTransport::Reply reply) { dispatch(std::move(raw), reply); });
     workers = std::make_unique<WorkerPool>(std::max(1, options.threads), options.max_queued);
+    if (options.metrics != nullptr && !options.metrics_listen.empty()) setup_metrics_listener();
     // CSRF tokens protect every form (subscriptions too), with or without accounts.
     std::string key = options.signing_key_hex;
     if (key.empty()) {
@@ -553,6 +589,11 @@ WebServer::~WebServer() {
 }
 
 Result<int> WebServer::bind() {
+  if (impl_->metrics_transport) {
+    auto metrics_port = impl_->metrics_transport->bind();
+    if (!metrics_port) return metrics_port;
+    impl_->metrics_port = *metrics_port;
+  }
   auto port = impl_->transport->bind();
   if (!port) return port;
   impl_->options.port = *port;
@@ -565,11 +606,27 @@ Status WebServer::run() {
     auto port = bind();
     if (!port) return port.error();
   }
-  return impl_->transport->run();
+  std::thread metrics_thread;
+  if (impl_->metrics_transport) {
+    metrics_thread = std::thread([t = impl_->metrics_transport.get()] {
+      Status s = t->run();
+      if (!s.is_ok()) spdlog::error("metrics listener: {}", s.to_string());
+    });
+  }
+  Status s = impl_->transport->run();
+  if (metrics_thread.joinable()) {
+    impl_->metrics_transport->stop();
+    metrics_thread.join();
+  }
+  return s;
 }
 
 void WebServer::stop() {
   impl_->transport->stop();
+}
+
+int WebServer::metrics_port() const {
+  return impl_->metrics_port;
 }
 
 void WebServer::stop_on_signals() {

@@ -79,6 +79,9 @@ struct ServerOptions {
   AccessLogFormat access_log_format = AccessLogFormat::kJson;
   // GET /metrics (Prometheus text) with these counters; null: no /metrics (metrics.enabled off).
   Metrics* metrics = nullptr;
+  // "HOST:PORT" ("[::1]:9464"; port 0: any free one): /metrics is served there, on its own
+  // listener and io thread, and not on the main one. Empty: on the main listener.
+  std::string metrics_listen;
   // The cache key reads change counters from the database (PostgreSQL: a round trip each). Then
   // cached replies are looked up on a worker, never on an io thread, so a slow or restarting
   // database cannot stall every connection. SQLite keeps the counters in memory.
@@ -126,6 +129,8 @@ class WebServer {
   // it refuses the request with (400, 404, 413, 414, 431), or 0 when a route's handler would run.
   // The same parsing, decoding and route matching as a real request, without sockets (fuzzing).
   [[nodiscard]] int preflight(std::string_view bytes) const;
+  // The port /metrics is served on when ServerOptions::metrics_listen is set (after bind()); else 0.
+  [[nodiscard]] int metrics_port() const;
 
  private:
   struct Impl;

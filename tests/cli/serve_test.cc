@@ -56,6 +56,68 @@ TEST(ServeCommand, AnswersHealthzAndListsNewestPapersEscaped) {
   EXPECT_EQ(server.wait(), 0);
 }
 
+// metrics.enabled: /metrics carries serve's own gauges too (database pool, search lag, outbox).
+TEST(ServeCommand, MetricsShowTheDatabasePoolAndTheSearchLag) {
+  TempDir dir;
+  seed(dir);
+  Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"},
+                 {"PAPERBOY_METRICS_ENABLED=true", "PAPERBOY_SERVER_LOAD_DEMO_DATA=false"});
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  ASSERT_EQ(client.Get("/papers/2403.01234")->status, 200);  // reads through the pool
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  ASSERT_EQ(metrics->status, 200);
+  // "name value" lines (no labels on these gauges).
+  auto value_of = [&](const std::string& name) {
+    auto at = metrics->body.find("\n" + name + " ");
+    if (at == std::string::npos) return -1.0;
+    return std::stod(metrics->body.substr(at + name.size() + 2));
+  };
+  EXPECT_GE(value_of("paperboy_db_pool_connections_open"), 1) << metrics->body;
+  EXPECT_EQ(value_of("paperboy_db_pool_connections_in_use"), 0) << metrics->body;  // every lease returned
+  EXPECT_EQ(value_of("paperboy_db_pool_connections_max"), 0) << metrics->body;     // SQLite readers: no limit
+  EXPECT_GE(value_of("paperboy_search_index_lag_changes"), 0) << metrics->body;
+  EXPECT_EQ(value_of("paperboy_outbox_failed"), 0) << metrics->body;
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
+// metrics.listen: /metrics on its own listener (the second line of output names its port), and
+// no longer on the main one.
+TEST(ServeCommand, MetricsOnTheirOwnListener) {
+  TempDir dir;
+  seed(dir);
+  Process server(
+      {paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"},
+      {"PAPERBOY_METRICS_ENABLED=true", "PAPERBOY_METRICS_LISTEN=127.0.0.1:0", "PAPERBOY_SERVER_LOAD_DEMO_DATA=false"});
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
+  auto second = server.read_line();
+  ASSERT_TRUE(second && second->starts_with("paperboy metrics on 127.0.0.1:0 (port ")) << second.value_or("");
+  int metrics_port = std::atoi(second->c_str() + second->find("(port ") + 6);
+  ASSERT_GT(metrics_port, 0);
+  ASSERT_NE(metrics_port, port);
+  httplib::Client main_client("127.0.0.1", port);
+  ASSERT_EQ(main_client.Get("/papers/2403.01234")->status, 200);
+  EXPECT_EQ(main_client.Get("/metrics")->status, 404);
+  httplib::Client metrics_client("127.0.0.1", metrics_port);
+  auto metrics = metrics_client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find("paperboy_http_requests_total{route=\"page\",status=\"200\"} 1"), std::string::npos)
+      << metrics->body;
+  EXPECT_EQ(metrics_client.Get("/")->status, 404);  // only /metrics there
+  Process bad({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"},
+              {"PAPERBOY_METRICS_ENABLED=true", "PAPERBOY_METRICS_LISTEN=9464"}, true);
+  std::string bad_out = bad.read_all();
+  EXPECT_NE(bad.wait(), 0);
+  EXPECT_NE(bad_out.find("metrics.listen: must be HOST:PORT"), std::string::npos) << bad_out;
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
 TEST(ServeCommand, ReportsAPortInUse) {
   TempDir dir;
   seed(dir);

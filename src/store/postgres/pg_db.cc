@@ -187,6 +187,11 @@ Status lock_for_transaction(PgConnection& conn, std::int64_t key) {
   return conn.run("SELECT pg_advisory_xact_lock($1::bigint)", Params().int64(key));
 }
 
+PoolUse PgPool::use() {
+  std::lock_guard lock(mu_);
+  return {.open = open_, .in_use = open_ - static_cast<int>(idle_.size()), .max = max_size_};
+}
+
 Result<PgPool::Lease> PgPool::acquire() {
   {
     std::unique_lock lock(mu_);

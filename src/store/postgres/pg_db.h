@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/store.h"
 
 namespace paperboy::store::postgres {
 
@@ -157,6 +158,8 @@ class PgPool {
 
   Result<Lease> acquire();
   [[nodiscard]] const std::string& url() const { return url_; }
+  // Connections open (lent out or idle) and lent out now, and the most it opens.
+  [[nodiscard]] PoolUse use();
 
  private:
   void release(std::unique_ptr<PgConnection> conn);

@@ -46,6 +46,7 @@ class PostgresStore final : public Store {
 
   // The pool, for other parts that keep their tables in the same database (community, mail).
   PgPool& pool() { return pool_; }
+  PoolUse pool_use() override { return pool_.use(); }
 
  private:
   PostgresStore(const std::string& url, int pool_size) : pool_(url, pool_size) {}

@@ -69,8 +69,8 @@ std::string_view Statement::text(int col) const {
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, int cache_mib) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);
@@ -80,7 +80,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, in
   sqlite3_busy_timeout(db, 10000);
   sqlite3_extended_result_codes(db, 0);
   std::string pragmas =
-      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+      "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA "
+      "temp_store=MEMORY; "
       "PRAGMA cache_size=-" +
       std::to_string(cache_mib * 1024) + ";";
   if (Status s = conn->exec(pragmas); !s.is_ok()) return fail(s.with_context("configuring " + path));
@@ -96,8 +97,8 @@ Result<Statement> Connection::prepare(std::string_view sql) {
   std::string key(sql);
   if (auto it = cache_.find(key); it != cache_.end()) return Statement(it->second);
   sqlite3_stmt* stmt = nullptr;
-  int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                              nullptr);
+  int rc =
+      sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return fail(Status::internal("sqlite prepare failed: " + last_error() + " in: " + key));
   cache_.emplace(std::move(key), stmt);
   return Statement(stmt);
@@ -116,7 +117,9 @@ Status Connection::exec(std::string_view sql) {
   return Status::ok();
 }
 
-std::string Connection::last_error() const { return sqlite3_errmsg(db_); }
+std::string Connection::last_error() const {
+  return sqlite3_errmsg(db_);
+}
 
 Result<ReaderPool::Lease> ReaderPool::acquire() {
   {
@@ -129,7 +132,16 @@ Result<ReaderPool::Lease> ReaderPool::acquire() {
   }
   auto conn = Connection::open(path_, cache_mib_);
   if (!conn) return fail(conn.error());
+  {
+    std::lock_guard lock(mu_);
+    ++open_;
+  }
   return Lease(this, std::move(*conn));
+}
+
+PoolUse ReaderPool::use() {
+  std::lock_guard lock(mu_);
+  return {.open = open_, .in_use = open_ - static_cast<int>(idle_.size()), .max = 0};
 }
 
 void ReaderPool::release(std::unique_ptr<Connection> conn) {

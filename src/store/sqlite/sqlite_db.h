@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/store.h"
 
 namespace paperboy::store::sqlite {
 
@@ -103,14 +104,17 @@ class ReaderPool {
   ReaderPool& operator=(const ReaderPool&) = delete;
 
   Result<Lease> acquire();
+  // Connections opened and lent out now (no upper limit).
+  [[nodiscard]] PoolUse use();
 
  private:
   void release(std::unique_ptr<Connection> conn);
 
   std::string path_;
   int cache_mib_;
-  std::mutex mu_;  // guards idle_
+  std::mutex mu_;  // guards idle_ and open_
   std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
 };
 
 // Runs the body inside BEGIN IMMEDIATE ... COMMIT, rolling back on any failure.

@@ -36,6 +36,9 @@ class SqliteStore final : public Store {
   Status delete_state(std::string_view key) override;
   Result<std::string> put_state_if_absent(std::string_view key, std::string_view value) override;
 
+  // The readers' pool (the single writer connection is not pooled).
+  PoolUse pool_use() override { return readers_.use(); }
+
  private:
   // Readers get a smaller page cache than the writer: the writer is where bulk work happens.
   SqliteStore(const std::string& path, int cache_mib, std::unique_ptr<Connection> writer)

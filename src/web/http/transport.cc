@@ -463,6 +463,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (keep_alive_ && is_http10_) head += "Connection: keep-alive\r\n";  // HTTP/1.0 closes by default
     head += "\r\n";
     body_bytes_ = has_body ? r.body.size() : 0;
+    // Counted before the bytes leave, so a client that has its reply also sees it in /metrics.
+    if (options_.observe) {
+      options_.observe(target_, r.status, std::chrono::duration<double>(Clock::now() - started_).count());
+    }
     reply_ = std::move(r);
     std::array<net::const_buffer, 2> buffers{net::buffer(head_), net::buffer(reply_.body.data(), body_bytes_)};
     arm(Deadline::kWrite, options_.limits.write_timeout_ms);
@@ -482,9 +486,6 @@ class Session : public std::enable_shared_from_this<Session> {
                                               .status = reply_.status,
                                               .bytes = body_bytes_,
                                               .started = started_});
-    }
-    if (options_.observe) {
-      options_.observe(target_, reply_.status, std::chrono::duration<double>(Clock::now() - started_).count());
     }
     reply_ = Response{};
     if (in_flight_) {

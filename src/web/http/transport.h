@@ -47,7 +47,7 @@ struct TransportOptions {
   ConnectionLimits limits;
   bool access_log = true;  // one line per reply
   AccessLogFormat access_log_format = AccessLogFormat::kJson;
-  int shutdown_grace_ms = 30'000;  // stop(): how long requests in flight may take to finish
+  int shutdown_grace_ms = 20'000;  // stop(): how long requests in flight may take (systemd waits 30 s)
   // Called once per reply written (on an io thread; must not block): the request target, the
   // status and the seconds from the request's first byte. Empty: none (metrics.enabled off).
   std::function<void(std::string_view target, int status, double seconds)> observe;

@@ -9,7 +9,7 @@
 namespace paperboy::web {
 
 void add_operations_routes(RouteContext& ctx) {
-  if (ctx.options.metrics != nullptr) {
+  if (ctx.options.metrics != nullptr && ctx.options.metrics_listen.empty()) {
     ctx.get("/metrics", [&ctx](const Request&) -> Result<Reply> {
       return Reply{.body = ctx.options.metrics->render(),
                    .content_type = "text/plain; version=0.0.4; charset=utf-8",
