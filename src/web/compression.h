@@ -1,5 +1,5 @@
-// Response compression, done once per response body rather than once per request. httplib would
-// compress every reply itself, and for browsers (which offer "br") it used Brotli at quality 11:
+// Response compression, done once per response body rather than once per request. cpp-httplib, the
+// earlier transport, compressed every reply itself, and for browsers (which offer "br") at Brotli 11:
 // ~140 ms of CPU for a 130 KB listing page, on every request, cached pages included. Here each
 // cached page and static asset keeps its compressed variants, made on first use. Pages use a fast
 // effort (Brotli 3 / gzip 3: ~0.25 ms for a 50 KB search page, which is often asked for once);

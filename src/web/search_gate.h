@@ -1,7 +1,7 @@
 // SearchGate: admission control in front of the search service. Searches and similar-paper
-// queries cost milliseconds of CPU; cached pages cost microseconds. With one thread per connection
-// (cpp-httplib), a burst of uncached searches on every thread would time-slice the few cores among
-// all of them, and every request, cached ones too, would wait behind them. The gate lets at most
+// queries cost milliseconds of CPU; cached pages cost microseconds. Without it, a burst of uncached
+// searches would take every worker thread and time-slice the few cores among all of them, and every
+// request that needs a worker would wait behind them. The gate lets at most
 // `limit` (default: the number of cores) such queries run at once; the others wait asleep (first come, first served),
 // so cheap requests keep their latency and the expensive ones are served in arrival order. Other calls pass straight
 // through. Thread-safe as the service behind it.

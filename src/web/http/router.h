@@ -1,6 +1,6 @@
 // Router: the routes a server answers, in registration order; the first whose method and regex
 // (matched against the whole decoded path, ECMAScript syntax) fit a request wins, as in
-// cpp-httplib, whose route patterns these are. HEAD is answered by GET routes.
+// cpp-httplib, the earlier transport, whose route patterns these are. HEAD is answered by GET routes.
 // Routes are added before serving; match() is then const and thread-safe.
 #pragma once
 
