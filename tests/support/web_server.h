@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,6 +14,9 @@
 
 #include "core/paper.h"
 #include "core/time.h"
+#include "store/community_store.h"
+#include "store/library_store.h"
+#include "store/sqlite/sqlite_store.h"
 #include "web/server.h"
 
 namespace paperboy::testing {
@@ -74,5 +78,30 @@ class RunningServer {
   int port_ = 0;
   std::string error_;
 };
+
+// The stores the server tests start a WebServer on: a SQLite file `dir`/test.db holding `papers`,
+// with the community and library stores on the same file. Call under ASSERT_NO_FATAL_FAILURE.
+struct TestStores {
+  std::unique_ptr<store::Store> papers;
+  std::unique_ptr<store::CommunityStore> community;
+  std::unique_ptr<store::LibraryStore> library;
+};
+inline void open_test_stores(const std::filesystem::path& dir, std::vector<core::Paper> papers, TestStores& out) {
+  std::string db = (dir / "test.db").string();
+  auto s = store::sqlite::SqliteStore::open(db, 8);
+  ASSERT_TRUE(s) << s.error().to_string();
+  out.papers = std::move(*s);
+  store::WriteBatch batch;
+  batch.papers = std::move(papers);
+  ASSERT_TRUE(out.papers->apply(batch));
+  store::StoreOptions so;
+  so.url = db;
+  auto c = store::open_community_store(so);
+  ASSERT_TRUE(c) << c.error().to_string();
+  out.community = std::move(*c);
+  auto l = store::open_library_store(so);
+  ASSERT_TRUE(l) << l.error().to_string();
+  out.library = std::move(*l);
+}
 
 }  // namespace paperboy::testing

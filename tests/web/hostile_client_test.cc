@@ -37,22 +37,15 @@ std::string get(const std::string& target, const std::string& extra = "") {
 class HostileClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string db = (dir_.path() / "test.db").string();
-    auto s = store::sqlite::SqliteStore::open(db, 8);
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
-    store::WriteBatch batch;
-    batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
-                    testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models")};
-    ASSERT_TRUE(store_->apply(batch));
-    store::StoreOptions so;
-    so.url = db;
-    auto c = store::open_community_store(so);
-    ASSERT_TRUE(c) << c.error().to_string();
-    community_ = std::move(*c);
-    auto l = store::open_library_store(so);
-    ASSERT_TRUE(l) << l.error().to_string();
-    library_ = std::move(*l);
+    testing::TestStores stores;
+    ASSERT_NO_FATAL_FAILURE(
+        testing::open_test_stores(dir_.path(),
+                                  {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
+                                   testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models")},
+                                  stores));
+    store_ = std::move(stores.papers);
+    community_ = std::move(stores.community);
+    library_ = std::move(stores.library);
   }
 
   // Short deadlines: a test waits for the server's close instead of sleeping.

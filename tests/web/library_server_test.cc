@@ -32,23 +32,16 @@ constexpr const char* kPassword = "correct horse battery";
 class LibraryServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string db = (dir_.path() / "test.db").string();
-    auto s = store::sqlite::SqliteStore::open(db, 8);
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
-    store::WriteBatch batch;
-    batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks", {"cs.LG"}),
-                    testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models", {"cs.LG"}),
-                    testing::listed_paper("2401.00030", "2024-01-04", "Galaxy survey", {"astro-ph.GA"})};
-    ASSERT_TRUE(store_->apply(batch));
-    store::StoreOptions so;
-    so.url = db;
-    auto c = store::open_community_store(so);
-    ASSERT_TRUE(c) << c.error().to_string();
-    community_ = std::move(*c);
-    auto l = store::open_library_store(so);
-    ASSERT_TRUE(l) << l.error().to_string();
-    library_ = std::move(*l);
+    testing::TestStores stores;
+    ASSERT_NO_FATAL_FAILURE(
+        testing::open_test_stores(dir_.path(),
+                                  {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks", {"cs.LG"}),
+                                   testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models", {"cs.LG"}),
+                                   testing::listed_paper("2401.00030", "2024-01-04", "Galaxy survey", {"astro-ph.GA"})},
+                                  stores));
+    store_ = std::move(stores.papers);
+    community_ = std::move(stores.community);
+    library_ = std::move(stores.library);
     ServerOptions o;
     o.threads = 8;
     o.access_log = false;
