@@ -56,10 +56,19 @@ class HostileClientTest : public ::testing::Test {
     o.community = community_.get();
     o.library = library_.get();
     o.account_options.hash_cost = community::HashCost::kMinimum;
+    // Deadlines long enough that no test meets one by accident on a loaded machine; the tests
+    // about deadlines shorten them (short_deadlines()).
+    o.limits.read_timeout_ms = 30'000;
+    o.limits.idle_timeout_ms = 30'000;
+    o.limits.write_timeout_ms = 30'000;
+    o.limits.max_connections_per_address = 1000;
+    return o;
+  }
+  ServerOptions short_deadlines() {
+    ServerOptions o = options();
     o.limits.read_timeout_ms = 1000;
     o.limits.idle_timeout_ms = 1000;
     o.limits.write_timeout_ms = 1000;
-    o.limits.max_connections_per_address = 1000;
     return o;
   }
   void start(ServerOptions o) {
@@ -174,7 +183,7 @@ TEST_F(HostileClientTest, OversizedRequestLineHeadersAndBodiesAreRefused) {
 }
 
 TEST_F(HostileClientTest, SlowlorisGets408AfterTheReadDeadlineWhileOthersAreServed) {
-  start();
+  start(short_deadlines());
   RawConnection slow(port_);
   ASSERT_TRUE(slow.send("GET / HTTP/1.1\r\n"));
   auto begun = std::chrono::steady_clock::now();
@@ -190,7 +199,7 @@ TEST_F(HostileClientTest, SlowlorisGets408AfterTheReadDeadlineWhileOthersAreServ
 }
 
 TEST_F(HostileClientTest, SlowRequestGets408ReplyWhenDeadlinePasses) {
-  start();
+  start(short_deadlines());
   RawConnection slow(port_);
   ASSERT_TRUE(slow.send("GET / HTTP/1.1\r\nHost: x\r\n"));
   auto r = slow.read_reply(5s);
@@ -199,7 +208,7 @@ TEST_F(HostileClientTest, SlowRequestGets408ReplyWhenDeadlinePasses) {
 }
 
 TEST_F(HostileClientTest, HundredsOfIdleConnectionsDoNotStarveOthersAndAreClosed) {
-  start();
+  start(short_deadlines());
   std::vector<RawConnection> idle;
   for (int i = 0; i < 400; ++i) {
     idle.emplace_back(port_);
@@ -250,7 +259,7 @@ TEST_F(HostileClientTest, BodiesFollowExpectContinueAndNoFramingMeansNoBody) {
 
 TEST_F(HostileClientTest, ConnectionsPerAddressAreCapped) {
   ServerOptions o = options();
-  o.limits.max_connections_per_address = 4;
+  o.limits.max_connections_per_address = 4;  // held for the whole test: no deadline frees a place
   start(o);
   std::vector<RawConnection> held;
   for (int i = 0; i < 4; ++i) {
