@@ -72,14 +72,7 @@ class LazyRecommender {
 }  // namespace
 
 Result<rank::RecommenderOptions> recommender_options(const config::Config& cfg) {
-  if (cfg.recommend.window_days < 1 || cfg.recommend.window_days > 365) {
-    return fail(Status::invalid_argument("recommend.window_days must be 1..365, not " +
-                                         std::to_string(cfg.recommend.window_days)));
-  }
-  if (cfg.recommend.neighbours < 1 || cfg.recommend.neighbours > 500) {
-    return fail(Status::invalid_argument("recommend.neighbours must be 1..500, not " +
-                                         std::to_string(cfg.recommend.neighbours)));
-  }
+  // The option table holds window_days to 1..365 and neighbours to 1..500.
   rank::RecommenderOptions o;
   o.window_days = cfg.recommend.window_days;
   o.neighbours_per_seed = cfg.recommend.neighbours;

@@ -84,12 +84,6 @@ struct Submissions {
 };
 
 Result<Submissions> open_submissions(const config::Config& cfg, web::ServerOptions& options) {
-  if (cfg.community.submit_max_age_days < 0) {
-    return fail(Status::invalid_argument("community.submit_max_age_days: must be 0 or more"));
-  }
-  if (cfg.community.submissions_per_hour < 1) {
-    return fail(Status::invalid_argument("community.submissions_per_hour: must be at least 1"));
-  }
   Submissions out;
   store::StoreOptions store_options;
   store_options.url = cfg.database_url();
@@ -146,23 +140,9 @@ class IndexFollower {
   std::thread thread_;
 };
 
-// The server.* limits; each must be positive.
+// The server.* limits (the option table holds each to at least 1).
 Result<web::ConnectionLimits> connection_limits(const config::Config& cfg) {
   const auto& s = cfg.server;
-  for (auto [key, value] : {std::pair{"io_threads", s.io_threads},
-                            {"max_queued", s.max_queued},
-                            {"max_target_bytes", s.max_target_bytes},
-                            {"max_header_bytes", s.max_header_bytes},
-                            {"max_headers", s.max_headers},
-                            {"max_body_bytes", s.max_body_bytes},
-                            {"read_timeout_ms", s.read_timeout_ms},
-                            {"idle_timeout_ms", s.idle_timeout_ms},
-                            {"write_timeout_ms", s.write_timeout_ms},
-                            {"max_connections", s.max_connections},
-                            {"max_connections_per_address", s.max_connections_per_address},
-                            {"max_requests_per_connection", s.max_requests_per_connection}}) {
-    if (value < 1) return fail(Status::invalid_argument(std::string("server.") + key + " must be at least 1"));
-  }
   web::ConnectionLimits l;
   l.max_target_bytes = static_cast<size_t>(s.max_target_bytes);
   l.max_header_bytes = static_cast<size_t>(s.max_header_bytes);
@@ -276,10 +256,6 @@ void add_serve_command(CLI::App& root, Invocation& inv) {
     std::unique_ptr<store::LibraryStore> library;
     if (cfg->community.enabled && cfg->library.enabled) {
       const auto& l = cfg->library;
-      if (l.comment_max_bytes < 1 || l.comments_per_window < 1 || l.comment_window_s < 1) {
-        die(Status::invalid_argument(
-            "library.comment_max_bytes, comments_per_window and comment_window_s must be at least 1"));
-      }
       store::StoreOptions library_options;
       library_options.url = cfg->database_url();
       auto opened = store::open_library_store(library_options);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,7 +43,7 @@ struct Config {
     int max_connections_per_address = 256;
     int max_requests_per_connection = 1000;
     std::string access_log = "json";  // one line per request: json, combined (Apache/nginx) or off
-    std::string trusted_proxies;  // "127.0.0.1, 10.0.0.0/8, ::1": whose X-Forwarded-For is believed
+    std::string trusted_proxies;      // "127.0.0.1, 10.0.0.0/8, ::1": whose X-Forwarded-For is believed
   } server;
 
   // GET /metrics (Prometheus text format), on the main listener or on its own.
@@ -58,23 +59,23 @@ struct Config {
   // OAI-PMH harvesting and arXiv API lookups (paperboy harvest / fetch / serve's schedule).
   struct Harvest {
     std::string base_url = "https://oaipmh.arxiv.org/oai";
-    std::string prefix = "arXiv";            // arXiv, arXivRaw or oai_dc
-    std::string sets;                        // comma-separated set specs: "cs,stat"; empty = all
-    double min_interval_s = 3;               // arXiv's terms: one request per 3 s
-    std::string contact;                     // e-mail put in the User-Agent
+    std::string prefix = "arXiv";  // arXiv, arXivRaw or oai_dc
+    std::string sets;              // comma-separated set specs: "cs,stat"; empty = all
+    double min_interval_s = 3;     // arXiv's terms: one request per 3 s
+    std::string contact;           // e-mail put in the User-Agent
     double timeout_s = 120;
-    int max_attempts = 6;                    // tries per request, with exponential backoff
-    double backoff_s = 5;                    // first retry wait; doubles, capped at 300 s
+    int max_attempts = 6;  // tries per request, with exponential backoff
+    double backoff_s = 5;  // first retry wait; doubles, capped at 300 s
     std::string api_url = "https://export.arxiv.org/api/query";
-    bool schedule = false;                   // serve harvests daily at daily_at (off by default)
-    std::string daily_at = "03:00";          // UTC; arXiv announces at 20:00 US Eastern
+    bool schedule = false;           // serve harvests daily at daily_at (off by default)
+    std::string daily_at = "03:00";  // UTC; arXiv announces at 20:00 US Eastern
   } harvest;
   struct Search {
-    std::string index_dir;      // empty: <data_dir>/index (derived data, local to this instance)
-    int dimension = 256;        // LSA vector dimensions
-    int min_train_docs = 200;   // semantic search starts once the store has this many papers
-    int candidates = 100;       // candidates per side for hybrid fusion and similar papers
-    int ef_search = 128;        // HNSW query beam
+    std::string index_dir;     // empty: <data_dir>/index (derived data, local to this instance)
+    int dimension = 256;       // LSA vector dimensions
+    int min_train_docs = 200;  // semantic search starts once the store has this many papers
+    int candidates = 100;      // candidates per side for hybrid fusion and similar papers
+    int ef_search = 128;       // HNSW query beam
     int persist_interval_seconds = 30;
   } search;
 
@@ -88,8 +89,8 @@ struct Config {
     int login_max_delay_s = 900;                // the wait (2 s, doubling per failure) never exceeds this
     int signups_per_hour = 20;                  // sign-up attempts per client address
     int password_resets_per_hour = 10;          // reset requests per client address (3 mails per email)
-    int submit_max_age_days = 14;   // submitted papers at most this old (first version)
-    int submissions_per_hour = 10;  // per account
+    int submit_max_age_days = 14;               // submitted papers at most this old (first version)
+    int submissions_per_hour = 10;              // per account
   } community;
 
   // Personal recommendations (serve's /recommended, personal digests).
@@ -108,31 +109,36 @@ struct Config {
 
   // E-mail digests (paperboy digest send, serve's digest schedule).
   struct Mail {
-    std::string smtp_url;                        // smtp://host:port[?starttls=required], smtps://; empty: no sending
-    std::string smtp_user, smtp_password;        // or user:password in the URL
+    std::string smtp_url;                  // smtp://host:port[?starttls=required], smtps://; empty: no sending
+    std::string smtp_user, smtp_password;  // or user:password in the URL
     std::string from = "Paperboy <digest@localhost>";
-    double rate_per_second = 5;                  // global send rate limit of one process
-    int max_attempts = 8;                        // temporary failures before a mail fails for good
-    double retry_backoff_s = 60;                 // first retry wait, doubling
-    int pause_after_failures = 3;                // permanent failures in a row that pause an address
-    int claim_lease_s = 300;                     // a mail claimed this long ago by a dead sender is resent
-    bool schedule = true;                        // serve queues digest issues (false: only `digest send` does)
-    std::string send_at = "07:00";               // serve: time of day (UTC) daily issues are queued
-    double poll_s = 30;                          // serve: how often the outbox is checked
+    double rate_per_second = 5;     // global send rate limit of one process
+    int max_attempts = 8;           // temporary failures before a mail fails for good
+    double retry_backoff_s = 60;    // first retry wait, doubling
+    int pause_after_failures = 3;   // permanent failures in a row that pause an address
+    int claim_lease_s = 300;        // a mail claimed this long ago by a dead sender is resent
+    bool schedule = true;           // serve queues digest issues (false: only `digest send` does)
+    std::string send_at = "07:00";  // serve: time of day (UTC) daily issues are queued
+    double poll_s = 30;             // serve: how often the outbox is checked
   } mail;
 
   // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
   [[nodiscard]] std::string database_url() const;
 };
 
-// One row of the option table.
+// One row of the option table. The row validates: `set` refuses a value of the wrong type, out
+// of [min, max] or not among `choices`, with a message that says what is allowed.
 struct OptionSpec {
-  std::string key;   // TOML key, "server.port"
-  std::string env;   // "PAPERBOY_SERVER_PORT"
+  std::string key;  // TOML key, "server.port"
+  std::string env;  // "PAPERBOY_SERVER_PORT"
   std::string help;
-  std::string type;  // "string", "int", "bool", "double"
+  std::string type;                  // "string", "int", "bool", "double"
+  std::optional<double> min, max;    // numbers: the allowed range (inclusive)
+  std::vector<std::string> choices;  // strings with fixed values: the allowed ones
   std::function<Status(Config&, std::string_view)> set;
   std::function<std::string(const Config&)> get;
+  // "0..65535", "at least 1", "json, combined or off"; "" when any value of the type goes.
+  [[nodiscard]] std::string allowed() const;
 };
 
 const std::vector<OptionSpec>& option_table();
@@ -148,5 +154,11 @@ const std::vector<OptionSpec>& option_table();
 
 // "key = value" lines, for `paperboy config`.
 [[nodiscard]] std::string describe(const Config& config);
+
+// A commented config file (`paperboy config --template`): every setting under its section, with
+// its help, allowed values and environment variable. Settings that differ from the defaults in
+// `config` are written as values, the rest commented out at their defaults. The Debian package's
+// /etc/paperboy/paperboy.toml (deploy/paperboy.toml) is this output for data_dir=/var/lib/paperboy.
+[[nodiscard]] std::string config_template(const Config& config);
 
 }  // namespace paperboy::config

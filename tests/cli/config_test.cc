@@ -3,7 +3,10 @@
 // each with the message a user needs (the file, line and column, or the setting and what it wanted).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -124,6 +127,83 @@ TEST(Config, OutOfRangeValuesAreRefusedBeforeAnythingStarts) {
   EXPECT_NE(log.out.find("server.access_log: must be json, combined or off, got 'apache'"), std::string::npos)
       << log.out;
   EXPECT_EQ(log.out.find("serving on"), std::string::npos) << log.out;
+}
+
+TEST(Config, EveryRowRefusesWhatItDoesNotAllowInEveryLayer) {
+  TempDir dir;
+  // A setting with no range check of its own before the rows had one (dimension 0 reached the
+  // encoder); an unknown log level, which spdlog turns into "off" and so silenced every log.
+  write(dir, "[search]\ndimension = 0\n");
+  Outcome file = run(dir, {"config"});
+  EXPECT_NE(file.code, 0);
+  EXPECT_NE(file.out.find(dir.file("paperboy.toml") + ": search.dimension: must be between 2 and 2048, got 0"),
+            std::string::npos)
+      << file.out;
+  std::filesystem::remove(dir.file("paperboy.toml"));
+  Outcome env = run(dir, {"config"}, {"PAPERBOY_LOG_LEVEL=verbose"});
+  EXPECT_NE(env.code, 0);
+  EXPECT_NE(env.out.find("PAPERBOY_LOG_LEVEL: log_level: must be trace, debug, info, warn, error, critical or off, "
+                         "got 'verbose'"),
+            std::string::npos)
+      << env.out;
+  Outcome flag = run(dir, {"harvest", "--prefix", "marc"});
+  EXPECT_NE(flag.code, 0);
+  EXPECT_NE(flag.out.find("command line: harvest.prefix: must be arXiv, arXivRaw or oai_dc, got 'marc'"),
+            std::string::npos)
+      << flag.out;
+  Outcome low = run(dir, {"config"}, {"PAPERBOY_COMMUNITY_SUBMISSIONS_PER_HOUR=0"});
+  EXPECT_NE(low.code, 0);
+  EXPECT_NE(low.out.find("community.submissions_per_hour: must be at least 1, got 0"), std::string::npos) << low.out;
+  // The edges themselves are allowed.
+  Outcome edges = run(dir, {"config"}, {"PAPERBOY_SEARCH_DIMENSION=2", "PAPERBOY_RECOMMEND_WINDOW_DAYS=365"});
+  ASSERT_EQ(edges.code, 0) << edges.out;
+  EXPECT_NE(edges.out.find("search.dimension = 2 "), std::string::npos) << edges.out;
+  EXPECT_NE(edges.out.find("recommend.window_days = 365 "), std::string::npos) << edges.out;
+}
+
+TEST(Config, TheTemplateIsAConfigFileThatReadsBackTheSameSettings) {
+  TempDir dir;
+  // Defaults only: every line commented out, each setting with its environment variable.
+  Outcome plain = run(dir, {"config", "--template"});
+  ASSERT_EQ(plain.code, 0) << plain.out;
+  for (const char* line : {"\n[server]\n", "# port = 8080\n", "(PAPERBOY_SERVER_PORT)", "between 0 and 65535",
+                           "# access_log = \"json\"\n", "json, combined or off", "\n[search]\n"}) {
+    EXPECT_NE(plain.out.find(line), std::string::npos) << line << "\n" << plain.out;
+  }
+  // Settings that differ are written as values; the file they make reads back to the same config.
+  Outcome set = run(dir, {"--log-level", "warn", "config", "--template"},
+                    {"PAPERBOY_SERVER_THREADS=3", "PAPERBOY_MAIL_FROM=a \"quoted\" \\ name <a@b.example>",
+                     "PAPERBOY_MAIL_POLL_S=2.5", "PAPERBOY_MAIL_SMTP_PASSWORD=secret"});
+  ASSERT_EQ(set.code, 0) << set.out;
+  EXPECT_NE(set.out.find("\nlog_level = \"warn\"\n"), std::string::npos) << set.out;
+  EXPECT_NE(set.out.find("\nthreads = 3\n"), std::string::npos) << set.out;
+  EXPECT_NE(set.out.find("\npoll_s = 2.5\n"), std::string::npos) << set.out;
+  EXPECT_EQ(set.out.find("secret"), std::string::npos) << "a password was written out";
+  std::ofstream(dir.file("written.toml")) << set.out;
+  Outcome back = run(dir, {"--config", dir.file("written.toml"), "config"});
+  ASSERT_EQ(back.code, 0) << back.out;
+  Outcome direct = run(dir, {"--log-level", "warn", "config"},
+                       {"PAPERBOY_SERVER_THREADS=3", "PAPERBOY_MAIL_FROM=a \"quoted\" \\ name <a@b.example>",
+                        "PAPERBOY_MAIL_POLL_S=2.5"});
+  ASSERT_EQ(direct.code, 0) << direct.out;
+  EXPECT_EQ(back.out, direct.out);
+}
+
+TEST(Config, TheDebianConffileIsTheTemplateForTheSystemDataDirectory) {
+  // deploy/paperboy.toml (installed as /etc/paperboy/paperboy.toml) cannot drift from the option
+  // table: it must be exactly what the binary writes. Regenerate it with
+  //   paperboy --data-dir /var/lib/paperboy --config /dev/null config --template > deploy/paperboy.toml
+  Process p({paperboy_binary(), "--data-dir", "/var/lib/paperboy", "--config", "/dev/null", "config", "--template"}, {},
+            true);
+  Outcome t;
+  while (auto line = p.read_line()) t.out += *line + "\n";
+  t.code = p.wait();
+  ASSERT_EQ(t.code, 0) << t.out;
+  std::ifstream in(std::string(PAPERBOY_TEST_SOURCE_DIR) + "/deploy/paperboy.toml", std::ios::binary);
+  ASSERT_TRUE(in) << "deploy/paperboy.toml is missing";
+  std::string shipped((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(shipped.find("\ndata_dir = \"/var/lib/paperboy\"\n"), std::string::npos);
+  EXPECT_EQ(shipped, t.out) << "deploy/paperboy.toml is out of date; regenerate it (see this test)";
 }
 
 TEST(Config, TomlSyntaxErrorsGiveFileLineAndColumn) {
