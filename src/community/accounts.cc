@@ -46,8 +46,8 @@ namespace {
 
 Status too_many(WaitSeconds wait, WaitSeconds* retry_after_s, std::string_view what) {
   if (retry_after_s != nullptr) *retry_after_s = wait;
-  return Status::resource_exhausted(std::string(what) + "; try again in " + std::to_string(wait) +
-                                    (wait == 1 ? " second" : " seconds"));
+  return Status::rate_limited(
+      std::string(what) + "; try again in " + std::to_string(wait) + (wait == 1 ? " second" : " seconds"), wait);
 }
 
 }  // namespace
@@ -75,7 +75,7 @@ Result<store::Account> AccountService::sign_up(std::string_view email, std::stri
 
 Result<store::Account> AccountService::authenticate(std::string_view email, std::string_view password,
                                                     const std::string& client, WaitSeconds* retry_after_s) {
-  const Status wrong = Status::permission_denied("email or password is wrong");
+  const Status wrong = Status::unauthenticated("email or password is wrong");
   auto normal = normalise_email(email);
   // Bounded key: an unparseable "email" of any length is one account key.
   std::string account_key = normal ? *normal : "invalid:" + hash_secret(email).substr(0, 16);

@@ -39,17 +39,17 @@ class AccountService {
  public:
   AccountService(store::CommunityStore& store, AccountOptions options);
 
-  // Sign-ups from the web pass the client's address (limited per client, `retry_after_s` then set
-  // with resource_exhausted); the CLI passes none.
+  // Sign-ups from the web pass the client's address (limited per client: rate_limited, whose
+  // retry_after_s() is also written to `retry_after_s`); the CLI passes none.
   [[nodiscard]] Result<store::Account> sign_up(std::string_view email, std::string_view password, std::string_view name,
                                                store::Role role = store::Role::kUser, std::string_view client = "",
                                                WaitSeconds* retry_after_s = nullptr);
-  // permission_denied "email or password is wrong", or resource_exhausted (with `retry_after_s`)
-  // while earlier failures of this account or client impose a wait.
+  // unauthenticated "email or password is wrong", or rate_limited (with `retry_after_s`) while
+  // earlier failures of this account or client impose a wait.
   [[nodiscard]] Result<store::Account> authenticate(std::string_view email, std::string_view password,
                                                     const std::string& client, WaitSeconds* retry_after_s = nullptr);
-  // Whether a password-reset mail may go to `email` at this client's request: resource_exhausted
-  // (with `retry_after_s`) when either asked too often.
+  // Whether a password-reset mail may go to `email` at this client's request: rate_limited (with
+  // `retry_after_s`) when either asked too often.
   [[nodiscard]] Status admit_reset_request(std::string_view client, std::string_view email,
                                            WaitSeconds* retry_after_s = nullptr);
   // Always a fresh random id: logging in never reuses an id the client brought (session fixation).

@@ -40,9 +40,9 @@ Result<SubmitOutcome> SubmissionService::submit(const store::Account& by, std::s
     return SubmitOutcome{std::move(*paper), std::move(**earlier), false};
   }
   if (!limiter_.allow("account:" + std::to_string(by.id), now)) {
-    return fail(Status::resource_exhausted("at most " + std::to_string(options_.per_account) +
-                                           " submissions per account every " + std::to_string(options_.window_s / 60) +
-                                           " minutes; try again later"));
+    return fail(Status::rate_limited("at most " + std::to_string(options_.per_account) +
+                                     " submissions per account every " + std::to_string(options_.window_s / 60) +
+                                     " minutes; try again later"));
   }
   auto paper = find(id->id);
   if (!paper) return fail(paper.error());

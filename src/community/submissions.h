@@ -42,7 +42,7 @@ class SubmissionService {
                     SubmissionOptions options);
 
   // Errors: kInvalidArgument (not an arXiv id, or older than max_age_days: the message gives the
-  // age and the limit), kNotFound (arXiv has no such paper), kResourceExhausted (rate limit),
+  // age and the limit), kNotFound (arXiv has no such paper), kRateLimited,
   // kUnavailable (arXiv unreachable).
   [[nodiscard]] Result<SubmitOutcome> submit(const store::Account& by, std::string_view id_or_url, std::int64_t now);
 

@@ -15,6 +15,8 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kPermissionDenied: return "permission denied";
     case StatusCode::kResourceExhausted: return "resource exhausted";
     case StatusCode::kInternal: return "internal error";
+    case StatusCode::kUnauthenticated: return "unauthenticated";
+    case StatusCode::kRateLimited: return "rate limited";
   }
   return "unknown";
 }
@@ -32,7 +34,9 @@ Status Status::with_context(std::string_view context) const {
   std::string m(context);
   m += ": ";
   m += message_;
-  return {code_, std::move(m)};
+  Status out(code_, std::move(m));
+  out.retry_after_s_ = retry_after_s_;
+  return out;
 }
 
 }  // namespace paperboy

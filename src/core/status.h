@@ -2,6 +2,7 @@
 // not found, conflict). Exceptions are for bugs only. Plain values; thread-compatible.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -14,13 +15,15 @@ enum class StatusCode {
   kInvalidArgument,  // the caller's input is wrong (bad id, malformed record)
   kNotFound,
   kAlreadyExists,
-  kConflict,         // a concurrent or out-of-order write lost
-  kIoError,          // file system, database, network
-  kUnavailable,      // a remote peer is down or asked us to retry later
-  kCancelled,        // interrupted by the user (Ctrl-C)
+  kConflict,     // a concurrent or out-of-order write lost
+  kIoError,      // file system, database, network
+  kUnavailable,  // a remote peer is down or asked us to retry later
+  kCancelled,    // interrupted by the user (Ctrl-C)
   kPermissionDenied,
-  kResourceExhausted,  // limits: request sizes, rates, disk full
+  kResourceExhausted,  // limits: request sizes, quotas, disk full
   kInternal,
+  kUnauthenticated,  // no credentials, or ones that name nobody: log in first
+  kRateLimited,      // too many attempts for now; retry_after_s() says when to try again
 };
 
 std::string_view status_code_name(StatusCode code);
@@ -41,10 +44,18 @@ class [[nodiscard]] Status {
   static Status permission_denied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
   static Status resource_exhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
+  static Status rate_limited(std::string m, std::int64_t retry_after_s = 0) {
+    Status s(StatusCode::kRateLimited, std::move(m));
+    s.retry_after_s_ = retry_after_s;
+    return s;
+  }
 
   [[nodiscard]] bool is_ok() const { return code_ == StatusCode::kOk; }
   [[nodiscard]] StatusCode code() const { return code_; }
   [[nodiscard]] const std::string& message() const { return message_; }
+  // Seconds after which a rate-limited attempt may succeed; 0 when unknown or not rate limited.
+  [[nodiscard]] std::int64_t retry_after_s() const { return retry_after_s_; }
   // "not found: paper 2403.01234"
   [[nodiscard]] std::string to_string() const;
 
@@ -54,19 +65,22 @@ class [[nodiscard]] Status {
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::int64_t retry_after_s_ = 0;
 };
 
 template <typename T>
 using Result = std::expected<T, Status>;
 
 // Shorthand for `return std::unexpected(status)` in functions returning Result<T>.
-inline std::unexpected<Status> fail(Status status) { return std::unexpected(std::move(status)); }
+inline std::unexpected<Status> fail(Status status) {
+  return std::unexpected(std::move(status));
+}
 
 }  // namespace paperboy
 
 // Propagates a failed Status from an expression returning Status.
-#define PB_RETURN_IF_ERROR(expr)               \
-  do {                                         \
-    ::paperboy::Status pb_status_ = (expr);    \
+#define PB_RETURN_IF_ERROR(expr)                \
+  do {                                          \
+    ::paperboy::Status pb_status_ = (expr);     \
     if (!pb_status_.is_ok()) return pb_status_; \
   } while (0)

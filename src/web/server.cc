@@ -22,6 +22,7 @@
 #include "web/http/router.h"
 #include "web/http/transport.h"
 #include "web/http/worker_pool.h"
+#include "web/http_status.h"
 #include "web/metrics.h"
 #include "web/render_pool.h"
 #include "web/response_cache.h"
@@ -37,20 +38,6 @@ namespace {
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
-// The one place a Status becomes an HTTP status code.
-int http_status(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kUnavailable: return 503;
-    case StatusCode::kResourceExhausted: return 413;
-    case StatusCode::kPermissionDenied: return 403;
-    case StatusCode::kAlreadyExists: return 409;
-    case StatusCode::kConflict: return 409;
-    default: return 500;
-  }
-}
 
 bool etag_matches(const std::string& header, const std::string& etag) {
   if (header == "*") return true;
@@ -254,15 +241,22 @@ struct WebServer::Impl {
       // Internal errors are logged in full and shown without details.
       std::string message = out->status == 500 ? "internal error; the server log has the details" : s.message();
       if (out->status == 500) spdlog::error("{} {}: {}", req.method, req.target, s.to_string());
+      out->retry_after_s = s.retry_after_s();
       if (req.path.starts_with("/api/")) {
         out->body = dump_json({{"error", message}, {"status", out->status}});
         out->content_type = "application/json";
       } else if (req.path.starts_with("/feeds/") || req.path.ends_with(".bib")) {
         out->body = message + "\n";
         out->content_type = "text/plain; charset=utf-8";
+      } else if (out->status == 401) {
+        // A page that needs an account sends the visitor to log in.
+        out->status = 303;
+        out->location = "/login";
       } else {
         std::string heading = out->status == 404   ? "Not found"
                               : out->status == 400 ? "Bad request"
+                              : out->status == 403 ? "Not allowed"
+                              : out->status == 429 ? "Slow down"
                                                    : "Something went wrong";
         out->body = message_page(views, heading, {message});
         out->content_type = "text/html; charset=utf-8";

@@ -125,6 +125,7 @@ TEST_P(CommunityStoreTest, LoginErrorIsTheSameForUnknownEmailAndWrongPassword) {
   auto unknown = accounts_->authenticate("nobody@example.org", "wrong password!", "c2");
   ASSERT_FALSE(wrong);
   ASSERT_FALSE(unknown);
+  EXPECT_EQ(wrong.error().code(), StatusCode::kUnauthenticated);
   EXPECT_EQ(wrong.error().code(), unknown.error().code());
   EXPECT_EQ(wrong.error().message(), unknown.error().message());
   auto ok = accounts_->authenticate("Ada@Example.org", "correct horse battery", "c3");
@@ -138,7 +139,8 @@ TEST_P(CommunityStoreTest, LoginIsRateLimitedPerEmail) {
     EXPECT_FALSE(accounts_->authenticate("ada@example.org", "wrong password!", "c" + std::to_string(i)));
   auto blocked = accounts_->authenticate("ada@example.org", "correct horse battery", "fresh-client");
   ASSERT_FALSE(blocked);
-  EXPECT_EQ(blocked.error().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(blocked.error().code(), StatusCode::kRateLimited);
+  EXPECT_GT(blocked.error().retry_after_s(), 0);  // the wait travels with the status
 }
 
 TEST_P(CommunityStoreTest, SessionsAreStoredHashedAndEndOnLogoutAndPasswordChange) {

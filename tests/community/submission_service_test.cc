@@ -113,7 +113,7 @@ TEST_F(SubmissionServiceTest, RateLimitIsPerAccountAndWindowed) {
   ASSERT_FALSE(s.submit(ada_, "2602.00001", kPublished));  // unknown, but it spent the budget
   auto limited = s.submit(ada_, "2602.07774", kPublished + 10);
   ASSERT_FALSE(limited);
-  EXPECT_EQ(limited.error().code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(limited.error().code(), StatusCode::kRateLimited);
   EXPECT_TRUE(s.submit(ada_, "2602.07774", kPublished + 3601));  // the window has passed
 }
 

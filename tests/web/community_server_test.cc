@@ -222,6 +222,53 @@ TEST_F(CommunityServerTest, CookieAuthenticatedChangesNeedTheSessionsCsrfToken) 
       403);
 }
 
+// Issue 14 item 3: one guard for pages and the API. What needs an account answers an anonymous
+// caller or an unknown token with 401 JSON under /api/ and a redirect to the login page elsewhere,
+// whichever route it is; the server, not the route, decides how a Status reads in HTTP.
+TEST_F(CommunityServerTest, OneGuardAnswersAnonymousCallersTheSameWayEverywhere) {
+  auto c = client();
+  c.set_follow_location(false);
+  auto page = c.Get("/account");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 303);
+  EXPECT_EQ(page->get_header_value("Location"), "/login");
+  // A form post without an account goes to the login page too (it used to be a bare 403).
+  auto login_page = c.Get("/login");
+  std::string anon = "pb_csrf=" + set_cookie(login_page, "pb_csrf");
+  auto post = c.Post("/account/tokens", {{"Cookie", anon}},
+                     httplib::Params{{"label", "x"}, {"csrf", csrf_from(login_page->body)}});
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 303);
+  EXPECT_EQ(post->get_header_value("Location"), "/login");
+  // The API: 401 JSON, for no credentials and for a token that names nobody.
+  for (const httplib::Headers& h : {httplib::Headers{}, httplib::Headers{{"Authorization", "Bearer not-a-token"}},
+                                    httplib::Headers{{"Authorization", "Basic YTpi"}}}) {
+    int status = 0;
+    json body = upvote("POST", "2401.00010", h, &status);
+    EXPECT_EQ(status, 401);
+    EXPECT_EQ(body.value("status", 0), 401) << body.dump();
+    EXPECT_FALSE(body.value("error", "").empty());
+  }
+  // A wrong password is a 401 too; once it turns into a wait, a 429 whose Retry-After the
+  // status itself carried from the service.
+  api_signup("eve@example.org");
+  int wrong = 0, waited = 0;
+  for (int i = 0; i < 8; ++i) {
+    auto r = c.Post("/api/auth/token", json{{"email", "eve@example.org"}, {"password", "not her password"}}.dump(),
+                    "application/json");
+    ASSERT_TRUE(r);
+    if (r->status == 401) ++wrong;
+    if (r->status == 429) {
+      ++waited;
+      ASSERT_TRUE(r->has_header("Retry-After"));
+      EXPECT_GE(std::stoll(r->get_header_value("Retry-After")), 1);
+      EXPECT_EQ(json::parse(r->body).value("status", 0), 429);
+    }
+  }
+  EXPECT_EQ(wrong, 5);  // account_free_failures
+  EXPECT_EQ(waited, 3);
+}
+
 TEST_F(CommunityServerTest, LoginIssuesANewSessionIdAndEndsTheOldOne) {
   api_signup("ada@example.org");
   std::string first = browser_login("ada@example.org");

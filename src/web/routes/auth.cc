@@ -5,6 +5,7 @@
 
 #include "core/time.h"
 #include "web/csrf.h"
+#include "web/http_status.h"
 #include "web/routes/common.h"
 #include "web/server.h"
 
@@ -56,7 +57,15 @@ nlohmann::json signup_model(const std::string& email, const std::string& name, c
 // A login the service refused (wrong password, or a wait after failures); anything else (the
 // database is down) is the server's error, not the client's.
 bool is_refusal(const Status& s) {
-  return s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kResourceExhausted;
+  return s.code() == StatusCode::kUnauthenticated || s.code() == StatusCode::kRateLimited;
+}
+
+// A form page shown again with the reason a service refused it, under the status that reason has.
+Reply refused_form(RouteContext& ctx, const Request& req, nlohmann::json model, const Status& why) {
+  model["error"] = why.message();
+  Reply r = form_page(ctx, req, std::move(model), http_status(why));
+  r.retry_after_s = why.retry_after_s();
+  return r;
 }
 
 // Starts a new session (a fresh id, whatever cookie the client brought) and redirects.
@@ -96,18 +105,14 @@ void add_password_reset_routes(RouteContext& ctx) {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     auto email = community::normalise_email(req.get_param_value("email"));
     if (email) {
-      community::WaitSeconds wait = 0;
-      if (Status s = ctx.accounts->admit_reset_request(req.remote_addr, *email, &wait); !s.is_ok()) {
-        if (s.code() != StatusCode::kResourceExhausted) return fail(s);
-        Reply r = form_page(ctx, req,
+      if (Status s = ctx.accounts->admit_reset_request(req.remote_addr, *email); !s.is_ok()) {
+        if (s.code() != StatusCode::kRateLimited) return fail(s);
+        return refused_form(ctx, req,
                             {{"heading", "Reset your password"},
                              {"action", "/password/forgot"},
                              {"submit", "Send reset link"},
-                             {"error", s.message()},
                              {"fields", {field("email", "Email", "email", "username")}}},
-                            429);
-        r.retry_after_s = wait;
-        return r;
+                            s);
       }
       auto found = ctx.accounts->store().find_account_by_email(*email);
       if (!found) return fail(found.error());
@@ -163,10 +168,10 @@ Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const Request& r
   if (ctx.accounts == nullptr) return std::optional<Viewer>();
   if (req.has_header("Authorization")) {
     std::string auth = req.get_header_value("Authorization");
-    if (!auth.starts_with("Bearer ")) return fail(Status::permission_denied("Authorization: expected Bearer TOKEN"));
+    if (!auth.starts_with("Bearer ")) return fail(Status::unauthenticated("Authorization: expected Bearer TOKEN"));
     auto account = ctx.accounts->token_account(auth.substr(7));
     if (!account) return fail(account.error());
-    if (!*account) return fail(Status::permission_denied("unknown API token"));
+    if (!*account) return fail(Status::unauthenticated("unknown API token"));
     return std::optional<Viewer>(Viewer{std::move(**account), true});
   }
   std::string session = cookie_value(req, kSessionCookie);
@@ -177,33 +182,14 @@ Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const Request& r
   return std::optional<Viewer>(Viewer{std::move(**account), false});
 }
 
-Result<store::Account> form_viewer(RouteContext& ctx, const Request& req) {
-  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
+Result<store::Account> signed_in(RouteContext& ctx, const Request& req, Access access) {
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
-  if (!*viewer) return fail(Status::permission_denied("log in first"));
-  return (*viewer)->account;
-}
-
-Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const Request& req) {
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) {
-    if (viewer.error().code() == StatusCode::kPermissionDenied) {
-      return json_status(401, {{"error", viewer.error().message()}, {"status", 401}});
-    }
-    return fail(viewer.error());
+  if (!*viewer) return fail(Status::unauthenticated("log in or send Authorization: Bearer TOKEN"));
+  if (access == Access::kChange && !(*viewer)->is_bearer) {
+    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
   }
-  if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-  return (*viewer)->account;
-}
-
-Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const Request& req) {
-  auto reader = api_reader(ctx, req);
-  if (!reader || std::holds_alternative<Reply>(*reader)) return reader;
-  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
-  if (req.has_header("Authorization")) return reader;
-  if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  return reader;
+  return std::move((*viewer)->account);
 }
 
 void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model) {
@@ -220,14 +206,10 @@ void add_auth_routes(RouteContext& ctx) {
   ctx.post("/login", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
-    community::WaitSeconds wait = 0;
-    auto account = ctx.accounts->authenticate(email, req.get_param_value("password"), req.remote_addr, &wait);
+    auto account = ctx.accounts->authenticate(email, req.get_param_value("password"), req.remote_addr);
     if (!account) {
       if (!is_refusal(account.error())) return fail(account.error());
-      int status = account.error().code() == StatusCode::kResourceExhausted ? 429 : 401;
-      Reply r = form_page(ctx, req, login_model(email, account.error().message()), status);
-      r.retry_after_s = wait;
-      return r;
+      return refused_form(ctx, req, login_model(email, ""), account.error());
     }
     return log_in(ctx, req, *account);
   });
@@ -237,19 +219,15 @@ void add_auth_routes(RouteContext& ctx) {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
     std::string name = req.get_param_value("name");
-    community::WaitSeconds wait = 0;
     auto account =
-        ctx.accounts->sign_up(email, req.get_param_value("password"), name, store::Role::kUser, req.remote_addr, &wait);
+        ctx.accounts->sign_up(email, req.get_param_value("password"), name, store::Role::kUser, req.remote_addr);
     if (!account) {
       StatusCode code = account.error().code();
       if (code != StatusCode::kAlreadyExists && code != StatusCode::kInvalidArgument &&
-          code != StatusCode::kResourceExhausted) {
+          code != StatusCode::kRateLimited) {
         return fail(account.error());
       }
-      int status = code == StatusCode::kAlreadyExists ? 409 : code == StatusCode::kResourceExhausted ? 429 : 400;
-      Reply r = form_page(ctx, req, signup_model(email, name, account.error().message()), status);
-      r.retry_after_s = wait;
-      return r;
+      return refused_form(ctx, req, signup_model(email, name, ""), account.error());
     }
     return log_in(ctx, req, *account);
   });
@@ -263,20 +241,19 @@ void add_auth_routes(RouteContext& ctx) {
     return r;
   });
   ctx.get("/account", [&ctx](const Request& req) -> Result<Reply> {
-    auto viewer = request_viewer(ctx, req);
-    if (!viewer) return fail(viewer.error());
-    if (!*viewer) return redirect("/login");
-    return account_page(ctx, req, (*viewer)->account, "");
+    auto account = signed_in(ctx, req, Access::kRead);
+    if (!account) return fail(account.error());
+    return account_page(ctx, req, *account, "");
   });
   ctx.post("/account/tokens", [&ctx](const Request& req) -> Result<Reply> {
-    auto account = form_viewer(ctx, req);
+    auto account = signed_in(ctx, req, Access::kChange);
     if (!account) return fail(account.error());
     auto token = ctx.accounts->issue_api_token(*account, req.get_param_value("label").substr(0, 100));
     if (!token) return fail(token.error());
     return account_page(ctx, req, *account, *token);
   });
   ctx.post("/account/delete", [&ctx](const Request& req) -> Result<Reply> {
-    auto account = form_viewer(ctx, req);
+    auto account = signed_in(ctx, req, Access::kChange);
     if (!account) return fail(account.error());
     auto checked = ctx.accounts->authenticate(account->email, req.get_param_value("password"), req.remote_addr);
     if (!checked || checked->id != account->id) return fail(Status::permission_denied("the password is wrong"));
@@ -290,15 +267,9 @@ void add_auth_routes(RouteContext& ctx) {
   ctx.post("/api/auth/signup", [&ctx](const Request& req) -> Result<Reply> {
     auto body = json_body(req);
     if (!body) return fail(body.error());
-    community::WaitSeconds wait = 0;
     auto account = ctx.accounts->sign_up(string_field(*body, "email"), string_field(*body, "password"),
-                                         string_field(*body, "name"), store::Role::kUser, req.remote_addr, &wait);
-    if (!account && account.error().code() == StatusCode::kResourceExhausted) {
-      Reply r = json_status(429, {{"error", account.error().message()}, {"status", 429}});
-      r.retry_after_s = wait;
-      return r;
-    }
-    if (!account) return fail(account.error());
+                                         string_field(*body, "name"), store::Role::kUser, req.remote_addr);
+    if (!account) return fail(account.error());  // 400, 409, or 429 with Retry-After
     return json_status(201, {{"id", account->id},
                              {"email", account->email},
                              {"name", account->name},
@@ -307,16 +278,9 @@ void add_auth_routes(RouteContext& ctx) {
   ctx.post("/api/auth/token", [&ctx](const Request& req) -> Result<Reply> {
     auto body = json_body(req);
     if (!body) return fail(body.error());
-    community::WaitSeconds wait = 0;
-    auto account = ctx.accounts->authenticate(string_field(*body, "email"), string_field(*body, "password"),
-                                              req.remote_addr, &wait);
-    if (!account) {
-      if (!is_refusal(account.error())) return fail(account.error());
-      int status = account.error().code() == StatusCode::kResourceExhausted ? 429 : 401;
-      Reply r = json_status(status, {{"error", account.error().message()}, {"status", status}});
-      r.retry_after_s = wait;
-      return r;
-    }
+    auto account =
+        ctx.accounts->authenticate(string_field(*body, "email"), string_field(*body, "password"), req.remote_addr);
+    if (!account) return fail(account.error());  // 401, or 429 with Retry-After
     std::string label = string_field(*body, "label");
     auto token = ctx.accounts->issue_api_token(*account, label.empty() ? "api" : label.substr(0, 100));
     if (!token) return fail(token.error());

@@ -249,16 +249,13 @@ void add_collection_api(RouteContext& ctx) {
   ctx.get(R"(/api/collections/(\d{1,18}|saved))", [&ctx](const Request& req) -> Result<Reply> {
     Result<store::Collection> c = fail(Status::internal("unset"));
     if (req.matches[1] == "saved") {
-      auto viewer = request_viewer(ctx, req);
+      auto viewer = signed_in(ctx, req, Access::kRead);
       if (!viewer) return fail(viewer.error());
-      if (!*viewer) return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
       // A read creates nothing: an account that never saved a paper sees an empty "Saved".
-      auto mine = ctx.library->collections_of((*viewer)->account.id);
+      auto mine = ctx.library->collections_of(viewer->id);
       if (!mine) return fail(mine.error());
       auto it = std::find_if(mine->begin(), mine->end(), [](const store::Collection& x) { return x.is_default; });
-      c = it != mine->end()
-              ? *it
-              : store::Collection{.account_id = (*viewer)->account.id, .name = "Saved", .is_default = true};
+      c = it != mine->end() ? *it : store::Collection{.account_id = viewer->id, .name = "Saved", .is_default = true};
     } else {
       c = readable_collection(ctx, req, std::stoll(req.matches[1]));
     }

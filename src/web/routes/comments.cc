@@ -118,7 +118,8 @@ void add_comment_pages(RouteContext& ctx) {
            acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
              auto c = post_comment(ctx, a, req.matches[1], req.get_param_value("body"));
              if (!c) return fail(c.error());
-             if (!*c) return too_many_requests(ctx, req, rate_message(ctx));
+             if (!*c)
+               return fail(Status::rate_limited(rate_message(ctx), ctx.options.library_options.comment_window_s));
              return redirect("/papers/" + (*c)->paper_id + "#comment-" + std::to_string((*c)->id));
            }));
   ctx.get(R"(/comments/(\d{1,18})/edit)",
@@ -145,7 +146,8 @@ void add_comment_pages(RouteContext& ctx) {
              }
              auto body = comment_body(ctx, req.get_param_value("body"));
              if (!body) return fail(body.error());
-             if (!is_within_comment_rate(ctx, a)) return too_many_requests(ctx, req, rate_message(ctx));
+             if (!is_within_comment_rate(ctx, a))
+               return fail(Status::rate_limited(rate_message(ctx), ctx.options.library_options.comment_window_s));
              if (Status s = ctx.library->edit_comment(c->id, *body, core::unix_now()); !s.is_ok()) return fail(s);
              return redirect("/papers/" + c->paper_id + "#comment-" + std::to_string(c->id));
            }));
@@ -172,7 +174,8 @@ void add_comment_api(RouteContext& ctx) {
              if (!body) return fail(body.error());
              auto c = post_comment(ctx, a, req.matches[1], string_field(*body, "body"));
              if (!c) return fail(c.error());
-             if (!*c) return too_many_requests(ctx, req, rate_message(ctx));
+             if (!*c)
+               return fail(Status::rate_limited(rate_message(ctx), ctx.options.library_options.comment_window_s));
              AuthorNames names(ctx);
              auto j = comment_json(**c, names);
              if (!j) return fail(j.error());
@@ -186,7 +189,8 @@ void add_comment_api(RouteContext& ctx) {
             if (!c) return fail(c.error());
             auto text = comment_body(ctx, string_field(*body, "body"));
             if (!text) return fail(text.error());
-            if (!is_within_comment_rate(ctx, a)) return too_many_requests(ctx, req, rate_message(ctx));
+            if (!is_within_comment_rate(ctx, a))
+              return fail(Status::rate_limited(rate_message(ctx), ctx.options.library_options.comment_window_s));
             std::int64_t now = core::unix_now();
             if (Status s = ctx.library->edit_comment(c->id, *text, now); !s.is_ok()) return fail(s);
             c->body = *text;

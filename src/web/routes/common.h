@@ -116,15 +116,14 @@ struct Viewer {
   bool is_bearer = false;
 };
 [[nodiscard]] Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const Request& req);
-// The signed-in account of a state-changing API request, or the 401 JSON reply for an anonymous
-// caller or an unknown token. A cookie-authenticated request must carry its CSRF token (else 403);
-// a Bearer token needs none.
-// The signed-in account of an API request that changes nothing (no CSRF token needed), or the 401
-// JSON reply for an anonymous caller or an unknown token.
-[[nodiscard]] Result<std::variant<store::Account, Reply>> api_reader(RouteContext& ctx, const Request& req);
-[[nodiscard]] Result<std::variant<store::Account, Reply>> api_account(RouteContext& ctx, const Request& req);
-// The signed-in account of an HTML form post, its CSRF token checked first.
-[[nodiscard]] Result<store::Account> form_viewer(RouteContext& ctx, const Request& req);
+// The one authentication guard, for pages and the API alike: the signed-in account (session
+// cookie, or Authorization: Bearer TOKEN). Anonymous callers and unknown tokens get
+// unauthenticated, which the server answers with 401 JSON under /api/ and a redirect to /login for
+// pages. A request that changes state (Access::kChange) with a session cookie must also carry its
+// CSRF token (else permission_denied, 403); a Bearer token needs none, since a browser never
+// attaches one on its own.
+enum class Access { kRead, kChange };
+[[nodiscard]] Result<store::Account> signed_in(RouteContext& ctx, const Request& req, Access access);
 // Whether a request is personal (session cookie or Authorization): never shared-cached.
 [[nodiscard]] bool is_personal_request(const Request& req);
 // Adds the layout's account fields (viewer name, logout form CSRF token) to a page model.

@@ -27,12 +27,6 @@ std::string card_anchor(const std::string& id) {
   return anchor;
 }
 
-// The submission rate limit answers 429 Too Many Requests here: the shared mapping makes
-// resource_exhausted a 413, which is right for request sizes only.
-bool is_rate_limited(const Status& s) {
-  return s.code() == StatusCode::kResourceExhausted;
-}
-
 Result<std::string> account_name(RouteContext& ctx, std::int64_t account_id) {
   auto account = ctx.accounts->store().get_account(account_id);
   if (!account) return fail(account.error());
@@ -40,18 +34,13 @@ Result<std::string> account_name(RouteContext& ctx, std::int64_t account_id) {
 }
 
 Result<Reply> submit_api(RouteContext& ctx, const Request& req) {
-  auto viewer = api_account(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  if (auto* reply = std::get_if<Reply>(&*viewer)) return std::move(*reply);
-  const auto& account = std::get<store::Account>(*viewer);
+  auto account = signed_in(ctx, req, Access::kChange);
+  if (!account) return fail(account.error());
   auto body = json_body(req);
   if (!body) return fail(body.error());
   std::string id = string_field(*body, "id");
   if (id.empty()) return fail(Status::invalid_argument("id: an arXiv id or URL is required"));
-  auto outcome = ctx.submissions->submit(account, id, core::unix_now());
-  if (!outcome && is_rate_limited(outcome.error())) {
-    return json_status(429, {{"error", outcome.error().message()}, {"status", 429}});
-  }
+  auto outcome = ctx.submissions->submit(*account, id, core::unix_now());
   if (!outcome) return fail(outcome.error());
   auto name = account_name(ctx, outcome->submission.account_id);
   if (!name) return fail(name.error());
@@ -67,14 +56,9 @@ Result<Reply> submit_api(RouteContext& ctx, const Request& req) {
 }
 
 Result<Reply> submit_form(RouteContext& ctx, const Request& req) {
-  auto account = form_viewer(ctx, req);
+  auto account = signed_in(ctx, req, Access::kChange);
   if (!account) return fail(account.error());
   auto outcome = ctx.submissions->submit(*account, req.get_param_value("id"), core::unix_now());
-  if (!outcome && is_rate_limited(outcome.error())) {
-    return Reply{.status = 429,
-                 .body = message_page(ctx.views, "Too many submissions", {outcome.error().message()}),
-                 .max_age_s = 0};
-  }
   if (!outcome) return fail(outcome.error());
   // To the listing that now shows the paper, scrolled to it.
   return redirect("/papers/date/" + outcome->submission.listing_day + "#" + card_anchor(outcome->paper.id));
@@ -116,21 +100,20 @@ Result<store::CurationFlags> curate(RouteContext& ctx, const store::Account& by,
 }
 
 Result<Reply> curate_api(RouteContext& ctx, const Request& req) {
-  auto viewer = api_account(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  if (auto* reply = std::get_if<Reply>(&*viewer)) return std::move(*reply);
+  auto account = signed_in(ctx, req, Access::kChange);
+  if (!account) return fail(account.error());
   auto action = parse_action(req.matches[2]);
   if (!action) return fail(action.error());
-  auto flags = curate(ctx, std::get<store::Account>(*viewer), req.matches[1], *action);
+  auto flags = curate(ctx, *account, req.matches[1], *action);
   if (!flags) return fail(flags.error());
   auto id = core::parse_arxiv_id(req.matches[1]);
-  return json_status(200, {{"id", id ? id->id : req.matches[1]},
-                           {"is_featured", flags->is_featured},
-                           {"is_hidden", flags->is_hidden}});
+  return json_status(
+      200,
+      {{"id", id ? id->id : req.matches[1]}, {"is_featured", flags->is_featured}, {"is_hidden", flags->is_hidden}});
 }
 
 Result<Reply> curate_form(RouteContext& ctx, const Request& req) {
-  auto account = form_viewer(ctx, req);
+  auto account = signed_in(ctx, req, Access::kChange);
   if (!account) return fail(account.error());
   auto action = parse_action(req.get_param_value("action"));
   if (!action) return fail(action.error());

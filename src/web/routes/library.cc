@@ -1,7 +1,6 @@
 #include "web/routes/library.h"
 
 #include <algorithm>
-#include <variant>
 
 #include "web/csrf.h"
 #include "web/html.h"
@@ -9,47 +8,21 @@
 namespace paperboy::web {
 namespace {
 
-Reply anonymous_reply(const Request& req) {
-  if (req.path.starts_with("/api/")) {
-    return json_status(401, {{"error", "log in or send Authorization: Bearer TOKEN"}, {"status", 401}});
-  }
-  return redirect("/login");
-}
-
-// The viewer, or the reply to give instead (anonymous, or a bad token).
-Result<std::variant<store::Account, Reply>> account_or_reply(RouteContext& ctx, const Request& req, bool check_csrf) {
-  using Out = std::variant<store::Account, Reply>;
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) {
-    if (viewer.error().code() == StatusCode::kPermissionDenied) {
-      return Out(json_status(401, {{"error", viewer.error().message()}, {"status", 401}}));
-    }
-    return fail(viewer.error());
-  }
-  if (!*viewer) return Out(anonymous_reply(req));
-  // A browser attaches cookies to cross-site requests on its own; a Bearer token it never does.
-  if (check_csrf && !(*viewer)->is_bearer) {
-    if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
-  }
-  return Out(std::move((*viewer)->account));
-}
-
-Handler with_account(RouteContext& ctx, AccountHandler body, bool check_csrf) {
-  return [&ctx, body = std::move(body), check_csrf](const Request& req) -> Result<Reply> {
-    auto who = account_or_reply(ctx, req, check_csrf);
-    if (!who) return fail(who.error());
-    if (auto* reply = std::get_if<Reply>(&*who)) return std::move(*reply);
-    return body(req, std::get<store::Account>(*who));
+Handler with_account(RouteContext& ctx, AccountHandler body, Access access) {
+  return [&ctx, body = std::move(body), access](const Request& req) -> Result<Reply> {
+    auto account = signed_in(ctx, req, access);
+    if (!account) return fail(account.error());
+    return body(req, *account);
   };
 }
 
 }  // namespace
 
 Handler acting(RouteContext& ctx, AccountHandler body) {
-  return with_account(ctx, std::move(body), true);
+  return with_account(ctx, std::move(body), Access::kChange);
 }
 Handler viewing(RouteContext& ctx, AccountHandler body) {
-  return with_account(ctx, std::move(body), false);
+  return with_account(ctx, std::move(body), Access::kRead);
 }
 
 Result<std::vector<store::StoredPaper>> papers_by_ids(store::Store& store, const std::vector<std::string>& ids) {
@@ -66,11 +39,6 @@ Result<std::vector<store::StoredPaper>> papers_by_ids(store::Store& store, const
 std::string back_path(const Request& req, const std::string& fallback) {
   std::string back = req.get_param_value("back");
   return is_same_site_path(back) ? back : fallback;
-}
-
-Reply too_many_requests(RouteContext& ctx, const Request& req, const std::string& message) {
-  if (req.path.starts_with("/api/")) return json_status(429, {{"error", message}, {"status", 429}});
-  return Reply{.status = 429, .body = message_page(ctx.views, "Slow down", {message}), .max_age_s = 0};
 }
 
 Result<std::string> follow_button_html(RouteContext& ctx, const Request& req, store::FollowKind kind,

@@ -15,10 +15,10 @@ namespace paperboy::web {
 // A handler body that runs for a logged-in account.
 using AccountHandler = std::function<Result<Reply>(const Request&, const store::Account&)>;
 
-// A state-changing route: Bearer token, or session cookie plus a valid CSRF token (form field
-// `csrf` or X-CSRF-Token header). Anonymous: 401 JSON under /api/, 303 to /login otherwise.
+// A state-changing route behind signed_in(Access::kChange): Bearer token, or session cookie plus
+// a valid CSRF token (form field `csrf` or X-CSRF-Token header).
 [[nodiscard]] Handler acting(RouteContext& ctx, AccountHandler body);
-// A personal read (My feed, my collections): needs an account, no CSRF token.
+// A personal read (My feed, my collections) behind signed_in(Access::kRead): no CSRF token.
 [[nodiscard]] Handler viewing(RouteContext& ctx, AccountHandler body);
 
 // The stored papers for these ids, in order; ids the store does not have are skipped.
@@ -26,18 +26,13 @@ using AccountHandler = std::function<Result<Reply>(const Request&, const store::
                                                                     const std::vector<std::string>& ids);
 // A same-site path to go back to after a form ("back" field), or `fallback`.
 [[nodiscard]] std::string back_path(const Request& req, const std::string& fallback);
-// A reply that says "too many requests" (429) as JSON or as a page.
-[[nodiscard]] Reply too_many_requests(RouteContext& ctx, const Request& req, const std::string& message);
 
 // The follow/unfollow button for a category, author ("Keyname|Forenames") or saved search; a
 // "log in to follow" link for anonymous visitors; "" when the library is off.
-[[nodiscard]] Result<std::string> follow_button_html(RouteContext& ctx, const Request& req,
-                                                     store::FollowKind kind, const std::string& value,
-                                                     const std::string& label);
+[[nodiscard]] Result<std::string> follow_button_html(RouteContext& ctx, const Request& req, store::FollowKind kind,
+                                                     const std::string& value, const std::string& label);
 // The paper page's "save to collection" form (collections.cc) and comment section (comments.cc).
-[[nodiscard]] Result<std::string> save_form_html(RouteContext& ctx, const Request& req,
-                                                 const std::string& paper_id);
-[[nodiscard]] Result<std::string> comments_html(RouteContext& ctx, const Request& req,
-                                                const std::string& paper_id);
+[[nodiscard]] Result<std::string> save_form_html(RouteContext& ctx, const Request& req, const std::string& paper_id);
+[[nodiscard]] Result<std::string> comments_html(RouteContext& ctx, const Request& req, const std::string& paper_id);
 
 }  // namespace paperboy::web

@@ -72,15 +72,13 @@ Result<Reply> page(RouteContext& ctx, const Request& req) {
 
 Result<Reply> api(RouteContext& ctx, const Request& req) {
   if (ctx.options.recommender == nullptr || ctx.accounts == nullptr) {
-    return json_status(404, {{"error", "recommendations are not available on this server"}, {"status", 404}});
+    return fail(Status::not_found("recommendations are not available on this server"));
   }
-  auto reader = api_reader(ctx, req);
-  if (!reader) return fail(reader.error());
-  if (auto* reply = std::get_if<Reply>(&*reader)) return std::move(*reply);
-  const auto& account = std::get<store::Account>(*reader);
+  auto account = signed_in(ctx, req, Access::kRead);
+  if (!account) return fail(account.error());
   auto limit = int_param(req, "limit", kPageSize, 1, 100);
   if (!limit) return fail(limit.error());
-  auto recs = ctx.options.recommender->recommend(account.id, *limit);
+  auto recs = ctx.options.recommender->recommend(account->id, *limit);
   if (!recs) return fail(recs.error());
   nlohmann::json items = nlohmann::json::array();
   for (const auto& r : *recs) items.push_back(recommendation_json(r));

@@ -1,6 +1,7 @@
 // The search page (/search?q=&mode=&page=): results from the SearchService with the query's words
 // highlighted, mode selector, and help when nothing matched or search is unavailable.
 #include "web/html.h"
+#include "web/http_status.h"
 #include "web/routes/common.h"
 #include "web/routes/library.h"
 #include "web/server.h"
@@ -32,7 +33,9 @@ void add_search_routes(RouteContext& ctx) {
     for (auto m : {search::Mode::kHybrid, search::Mode::kLexical, search::Mode::kSemantic}) {
       static constexpr const char* kLabels[] = {"Hybrid", "Words", "Meaning"};
       modes.push_back({{"name", mode_string(m)},
-                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid ? 0 : m == search::Mode::kLexical ? 1 : 2)]},
+                       {"label", kLabels[static_cast<int>(m == search::Mode::kHybrid    ? 0
+                                                          : m == search::Mode::kLexical ? 1
+                                                                                        : 2)]},
                        {"checked", m == sr->mode}});
     }
     bool has_query = !sr->query.empty();
@@ -43,7 +46,9 @@ void add_search_routes(RouteContext& ctx) {
                             {"has_query", has_query && ctx.search != nullptr}};
     if (ctx.search == nullptr) {
       model["unavailable"] = true;
-      return Reply{.status = 503, .body = ctx.views.page("search", model), .max_age_s = 0};
+      return Reply{.status = http_status(Status::unavailable("search is unavailable")),
+                   .body = ctx.views.page("search", model),
+                   .max_age_s = 0};
     }
     if (has_query) {
       auto response = ctx.search->search(*sr);
@@ -52,7 +57,7 @@ void add_search_routes(RouteContext& ctx) {
         model["error"] = "The query could not be understood: " + response.error().message() +
                          ". Check quotes and filters (cat:cs.LG, since:7d) and try again.";
         model["has_query"] = false;
-        return Reply{.status = 400, .body = ctx.views.page("search", model), .max_age_s = 0};
+        return Reply{.status = http_status(response.error()), .body = ctx.views.page("search", model), .max_age_s = 0};
       }
       auto papers = papers_for_hits(ctx.store, response->hits);
       if (!papers) return fail(papers.error());

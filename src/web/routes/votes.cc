@@ -12,14 +12,12 @@ namespace paperboy::web {
 namespace {
 
 Result<Reply> vote(RouteContext& ctx, const Request& req, bool up) {
-  auto viewer = api_account(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  if (auto* refusal = std::get_if<Reply>(&*viewer)) return std::move(*refusal);
-  const auto& account = std::get<store::Account>(*viewer);
+  auto account = signed_in(ctx, req, Access::kChange);
+  if (!account) return fail(account.error());
   auto paper = find_paper(ctx.store, req.matches[1]);
   if (!paper) return fail(paper.error());
   auto outcome =
-      ctx.accounts->store().set_vote(account.id, paper->id, paper->first_version_time(), up, core::unix_now());
+      ctx.accounts->store().set_vote(account->id, paper->id, paper->first_version_time(), up, core::unix_now());
   if (!outcome) return fail(outcome.error());
   return json_status(200, {{"id", paper->id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
 }
@@ -57,8 +55,7 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 }  // namespace
 
-Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req,
-                             std::span<const store::StoredPaper> papers) {
+Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<const store::StoredPaper> papers) {
   VoteMarks marks;
   if (ctx.accounts == nullptr || papers.empty()) return marks;
   std::vector<std::string> ids;

@@ -1,0 +1,14 @@
+// The one place a Status becomes an HTTP status code. Routes and services say what happened
+// (Status); this file says how HTTP spells it. Stateless: thread-safe.
+#pragma once
+
+#include "core/status.h"
+
+namespace paperboy::web {
+
+// 400 invalid argument, 401 unauthenticated, 403 permission denied, 404 not found, 409 already
+// exists or conflict, 413 resource exhausted (sizes, quotas), 429 rate limited, 503 unavailable;
+// 500 for the rest (internal, I/O, cancelled), whose details stay in the server log.
+[[nodiscard]] int http_status(const Status& s);
+
+}  // namespace paperboy::web
