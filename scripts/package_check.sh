@@ -5,11 +5,11 @@
 # config from /etc loads the demo into /var/lib/paperboy and serves a paper page whose KaTeX
 # assets answer 200; `apt-get remove` keeps the data and the conffile, `purge` deletes them.
 # Needs root; changes the system (installs, then purges the package). Not part of scripts/test.sh.
-#   scripts/package_check.sh ../paperboy_0.2.0-1_amd64.deb [PORT]
+#   scripts/package_check.sh ../paperboy_0.1.0_amd64.deb [PORT] [CHECKOUT_IT_WAS_BUILT_IN]
 set -euo pipefail
 deb=$(realpath "$1")
 port=${2:-18191}
-checkout=$(cd "$(dirname "$0")/.." && pwd)
+checkout=${3:-$(cd "$(dirname "$0")/.." && pwd)}
 [ "$(id -u)" = 0 ] || { echo "package_check: run as root" >&2; exit 2; }
 step() { echo "== $*"; }
 fail() { echo "package_check: FAILED: $*" >&2; exit 1; }
@@ -39,8 +39,9 @@ systemd-analyze verify /lib/systemd/system/paperboy.service && echo "  (no outpu
 step "serve as paperboy with /etc/paperboy/paperboy.toml (port $port)"
 [ ! -e /var/lib/paperboy/paperboy.db ] || fail "/var/lib/paperboy already holds a database"
 log=$(mktemp)
-(cd /var/lib/paperboy && exec runuser -u paperboy -- /usr/bin/paperboy --config /etc/paperboy/paperboy.toml \
-   serve --port "$port") >"$log" 2>&1 &
+# setpriv execs the server itself (runuser would stay as its parent), so SIGTERM reaches it.
+(cd /var/lib/paperboy && exec setpriv --reuid=paperboy --regid=paperboy --init-groups --reset-env \
+   /usr/bin/paperboy --config /etc/paperboy/paperboy.toml serve --port "$port") >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; }
 trap cleanup EXIT
