@@ -385,7 +385,10 @@ struct WebServer::Impl {
   // refused, a full queue): JSON under /api/, a page elsewhere.
   Response error_response(int status, const std::string& path, const std::string& text,
                           const std::string& client) const {
-    std::string heading = status == 404 ? "Not found" : status == 400 ? "Bad request" : "Error";
+    std::string heading = status == 404   ? "Not found"
+                          : status == 400 ? "Bad request"
+                          : status == 405 ? "Not allowed"
+                                          : "Error";
     Response res = path.starts_with("/api/")
                        ? text_response(status, dump_json({{"error", text}, {"status", status}}), "application/json")
                        : text_response(status, message_page(views, heading, {text}), "text/html; charset=utf-8");
@@ -406,17 +409,28 @@ struct WebServer::Impl {
     auto decoded = decode_request(std::move(raw), proxies);
     if (!decoded) return {nullptr, nullptr, error_response(400, path, decoded.error().message(), peer)};
     Routed out{std::make_shared<Request>(std::move(*decoded)), nullptr, std::nullopt};
-    out.route = router.match(*out.req);
+    std::string allowed;
+    out.route = router.match(*out.req, &allowed);
     if (out.route == nullptr && !is_builtin(*out.req)) {
-      out.refusal =
-          error_response(404, out.req->path, "There is no page at " + out.req->path + ".", out.req->remote_addr);
+      if (allowed.empty() && is_builtin_path(out.req->path)) allowed = "GET, HEAD";
+      if (allowed.empty()) {
+        out.refusal =
+            error_response(404, out.req->path, "There is no page at " + out.req->path + ".", out.req->remote_addr);
+      } else {
+        // RFC 9110 §15.5.6: the path exists, the method does not; say which ones do.
+        out.refusal = error_response(405, out.req->path, out.req->method + " is not allowed here; use " + allowed + ".",
+                                     out.req->remote_addr);
+        out.refusal->headers.emplace_back("Allow", allowed);
+      }
     }
     return out;
   }
 
+  static bool is_builtin_path(const std::string& path) {
+    return path == "/healthz" || path == "/favicon.ico" || path.starts_with("/static/");
+  }
   static bool is_builtin(const Request& req) {
-    bool is_read = req.method == "GET" || req.method == "HEAD";
-    return is_read && (req.path == "/healthz" || req.path == "/favicon.ico" || req.path.starts_with("/static/"));
+    return (req.method == "GET" || req.method == "HEAD") && is_builtin_path(req.path);
   }
 
   // On an io thread: what can be answered from memory is answered here; the rest goes to a worker.

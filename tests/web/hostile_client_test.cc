@@ -257,6 +257,40 @@ TEST_F(HostileClientTest, BodiesFollowExpectContinueAndNoFramingMeansNoBody) {
   EXPECT_EQ(vote->status, 401);
 }
 
+// Issue 13's left-over: a known path with a method it does not answer is a 405 naming the methods
+// it does (RFC 9110 §15.5.6), not a 404; an unknown path stays a 404.
+TEST_F(HostileClientTest, WrongMethodsGet405WithAllow) {
+  start();
+  auto reply_to = [&](const std::string& request) {
+    RawConnection c(port_);
+    EXPECT_TRUE(c.send(request));
+    return c.read_reply(5s);
+  };
+  struct Case {
+    std::string request_line;
+    int status;
+    std::string allow;
+  };
+  for (const Case& k : {Case{"DELETE / HTTP/1.1", 405, "Allow: GET, HEAD\r\n"},
+                        Case{"GET /api/auth/token HTTP/1.1", 405, "Allow: POST\r\n"},
+                        Case{"PATCH /logout HTTP/1.1", 405, "Allow: POST\r\n"},
+                        Case{"POST /healthz HTTP/1.1", 405, "Allow: GET, HEAD\r\n"},
+                        Case{"PUT /no/such/page HTTP/1.1", 404, ""}, Case{"GET /no/such/page HTTP/1.1", 404, ""}}) {
+    auto r = reply_to(k.request_line + "\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    ASSERT_TRUE(r) << k.request_line;
+    EXPECT_EQ(r->status, k.status) << k.request_line;
+    if (k.allow.empty()) {
+      EXPECT_EQ(r->head.find("Allow:"), std::string::npos) << r->head;
+    } else {
+      EXPECT_NE(r->head.find(k.allow), std::string::npos) << k.request_line << "\n" << r->head;
+    }
+  }
+  // The API answers in JSON, as for every other error.
+  auto api = reply_to("DELETE /api/auth/signup HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(api);
+  EXPECT_NE(api->body.find("\"status\":405"), std::string::npos) << api->body;
+}
+
 TEST_F(HostileClientTest, ConnectionsPerAddressAreCapped) {
   ServerOptions o = options();
   o.limits.max_connections_per_address = 4;  // held for the whole test: no deadline frees a place

@@ -4,6 +4,7 @@
 // Routes are added before serving; match() is then const and thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <vector>
@@ -21,8 +22,9 @@ class Router {
   };
 
   void add(std::string method, const std::string& pattern, Handler handler);
-  // The route for `req` (filling req.matches), or nullptr. `path_exists` tells a 405 from a 404.
-  [[nodiscard]] const Route* match(Request& req, bool* path_exists = nullptr) const;
+  // The route for `req` (filling req.matches), or nullptr. Then `allowed`, when given, lists the
+  // methods the routes of this path do answer ("GET, HEAD, POST"): empty for a 404, else a 405.
+  [[nodiscard]] const Route* match(Request& req, std::string* allowed = nullptr) const;
   [[nodiscard]] size_t size() const { return routes_.size(); }
 
  private:
