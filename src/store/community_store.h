@@ -1,6 +1,7 @@
 // CommunityStore: persistent state of the community features (accounts, sessions, API tokens,
 // upvotes), apart from the paper Store. Implementations: SQLite (same database file as the paper
-// store, store/sqlite/sqlite_community_store.h); PostgreSQL later. Backend-neutral: no SQL types.
+// store, store/sqlite/sqlite_community_store.h) and PostgreSQL (store/postgres/). Backend-neutral:
+// no SQL types.
 // Isolation each implementation must give: set_vote is atomic (one vote per (account, paper),
 // enforced by a unique key, the paper's count changed in the same transaction); delete_account
 // removes the account and everything personal in one transaction. Thread-safe.

@@ -1,7 +1,8 @@
 // MailStore: persistence for e-mail digests: subscriptions (double opt-in, status, bounces) and the
 // outbox (one row per subscription and digest issue, so a digest is composed and sent at most
-// once per issue even across restarts). Backend-neutral; SQLite implementation in
-// store/sqlite/sqlite_mail_store.h (same database file as the Store), PostgreSQL later.
+// once per issue even across restarts). Backend-neutral; implementations in
+// store/sqlite/sqlite_mail_store.h (same database file as the Store) and
+// store/postgres/postgres_mail_store.h.
 // Implementations are thread-safe and safe to share one database between processes.
 #pragma once
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -468,13 +469,18 @@ TEST_F(WebServerTest, PagesAndAssetsAreCompressedOnceInTheCodingTheClientPrefers
 
 TEST_F(WebServerTest, ConcurrentRequestsForAnUncachedPageShareOneRender) {
   start();
-  search_->delay_ms = 300;  // the first render is still running when the others arrive
+  // The first render must still be running when the others arrive. All eight clients are started
+  // first and released together, and the render takes 2 s: on a loaded CI host 300 ms was once too
+  // short for eight threads to connect, and a late client rendered the page again.
+  search_->delay_ms = 2000;
   std::vector<std::thread> clients;
   std::vector<std::string> bodies(8);
   std::vector<int> statuses(8, 0);
+  std::latch ready(8);
   for (int i = 0; i < 8; ++i) {
     clients.emplace_back([&, i] {
       httplib::Client c("127.0.0.1", port_);
+      ready.arrive_and_wait();
       auto r = c.Get("/search?q=diffusion");
       if (r) {
         statuses[static_cast<size_t>(i)] = r->status;

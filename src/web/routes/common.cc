@@ -77,19 +77,14 @@ Result<int> int_param(const Request& req, const std::string& name, int fallback,
 
 Result<search::Mode> mode_param(const Request& req) {
   std::string text = req.has_param("mode") ? req.get_param_value("mode") : "";
-  if (text.empty() || text == "hybrid") return search::Mode::kHybrid;
-  if (text == "lexical") return search::Mode::kLexical;
-  if (text == "semantic") return search::Mode::kSemantic;
-  return fail(Status::invalid_argument("mode: expected lexical, semantic or hybrid, got '" + text + "'"));
+  if (text.empty()) return search::Mode::kHybrid;
+  auto mode = search::parse_mode(text);
+  if (!mode) return fail(mode.error().with_context("mode"));
+  return *mode;
 }
 
 std::string mode_string(search::Mode mode) {
-  switch (mode) {
-    case search::Mode::kLexical: return "lexical";
-    case search::Mode::kSemantic: return "semantic";
-    case search::Mode::kHybrid: return "hybrid";
-  }
-  return "hybrid";
+  return std::string(search::mode_name(mode));
 }
 
 std::string category_query(const std::vector<std::string>& cats, const std::string& extra) {

@@ -16,10 +16,6 @@
 namespace paperboy::web {
 namespace {
 
-Reply redirect(const std::string& to) {
-  return Reply{.status = 303, .body = "", .max_age_s = 0, .location = to};
-}
-
 // The anchor a card gets in a listing (views.cc), so a redirect can point at the paper.
 std::string card_anchor(const std::string& id) {
   std::string anchor = "p-";

@@ -1,6 +1,6 @@
 // Daily, weekly and monthly listings (`/`, /papers/date|week|month/...), their BibTeX exports, and
-// the trending page. Trending orders by TrendingScore = votes; votes do not exist yet, so every
-// score is 0 and the order falls back to newest first (the page says so).
+// the trending page. Trending orders papers with votes by TrendingScore (rank/trending.h), then
+// the rest of the period newest first.
 #include <map>
 
 #include "rank/trending.h"
