@@ -17,6 +17,7 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kInternal: return "internal error";
     case StatusCode::kUnauthenticated: return "unauthenticated";
     case StatusCode::kRateLimited: return "rate limited";
+    case StatusCode::kStorageFull: return "storage full";
   }
   return "unknown";
 }

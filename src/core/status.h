@@ -20,10 +20,11 @@ enum class StatusCode {
   kUnavailable,  // a remote peer is down or asked us to retry later
   kCancelled,    // interrupted by the user (Ctrl-C)
   kPermissionDenied,
-  kResourceExhausted,  // limits: request sizes, quotas, disk full
+  kResourceExhausted,  // limits: request sizes, quotas, memory
   kInternal,
   kUnauthenticated,  // no credentials, or ones that name nobody: log in first
   kRateLimited,      // too many attempts for now; retry_after_s() says when to try again
+  kStorageFull,      // the server's disk is full: nothing was written; the caller did nothing wrong
 };
 
 std::string_view status_code_name(StatusCode code);
@@ -44,6 +45,7 @@ class [[nodiscard]] Status {
   static Status permission_denied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
   static Status resource_exhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status storage_full(std::string m) { return {StatusCode::kStorageFull, std::move(m)}; }
   static Status unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
   static Status rate_limited(std::string m, std::int64_t retry_after_s = 0) {
     Status s(StatusCode::kRateLimited, std::move(m));

@@ -14,6 +14,7 @@ int http_status(const Status& s) {
     case StatusCode::kResourceExhausted: return 413;
     case StatusCode::kRateLimited: return 429;
     case StatusCode::kUnavailable: return 503;
+    case StatusCode::kStorageFull: return 507;  // Insufficient Storage (RFC 4918 §11.5)
     case StatusCode::kIoError:
     case StatusCode::kCancelled:
     case StatusCode::kInternal: return 500;

@@ -18,6 +18,7 @@ TEST(HttpStatus, EveryCodeHasTheStatusItsMeaningNeeds) {
   EXPECT_EQ(http_status(Status::resource_exhausted("x")), 413);
   EXPECT_EQ(http_status(Status::rate_limited("x", 5)), 429);
   EXPECT_EQ(http_status(Status::unavailable("x")), 503);
+  EXPECT_EQ(http_status(Status::storage_full("x")), 507);
   EXPECT_EQ(http_status(Status::io_error("x")), 500);
   EXPECT_EQ(http_status(Status::cancelled("x")), 500);
   EXPECT_EQ(http_status(Status::internal("x")), 500);

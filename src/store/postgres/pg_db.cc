@@ -115,6 +115,7 @@ Status PgConnection::error_status(PGresult* res, std::string_view what) const {
   message = "postgresql: " + std::string(what) + ": " + (sqlstate.empty() ? "" : "[" + sqlstate + "] ") + message;
   if (sqlstate == "40001" || sqlstate == "40P01") return Status::conflict(message);
   if (sqlstate == "23505") return Status::already_exists(message);
+  if (sqlstate == "53100") return Status::storage_full(message);  // disk_full
   if (sqlstate.starts_with("08") || PQstatus(conn_) == CONNECTION_BAD) return Status::unavailable(message);
   return Status::io_error(message);
 }

@@ -41,7 +41,7 @@ Result<bool> Statement::step() {
   if (rc == SQLITE_DONE) return false;
   sqlite3* db = sqlite3_db_handle(stmt_);
   std::string msg = std::string("sqlite: ") + sqlite3_errmsg(db);
-  if (rc == SQLITE_FULL) return fail(Status::resource_exhausted(msg + " (disk full?)"));
+  if (rc == SQLITE_FULL) return fail(Status::storage_full(msg + " (disk full?)"));
   if (rc == SQLITE_CONSTRAINT) return fail(Status::conflict(msg));
   return fail(Status::io_error(msg));
 }
@@ -111,7 +111,7 @@ Status Connection::exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err != nullptr ? err : last_error();
     sqlite3_free(err);
-    if (rc == SQLITE_FULL) return Status::resource_exhausted("sqlite: " + msg + " (disk full?)");
+    if (rc == SQLITE_FULL) return Status::storage_full("sqlite: " + msg + " (disk full?)");
     return Status::io_error("sqlite: " + msg);
   }
   return Status::ok();
