@@ -25,7 +25,7 @@
 #include "rank/recommender.h"
 #include "search/search_service.h"
 #include "search/snapshot_loader.h"
-#include "store/store.h"
+#include "store/database.h"
 
 namespace {
 
@@ -103,20 +103,21 @@ int main(int argc, char** argv) {
   }
   fs::create_directories(args.work);
   const bool fresh = !fs::exists(args.work / "ready");
-  auto store = store::open_store({.url = (args.work / "paperboy.db").string()});
-  if (!store) die(store.error());
+  auto db = store::open_database({.url = (args.work / "paperboy.db").string()});
+  if (!db) die(db.error());
+  store::Store& store = (*db)->papers();
   if (fresh) {
     auto t = Clock::now();
     auto papers = bench::read_snapshot_papers(args.corpus, args.limit);
     if (!papers) die(papers.error());
-    if (Status s = bench::store_papers(**store, *papers); !s.is_ok()) die(s);
+    if (Status s = bench::store_papers(store, *papers); !s.is_ok()) die(s);
     std::printf("stored %zu papers in %.1f s\n", papers->size(), seconds_since(t));
   }
   search::SearchOptions so;
   so.index_dir = (args.work / "index").string();
   so.ranking_index = search::SearchOptions::RankingIndex::kOff;
   auto t_open = Clock::now();
-  auto search = search::open_search_service(**store, so);
+  auto search = search::open_search_service(store, so);
   if (!search) die(search.error());
   std::printf("search indexes %s in %.1f s\n", fresh ? "built" : "opened", seconds_since(t_open));
   if (fresh) {
@@ -124,10 +125,10 @@ int main(int argc, char** argv) {
   }
 
   // The weekly issue's window, and subscribers whose likes are neighbours of a random seed.
-  auto issue = mail::digest_issue(**store, "weekly:bench");
+  auto issue = mail::digest_issue(store, "weekly:bench");
   if (!issue) die(issue.error());
   store::ListingQuery all{"", "", {}, 200000, 0};
-  auto everything = (*store)->list_papers(all);
+  auto everything = store.list_papers(all);
   if (!everything) die(everything.error());
   std::printf("corpus: %zu papers; weekly window %s..%s\n", everything->size(), issue->from_day.c_str(),
               issue->to_day.c_str());
@@ -155,7 +156,7 @@ int main(int argc, char** argv) {
   signals.likes[-200] = likes_near(200);
   std::printf("%d subscribers' likes drawn in %.1f s\n", args.subscribers, seconds_since(t_users));
 
-  rank::Recommender recommender(**store, **search, signals);
+  rank::Recommender recommender(store, **search, signals);
   // 1. Train/update one user's model.
   for (int n : {5, 20, 200}) {
     std::vector<double> ms;
@@ -178,7 +179,7 @@ int main(int argc, char** argv) {
     for (auto& r : *recs) out.push_back({std::move(r.paper), r.reason.text()});
     return out;
   };
-  mail::StoreDigestSource source(**store, options);
+  mail::StoreDigestSource source(store, options);
   auto signer = core::Signer::make(std::string(64, 'a'));
   if (!signer) die(signer.error());
   mail::MailLinks links(std::move(*signer), "https://papers.example.org");

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "ingest/oai_pmh_page.h"
-#include "store/store.h"
+#include "store/database.h"
 
 namespace {
 
@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
   std::filesystem::path dir = argc > 1 ? argv[1] : PAPERBOY_SOURCE_DIR "/tests/fixtures/oai-pmh";
   int passes = argc > 2 ? std::atoi(argv[2]) : 5;
   std::vector<std::string> pages;
-  for (const char* name : {"arXiv-page-0.xml", "arXiv-page-1.xml", "arXiv-page-2.xml"}) pages.push_back(read_file(dir / name));
+  for (const char* name : {"arXiv-page-0.xml", "arXiv-page-1.xml", "arXiv-page-2.xml"})
+    pages.push_back(read_file(dir / name));
   size_t bytes = 0;
   for (const auto& p : pages) bytes += p.size();
 
@@ -58,8 +59,9 @@ int main(int argc, char** argv) {
     std::filesystem::remove(db);
     paperboy::store::StoreOptions o;
     o.url = "sqlite:" + db.string();
-    auto store = paperboy::store::open_store(o);
-    if (!store) return 1;
+    auto database = paperboy::store::open_database(o);
+    if (!database) return 1;
+    paperboy::store::Store& store = (*database)->papers();
     for (const auto& xml : pages) {
       auto t0 = Clock::now();
       ListRecordsPage page = parse(xml);
@@ -68,12 +70,12 @@ int main(int argc, char** argv) {
       records += static_cast<std::int64_t>(page.papers.size());
       batch.papers = std::move(page.papers);
       batch.state.emplace_back("bench-cursor", page.resumption_token);
-      if (!(*store)->apply(batch)) return 1;
+      if (!store.apply(batch)) return 1;
       auto t2 = Clock::now();
       parse_s += std::chrono::duration<double>(t1 - t0).count();
       total_s += std::chrono::duration<double>(t2 - t0).count();
     }
-    store->reset();
+    database->reset();
     std::filesystem::remove(db);
     std::filesystem::remove(db.string() + "-wal");
     std::filesystem::remove(db.string() + "-shm");

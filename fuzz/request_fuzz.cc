@@ -14,7 +14,7 @@
 
 #include <unistd.h>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "web/server.h"
 
 namespace {
@@ -23,14 +23,16 @@ paperboy::web::WebServer& server() {
   static auto* instance = [] {
     auto dir = std::filesystem::temp_directory_path() / ("paperboy-request-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    auto store = paperboy::store::sqlite::SqliteStore::open((dir / "fuzz.db").string(), 1);
-    if (!store) std::abort();
+    auto db = paperboy::store::open_database({.url = (dir / "fuzz.db").string(), .cache_mib = 1});
+    if (!db) std::abort();
     paperboy::web::ServerOptions o;
     o.access_log = false;
     o.threads = 1;
     o.trusted_proxies = "127.0.0.1";
-    auto* s = new paperboy::web::WebServer(**store, o);
-    (void)store->release();  // lives as long as the process, like the server
+    auto created = paperboy::web::WebServer::create((*db)->papers(), o);
+    if (!created) std::abort();
+    (void)db->release();  // lives as long as the process, like the server
+    auto* s = created->release();
     return s;
   }();
   return *instance;

@@ -16,6 +16,12 @@ for arg in "$@"; do
 done
 
 ./scripts/setup.sh --test
+# The two build trees take about 10 GiB (3.2 release, 4.9 sanitize, the fuzz targets): say so up
+# front rather than let a full disk surface as a linker error halfway through.
+free_kib=$(df -Pk "$ROOT" | awk 'NR == 2 { print $4 }')
+if [ "${free_kib:-0}" -lt $((11 * 1024 * 1024)) ]; then
+  echo "warning: $((free_kib / 1024 / 1024)) GiB free under $ROOT; a full run needs about 11 GiB" >&2
+fi
 # A ccache outside the clone survives between CI runs on the same machine; BASEDIR makes hits
 # independent of where the clone lives.
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1

@@ -26,7 +26,7 @@
 #include "search/search_service.h"
 #include "search/snapshot_loader.h"
 #include "search/text_analyzer.h"
-#include "store/store.h"
+#include "store/database.h"
 
 namespace {
 
@@ -42,7 +42,9 @@ double peak_rss_mib() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 [[noreturn]] void die(const Status& s) {
   std::fprintf(stderr, "error: %s\n", s.to_string().c_str());
@@ -58,10 +60,10 @@ struct Args {
   int replicate = 1;
 };
 
-std::unique_ptr<store::Store> open_store(const Args& a) {
-  auto s = store::open_store({"sqlite:" + (a.work / "paperboy.db").string(), 256});
-  if (!s) die(s.error());
-  return std::move(*s);
+std::unique_ptr<store::Database> open_database(const Args& a) {
+  auto db = store::open_database({"sqlite:" + (a.work / "paperboy.db").string(), 256});
+  if (!db) die(db.error());
+  return std::move(*db);
 }
 
 // The build measures what is persisted; query and update phases wait for the in-memory ranking
@@ -70,7 +72,8 @@ search::SearchOptions options(const Args& a) {
   search::SearchOptions o;
   o.index_dir = (a.work / "index").string();
   o.build_threads = a.threads;
-  o.ranking_index = a.phase == "build" ? search::SearchOptions::RankingIndex::kOff : search::SearchOptions::RankingIndex::kAtOpen;
+  o.ranking_index =
+      a.phase == "build" ? search::SearchOptions::RankingIndex::kOff : search::SearchOptions::RankingIndex::kAtOpen;
   return o;
 }
 
@@ -117,9 +120,11 @@ std::vector<std::string> make_queries(const std::vector<core::Paper>& held) {
 
 void print_latency(const char* what, std::vector<double> ms, double wall, int threads) {
   std::sort(ms.begin(), ms.end());
-  auto pct = [&](double p) { return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))]; };
-  std::printf("%-10s n=%zu p50=%.2fms p95=%.2fms p99=%.2fms max=%.2fms qps(%d threads)=%.0f\n", what, ms.size(), pct(0.5),
-              pct(0.95), pct(0.99), ms.back(), threads, static_cast<double>(ms.size()) / wall);
+  auto pct = [&](double p) {
+    return ms[std::min(ms.size() - 1, static_cast<size_t>(p * static_cast<double>(ms.size())))];
+  };
+  std::printf("%-10s n=%zu p50=%.2fms p95=%.2fms p99=%.2fms max=%.2fms qps(%d threads)=%.0f\n", what, ms.size(),
+              pct(0.5), pct(0.95), pct(0.99), ms.back(), threads, static_cast<double>(ms.size()) / wall);
 }
 
 // Runs `fn(i)` for every i on `threads` threads; returns per-call milliseconds and the wall time.
@@ -150,12 +155,18 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
-    if (arg == "--corpus") a.corpus = next();
-    else if (arg == "--work") a.work = next();
-    else if (arg == "--threads") a.threads = std::atoi(next().c_str());
-    else if (arg == "--queries") a.queries = static_cast<size_t>(std::atol(next().c_str()));
-    else if (arg == "--replicate") a.replicate = std::atoi(next().c_str());
-    else a.phase = arg;
+    if (arg == "--corpus")
+      a.corpus = next();
+    else if (arg == "--work")
+      a.work = next();
+    else if (arg == "--threads")
+      a.threads = std::atoi(next().c_str());
+    else if (arg == "--queries")
+      a.queries = static_cast<size_t>(std::atol(next().c_str()));
+    else if (arg == "--replicate")
+      a.replicate = std::atoi(next().c_str());
+    else
+      a.phase = arg;
   }
   if (a.corpus.empty()) a.corpus = bench::shared_corpus_path();
   if (a.corpus.empty() || !fs::exists(a.corpus)) {
@@ -170,10 +181,12 @@ int main(int argc, char** argv) {
     if (!papers) die(papers.error());
     // Hold aside every 141st paper for query generation; store the rest.
     std::vector<core::Paper> stored, held;
-    for (size_t i = 0; i < papers->size(); ++i) ((i % 141 == 0 && held.size() < kHeldAside) ? held : stored).push_back((*papers)[i]);
+    for (size_t i = 0; i < papers->size(); ++i)
+      ((i % 141 == 0 && held.size() < kHeldAside) ? held : stored).push_back((*papers)[i]);
     std::ofstream out(a.work / "held_aside.txt");
     for (const auto& p : held) out << p.primary_category() << "\t" << p.title << "\n";
-    auto s = open_store(a);
+    auto db = open_database(a);
+    store::Store* s = &db->papers();
     if (Status st = bench::store_papers(*s, stored); !st.is_ok()) die(st);
     size_t total = stored.size();
     for (int copy = 1; copy < std::min(a.replicate, 7); ++copy) {
@@ -191,13 +204,15 @@ int main(int argc, char** argv) {
     std::printf("load: stored %zu papers, held aside %zu, in %.1f s (peak RSS %.0f MiB)\n", total, held.size(),
                 seconds_since(t0), peak_rss_mib());
   } else if (a.phase == "build") {
-    auto s = open_store(a);
+    auto db = open_database(a);
+    store::Store* s = &db->papers();
     auto t0 = Clock::now();
     if (Status st = search::rebuild_search_indexes(*s, options(a)); !st.is_ok()) die(st);
     std::printf("build: lexical + LSA training + HNSW for the whole store in %.1f s (peak RSS %.0f MiB)\n",
                 seconds_since(t0), peak_rss_mib());
   } else if (a.phase == "update") {
-    auto s = open_store(a);
+    auto db = open_database(a);
+    store::Store* s = &db->papers();
     auto svc = search::open_search_service(*s, options(a));
     if (!svc) die(svc.error());
     auto changed = s->papers_changed_since(0, 1000);
@@ -212,9 +227,11 @@ int main(int argc, char** argv) {
     if (auto r = s->apply(batch); !r) die(r.error());
     auto t0 = Clock::now();
     if (Status st = (*svc)->catch_up(); !st.is_ok()) die(st);
-    std::printf("update: %zu changed papers searchable after catch_up in %.2f s\n", batch.papers.size(), seconds_since(t0));
+    std::printf("update: %zu changed papers searchable after catch_up in %.2f s\n", batch.papers.size(),
+                seconds_since(t0));
   } else if (a.phase == "query") {
-    auto s = open_store(a);
+    auto db = open_database(a);
+    store::Store* s = &db->papers();
     auto t_open = Clock::now();
     auto svc = search::open_search_service(*s, options(a));
     if (!svc) die(svc.error());
@@ -234,9 +251,10 @@ int main(int argc, char** argv) {
     // Warm-up: every mode answers a slice of the queries once, unmeasured, so no mode pays for
     // the first touches of the index pages (or for the ranking index) in the others' place.
     constexpr std::array<search::Mode, 3> kModes = {search::Mode::kLexical, search::Mode::kSemantic,
-                                                   search::Mode::kHybrid};
+                                                    search::Mode::kHybrid};
     for (auto mode : kModes) {
-      for (size_t i = 0; i < std::min<size_t>(queries.size(), 100); ++i) (void)(*svc)->search({queries[i], mode, 20, 0});
+      for (size_t i = 0; i < std::min<size_t>(queries.size(), 100); ++i)
+        (void)(*svc)->search({queries[i], mode, 20, 0});
     }
     // Three rounds, the mode order rotated each round (L S H, S H L, H L S), so no mode always
     // runs first or last; each mode's figures are over its three rounds.
@@ -252,8 +270,10 @@ int main(int argc, char** argv) {
         std::atomic<long> failures{0}, empty{0};
         auto run = [&](size_t i) {
           auto r = (*svc)->search({queries[i], kModes[m], 20, 0});
-          if (!r) ++failures;
-          else if (r->hits.empty()) ++empty;
+          if (!r)
+            ++failures;
+          else if (r->hits.empty())
+            ++empty;
         };
         auto [ms, wall] = measure(queries.size(), a.threads, run);
         totals[m].ms.insert(totals[m].ms.end(), ms.begin(), ms.end());

@@ -15,7 +15,7 @@
 #include "cli/command.h"
 #include "core/time.h"
 #include "store/backup.h"
-#include "store/store.h"
+#include "store/database.h"
 #include "store/store_copy.h"
 #include "store/table_copy.h"
 
@@ -63,18 +63,14 @@ void backup(const config::Config& cfg, const std::string& dest) {
 }
 
 void restore_into_postgres(const std::string& source_url, const std::string& target_url) {
-  auto source = store::open_store({.url = source_url});
+  auto source = store::open_database({.url = source_url});
   if (!source) die(source.error().with_context("backup"));
-  auto target = store::open_store({.url = target_url});
+  auto target = store::open_database({.url = target_url});
   if (!target) die(target.error().with_context("target"));
-  auto report = store::copy_store(**source, **target, {});
+  auto report = store::copy_store((*source)->papers(), (*target)->papers(), {});
   if (!report) die(report.error(), report.error().code() == StatusCode::kAlreadyExists ? 3 : 1);
   if (!report->verified()) die(Status::internal("restored papers or state differ from the backup"));
-  auto source_tables = store::open_table_access({.url = source_url});
-  if (!source_tables) die(source_tables.error().with_context("backup"));
-  auto target_tables = store::open_table_access({.url = target_url});
-  if (!target_tables) die(target_tables.error().with_context("target"));
-  auto tables = store::copy_tables(**source_tables, **target_tables, false);
+  auto tables = store::copy_tables((*source)->tables(), (*target)->tables(), false);
   if (!tables) die(tables.error(), tables.error().code() == StatusCode::kAlreadyExists ? 3 : 1);
   for (const auto& t : *tables) {
     if (t.missing_or_different > 0) die(Status::internal("restored table " + t.table + " differs from the backup"));
@@ -119,15 +115,16 @@ std::vector<std::string> check(const config::Config& cfg) {
     problems = std::move(*found);
     std::printf("database %s: SQLite integrity and foreign keys %s\n", url.c_str(), problems.empty() ? "ok" : "FAIL");
   }
-  auto store = open_store(cfg);
-  if (!store) return {store.error().to_string()};
+  auto db = open_database(cfg);
+  if (!db) return {db.error().to_string()};
+  store::Store& store = (*db)->papers();
   // Reads and decodes every paper and state entry.
-  auto digest = store::digest_store(**store);
+  auto digest = store::digest_store(store);
   if (!digest) {
     problems.push_back("reading the papers: " + digest.error().to_string());
     return problems;
   }
-  auto seq = (*store)->max_change_seq();
+  auto seq = store.max_change_seq();
   if (!seq) return {seq.error().to_string()};
   std::printf("store: %" PRId64 " papers, %" PRId64 " state entries, change sequence %" PRId64 "\n", digest->papers,
               digest->state_entries, *seq);

@@ -9,7 +9,7 @@
 #include "cli/mail_services.h"
 #include "core/time.h"
 #include "rank/trending.h"
-#include "store/library_store.h"
+#include "store/database.h"
 
 namespace paperboy::cli {
 namespace {
@@ -26,8 +26,8 @@ std::string host_of(const std::string& url) {
 class LazyRecommender {
  public:
   // `community`: the votes the recommender learns from (null: community features are off).
-  LazyRecommender(store::Store& store, store::CommunityStore* community, const config::Config& cfg)
-      : store_(store), community_(community), cfg_(cfg) {}
+  LazyRecommender(const store::Database& db, store::CommunityStore* community, const config::Config& cfg)
+      : db_(db), community_(community), cfg_(cfg) {}
 
   Result<std::vector<mail::DigestEntry>> rank(const store::Subscription& sub,
                                               std::span<const store::StoredPaper> candidates, int limit) {
@@ -43,27 +43,22 @@ class LazyRecommender {
     if (community_ == nullptr) return Status::invalid_argument("personal digests need community.enabled");
     auto search_opts = search_options(cfg_);
     search_opts.ranking_index = search::SearchOptions::RankingIndex::kOff;  // vectors only
-    auto search = search::open_search_service(store_, search_opts);
+    auto search = search::open_search_service(db_.papers(), search_opts);
     if (!search) return search.error().with_context("search indexes");
     search_ = std::move(*search);
-    if (cfg_.library.enabled) {
-      auto library = store::open_library_store({cfg_.database_url()});
-      if (!library) return library.error().with_context("library store");
-      library_ = std::move(*library);
-    }
-    signals_ = std::make_unique<rank::CommunitySignals>(*community_, library_.get());
-    recommender_ = std::make_unique<rank::Recommender>(store_, *search_, *signals_, *options);
+    store::LibraryStore* library = cfg_.library.enabled ? &db_.library() : nullptr;
+    signals_ = std::make_unique<rank::CommunitySignals>(*community_, library);
+    recommender_ = std::make_unique<rank::Recommender>(db_.papers(), *search_, *signals_, *options);
     ranker_ = personal_ranker(*recommender_);
     return Status::ok();
   }
 
-  store::Store& store_;
+  const store::Database& db_;
   store::CommunityStore* community_;
   config::Config cfg_;
   std::once_flag once_;
   Status opened_;
   std::unique_ptr<search::SearchService> search_;
-  std::unique_ptr<store::LibraryStore> library_;
   std::unique_ptr<rank::CommunitySignals> signals_;
   std::unique_ptr<rank::Recommender> recommender_;
   mail::StoreDigestSource::PersonalRanker ranker_;
@@ -90,13 +85,12 @@ mail::StoreDigestSource::PersonalRanker personal_ranker(rank::Recommender& recom
   };
 }
 
-Result<std::unique_ptr<MailServices>> open_mail_services(store::Store& store, const config::Config& cfg,
+Result<std::unique_ptr<MailServices>> open_mail_services(const store::Database& db, const config::Config& cfg,
                                                          const std::string& public_url, store::CommunityStore* votes,
                                                          mail::StoreDigestSource::PersonalRanker personal) {
   auto out = std::make_unique<MailServices>();
-  auto mail = store::open_mail_store({cfg.database_url()});
-  if (!mail) return fail(mail.error().with_context("mail store"));
-  out->mail = std::move(*mail);
+  store::Store& store = db.papers();
+  out->mail = &db.mail();
   auto key = store::signing_key_hex(store);
   if (!key) return fail(key.error());
   auto signer = core::Signer::make(*key);
@@ -144,18 +138,13 @@ void add_digest_command(CLI::App& root, Invocation& inv) {
   send->callback([&inv, dry_run, frequency] {
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
     std::string fallback = "http://" + cfg->server.host + ":" + std::to_string(cfg->server.port);
-    std::unique_ptr<store::CommunityStore> votes;
-    if (cfg->community.enabled) {
-      auto opened = open_community_store(*cfg);
-      if (!opened) die(opened.error());
-      votes = std::move(*opened);
-    }
-    auto lazy = std::make_shared<LazyRecommender>(**store, votes.get(), *cfg);
+    store::CommunityStore* votes = cfg->community.enabled ? &(*db)->community() : nullptr;
+    auto lazy = std::make_shared<LazyRecommender>(**db, votes, *cfg);
     auto services =
-        open_mail_services(**store, *cfg, fallback, votes.get(),
+        open_mail_services(**db, *cfg, fallback, votes,
                            [lazy](const store::Subscription& sub, std::span<const store::StoredPaper> candidates,
                                   int limit) { return lazy->rank(sub, candidates, limit); });
     if (!services) die(services.error());

@@ -100,18 +100,19 @@ void add_eval_recommend_command(CLI::App& eval, Invocation& /*inv*/) {
     auto papers = read_eval_corpus(corpus_path);
     if (!papers) die(papers.error(), 2);
     const std::string dd = data_dir->empty() ? default_eval_dir(corpus_path) : *data_dir;
-    auto store = open_eval_store(dd, corpus_path);
-    if (!store) die(store.error());
+    auto db = open_eval_database(dd, corpus_path);
+    if (!db) die(db.error());
+    store::Store& store = (*db)->papers();
     search::SearchOptions options;
     options.index_dir = (std::filesystem::path(dd) / "index").string();
     options.ranking_index = search::SearchOptions::RankingIndex::kOff;
-    auto service = search::open_search_service(**store, options);
+    auto service = search::open_search_service(store, options);
     if (!service) die(service.error());
 
     std::vector<store::StoredPaper> candidates;
     for (const auto& p : *papers) {
       if (p.first_day < *from || p.first_day > *until) continue;
-      auto sp = (*store)->get_paper(p.id);
+      auto sp = store.get_paper(p.id);
       if (!sp) die(sp.error());
       if (*sp) candidates.push_back(std::move(**sp));
     }
@@ -121,7 +122,7 @@ void add_eval_recommend_command(CLI::App& eval, Invocation& /*inv*/) {
     EvalSignals signals(users);
     rank::RecommenderOptions ro;
     ro.author_signals = false;
-    rank::Recommender recommender(**store, **service, signals, ro);
+    rank::Recommender recommender(store, **service, signals, ro);
     double recall = 0, ndcg = 0;
     auto started = std::chrono::steady_clock::now();
     for (size_t u = 0; u < users.size(); ++u) {

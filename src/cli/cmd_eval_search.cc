@@ -163,8 +163,9 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
     std::printf("queries=%d with_gold=%zu gold_papers=%zu corpus=%zu\n", read, queries.size(), gold, papers->size());
 
     const std::string dd = data_dir->empty() ? default_eval_dir(corpus_path) : *data_dir;
-    auto store = open_eval_store(dd, corpus_path);
-    if (!store) die(store.error());
+    auto db = open_eval_database(dd, corpus_path);
+    if (!db) die(db.error());
+    store::Store& store = (*db)->papers();
     search::SearchOptions options = *tuned;
     options.index_dir = (std::filesystem::path(dd) / "index").string();
     options.ranking_index = search::SearchOptions::RankingIndex::kAtOpen;
@@ -181,7 +182,7 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
           o.semantic_weight = f.semantic_weight;
           o.feedback_docs = f.feedback_docs;
           o.feedback_weight = f.feedback_weight;
-          auto svc = search::open_search_service(**store, o);
+          auto svc = search::open_search_service(store, o);
           if (!svc) die(svc.error());
           std::printf("grid coordination=%.1f semantic_weight=%.1f feedback=%d@%.1f:", c, f.semantic_weight,
                       f.feedback_docs, f.feedback_weight);
@@ -205,7 +206,7 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
       }
     }
     auto started = std::chrono::steady_clock::now();
-    auto service = search::open_search_service(**store, options);
+    auto service = search::open_search_service(store, options);
     if (!service) die(service.error());
     std::printf("indexes open in %.1f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -16,8 +16,10 @@ void add_fetch_command(CLI::App& root, Invocation& inv) {
   auto* cmd = root.add_subcommand("fetch", "Fetch papers by arXiv id from the arXiv API and store them");
   auto ids = std::make_shared<std::vector<std::string>>();
   cmd->add_option("ID", *ids, "arXiv ids (2403.01234, arXiv:2403.01234v2, hep-th/9901001, abs URLs)")->required();
-  add_config_flag(*cmd, inv, "--api-url", "harvest.api_url", "arXiv API query URL (default https://export.arxiv.org/api/query)");
-  add_config_flag(*cmd, inv, "--interval", "harvest.min_interval_s", "seconds between requests (arXiv's terms: at least 3)");
+  add_config_flag(*cmd, inv, "--api-url", "harvest.api_url",
+                  "arXiv API query URL (default https://export.arxiv.org/api/query)");
+  add_config_flag(*cmd, inv, "--interval", "harvest.min_interval_s",
+                  "seconds between requests (arXiv's terms: at least 3)");
   add_config_flag(*cmd, inv, "--contact", "harvest.contact", "contact e-mail sent in the User-Agent");
   cmd->callback([&inv, ids] {
     std::vector<std::string> wanted;
@@ -28,8 +30,9 @@ void add_fetch_command(CLI::App& root, Invocation& inv) {
     }
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
     ingest::HttpClient http(ingest::http_options_from(*cfg));
     ingest::ArxivApiClient api(http, ingest::api_options_from(*cfg));
     auto papers = api.fetch_papers(wanted);
@@ -38,7 +41,7 @@ void add_fetch_command(CLI::App& root, Invocation& inv) {
     for (const auto& p : *papers) found.insert(p.id);
     store::WriteBatch batch;
     batch.papers = std::move(*papers);
-    auto applied = (*store)->apply(batch);
+    auto applied = store.apply(batch);
     if (!applied) die(applied.error());
     std::int64_t missing = 0;
     for (const auto& id : wanted) {

@@ -69,12 +69,13 @@ void add_harvest_command(CLI::App& root, Invocation& inv) {
     if (cfg->harvest.contact.empty()) {
       spdlog::warn("harvest.contact is empty: arXiv asks harvesters to give a contact address in the User-Agent");
     }
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
     auto http_options = ingest::http_options_from(*cfg);
     http_options.cancel = &g_stop;  // Ctrl-C also cuts a slow transfer short; its page is not stored
     ingest::HttpClient http(http_options);
-    ingest::OaiPmhHarvester harvester(**store, http, *options);
+    ingest::OaiPmhHarvester harvester(store, http, *options);
     std::signal(SIGINT, on_harvest_interrupt);
     std::signal(SIGTERM, on_harvest_interrupt);
     auto summary = harvester.run();

@@ -32,8 +32,9 @@ void add_ingest_command(CLI::App& root, Invocation& inv) {
   cmd->callback([&inv, files, strict, restart] {
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
     ingest::IngestOptions options;
     options.batch_size = cfg->ingest.batch_size;
     options.resume = !*restart;
@@ -48,7 +49,7 @@ void add_ingest_command(CLI::App& root, Invocation& inv) {
     }
     std::signal(SIGINT, on_interrupt);
     std::signal(SIGTERM, on_interrupt);
-    auto summary = ingest::ingest_snapshot_files(**store, *files, options);
+    auto summary = ingest::ingest_snapshot_files(store, *files, options);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!summary) die(summary.error());
@@ -58,10 +59,12 @@ void add_ingest_command(CLI::App& root, Invocation& inv) {
         "ingested) %lld in %.1f s%s\n",
         static_cast<long long>(s.read), static_cast<long long>(s.inserted), static_cast<long long>(s.updated),
         static_cast<long long>(s.unchanged), static_cast<long long>(s.stale), static_cast<long long>(s.rejected),
-        static_cast<long long>(s.skipped_by_resume), s.seconds, s.interrupted ? " (interrupted; re-run to continue)" : "");
+        static_cast<long long>(s.skipped_by_resume), s.seconds,
+        s.interrupted ? " (interrupted; re-run to continue)" : "");
     if (s.interrupted) exit_with(130);
     // "Nothing could be read": no record was accepted, whether the file was empty or all garbage.
-    if (s.read - s.rejected == 0 && s.skipped_by_resume == 0) die(Status::invalid_argument("no records could be read"), 1);
+    if (s.read - s.rejected == 0 && s.skipped_by_resume == 0)
+      die(Status::invalid_argument("no records could be read"), 1);
     if (*strict && s.rejected > 0) exit_with(1);
   });
 }

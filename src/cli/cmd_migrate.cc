@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "cli/command.h"
-#include "store/store.h"
+#include "store/database.h"
 #include "store/store_copy.h"
 #include "store/table_copy.h"
 
@@ -44,9 +44,9 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
     if (!cfg) die(cfg.error());
     if (*from == *to) die(Status::invalid_argument("--from and --to name the same store"), 2);
     if (Status s = check_source_exists(*from); !s.is_ok()) die(s, 2);
-    auto source = store::open_store({.url = *from});
+    auto source = store::open_database({.url = *from});
     if (!source) die(source.error().with_context("source"));
-    auto target = store::open_store({.url = *to});
+    auto target = store::open_database({.url = *to});
     if (!target) die(target.error().with_context("target"));
     store::CopyOptions options{.batch_size = *batch, .allow_non_empty_target = *force};
     auto reported = std::make_shared<std::int64_t>(0);
@@ -55,7 +55,7 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
       *reported = n;
       std::fprintf(stderr, "migrate: %" PRId64 " papers copied\n", n);
     };
-    auto report = store::copy_store(**source, **target, options);
+    auto report = store::copy_store((*source)->papers(), (*target)->papers(), options);
     if (!report) die(report.error(), report.error().code() == StatusCode::kAlreadyExists ? 3 : 1);
     const auto& r = *report;
     std::printf("papers:   source %" PRId64 ", target %" PRId64 " (inserted %" PRId64 ", updated %" PRId64
@@ -73,11 +73,7 @@ void add_migrate_command(CLI::App& root, Invocation& inv) {
       exit_with(1);
     }
     // Accounts, votes, mail, curation and the library: copied with their ids, after the papers.
-    auto source_tables = store::open_table_access({.url = *from});
-    if (!source_tables) die(source_tables.error().with_context("source"));
-    auto target_tables = store::open_table_access({.url = *to});
-    if (!target_tables) die(target_tables.error().with_context("target"));
-    auto tables = store::copy_tables(**source_tables, **target_tables, *force);
+    auto tables = store::copy_tables((*source)->tables(), (*target)->tables(), *force);
     if (!tables) die(tables.error(), tables.error().code() == StatusCode::kAlreadyExists ? 3 : 1);
     std::int64_t bad_rows = 0;
     for (const auto& t : *tables) {

@@ -89,14 +89,15 @@ void add_search_command(CLI::App& root, Invocation& inv) {
     if (!m) die(m.error(), 2);
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
-    auto service = open_service(**store, *cfg);
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
+    auto service = open_service(store, *cfg);
     search::SearchRequest request{*query, *m, *limit, *offset};
     auto response = service->search(request);
     if (!response) die(response.error(), response.error().code() == StatusCode::kInvalidArgument ? 2 : 1);
     if (!*json_out) std::printf("%s (%.1f ms)\n", response->explanation.c_str(), response->took_ms);
-    print_hits(**store, response->hits, *json_out);
+    print_hits(store, response->hits, *json_out);
   });
 }
 
@@ -117,12 +118,13 @@ void add_similar_command(CLI::App& root, Invocation& inv) {
     }
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
-    auto service = open_service(**store, *cfg);
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
+    auto service = open_service(store, *cfg);
     auto hits = service->more_like(canonical, *limit);
     if (!hits) die(hits.error(), hits.error().code() == StatusCode::kNotFound ? 3 : 1);
-    print_hits(**store, *hits, *json_out);
+    print_hits(store, *hits, *json_out);
   });
 }
 
@@ -131,10 +133,11 @@ void add_reindex_command(CLI::App& root, Invocation& inv) {
   cmd->callback([&inv] {
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
     auto started = std::chrono::steady_clock::now();
-    if (Status s = search::rebuild_search_indexes(**store, one_shot_options(*cfg)); !s.is_ok()) die(s);
+    if (Status s = search::rebuild_search_indexes(store, one_shot_options(*cfg)); !s.is_ok()) die(s);
     std::printf("reindexed in %.1f s\n",
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   });

@@ -19,9 +19,10 @@ void add_show_command(CLI::App& root, Invocation& inv) {
     if (!parsed) die(parsed.error(), 2);
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
-    auto found = (*store)->get_paper(parsed->id);
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
+    auto found = store.get_paper(parsed->id);
     if (!found) die(found.error());
     if (!*found) die(Status::not_found("paper " + parsed->id + " is not in the store"), 3);
     const core::Paper& p = (*found)->paper;

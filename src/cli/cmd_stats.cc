@@ -14,9 +14,10 @@ void add_stats_command(CLI::App& root, Invocation& inv) {
   cmd->callback([&inv, json_out] {
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto store = open_store(*cfg);
-    if (!store) die(store.error());
-    auto stats = (*store)->stats();
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& store = (*db)->papers();
+    auto stats = store.stats();
     if (!stats) die(stats.error());
     if (*json_out) {
       nlohmann::ordered_json j;
@@ -39,7 +40,8 @@ void add_stats_command(CLI::App& root, Invocation& inv) {
       std::printf("  %-20s %10lld\n", c.name.c_str(), static_cast<long long>(c.count));
     }
     std::printf("\nby month:\n");
-    for (const auto& m : stats->by_month) std::printf("  %-20s %10lld\n", m.name.c_str(), static_cast<long long>(m.count));
+    for (const auto& m : stats->by_month)
+      std::printf("  %-20s %10lld\n", m.name.c_str(), static_cast<long long>(m.count));
   });
 }
 

@@ -60,11 +60,12 @@ void add_user_command(CLI::App& root, Invocation& inv) {
     if (!cfg) die(cfg.error());
     auto options = account_options(*cfg);
     if (!options) die(options.error());
-    auto community = open_community_store(*cfg);
-    if (!community) die(community.error());
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& community = (*db)->community();
     auto password = read_password(password_file);
     if (!password) die(password.error());
-    community::AccountService accounts(**community, *options);
+    community::AccountService accounts(community, *options);
     auto account = accounts.sign_up(email, *password, name, store::Role::kAdmin);
     if (!account) die(account.error());
     std::printf("created admin account %lld <%s>\n", static_cast<long long>(account->id), account->email.c_str());
@@ -78,14 +79,15 @@ void add_user_command(CLI::App& root, Invocation& inv) {
     if (!cfg) die(cfg.error());
     auto parsed = store::parse_role(role_name);
     if (!parsed) die(parsed.error());
-    auto community = open_community_store(*cfg);
-    if (!community) die(community.error());
+    auto db = open_database(*cfg);
+    if (!db) die(db.error());
+    auto& community = (*db)->community();
     auto normal = community::normalise_email(email);
     if (!normal) die(normal.error());
-    auto found = (*community)->find_account_by_email(*normal);
+    auto found = community.find_account_by_email(*normal);
     if (!found) die(found.error());
     if (!*found) die(Status::not_found("no account with email " + *normal));
-    if (Status s = (*community)->set_role((*found)->account.id, *parsed); !s.is_ok()) die(s);
+    if (Status s = community.set_role((*found)->account.id, *parsed); !s.is_ok()) die(s);
     std::printf("%s is now %s\n", normal->c_str(), role_name.c_str());
   });
 }

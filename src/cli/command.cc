@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "store/community_store.h"
+#include "store/database.h"
 
 namespace paperboy::cli {
 
@@ -28,16 +28,8 @@ Result<config::Config> load(const Invocation& inv) {
   return cfg;
 }
 
-Result<std::unique_ptr<store::Store>> open_store(const config::Config& config) {
-  store::StoreOptions options;
-  options.url = config.database_url();
-  return store::open_store(options);
-}
-
-Result<std::unique_ptr<store::CommunityStore>> open_community_store(const config::Config& config) {
-  store::StoreOptions options;
-  options.url = config.database_url();
-  return store::open_community_store(options);
+Result<std::unique_ptr<store::Database>> open_database(const config::Config& config) {
+  return store::open_database({.url = config.database_url()});
 }
 
 void exit_with(int code) {

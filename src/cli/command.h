@@ -13,7 +13,7 @@
 #include "config/config.h"
 #include "core/status.h"
 #include "search/search_service.h"
-#include "store/store.h"
+#include "store/database.h"
 
 namespace paperboy::cli {
 
@@ -30,9 +30,8 @@ CLI::Option* add_config_flag(CLI::App& cmd, Invocation& inv, const std::string& 
 // Loads the layered config and sets the log level. On failure prints the error.
 Result<config::Config> load(const Invocation& inv);
 
-Result<std::unique_ptr<store::Store>> open_store(const config::Config& config);
-// The accounts-and-votes store in the same database.
-Result<std::unique_ptr<store::CommunityStore>> open_community_store(const config::Config& config);
+// The database the configuration names (database.url, or the SQLite file in the data dir).
+Result<std::unique_ptr<store::Database>> open_database(const config::Config& config);
 
 // Ends the command with an exit code (caught in main).
 [[noreturn]] void exit_with(int code);

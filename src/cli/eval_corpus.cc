@@ -46,30 +46,31 @@ std::string default_eval_dir(const std::string& corpus) {
   return (fs::temp_directory_path() / ("paperboy-eval-" + fs::path(corpus).filename().string())).string();
 }
 
-Result<std::unique_ptr<store::Store>> open_eval_store(const std::string& data_dir, const std::string& corpus) {
+Result<std::unique_ptr<store::Database>> open_eval_database(const std::string& data_dir, const std::string& corpus) {
   std::error_code ec;
   fs::create_directories(data_dir, ec);
   if (ec) return fail(Status::io_error("cannot create " + data_dir + ": " + ec.message()));
   store::StoreOptions options;
   options.url = "sqlite:" + (fs::path(data_dir) / "paperboy.db").string();
-  auto store = store::open_store(options);
-  if (!store) return fail(store.error());
+  auto db = store::open_database(options);
+  if (!db) return fail(db.error());
+  store::Store& store = (*db)->papers();
   // Ingested once: later runs reuse the store (and the indexes built beside it).
   const std::string key = "eval.ingested:" + fs::absolute(corpus).string();
-  auto done = (*store)->get_state(key);
+  auto done = store.get_state(key);
   if (!done) return fail(done.error());
-  if (*done) return std::move(*store);
+  if (*done) return std::move(*db);
   ingest::IngestOptions ingest;
   ingest.resume = true;
   ingest.on_reject = [](const std::string&) {};
-  auto summary = ingest::ingest_snapshot_files(**store, {fs::absolute(corpus).string()}, ingest);
+  auto summary = ingest::ingest_snapshot_files(store, {fs::absolute(corpus).string()}, ingest);
   if (!summary) return fail(summary.error());
-  if (Status st = (*store)->put_state(key, "1"); !st.is_ok()) return fail(st);
+  if (Status st = store.put_state(key, "1"); !st.is_ok()) return fail(st);
   if (summary->inserted > 0) {
     std::fprintf(stderr, "ingested %lld papers into %s in %.1f s\n", static_cast<long long>(summary->inserted),
                  data_dir.c_str(), summary->seconds);
   }
-  return std::move(*store);
+  return std::move(*db);
 }
 
 Bm25Reference::Bm25Reference(const std::vector<EvalPaper>& papers, double k1, double b)

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "store/store.h"
+#include "store/database.h"
 
 namespace paperboy::cli {
 
@@ -29,9 +29,9 @@ struct EvalPaper {
 // The default scratch directory for `corpus`: /tmp/paperboy-eval-<file name>.
 [[nodiscard]] std::string default_eval_dir(const std::string& corpus);
 
-// Opens the store in `data_dir` (SQLite), ingesting `corpus` first unless an earlier run did.
-[[nodiscard]] Result<std::unique_ptr<store::Store>> open_eval_store(const std::string& data_dir,
-                                                                    const std::string& corpus);
+// Opens the database in `data_dir` (SQLite), ingesting `corpus` first unless an earlier run did.
+[[nodiscard]] Result<std::unique_ptr<store::Database>> open_eval_database(const std::string& data_dir,
+                                                                          const std::string& corpus);
 
 // Plain BM25 over analyzed title + abstract (the textbook reference the issue measures against).
 class Bm25Reference {

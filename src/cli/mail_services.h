@@ -1,5 +1,5 @@
 // The mail parts of one `paperboy` process (serve, digest), built from the `mail` and `server`
-// config sections: the mail store in the same database, signed links, the composer, the digest
+// config sections over the database's mail store: signed links, the composer, the digest
 // source, the SMTP sender (absent without mail.smtp_url) and the outbox. Built once at start-up;
 // the members are thread-safe as their own headers say.
 #pragma once
@@ -12,15 +12,13 @@
 #include "mail/links.h"
 #include "mail/outbox.h"
 #include "mail/smtp_sender.h"
-#include "store/community_store.h"
 #include "rank/recommender.h"
-#include "store/mail_store.h"
-#include "store/store.h"
+#include "store/database.h"
 
 namespace paperboy::cli {
 
 struct MailServices {
-  std::unique_ptr<store::MailStore> mail;
+  store::MailStore* mail = nullptr;  // the database's
   std::unique_ptr<mail::MailLinks> links;
   std::unique_ptr<mail::DigestComposer> composer;
   std::unique_ptr<mail::StoreDigestSource> source;
@@ -28,12 +26,13 @@ struct MailServices {
   std::unique_ptr<mail::DigestOutbox> outbox;
 };
 
+// `db`: the database (papers and the mail store).
 // `public_url`: the base of links in mails (server.public_url, else the caller's default).
 // `votes`: the community store whose upvotes rank trending digests (null: newest first).
 // `personal` ranks personal digests (null: they are skipped).
 [[nodiscard]] Result<std::unique_ptr<MailServices>> open_mail_services(
-    store::Store& store, const config::Config& config, const std::string& public_url, store::CommunityStore* votes,
-    mail::StoreDigestSource::PersonalRanker personal = {});
+    const store::Database& db, const config::Config& config, const std::string& public_url,
+    store::CommunityStore* votes, mail::StoreDigestSource::PersonalRanker personal = {});
 
 // The recommender's options from the `recommend` config section; an error for values out of range.
 [[nodiscard]] Result<rank::RecommenderOptions> recommender_options(const config::Config& config);

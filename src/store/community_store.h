@@ -109,7 +109,4 @@ class CommunityStore {
   virtual Result<std::int64_t> vote_generation() = 0;
 };
 
-// Opens the community store in the database named by options.url (the paper store's database).
-[[nodiscard]] Result<std::unique_ptr<CommunityStore>> open_community_store(const StoreOptions& options);
-
 }  // namespace paperboy::store

@@ -72,8 +72,4 @@ class CurationStore {
   virtual std::int64_t curation_generation() = 0;
 };
 
-// Opens the curation store in the database named by options.url (the paper store's database),
-// migrating its tables.
-[[nodiscard]] Result<std::unique_ptr<CurationStore>> open_curation_store(const StoreOptions& options);
-
 }  // namespace paperboy::store

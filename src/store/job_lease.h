@@ -27,7 +27,4 @@ class JobLease {
   [[nodiscard]] virtual const std::string& job() const = 0;
 };
 
-// The lease for `job` ("harvest" or "digest") in the database named by options.url.
-[[nodiscard]] Result<std::unique_ptr<JobLease>> open_job_lease(const StoreOptions& options, std::string_view job);
-
 }  // namespace paperboy::store

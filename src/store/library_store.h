@@ -118,7 +118,4 @@ class LibraryStore {
   virtual Result<std::int64_t> generation() = 0;
 };
 
-// Opens (creating and migrating as needed) the library store in the database named by options.url.
-[[nodiscard]] Result<std::unique_ptr<LibraryStore>> open_library_store(const StoreOptions& options);
-
 }  // namespace paperboy::store

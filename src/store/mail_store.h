@@ -108,7 +108,4 @@ class MailStore {
   virtual Result<std::int64_t> next_due_at() = 0;
 };
 
-// Opens (creating and migrating as needed) the mail store in the database named by options.url.
-[[nodiscard]] Result<std::unique_ptr<MailStore>> open_mail_store(const StoreOptions& options);
-
 }  // namespace paperboy::store

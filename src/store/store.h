@@ -146,8 +146,6 @@ struct StoreOptions {
   int cache_mib = 64;
 };
 
-// Opens (creating and migrating as needed) the store named by options.url.
-[[nodiscard]] Result<std::unique_ptr<Store>> open_store(const StoreOptions& options);
 // Whether a store URL names PostgreSQL (postgresql:// or postgres://); anything else is SQLite.
 [[nodiscard]] bool is_postgres_store_url(std::string_view url);
 

@@ -48,9 +48,6 @@ class TableAccess {
   virtual Status insert_rows(const TableSpec& table, const std::vector<TableRow>& rows, bool skip_existing) = 0;
 };
 
-// Opens the table access for the database named by options.url (sqlite:PATH or postgresql://...).
-[[nodiscard]] Result<std::unique_ptr<TableAccess>> open_table_access(const StoreOptions& options);
-
 struct TableCopyReport {
   std::string table;
   std::int64_t source_rows = 0, target_rows = 0;

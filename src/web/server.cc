@@ -131,7 +131,7 @@ struct WebServer::Impl {
   std::unique_ptr<WorkerPool> workers;
 
   // The listener of metrics_listen: GET /metrics and nothing else, on one io thread.
-  void setup_metrics_listener() {
+  Status setup_metrics_listener() {
     const std::string& listen = options.metrics_listen;
     auto colon = listen.rfind(':');
     std::string host = colon == std::string::npos ? "" : listen.substr(0, colon);
@@ -144,7 +144,7 @@ struct WebServer::Impl {
       }
     }
     if (host.empty() || port < 0 || port > 65535) {
-      throw std::runtime_error("metrics.listen must be HOST:PORT (e.g. 127.0.0.1:9464), got '" + listen + "'");
+      return Status::invalid_argument("metrics.listen must be HOST:PORT (e.g. 127.0.0.1:9464), got '" + listen + "'");
     }
     TransportOptions m;
     m.host = host;
@@ -161,6 +161,7 @@ struct WebServer::Impl {
           }
           reply(text_response(404, "Only /metrics is served here.\n", "text/plain; charset=utf-8"));
         });
+    return Status::ok();
   }
 
   Impl(store::Store& s, ServerOptions o)
@@ -510,9 +511,10 @@ struct WebServer::Impl {
     return res;
   }
 
-  void setup() {
+  // Builds the transport, the workers and the routes; an error for options that cannot work.
+  Status setup() {
     auto parsed_proxies = TrustedProxies::parse(options.trusted_proxies);
-    if (!parsed_proxies) throw std::runtime_error(parsed_proxies.error().to_string());
+    if (!parsed_proxies) return parsed_proxies.error();
     proxies = *parsed_proxies;
     TransportOptions t;
     t.host = options.host;
@@ -531,16 +533,18 @@ struct WebServer::Impl {
     transport = std::make_unique<HttpTransport>(
         std::move(t), [this](RawRequest&& raw, HttpTransport::Reply reply) { dispatch(std::move(raw), reply); });
     workers = std::make_unique<WorkerPool>(std::max(1, options.threads), options.max_queued);
-    if (options.metrics != nullptr && !options.metrics_listen.empty()) setup_metrics_listener();
+    if (options.metrics != nullptr && !options.metrics_listen.empty()) {
+      if (Status s = setup_metrics_listener(); !s.is_ok()) return s;
+    }
     // CSRF tokens protect every form (subscriptions too), with or without accounts.
     std::string key = options.signing_key_hex;
     if (key.empty()) {
       auto shared = store::signing_key_hex(store);
-      if (!shared) throw std::runtime_error("signing key: " + shared.error().to_string());
+      if (!shared) return shared.error().with_context("signing key");
       key = *shared;
     }
     auto made = core::Signer::make(key);
-    if (!made) throw std::runtime_error("signing key: " + made.error().to_string());
+    if (!made) return made.error().with_context("signing key");
     csrf = std::make_unique<Csrf>(*made, options.public_url.starts_with("https://"));
     signer.emplace(std::move(*made));
     ctx.signer = &*signer;
@@ -584,12 +588,16 @@ struct WebServer::Impl {
     add_people_routes(ctx);
     add_subscribe_routes(ctx);
     add_paper_routes(ctx);
+    return Status::ok();
   }
 };
 
-WebServer::WebServer(store::Store& store, ServerOptions options)
-    : impl_(std::make_unique<Impl>(store, std::move(options))) {
-  impl_->setup();
+WebServer::WebServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Result<std::unique_ptr<WebServer>> WebServer::create(store::Store& store, ServerOptions options) {
+  auto impl = std::make_unique<Impl>(store, std::move(options));
+  if (Status s = impl->setup(); !s.is_ok()) return fail(s);
+  return std::unique_ptr<WebServer>(new WebServer(std::move(impl)));
 }
 
 WebServer::~WebServer() {

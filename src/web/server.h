@@ -111,7 +111,9 @@ struct ServerOptions {
 
 class WebServer {
  public:
-  WebServer(store::Store& store, ServerOptions options);
+  // Builds the server (routes, workers, transport; nothing bound yet). An error for options that
+  // cannot work: unparsable trusted proxies or metrics.listen, an unreadable signing key.
+  [[nodiscard]] static Result<std::unique_ptr<WebServer>> create(store::Store& store, ServerOptions options);
   ~WebServer();
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
@@ -134,6 +136,7 @@ class WebServer {
 
  private:
   struct Impl;
+  explicit WebServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

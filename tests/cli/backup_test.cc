@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "store/community_store.h"
+#include "store/database.h"
 #include "store/store.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -76,11 +77,11 @@ TEST(BackupCommand, BackupUnderWriteLoadRestoresWithEveryAcknowledgedVote) {
   constexpr int kPapers = 1500, kVoters = 4;
   TempDir live, restored;
   {
-    auto store = store::open_store({.url = live.file("paperboy.db")});
+    auto store = store::open_database({.url = live.file("paperboy.db")});
     ASSERT_TRUE(store);
     store::WriteBatch batch;
     for (int i = 1; i <= kPapers; ++i) batch.papers.push_back(make_paper(paper_id(2501, i)));
-    ASSERT_TRUE((*store)->apply(batch));
+    ASSERT_TRUE((*store)->papers().apply(batch));
   }
   Process server({paperboy_binary(), "--data-dir", live.path().string(), "serve", "--port", "0"}, kEnv);
   ASSERT_TRUE(server.started());
@@ -153,7 +154,7 @@ TEST(BackupCommand, BackupUnderWriteLoadRestoresWithEveryAcknowledgedVote) {
   while (auto l = check.read_line()) check_output += *l + "\n";
   EXPECT_EQ(check.wait(), 0) << check_output;
 
-  auto community = store::open_community_store({.url = target + "/paperboy.db"});
+  auto community = store::open_database({.url = target + "/paperboy.db"});
   ASSERT_TRUE(community) << community.error().to_string();
   std::map<std::int64_t, std::vector<std::string>> before_backup;
   size_t total = 0;
@@ -166,7 +167,7 @@ TEST(BackupCommand, BackupUnderWriteLoadRestoresWithEveryAcknowledgedVote) {
   ASSERT_GT(total, 0u) << "no vote was acknowledged before the backup started";
   size_t present = 0;
   for (const auto& [account, papers] : before_backup) {
-    auto voted = (*community)->voted_papers(account, papers);
+    auto voted = (*community)->community().voted_papers(account, papers);
     ASSERT_TRUE(voted) << voted.error().to_string();
     for (const auto& p : papers) {
       EXPECT_TRUE(voted->contains(p)) << "vote of account " << account << " on " << p << " lost";
@@ -181,12 +182,12 @@ TEST(BackupCommand, BackupUnderWriteLoadRestoresWithEveryAcknowledgedVote) {
 TEST(CheckCommand, FailsOnAnIndexAheadOfTheStore) {
   TempDir a, b;
   for (const auto* dir : {&a, &b}) {
-    auto store = store::open_store({.url = dir->file("paperboy.db")});
+    auto store = store::open_database({.url = dir->file("paperboy.db")});
     ASSERT_TRUE(store);
     store::WriteBatch batch;
     int n = dir == &a ? 50 : 5;
     for (int i = 1; i <= n; ++i) batch.papers.push_back(make_paper(paper_id(2501, i)));
-    ASSERT_TRUE((*store)->apply(batch));
+    ASSERT_TRUE((*store)->papers().apply(batch));
   }
   Process reindex({paperboy_binary(), "--data-dir", a.path().string(), "reindex"}, kEnv);
   ASSERT_EQ(reindex.wait(), 0);

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/database.h"
 #include "store/store.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -59,11 +60,11 @@ TEST(RecommendedForYou, ExplainsRecommendationsLearnedFromUpvotes) {
   EXPECT_EQ(nlohmann::json::parse(empty_api->body)["items"].size(), 0u);
 
   // Five speech papers of the demo data, upvoted through the API.
-  auto store = store::open_store({.url = dir.file("paperboy.db")});
+  auto store = store::open_database({.url = dir.file("paperboy.db")});
   ASSERT_TRUE(store);
   store::ListingQuery all;
   all.limit = 10000;
-  auto papers = (*store)->list_papers(all);
+  auto papers = (*store)->papers().list_papers(all);
   ASSERT_TRUE(papers);
   std::vector<std::string> liked_ids, liked_titles;
   for (const auto& sp : *papers) {

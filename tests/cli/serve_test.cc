@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "store/database.h"
 #include "store/store.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -17,7 +18,7 @@ using testing::Process;
 using testing::TempDir;
 
 void seed(const TempDir& dir) {
-  auto store = store::open_store({.url = dir.file("paperboy.db")});
+  auto store = store::open_database({.url = dir.file("paperboy.db")});
   ASSERT_TRUE(store);
   core::Paper p;
   p.id = "2403.01234";
@@ -27,7 +28,7 @@ void seed(const TempDir& dir) {
   p.categories = {"cs.CL", "cs.LG"};
   p.versions = {{1, 1709251200}};
   p.update_date = "2024-03-01";
-  ASSERT_TRUE((*store)->apply({.papers = {p}}));
+  ASSERT_TRUE((*store)->papers().apply({.papers = {p}}));
 }
 
 TEST(ServeCommand, AnswersHealthzAndListsNewestPapersEscaped) {

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "rank/trending.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
 
@@ -32,9 +33,10 @@ class CommunityStoreTest : public ::testing::TestWithParam<std::string> {
     } else {
       url_ = "sqlite:" + (dir_.path() / "test.db").string();
     }
-    auto s = store::open_community_store({.url = url_});
+    auto s = store::open_database({.url = url_});
     ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
+    database_ = std::move(*s);
+    store_ = &database_->community();
     AccountOptions ao;
     ao.hash_cost = HashCost::kMinimum;
     ao.limits.account_free_failures = 5;
@@ -49,7 +51,8 @@ class CommunityStoreTest : public ::testing::TestWithParam<std::string> {
 
   paperboy::testing::TempDir dir_;
   std::string url_;
-  std::unique_ptr<store::CommunityStore> store_;
+  std::unique_ptr<store::Database> database_;
+  store::CommunityStore* store_ = nullptr;
   std::unique_ptr<AccountService> accounts_;
 };
 
@@ -258,9 +261,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, CommunityStoreTest, ::testing::Values("sqlite
 class CrossInstanceVotes : public CommunityStoreTest {};
 
 TEST_P(CrossInstanceVotes, TwoStoresVotingConcurrentlyAddUpExactly) {
-  auto second = store::open_community_store({.url = url_});
+  auto second = store::open_database({.url = url_});
   ASSERT_TRUE(second) << second.error().to_string();
-  std::array<store::CommunityStore*, 2> instances = {store_.get(), second->get()};
+  std::array<store::CommunityStore*, 2> instances = {store_, &(*second)->community()};
   constexpr int kAccounts = 24;
   const std::vector<std::string> papers = {"2401.00001", "2401.00002", "2401.00003"};
   std::vector<std::int64_t> ids;

@@ -11,6 +11,7 @@
 #include "core/time.h"
 #include "ingest/arxiv_api.h"
 #include "store/curation_store.h"
+#include "store/database.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -25,12 +26,11 @@ class SubmissionServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string url = "sqlite:" + dir_.file("paperboy.db");
-    auto papers = store::open_store({.url = url});
-    ASSERT_TRUE(papers) << papers.error().to_string();
-    papers_ = std::move(*papers);
-    auto curation = store::open_curation_store({.url = url});
-    ASSERT_TRUE(curation) << curation.error().to_string();
-    curation_ = std::move(*curation);
+    auto opened = store::open_database({.url = url});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    database_ = std::move(*opened);
+    papers_ = &database_->papers();
+    curation_ = &database_->curation();
     std::ifstream in(std::string(paperboy::testing::paperboy_source_dir()) +
                      "/tests/fixtures/arxiv-api/2602.07774.atom");
     std::ostringstream atom;
@@ -54,8 +54,9 @@ class SubmissionServiceTest : public ::testing::Test {
   }
 
   paperboy::testing::TempDir dir_;
-  std::unique_ptr<store::Store> papers_;
-  std::unique_ptr<store::CurationStore> curation_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* papers_ = nullptr;
+  store::CurationStore* curation_ = nullptr;
   std::string atom_;
   int lookups_ = 0;
   store::Account ada_{.id = 1, .email = "ada@example.org", .name = "Ada"};

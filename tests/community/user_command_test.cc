@@ -5,6 +5,7 @@
 
 #include "community/secrets.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -24,9 +25,9 @@ TEST(UserCommand, CreateAdminReadsThePasswordFromAFileAndStoresOnlyItsHash) {
   EXPECT_NE(out.find("root@example.org"), std::string::npos);
   store::StoreOptions o;
   o.url = db;
-  auto community = store::open_community_store(o);
+  auto community = store::open_database(o);
   ASSERT_TRUE(community);
-  auto found = (*community)->find_account_by_email("root@example.org");
+  auto found = (*community)->community().find_account_by_email("root@example.org");
   ASSERT_TRUE(found && *found);
   EXPECT_EQ((*found)->account.role, store::Role::kAdmin);
   EXPECT_EQ((*found)->password_hash.find("an admin password"), std::string::npos);

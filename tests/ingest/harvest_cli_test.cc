@@ -11,6 +11,7 @@
 #include <cstdlib>
 
 #include "oai_test_server.h"
+#include "store/database.h"
 #include "store/store.h"
 
 namespace paperboy::ingest {
@@ -45,9 +46,9 @@ class HarvestCli : public ::testing::Test {
   std::int64_t paper_count() {
     store::StoreOptions o;
     o.url = "sqlite:" + (dir_ / "paperboy.db").string();
-    auto s = store::open_store(o);
+    auto s = store::open_database(o);
     EXPECT_TRUE(s);
-    auto n = (*s)->max_change_seq();
+    auto n = (*s)->papers().max_change_seq();
     return n ? *n : -1;
   }
 

@@ -18,7 +18,7 @@
 #include "ingest/http_client.h"
 #include "ingest/oai_pmh.h"
 #include "oai_test_server.h"
-#include "store/store.h"
+#include "store/database.h"
 
 namespace paperboy::ingest {
 namespace {
@@ -37,10 +37,10 @@ std::filesystem::path fresh_dir(const std::string& name) {
   return dir;
 }
 
-std::unique_ptr<store::Store> open_store_in(const std::filesystem::path& dir) {
+std::unique_ptr<store::Database> open_database_in(const std::filesystem::path& dir) {
   store::StoreOptions o;
   o.url = "sqlite:" + (dir / "paperboy.db").string();
-  auto s = store::open_store(o);
+  auto s = store::open_database(o);
   EXPECT_TRUE(s) << s.error().to_string();
   return std::move(*s);
 }
@@ -148,11 +148,12 @@ class HarvestServer : public ::testing::Test {
       auto dir = fresh_dir("clean");
       Papers papers;
       {
-        auto store = open_store_in(dir);
+        auto db = open_database_in(dir);
+        store::Store& store = db->papers();
         HttpClient http(fast_http());
-        auto summary = OaiPmhHarvester(*store, http, options_for(server.url())).run();
+        auto summary = OaiPmhHarvester(store, http, options_for(server.url())).run();
         EXPECT_TRUE(summary) << summary.error().to_string();
-        papers = all_papers(*store);
+        papers = all_papers(store);
       }
       std::filesystem::remove_all(dir);
       // The reference is checked against the fixture itself, so a harvester bug cannot make its
@@ -190,10 +191,12 @@ class HarvestServer : public ::testing::Test {
 
   void SetUp() override {
     dir_ = fresh_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
-    store_ = open_store_in(dir_);
+    database_ = open_database_in(dir_);
+    store_ = &database_->papers();
   }
   void TearDown() override {
-    store_.reset();
+    store_ = nullptr;
+    database_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -214,7 +217,8 @@ class HarvestServer : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
   OaiTestServer server_;
 };
 
@@ -391,8 +395,8 @@ TEST_F(HarvestServer, RequestsAreAtLeastTheConfiguredIntervalApart) {
     ASSERT_TRUE(OaiPmhHarvester(*store_, http, options_for(server_.url(), "arXivRaw")).run());
     auto second_dir = fresh_dir("second");
     {
-      auto second_store = open_store_in(second_dir);
-      ASSERT_TRUE(OaiPmhHarvester(*second_store, http, options_for(server_.url(), "arXivRaw")).run());
+      auto second = open_database_in(second_dir);
+      ASSERT_TRUE(OaiPmhHarvester(second->papers(), http, options_for(server_.url(), "arXivRaw")).run());
     }
     std::filesystem::remove_all(second_dir);
   }

@@ -3,8 +3,8 @@
 // binary. Test-only; single-threaded.
 #pragma once
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "store/database.h"
 #include "store/store.h"
 #include "support/process.h"
 
@@ -47,10 +48,21 @@ class TempDir {
   std::string path_;
 };
 
-inline std::unique_ptr<store::Store> open_test_store(const std::string& path) {
-  auto s = store::open_store({.url = "sqlite:" + path});
-  EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().to_string());
-  return s ? std::move(*s) : nullptr;
+// A test's paper store: it owns the database and dereferences to its papers().
+class TestStore {
+ public:
+  explicit TestStore(std::unique_ptr<store::Database> db) : db_(std::move(db)) {}
+  store::Store& operator*() const { return db_->papers(); }
+  store::Store* operator->() const { return &db_->papers(); }
+
+ private:
+  std::unique_ptr<store::Database> db_;
+};
+
+inline TestStore open_test_store(const std::string& path) {
+  auto db = store::open_database({.url = "sqlite:" + path});
+  EXPECT_TRUE(db.has_value()) << (db ? "" : db.error().to_string());
+  return TestStore(db ? std::move(*db) : nullptr);
 }
 
 // One synthetic snapshot line with id 2401.NNNNN (plus a v2 for every third record).
@@ -62,9 +74,9 @@ inline std::string synthetic_record(int n) {
   versions += "]";
   return std::string(R"({"id": ")") + id + R"(", "submitter": null, "authors": "A. Author, B. Writer", )" +
          R"("title": "Synthetic paper number )" + std::to_string(n) + R"( on $\\alpha$-stable things", )" +
-         R"("comments": null, "journal-ref": null, "doi": null, "report-no": null, )" +
-         R"("categories": ")" + (n % 2 == 0 ? "cs.LG stat.ML" : "cs.CL") + R"(", "license": null, )" +
-         R"("abstract": "  We study\nthing )" + std::to_string(n) + R"( in depth.\n", "versions": )" + versions +
+         R"("comments": null, "journal-ref": null, "doi": null, "report-no": null, )" + R"("categories": ")" +
+         (n % 2 == 0 ? "cs.LG stat.ML" : "cs.CL") + R"(", "license": null, )" + R"("abstract": "  We study\nthing )" +
+         std::to_string(n) + R"( in depth.\n", "versions": )" + versions +
          R"(, "update_date": "2024-01-02", "authors_parsed": [["Author", "A.", ""], ["Writer", "B.", ""]]})";
 }
 

@@ -10,6 +10,7 @@
 #include "mail_test_support.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
+#include "store/database.h"
 #include "support/web_forms.h"
 
 namespace paperboy {
@@ -33,22 +34,20 @@ TEST(AccountDeletion, StopsItsDigestAndLeavesItsSubmissionNameless) {
   ASSERT_EQ(create.wait(), 0);
   std::int64_t account_id = 0;
   {
-    auto community = store::open_community_store({.url = db});
-    ASSERT_TRUE(community);
-    auto account = (*community)->find_account_by_email("grace@example.org");
+    auto opened = store::open_database({.url = db});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    auto account = (*opened)->community().find_account_by_email("grace@example.org");
     ASSERT_TRUE(account && *account);
     account_id = (*account)->account.id;
     // Her personal digest, confirmed, and a paper she submitted.
-    auto mail = store::open_mail_store({.url = db});
-    auto s = (*mail)->subscribe({"grace@example.org", "daily", "personal", {}, account_id}, core::unix_now(), 600);
+    auto s =
+        (*opened)->mail().subscribe({"grace@example.org", "daily", "personal", {}, account_id}, core::unix_now(), 600);
     ASSERT_TRUE(s) << s.error().to_string();
-    ASSERT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
-    auto rows = (*mail)->outbox(s->subscription.id);
+    ASSERT_TRUE(*(*opened)->mail().confirm(s->subscription.id, core::unix_now()));
+    auto rows = (*opened)->mail().outbox(s->subscription.id);
     ASSERT_TRUE(rows);
-    for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
-    auto curation = store::open_curation_store({.url = db});
-    ASSERT_TRUE(curation);
-    ASSERT_TRUE((*curation)->record_submission(
+    for (const auto& row : *rows) ASSERT_TRUE((*opened)->mail().mark_skipped(row.id, "test").is_ok());
+    ASSERT_TRUE((*opened)->curation().record_submission(
         {"2403.00001", account_id, core::format_iso_date(core::unix_now()), core::unix_now()}));
   }
 
@@ -100,8 +99,8 @@ TEST(AccountDeletion, StopsItsDigestAndLeavesItsSubmissionNameless) {
     EXPECT_EQ(m.raw.find("X-Envelope-To: grace@example.org"), std::string::npos) << "mail to a deleted account";
   }
   EXPECT_EQ(sink.messages().size(), 1u) << out;
-  auto mail = store::open_mail_store({.url = db});
-  auto sub = (*mail)->subscription_by_email("grace@example.org");
+  auto mail = store::open_database({.url = db});
+  auto sub = (*mail)->mail().subscription_by_email("grace@example.org");
   ASSERT_TRUE(sub);
   EXPECT_FALSE(sub->has_value()) << "the deleted account's subscription (and address) is still stored";
 }

@@ -6,6 +6,7 @@
 #include "mail/digest.h"
 #include "rank/trending.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "store/store.h"
 #include "support/temp_dir.h"
 
@@ -27,29 +28,27 @@ core::Paper paper(const std::string& id, const std::string& title, const std::st
 TEST(DigestSource, TrendingDigestFollowsVotesAndCategoryDigestStaysNewestFirst) {
   testing::TempDir dir;
   store::StoreOptions o{.url = "sqlite:" + dir.file("paperboy.db")};
-  auto papers = store::open_store(o);
-  ASSERT_TRUE(papers) << papers.error().to_string();
+  auto db = store::open_database(o);
+  ASSERT_TRUE(db) << db.error().to_string();
   store::WriteBatch batch;
   batch.papers = {paper("2611.00001", "Early paper", "2026-11-27T08:00:00Z"),
                   paper("2611.00002", "Middle paper", "2026-11-27T12:00:00Z"),
                   paper("2611.00003", "Late paper", "2026-11-27T16:00:00Z")};
-  ASSERT_TRUE((*papers)->apply(batch));
-  auto votes = store::open_community_store(o);
-  ASSERT_TRUE(votes) << votes.error().to_string();
-  auto account = (*votes)->create_account("ada@example.org", "Ada", "x", store::Role::kUser, 1);
+  ASSERT_TRUE((*db)->papers().apply(batch));
+  auto account = (*db)->community().create_account("ada@example.org", "Ada", "x", store::Role::kUser, 1);
   ASSERT_TRUE(account);
-  auto early = (*papers)->get_paper("2611.00001");
+  auto early = (*db)->papers().get_paper("2611.00001");
   ASSERT_TRUE(early && *early);
-  ASSERT_TRUE((*votes)->set_vote(*account, "2611.00001", (*early)->paper.first_version_time(), true, 2));
+  ASSERT_TRUE((*db)->community().set_vote(*account, "2611.00001", (*early)->paper.first_version_time(), true, 2));
 
   StoreDigestSource::Options options;
   int rankings = 0;
   options.trending = [&](const DigestIssue& issue, int limit) {
     ++rankings;
-    return rank::trending_papers(**papers, votes->get(), issue.from_day, issue.to_day, {}, limit, 0);
+    return rank::trending_papers((*db)->papers(), &(*db)->community(), issue.from_day, issue.to_day, {}, limit, 0);
   };
-  StoreDigestSource source(**papers, options);
-  auto issue = digest_issue(**papers, "daily:2026-11-28");
+  StoreDigestSource source((*db)->papers(), options);
+  auto issue = digest_issue((*db)->papers(), "daily:2026-11-28");
   ASSERT_TRUE(issue) << issue.error().to_string();
   store::Subscription trending{.email = "a@example.org", .frequency = "daily", .kind = "trending"};
   auto top = source.papers(trending, *issue);

@@ -16,6 +16,7 @@
 #include "core/signing.h"
 #include "core/time.h"
 #include "mail_test_support.h"
+#include "store/database.h"
 #include "store/mail_store.h"
 #include "support/postgres_server.h"
 #include "support/web_forms.h"
@@ -47,25 +48,25 @@ class MailFlowTest : public ::testing::Test {
 
   // Confirmed subscribers added straight to the store (the web flow has its own test).
   std::vector<store::Subscription> confirmed(int n, const std::string& frequency = "daily") {
-    auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
+    auto mail = store::open_database({.url = dir_.file("paperboy.db")});
     EXPECT_TRUE(mail);
     std::vector<store::Subscription> out;
     for (int i = 0; i < n; ++i) {
-      auto s = (*mail)->subscribe({"reader" + std::to_string(i) + "@example.org", frequency, "trending", {}, 0},
-                                  core::unix_now(), 600);
+      auto s = (*mail)->mail().subscribe({"reader" + std::to_string(i) + "@example.org", frequency, "trending", {}, 0},
+                                         core::unix_now(), 600);
       EXPECT_TRUE(s);
-      EXPECT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
+      EXPECT_TRUE(*(*mail)->mail().confirm(s->subscription.id, core::unix_now()));
       // Their confirmation mails are not what these tests are about.
-      auto rows = (*mail)->outbox(s->subscription.id);
-      for (const auto& row : *rows) EXPECT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
+      auto rows = (*mail)->mail().outbox(s->subscription.id);
+      for (const auto& row : *rows) EXPECT_TRUE((*mail)->mail().mark_skipped(row.id, "test").is_ok());
       out.push_back(s->subscription);
     }
     return out;
   }
 
   std::vector<store::OutboxItem> outbox(std::int64_t id) {
-    auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
-    return *(*mail)->outbox(id);
+    auto mail = store::open_database({.url = dir_.file("paperboy.db")});
+    return *(*mail)->mail().outbox(id);
   }
 
   // Moves the clock of the `paperboy` processes started from now on `seconds` ahead of real time.
@@ -125,8 +126,8 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   // The API answers after the subscription is stored: nothing new is queued for the address, and
   // the one mail it has (the confirmation) was sent.
   {
-    auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
-    auto ada = (*mail)->subscription_by_email("ada@example.org");
+    auto mail = store::open_database({.url = dir_.file("paperboy.db")});
+    auto ada = (*mail)->mail().subscription_by_email("ada@example.org");
     ASSERT_TRUE(ada && *ada);
     auto rows = outbox((*ada)->id);
     ASSERT_EQ(rows.size(), 1u);
@@ -167,13 +168,14 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   ASSERT_TRUE(button);
   EXPECT_EQ(button->status, 200);
   EXPECT_NE(button->body.find("<button type=\"submit\">Unsubscribe</button>"), std::string::npos);
-  auto sub = store::open_mail_store({.url = dir_.file("paperboy.db")});
-  EXPECT_EQ((*(*sub)->subscription_by_email("ada@example.org"))->status, store::SubscriptionStatus::kConfirmed);
+  auto sub = store::open_database({.url = dir_.file("paperboy.db")});
+  EXPECT_EQ((*(*sub)->mail().subscription_by_email("ada@example.org"))->status, store::SubscriptionStatus::kConfirmed);
   auto one_click = client.Post(target, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
   ASSERT_TRUE(one_click);
   EXPECT_EQ(one_click->status, 200);
   EXPECT_NE(one_click->body.find("You are unsubscribed"), std::string::npos);
-  EXPECT_EQ((*(*sub)->subscription_by_email("ada@example.org"))->status, store::SubscriptionStatus::kUnsubscribed);
+  EXPECT_EQ((*(*sub)->mail().subscription_by_email("ada@example.org"))->status,
+            store::SubscriptionStatus::kUnsubscribed);
 
   // The HTML form on the listing pages does the same as the API (and answers the same page
   // whether or not the address is known).
@@ -182,7 +184,7 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
                             "application/x-www-form-urlencoded");
   ASSERT_TRUE(forged);
   EXPECT_EQ(forged->status, 403);
-  EXPECT_FALSE(*(*sub)->subscription_by_email("mallory@example.org"));
+  EXPECT_FALSE(*(*sub)->mail().subscription_by_email("mallory@example.org"));
   auto form_page = client.Get("/subscribe?email=grace%40example.org&frequency=weekly");
   ASSERT_TRUE(form_page);
   EXPECT_NE(form_page->body.find("value=\"grace@example.org\""), std::string::npos);  // the listing box's input
@@ -302,8 +304,8 @@ TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
   int port = testing::serving_port(server.read_line());
   ASSERT_GT(port, 0);
   httplib::Client client("127.0.0.1", port);
-  auto store = store::open_store({.url = dir_.file("paperboy.db")});
-  auto signer = core::Signer::make(*store::signing_key_hex(**store));
+  auto store = store::open_database({.url = dir_.file("paperboy.db")});
+  auto signer = core::Signer::make(*store::signing_key_hex((*store)->papers()));
   ASSERT_TRUE(signer);
   std::string subject = std::to_string(subs[0].id) + ":" + subs[0].email;
   std::string good = signer->sign("mail-unsubscribe", subject, core::unix_now() + 3600);
@@ -327,11 +329,11 @@ TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
   EXPECT_EQ(client.Post("/unsubscribe?token=" + other, "", "application/x-www-form-urlencoded")->status, 404);
   EXPECT_EQ(client.Get("/subscribe/confirm?token=" + expired)->status, 400);  // wrong purpose
   EXPECT_EQ(client.Get("/digest/preview?token=")->status, 400);
-  auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
-  EXPECT_EQ((*(*mail)->subscription(subs[0].id))->status, store::SubscriptionStatus::kConfirmed);
+  auto mail = store::open_database({.url = dir_.file("paperboy.db")});
+  EXPECT_EQ((*(*mail)->mail().subscription(subs[0].id))->status, store::SubscriptionStatus::kConfirmed);
   // The real link works.
   EXPECT_EQ(client.Post("/unsubscribe?token=" + good, "", "application/x-www-form-urlencoded")->status, 200);
-  EXPECT_EQ((*(*mail)->subscription(subs[0].id))->status, store::SubscriptionStatus::kUnsubscribed);
+  EXPECT_EQ((*(*mail)->mail().subscription(subs[0].id))->status, store::SubscriptionStatus::kUnsubscribed);
 }
 
 TEST_F(MailFlowTest, MailWaitsWhileTheSmtpServerIsDownThenGoes) {
@@ -388,8 +390,8 @@ TEST_F(MailFlowTest, PermanentFailureIsRecordedNotRetriedAndPausesTheAddress) {
   EXPECT_NE(digest_send(sink.url()).find("sent 0 mails (0 newly queued"), std::string::npos);
   EXPECT_EQ(outbox(subs[0].id).back().attempts, 1);
   EXPECT_TRUE(sink.messages().empty());
-  auto mail = store::open_mail_store({.url = dir_.file("paperboy.db")});
-  EXPECT_EQ((*(*mail)->subscription(subs[0].id))->status, store::SubscriptionStatus::kPaused);
+  auto mail = store::open_database({.url = dir_.file("paperboy.db")});
+  EXPECT_EQ((*(*mail)->mail().subscription(subs[0].id))->status, store::SubscriptionStatus::kPaused);
 }
 
 TEST_F(MailFlowTest, SenderKilledMidBatchStillGivesEverySubscriberExactlyOneDigest) {

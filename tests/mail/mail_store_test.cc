@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/database.h"
 #include "store/mail_store.h"
 #include "support/postgres_server.h"
 #include "support/temp_dir.h"
@@ -24,9 +25,10 @@ class MailStoreTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     url_ = GetParam() == "postgresql" ? testing::fresh_postgres_database() : dir_.file("paperboy.db");
     ASSERT_FALSE(url_.empty());
-    auto s = open_mail_store({.url = url_});
-    ASSERT_TRUE(s) << s.error().to_string();
-    mail_ = std::move(*s);
+    auto opened = open_database({.url = url_});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    database_ = std::move(*opened);
+    mail_ = &database_->mail();
   }
   Subscription subscribe(const std::string& email, std::int64_t now = 1000, const std::string& freq = "daily") {
     auto out = mail_->subscribe({email, freq, "trending", {}, 0}, now, 600);
@@ -35,7 +37,8 @@ class MailStoreTest : public ::testing::TestWithParam<std::string> {
   }
   testing::TempDir dir_;
   std::string url_;
-  std::unique_ptr<MailStore> mail_;
+  std::unique_ptr<Database> database_;
+  MailStore* mail_ = nullptr;
 };
 
 TEST_P(MailStoreTest, NewAddressIsPendingWithOneConfirmationQueued) {
@@ -134,9 +137,9 @@ class CrossInstanceOutbox : public MailStoreTest {};
 // the same issue, then claim in small batches from several threads each. Every row is claimed
 // exactly once, and the issue is queued once per subscriber.
 TEST_P(CrossInstanceOutbox, TwoStoresClaimingConcurrentlyNeverClaimTheSameRow) {
-  auto second = open_mail_store({.url = url_});
+  auto second = open_database({.url = url_});
   ASSERT_TRUE(second) << second.error().to_string();
-  std::array<MailStore*, 2> instances = {mail_.get(), second->get()};
+  std::array<MailStore*, 2> instances = {mail_, &(*second)->mail()};
   constexpr int kSubscribers = 120;
   for (int i = 0; i < kSubscribers; ++i) {
     auto sub = subscribe("s" + std::to_string(i) + "@example.org");

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "core/time.h"
+#include "store/database.h"
 #include "store/mail_store.h"
 #include "store/store.h"
 #include "support/process.h"
@@ -206,32 +207,32 @@ inline core::Paper paper(const std::string& id, const std::string& title, const 
 
 // A store with a few papers on 2024-03-01 (cs.LG, cs.CL) and one older (cs.CV).
 inline void seed_papers(const testing::TempDir& dir) {
-  auto store = store::open_store({.url = dir.file("paperboy.db")});
+  auto store = store::open_database({.url = dir.file("paperboy.db")});
   ASSERT_TRUE(store);
-  ASSERT_TRUE(
-      (*store)->apply({.papers = {paper("2403.00001", "Scaling sparse transformers", "cs.LG", 1709251200),
-                                  paper("2403.00002", "Parsing with large language models", "cs.CL", 1709251200),
-                                  paper("2402.00003", "Vision at night", "cs.CV", 1706745600)}}));
+  ASSERT_TRUE((*store)->papers().apply(
+      {.papers = {paper("2403.00001", "Scaling sparse transformers", "cs.LG", 1709251200),
+                  paper("2403.00002", "Parsing with large language models", "cs.CL", 1709251200),
+                  paper("2402.00003", "Vision at night", "cs.CV", 1706745600)}}));
 }
 
 // The database at `url` before any sender runs: one paper from an hour ago (for a daily digest)
 // and `subscribers` confirmed daily trending subscribers reader<i>@example.org whose confirmation
 // mails are out of the way. Wrap calls in ASSERT_NO_FATAL_FAILURE.
 inline void seed_confirmed_subscribers(const std::string& url, int subscribers) {
-  auto store = store::open_store({.url = url});
+  auto store = store::open_database({.url = url});
   ASSERT_TRUE(store) << store.error().to_string();
-  ASSERT_TRUE((*store)->apply(
+  ASSERT_TRUE((*store)->papers().apply(
       {.papers = {paper("2403.00001", "Scaling sparse transformers", "cs.LG", core::unix_now() - 3600)}}));
-  auto mail = store::open_mail_store({.url = url});
+  auto mail = store::open_database({.url = url});
   ASSERT_TRUE(mail) << mail.error().to_string();
   for (int i = 0; i < subscribers; ++i) {
-    auto s = (*mail)->subscribe({"reader" + std::to_string(i) + "@example.org", "daily", "trending", {}, 0},
-                                core::unix_now(), 600);
+    auto s = (*mail)->mail().subscribe({"reader" + std::to_string(i) + "@example.org", "daily", "trending", {}, 0},
+                                       core::unix_now(), 600);
     ASSERT_TRUE(s);
-    ASSERT_TRUE(*(*mail)->confirm(s->subscription.id, core::unix_now()));
-    auto rows = (*mail)->outbox(s->subscription.id);
+    ASSERT_TRUE(*(*mail)->mail().confirm(s->subscription.id, core::unix_now()));
+    auto rows = (*mail)->mail().outbox(s->subscription.id);
     ASSERT_TRUE(rows);
-    for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
+    for (const auto& row : *rows) ASSERT_TRUE((*mail)->mail().mark_skipped(row.id, "test").is_ok());
   }
 }
 

@@ -9,6 +9,7 @@
 #include "core/time.h"
 #include "mail_test_support.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "store/mail_store.h"
 
 namespace paperboy {
@@ -34,31 +35,30 @@ TEST(PersonalDigest, ArrivesThroughRealSmtpWithReasonsNamingLikedPapers) {
   ingest.read_all();
   ASSERT_EQ(ingest.wait(), 0);
 
-  auto store = store::open_store({.url = dir.file("paperboy.db")});
-  auto community = store::open_community_store({dir.file("paperboy.db")});
-  auto mail = store::open_mail_store({.url = dir.file("paperboy.db")});
-  ASSERT_TRUE(store && community && mail);
-  auto account = (*community)->create_account("ada@example.org", "Ada", "x", store::Role::kUser, core::unix_now());
+  auto db = store::open_database({.url = dir.file("paperboy.db")});
+  ASSERT_TRUE(db) << db.error().to_string();
+  auto account = (*db)->community().create_account("ada@example.org", "Ada", "x", store::Role::kUser, core::unix_now());
   ASSERT_TRUE(account);
   store::ListingQuery all;
   all.limit = 10000;
-  auto papers = (*store)->list_papers(all);
+  auto papers = (*db)->papers().list_papers(all);
   ASSERT_TRUE(papers);
   std::vector<std::string> liked_titles;
   for (const auto& sp : *papers) {
     if (liked_titles.size() == 5) break;
     if (sp.paper.title.find("Speech") == std::string::npos) continue;
-    ASSERT_TRUE((*community)->set_vote(*account, sp.paper.id, sp.paper.first_version_time(), true, core::unix_now()));
+    ASSERT_TRUE(
+        (*db)->community().set_vote(*account, sp.paper.id, sp.paper.first_version_time(), true, core::unix_now()));
     liked_titles.push_back(sp.paper.title);
   }
   ASSERT_EQ(liked_titles.size(), 5u);
 
-  auto sub = (*mail)->subscribe({"ada@example.org", "weekly", "personal", {}, *account}, core::unix_now(), 600);
+  auto sub = (*db)->mail().subscribe({"ada@example.org", "weekly", "personal", {}, *account}, core::unix_now(), 600);
   ASSERT_TRUE(sub) << sub.error().to_string();
-  ASSERT_TRUE(*(*mail)->confirm(sub->subscription.id, core::unix_now()));
-  auto rows = (*mail)->outbox(sub->subscription.id);
+  ASSERT_TRUE(*(*db)->mail().confirm(sub->subscription.id, core::unix_now()));
+  auto rows = (*db)->mail().outbox(sub->subscription.id);
   ASSERT_TRUE(rows);
-  for (const auto& row : *rows) ASSERT_TRUE((*mail)->mark_skipped(row.id, "test").is_ok());
+  for (const auto& row : *rows) ASSERT_TRUE((*db)->mail().mark_skipped(row.id, "test").is_ok());
 
   SmtpSink sink(sink_dir.path());
   ASSERT_GT(sink.port(), 0);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "mail_test_support.h"
+#include "store/database.h"
 
 namespace paperboy {
 namespace {
@@ -50,13 +51,13 @@ TEST(ServeLifecycle, StopsGracefullyWithADigestMailInFlight) {
   EXPECT_EQ(server.wait(), 0);
   ASSERT_EQ(sink.messages().size(), 1u);
 
-  auto mail = store::open_mail_store({.url = dir.file("paperboy.db")});
+  auto mail = store::open_database({.url = dir.file("paperboy.db")});
   ASSERT_TRUE(mail);
   int sent = 0, pending = 0;
   for (int i = 0; i < kSubscribers; ++i) {
-    auto sub = (*mail)->subscription_by_email("reader" + std::to_string(i) + "@example.org");
+    auto sub = (*mail)->mail().subscription_by_email("reader" + std::to_string(i) + "@example.org");
     ASSERT_TRUE(sub && *sub);
-    auto rows = (*mail)->outbox((*sub)->id);
+    auto rows = (*mail)->mail().outbox((*sub)->id);
     ASSERT_TRUE(rows);
     const auto& last = rows->back();
     if (last.state == store::OutboxState::kSent) ++sent;
@@ -174,11 +175,13 @@ TEST(ServeLifecycle, SeveralProcessesWriteOneSqliteDatabaseWhileServing) {
     }
   }
   SmtpSink sink(sink_dir.path());
-  std::vector<std::string> env = {
-      "PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum", "PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000",
-      "PAPERBOY_COMMUNITY_SIGNUPS_PER_HOUR=100000",
-      "PAPERBOY_MAIL_RATE_PER_SECOND=1000",       "PAPERBOY_LOG_LEVEL=warn",
-      "PAPERBOY_SERVER_LOAD_DEMO_DATA=false",     "PAPERBOY_MAIL_SCHEDULE=false"};
+  std::vector<std::string> env = {"PAPERBOY_COMMUNITY_PASSWORD_HASH=minimum",
+                                  "PAPERBOY_COMMUNITY_LOGIN_ATTEMPTS=100000",
+                                  "PAPERBOY_COMMUNITY_SIGNUPS_PER_HOUR=100000",
+                                  "PAPERBOY_MAIL_RATE_PER_SECOND=1000",
+                                  "PAPERBOY_LOG_LEVEL=warn",
+                                  "PAPERBOY_SERVER_LOAD_DEMO_DATA=false",
+                                  "PAPERBOY_MAIL_SCHEDULE=false"};
   Process server({paperboy_binary(), "--data-dir", dir.path().string(), "serve", "--port", "0"}, env);
   int port = testing::serving_port(server.read_line());
   ASSERT_GT(port, 0);

@@ -16,6 +16,7 @@
 #include "rank/recommender.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -32,9 +33,11 @@ class RecommenderQuality : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    auto store = store::open_store({.url = dir_->file("paperboy.db")});
-    ASSERT_TRUE(store);
-    store_ = store->release();
+    auto db = store::open_database({.url = dir_->file("paperboy.db")});
+    ASSERT_TRUE(db);
+    database_ = db->release();
+    store_ = &database_->papers();
+    community_ = &database_->community();
     auto ingested = ingest::ingest_snapshot_files(
         *store_, {testing::paperboy_source_dir() + "/data/demo-papers.jsonl.zst"}, ingest::IngestOptions{});
     ASSERT_TRUE(ingested) << ingested.error().to_string();
@@ -44,14 +47,10 @@ class RecommenderQuality : public ::testing::Test {
     auto search = search::open_search_service(*store_, options);
     ASSERT_TRUE(search) << search.error().to_string();
     search_ = search->release();
-    auto community = store::open_community_store({dir_->file("paperboy.db")});
-    ASSERT_TRUE(community);
-    community_ = community->release();
   }
   static void TearDownTestSuite() {
     delete search_;
-    delete community_;
-    delete store_;
+    delete database_;
     delete dir_;
   }
 
@@ -141,12 +140,14 @@ class RecommenderQuality : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
+  static store::Database* database_;
   static store::Store* store_;
   static search::SearchService* search_;
   static store::CommunityStore* community_;
 };
 
 testing::TempDir* RecommenderQuality::dir_ = nullptr;
+store::Database* RecommenderQuality::database_ = nullptr;
 store::Store* RecommenderQuality::store_ = nullptr;
 search::SearchService* RecommenderQuality::search_ = nullptr;
 store::CommunityStore* RecommenderQuality::community_ = nullptr;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "search/snapshot_loader.h"
+#include "store/database.h"
 #include "store/store.h"
 
 namespace paperboy::search {
@@ -42,9 +43,9 @@ TEST(SearchCli, SearchAndSimilarPrintJsonArraysBestFirst) {
   auto papers = bench::read_snapshot_papers((fs::path(PAPERBOY_FIXTURES) / "papers.jsonl").string());
   ASSERT_TRUE(papers.has_value());
   {
-    auto store = store::open_store({"sqlite:" + (dir / "paperboy.db").string()});
+    auto store = store::open_database({"sqlite:" + (dir / "paperboy.db").string()});
     ASSERT_TRUE(store.has_value());
-    ASSERT_TRUE(bench::store_papers(**store, *papers).is_ok());
+    ASSERT_TRUE(bench::store_papers((*store)->papers(), *papers).is_ok());
   }
   // A small model keeps the test fast (the sanitizer build runs Eigen unoptimised).
   const std::string base = "PAPERBOY_SEARCH_DIMENSION=32 " + std::string(binary) + " --data-dir " + dir.string() + " ";
@@ -59,7 +60,8 @@ TEST(SearchCli, SearchAndSimilarPrintJsonArraysBestFirst) {
   ASSERT_TRUE(hits.is_array());
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0]["id"], target.id);
-  for (size_t i = 1; i < hits.size(); ++i) EXPECT_GE(hits[i - 1]["score"].get<double>(), hits[i]["score"].get<double>());
+  for (size_t i = 1; i < hits.size(); ++i)
+    EXPECT_GE(hits[i - 1]["score"].get<double>(), hits[i]["score"].get<double>());
 
   o = run(base + "similar " + target.id + " --limit 3 --json");
   ASSERT_EQ(o.rc, 0) << o.out;

@@ -12,6 +12,7 @@
 
 #include "core/time.h"
 #include "search/snapshot_loader.h"
+#include "store/database.h"
 #include "store/store.h"
 
 namespace paperboy::search {
@@ -31,9 +32,10 @@ class SearchServiceTest : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto s = store::open_store({"sqlite:" + (dir_ / "paperboy.db").string()});
+    auto s = store::open_database({"sqlite:" + (dir_ / "paperboy.db").string()});
     ASSERT_TRUE(s.has_value()) << s.error().to_string();
-    store_ = std::move(*s);
+    database_ = std::move(*s);
+    store_ = &database_->papers();
     auto papers = bench::read_snapshot_papers((fs::path(PAPERBOY_FIXTURES) / "papers.jsonl").string());
     ASSERT_TRUE(papers.has_value());
     ASSERT_EQ(papers->size(), 400u);
@@ -48,7 +50,8 @@ class SearchServiceTest : public ::testing::Test {
   }
   void TearDown() override {
     service_.reset();
-    store_.reset();
+    store_ = nullptr;
+    database_.reset();
     fs::remove_all(dir_);
   }
 
@@ -87,7 +90,8 @@ class SearchServiceTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
   std::vector<core::Paper> papers_;
   SearchOptions options_;
   std::unique_ptr<SearchService> service_;

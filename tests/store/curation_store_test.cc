@@ -1,6 +1,7 @@
 // CurationStore behaviour, run against both backends: SQLite (a real file, alongside the paper
 // store as in production) and PostgreSQL (support/postgres_server.h, a fresh database per test).
 #include "store/curation_store.h"
+#include "store/database.h"
 
 #include <gtest/gtest.h>
 
@@ -23,18 +24,18 @@ class CurationStoreTest : public ::testing::TestWithParam<std::string> {
       url_ = "sqlite:" + dir_.file("db/paperboy.db");
     }
     // The paper store first, as `serve` opens them: both share one database.
-    auto papers = open_store({.url = url_});
-    ASSERT_TRUE(papers) << papers.error().to_string();
-    papers_ = std::move(*papers);
-    auto opened = open_curation_store({.url = url_});
+    auto opened = open_database({.url = url_});
     ASSERT_TRUE(opened) << opened.error().to_string();
-    store_ = std::move(*opened);
+    database_ = std::move(*opened);
+    papers_ = &database_->papers();
+    store_ = &database_->curation();
   }
 
   testing::TempDir dir_;
   std::string url_;
-  std::unique_ptr<Store> papers_;
-  std::unique_ptr<CurationStore> store_;
+  std::unique_ptr<Database> database_;
+  Store* papers_ = nullptr;
+  CurationStore* store_ = nullptr;
 };
 
 TEST_P(CurationStoreTest, FirstSubmissionWinsAndIsReadBack) {
@@ -139,11 +140,13 @@ TEST_P(CurationStoreTest, ConcurrentSubmissionsOfOnePaperRecordOne) {
 TEST_P(CurationStoreTest, ReopeningKeepsEverything) {
   ASSERT_TRUE(store_->record_submission({"2602.07774", 3, "2026-11-30", 5}));
   ASSERT_TRUE(store_->set_flag("2602.07774", "2026-11-30", CurationFlag::kFeatured, true, 3, 6).is_ok());
-  store_.reset();
-  auto reopened = open_curation_store({.url = url_});
+  store_ = nullptr;
+  papers_ = nullptr;
+  database_.reset();
+  auto reopened = open_database({.url = url_});
   ASSERT_TRUE(reopened) << reopened.error().to_string();
-  EXPECT_EQ((*(*reopened)->get_submission("2602.07774"))->account_id, 3);
-  EXPECT_EQ(*(*reopened)->flagged(CurationFlag::kFeatured), (std::vector<std::string>{"2602.07774"}));
+  EXPECT_EQ((*(*reopened)->curation().get_submission("2602.07774"))->account_id, 3);
+  EXPECT_EQ(*(*reopened)->curation().flagged(CurationFlag::kFeatured), (std::vector<std::string>{"2602.07774"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CurationStoreTest, ::testing::Values("sqlite", "postgresql"),

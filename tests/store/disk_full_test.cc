@@ -18,7 +18,7 @@
 #include "community/secrets.h"
 #include "core/time.h"
 #include "store/community_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "support/temp_dir.h"
 #include "support/web_server.h"
 #include "web/server.h"
@@ -41,8 +41,9 @@ class DiskFullTest : public ::testing::Test {
   }
   void TearDown() override {
     server_.reset();
-    community_.reset();
-    store_.reset();
+    community_ = nullptr;
+    store_ = nullptr;
+    database_.reset();
     if (mounted_) {
       EXPECT_EQ(::umount2(mount_point_.c_str(), MNT_DETACH), 0) << std::strerror(errno);
     }
@@ -80,27 +81,27 @@ class DiskFullTest : public ::testing::Test {
   testing::TempDir dir_;
   std::filesystem::path mount_point_;
   bool mounted_ = false;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<CommunityStore> community_;
+  std::unique_ptr<Database> database_;
+  Store* store_ = nullptr;
+  CommunityStore* community_ = nullptr;
   std::unique_ptr<testing::RunningServer> server_;
 };
 
 TEST_F(DiskFullTest, IngestAndVotesFailClearlyThenResumeWhenSpaceReturns) {
   std::string db = (mount_point_ / "paperboy.db").string();
-  auto s = sqlite::SqliteStore::open(db, 2);
-  ASSERT_TRUE(s) << s.error().to_string();
-  store_ = std::move(*s);
+  auto opened = store::open_database({.url = db, .cache_mib = 2});
+  ASSERT_TRUE(opened) << opened.error().to_string();
+  database_ = std::move(*opened);
+  store_ = &database_->papers();
   ASSERT_TRUE(store_->apply(papers(1, 10)));
-  auto c = open_community_store({.url = db});
-  ASSERT_TRUE(c) << c.error().to_string();
-  community_ = std::move(*c);
+  community_ = &database_->community();
   auto hash = community::hash_password("correct horse battery", community::HashCost::kMinimum);
   ASSERT_TRUE(hash);
   ASSERT_TRUE(community_->create_account("ada@example.org", "Ada", *hash, Role::kUser, core::unix_now()));
   web::ServerOptions o;
   o.threads = 4;
   o.access_log = false;
-  o.community = community_.get();
+  o.community = community_;
   o.account_options.hash_cost = community::HashCost::kMinimum;
   server_ = std::make_unique<testing::RunningServer>(*store_, o);
   ASSERT_TRUE(server_->ok()) << server_->error();

@@ -1,6 +1,6 @@
 // JobLease on a real PostgreSQL (support/postgres_server.h): one holder among several instances,
 // taken over when the holder lets go or its session dies; always held on SQLite.
-#include "store/job_lease.h"
+#include "store/database.h"
 
 #include <gtest/gtest.h>
 
@@ -20,9 +20,13 @@ bool refreshed(JobLease& lease) {
 TEST(JobLease, ExactlyOneInstanceHoldsAJobAndAnotherTakesOverWhenItGoes) {
   std::string url = testing::fresh_postgres_database();
   ASSERT_FALSE(url.empty());
-  auto a = open_job_lease({.url = url}, "harvest");
-  auto b = open_job_lease({.url = url}, "harvest");
-  auto other_job = open_job_lease({.url = url}, "digest");
+  // Two instances: two handles on one database.
+  auto first = open_database({.url = url});
+  auto second = open_database({.url = url});
+  ASSERT_TRUE(first && second);
+  auto a = (*first)->job_lease("harvest");
+  auto b = (*second)->job_lease("harvest");
+  auto other_job = (*second)->job_lease("digest");
   ASSERT_TRUE(a && b && other_job);
   EXPECT_TRUE(refreshed(**a));
   EXPECT_FALSE(refreshed(**b));
@@ -37,8 +41,11 @@ TEST(JobLease, ExactlyOneInstanceHoldsAJobAndAnotherTakesOverWhenItGoes) {
 TEST(JobLease, DeadHoldersSessionReleasesTheJob) {
   std::string url = testing::fresh_postgres_database();
   ASSERT_FALSE(url.empty());
-  auto a = open_job_lease({.url = url}, "digest");
-  auto b = open_job_lease({.url = url}, "digest");
+  auto first = open_database({.url = url});
+  auto second = open_database({.url = url});
+  ASSERT_TRUE(first && second);
+  auto a = (*first)->job_lease("digest");
+  auto b = (*second)->job_lease("digest");
   ASSERT_TRUE(a && b);
   ASSERT_TRUE(refreshed(**a));
   ASSERT_FALSE(refreshed(**b));
@@ -61,10 +68,12 @@ TEST(JobLease, DeadHoldersSessionReleasesTheJob) {
 
 TEST(JobLease, SqliteProcessAlwaysHoldsAndUnknownJobsAreRefused) {
   testing::TempDir dir;
-  auto lease = open_job_lease({.url = "sqlite:" + dir.file("p.db")}, "harvest");
+  auto db = open_database({.url = "sqlite:" + dir.file("p.db")});
+  ASSERT_TRUE(db) << db.error().to_string();
+  auto lease = (*db)->job_lease("harvest");
   ASSERT_TRUE(lease);
   EXPECT_TRUE(refreshed(**lease));
-  auto unknown = open_job_lease({.url = "sqlite:" + dir.file("p.db")}, "reindex");
+  auto unknown = (*db)->job_lease("reindex");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code(), StatusCode::kInvalidArgument);
 }

@@ -2,6 +2,7 @@
 // backend: SQLite (a real file) and PostgreSQL (a real server from support/postgres_server.h, a
 // fresh database per test).
 #include "store/library_store.h"
+#include "store/database.h"
 
 #include <gtest/gtest.h>
 
@@ -26,9 +27,10 @@ class LibraryStoreTest : public ::testing::TestWithParam<std::string> {
     } else {
       url_ = "sqlite:" + dir_.file("db/paperboy.db");
     }
-    auto opened = open_library_store({.url = url_});
+    auto opened = open_database({.url = url_});
     ASSERT_TRUE(opened) << opened.error().to_string();
-    lib_ = std::move(*opened);
+    database_ = std::move(*opened);
+    lib_ = &database_->library();
   }
   Collection create(std::int64_t account, const std::string& name, bool is_public = false) {
     auto c = lib_->create_collection(account, name, is_public, kNow);
@@ -38,7 +40,8 @@ class LibraryStoreTest : public ::testing::TestWithParam<std::string> {
 
   testing::TempDir dir_;
   std::string url_;
-  std::unique_ptr<LibraryStore> lib_;
+  std::unique_ptr<Database> database_;
+  LibraryStore* lib_ = nullptr;
 };
 
 TEST_P(LibraryStoreTest, DefaultCollectionIsCreatedOnceAndListedFirst) {
@@ -201,10 +204,11 @@ TEST_P(LibraryStoreTest, DeletingAccountDataRemovesOnlyThatAccountsRows) {
 
 TEST_P(LibraryStoreTest, ReopeningKeepsDataAndMigratesOnce) {
   Collection c = create(3, "Kept");
-  lib_.reset();
-  auto reopened = open_library_store({.url = url_});
+  lib_ = nullptr;
+  database_.reset();
+  auto reopened = open_database({.url = url_});
   ASSERT_TRUE(reopened) << reopened.error().to_string();
-  auto got = (*reopened)->get_collection(c.id);
+  auto got = (*reopened)->library().get_collection(c.id);
   ASSERT_TRUE(got && *got);
   EXPECT_EQ((*got)->name, "Kept");
 }

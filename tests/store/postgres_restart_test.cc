@@ -12,6 +12,7 @@
 #include "community/secrets.h"
 #include "core/time.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "store/store.h"
 #include "support/postgres_server.h"
 #include "support/web_server.h"
@@ -30,29 +31,29 @@ class PostgresServeTest : public ::testing::Test {
     ASSERT_TRUE(pg_) << error;
     url_ = pg_->create_database(error);
     ASSERT_FALSE(url_.empty()) << error;
-    auto s = store::open_store({.url = url_});
+    auto s = store::open_database({.url = url_});
     ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
+    database_ = std::move(*s);
+    store_ = &database_->papers();
     store::WriteBatch batch;
     batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks")};
     ASSERT_TRUE(store_->apply(batch));
-    auto c = store::open_community_store({.url = url_});
-    ASSERT_TRUE(c) << c.error().to_string();
-    community_ = std::move(*c);
+    community_ = &database_->community();
   }
   ServerOptions options() {
     ServerOptions o;
     o.threads = 4;
     o.access_log = false;
-    o.community = community_.get();
+    o.community = community_;
     o.account_options.hash_cost = community::HashCost::kMinimum;
     return o;
   }
 
   std::unique_ptr<testing::PostgresServer> pg_;
   std::string url_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::CommunityStore> community_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
 };
 
 TEST_F(PostgresServeTest, ADatabaseRestartIsA503ThenServingResumes) {
@@ -96,10 +97,10 @@ TEST_F(PostgresServeTest, TwoInstancesShareOneLoginBudget) {
   auto hash = community::hash_password("correct horse battery", community::HashCost::kMinimum);
   ASSERT_TRUE(hash);
   ASSERT_TRUE(community_->create_account("ada@example.org", "Ada", *hash, store::Role::kUser, core::unix_now()));
-  auto other = store::open_community_store({.url = url_});
+  auto other = store::open_database({.url = url_});
   ASSERT_TRUE(other);
   ServerOptions second = options();
-  second.community = other->get();
+  second.community = &(*other)->community();
   testing::RunningServer a(*store_, options());
   testing::RunningServer b(*store_, second);
   ASSERT_TRUE(a.ok() && b.ok());

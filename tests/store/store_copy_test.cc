@@ -1,6 +1,7 @@
 // copy_store and digest_store: SQLite into PostgreSQL with version histories and state, verified;
 // a tampered copy is caught; a non-empty target is refused unless asked.
 #include "store/store_copy.h"
+#include "store/database.h"
 
 #include <gtest/gtest.h>
 
@@ -33,14 +34,16 @@ std::vector<core::Paper> sample_papers(int count) {
 class StoreCopyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto sqlite = open_store({.url = "sqlite:" + dir_.file("source.db")});
+    auto sqlite = open_database({.url = "sqlite:" + dir_.file("source.db")});
     ASSERT_TRUE(sqlite);
-    source_ = std::move(*sqlite);
+    source_db_ = std::move(*sqlite);
+    source_ = &source_db_->papers();
     pg_url_ = testing::fresh_postgres_database();
     ASSERT_FALSE(pg_url_.empty());
-    auto pg = open_store({.url = pg_url_});
+    auto pg = open_database({.url = pg_url_});
     ASSERT_TRUE(pg) << pg.error().to_string();
-    target_ = std::move(*pg);
+    target_db_ = std::move(*pg);
+    target_ = &target_db_->papers();
     // Two batches, the second revising papers of the first, so histories and change order matter.
     auto papers = sample_papers(25);
     ASSERT_TRUE(source_->apply({.papers = papers, .state = {{"ingest:file", "{\"line\":25}"}}}));
@@ -51,7 +54,9 @@ class StoreCopyTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::string pg_url_;
-  std::unique_ptr<Store> source_, target_;
+  std::unique_ptr<Database> source_db_, target_db_;
+  Store* source_ = nullptr;
+  Store* target_ = nullptr;
 };
 
 TEST_F(StoreCopyTest, CopiesEveryPaperWithItsHistoryAndEveryStateEntry) {
@@ -70,7 +75,8 @@ TEST_F(StoreCopyTest, CopiesEveryPaperWithItsHistoryAndEveryStateEntry) {
   auto source_stats = source_->stats();
   auto target_stats = target_->stats();
   EXPECT_EQ(target_stats->by_primary_category.size(), source_stats->by_primary_category.size());
-  EXPECT_EQ(target_->list_papers({.categories = {"cs.LG"}})->size(), source_->list_papers({.categories = {"cs.LG"}})->size());
+  EXPECT_EQ(target_->list_papers({.categories = {"cs.LG"}})->size(),
+            source_->list_papers({.categories = {"cs.LG"}})->size());
 }
 
 TEST_F(StoreCopyTest, ANonEmptyTargetIsRefusedUnlessForced) {

@@ -2,6 +2,7 @@
 // started by support/postgres_server.h, a fresh database per test). Backend-specific behaviour
 // lives in sqlite_migrations_test.cc and postgres_*_test.cc.
 #include "store/store.h"
+#include "store/database.h"
 
 #include <gtest/gtest.h>
 
@@ -36,9 +37,10 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     } else {
       url_ = "sqlite:" + dir_.file("db/paperboy.db");
     }
-    auto opened = open_store({.url = url_});
+    auto opened = open_database({.url = url_});
     ASSERT_TRUE(opened) << opened.error().to_string();
-    store_ = std::move(*opened);
+    database_ = std::move(*opened);
+    store_ = &database_->papers();
   }
   UpsertOutcome upsert(const core::Paper& p) {
     auto r = store_->apply({.papers = {p}});
@@ -54,7 +56,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
 
   testing::TempDir dir_;
   std::string url_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Database> database_;
+  Store* store_ = nullptr;
 };
 
 TEST_P(StoreTest, InsertThenReadBackEveryField) {
@@ -172,9 +175,9 @@ TEST_P(StoreTest, SigningKeyIsCreatedOnceAndSharedByEveryOpen) {
   auto key = signing_key_hex(*store_);
   ASSERT_TRUE(key) << key.error().to_string();
   EXPECT_EQ(key->size(), 64u);
-  auto reopened = open_store({.url = url_});
+  auto reopened = open_database({.url = url_});
   ASSERT_TRUE(reopened);
-  EXPECT_EQ(*signing_key_hex(**reopened), *key);
+  EXPECT_EQ(*signing_key_hex((*reopened)->papers()), *key);
 }
 
 TEST_P(StoreTest, ListingsFilterByDayAndCategoryNewestFirst) {
@@ -248,18 +251,20 @@ TEST_P(StoreTest, ConcurrentReadersAndOneWriter) {
 
 TEST_P(StoreTest, ReopeningKeepsEverything) {
   ASSERT_EQ(upsert(paper("hep-th/9901001", 1)), UpsertOutcome::kInserted);
-  store_.reset();
+  store_ = nullptr;
+  database_.reset();
   // SQLite also accepts a plain path.
-  auto reopened = open_store({.url = GetParam() == "sqlite" ? dir_.file("db/paperboy.db") : url_});
+  auto reopened = open_database({.url = GetParam() == "sqlite" ? dir_.file("db/paperboy.db") : url_});
   ASSERT_TRUE(reopened);
-  auto p = (*reopened)->get_paper("hep-th/9901001");
+  auto p = (*reopened)->papers().get_paper("hep-th/9901001");
   ASSERT_TRUE(p && *p);
   EXPECT_EQ((*p)->paper.title, "A title");
 }
 
 TEST_P(StoreTest, SqlAndJsonLookingTextIsStoredVerbatim) {
   core::Paper p = paper("2403.01234", 1, "Robert'); DROP TABLE papers; -- \\ \"$1\" ?1 %s {}");
-  p.abstract = "Line one\nline two\ttab; 'quoted' \"double\" \\backslash, emoji \xF0\x9F\x93\x84, \xE6\xBC\xA2\xE5\xAD\x97";
+  p.abstract =
+      "Line one\nline two\ttab; 'quoted' \"double\" \\backslash, emoji \xF0\x9F\x93\x84, \xE6\xBC\xA2\xE5\xAD\x97";
   p.authors = {{"O'Neil", "J. \"Jay\"", "Jr"}, {"M\xC3\xBCller", "", ""}};
   p.comments = "$2 ? ?3";
   ASSERT_EQ(upsert(p), UpsertOutcome::kInserted);

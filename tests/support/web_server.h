@@ -14,9 +14,7 @@
 
 #include "core/paper.h"
 #include "core/time.h"
-#include "store/community_store.h"
-#include "store/library_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "web/server.h"
 
 namespace paperboy::testing {
@@ -41,7 +39,12 @@ class RunningServer {
   // ASSERT_TRUE in the fixture: a constructor cannot fail a test by itself.
   RunningServer(store::Store& store, web::ServerOptions options) {
     options.port = 0;
-    server_ = std::make_unique<web::WebServer>(store, std::move(options));
+    auto created = web::WebServer::create(store, std::move(options));
+    if (!created) {
+      error_ = created.error().to_string();
+      return;
+    }
+    server_ = std::move(*created);
     auto port = server_->bind();
     if (!port) {
       error_ = port.error().to_string();
@@ -79,29 +82,16 @@ class RunningServer {
   std::string error_;
 };
 
-// The stores the server tests start a WebServer on: a SQLite file `dir`/test.db holding `papers`,
-// with the community and library stores on the same file. Call under ASSERT_NO_FATAL_FAILURE.
-struct TestStores {
-  std::unique_ptr<store::Store> papers;
-  std::unique_ptr<store::CommunityStore> community;
-  std::unique_ptr<store::LibraryStore> library;
-};
-inline void open_test_stores(const std::filesystem::path& dir, std::vector<core::Paper> papers, TestStores& out) {
-  std::string db = (dir / "test.db").string();
-  auto s = store::sqlite::SqliteStore::open(db, 8);
-  ASSERT_TRUE(s) << s.error().to_string();
-  out.papers = std::move(*s);
+// The database the server tests start a WebServer on: a SQLite file `dir`/test.db holding
+// `papers`. Call under ASSERT_NO_FATAL_FAILURE.
+inline void open_test_database(const std::filesystem::path& dir, std::vector<core::Paper> papers,
+                               std::unique_ptr<store::Database>& out) {
+  auto db = store::open_database({.url = (dir / "test.db").string(), .cache_mib = 8});
+  ASSERT_TRUE(db) << db.error().to_string();
+  out = std::move(*db);
   store::WriteBatch batch;
   batch.papers = std::move(papers);
-  ASSERT_TRUE(out.papers->apply(batch));
-  store::StoreOptions so;
-  so.url = db;
-  auto c = store::open_community_store(so);
-  ASSERT_TRUE(c) << c.error().to_string();
-  out.community = std::move(*c);
-  auto l = store::open_library_store(so);
-  ASSERT_TRUE(l) << l.error().to_string();
-  out.library = std::move(*l);
+  ASSERT_TRUE(out->papers().apply(batch));
 }
 
 }  // namespace paperboy::testing

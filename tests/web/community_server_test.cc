@@ -17,7 +17,7 @@
 
 #include "core/time.h"
 #include "store/community_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
 #include "support/web_server.h"
@@ -34,23 +34,20 @@ class CommunityServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string db = (dir_.path() / "test.db").string();
-    auto s = store::sqlite::SqliteStore::open(db, 8);
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
+    auto opened = store::open_database({.url = db, .cache_mib = 8});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    database_ = std::move(*opened);
+    store_ = &database_->papers();
     store::WriteBatch batch;
     batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
                     testing::listed_paper("2401.00020", "2024-01-05", "Diffusion models"),
                     testing::listed_paper("2401.00030", "2024-01-04", "Older paper")};
     ASSERT_TRUE(store_->apply(batch));
-    store::StoreOptions so;
-    so.url = db;
-    auto c = store::open_community_store(so);
-    ASSERT_TRUE(c) << c.error().to_string();
-    community_ = std::move(*c);
+    community_ = &database_->community();
     ServerOptions o;
     o.threads = 16;
     o.access_log = false;
-    o.community = community_.get();
+    o.community = community_;
     o.account_options.hash_cost = community::HashCost::kMinimum;
     o.account_options.limits.account_free_failures = 5;
     o.send_mail = [this](const std::string& email, const std::string&, const std::string& body) {
@@ -98,8 +95,9 @@ class CommunityServerTest : public ::testing::Test {
   }
 
   paperboy::testing::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::CommunityStore> community_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
   std::unique_ptr<testing::RunningServer> server_;
   int port_ = 0;
   std::mutex mail_mu_;

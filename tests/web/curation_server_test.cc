@@ -16,7 +16,7 @@
 #include "ingest/arxiv_api.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "support/arxiv_api_server.h"
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
@@ -40,19 +40,16 @@ class CurationServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = (dir_.path() / "test.db").string();
-    auto s = store::sqlite::SqliteStore::open(db_, 8);
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
+    auto opened = store::open_database({.url = db_, .cache_mib = 8});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    database_ = std::move(*opened);
+    store_ = &database_->papers();
     store::WriteBatch batch;
     batch.papers = {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
                     testing::listed_paper("2401.00020", "2024-01-05", "Diffusion models")};
     ASSERT_TRUE(store_->apply(batch));
-    auto c = store::open_community_store({.url = db_});
-    ASSERT_TRUE(c) << c.error().to_string();
-    community_ = std::move(*c);
-    auto cur = store::open_curation_store({.url = db_});
-    ASSERT_TRUE(cur) << cur.error().to_string();
-    curation_ = std::move(*cur);
+    community_ = &database_->community();
+    curation_ = &database_->curation();
     ingest::HttpClientOptions http_options;
     http_options.min_interval_s = 0;
     http_options.timeout_s = 10;
@@ -70,8 +67,8 @@ class CurationServerTest : public ::testing::Test {
     ServerOptions o;
     o.threads = 8;
     o.access_log = false;
-    o.community = community_.get();
-    o.curation = curation_.get();
+    o.community = community_;
+    o.curation = curation_;
     o.paper_lookup = [this](std::string_view id) { return api_->fetch_paper(id); };
     o.submission_options = submission;
     o.account_options.hash_cost = community::HashCost::kMinimum;
@@ -127,9 +124,10 @@ class CurationServerTest : public ::testing::Test {
   paperboy::testing::TempDir dir_;
   paperboy::testing::ArxivApiServer arxiv_;
   std::string db_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::CommunityStore> community_;
-  std::unique_ptr<store::CurationStore> curation_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
+  store::CurationStore* curation_ = nullptr;
   std::unique_ptr<ingest::HttpClient> http_;
   std::unique_ptr<ingest::ArxivApiClient> api_;
   std::unique_ptr<testing::RunningServer> server_;

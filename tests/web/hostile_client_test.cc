@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "store/community_store.h"
+#include "store/database.h"
 #include "store/library_store.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/raw_http.h"
 #include "support/temp_dir.h"
 #include "support/web_server.h"
@@ -37,15 +37,14 @@ std::string get(const std::string& target, const std::string& extra = "") {
 class HostileClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::TestStores stores;
     ASSERT_NO_FATAL_FAILURE(
-        testing::open_test_stores(dir_.path(),
-                                  {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
-                                   testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models")},
-                                  stores));
-    store_ = std::move(stores.papers);
-    community_ = std::move(stores.community);
-    library_ = std::move(stores.library);
+        testing::open_test_database(dir_.path(),
+                                    {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks"),
+                                     testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models")},
+                                    db_));
+    store_ = &db_->papers();
+    community_ = &db_->community();
+    library_ = &db_->library();
   }
 
   // Short deadlines: a test waits for the server's close instead of sleeping.
@@ -53,8 +52,8 @@ class HostileClientTest : public ::testing::Test {
     ServerOptions o;
     o.threads = 4;
     o.access_log = false;
-    o.community = community_.get();
-    o.library = library_.get();
+    o.community = community_;
+    o.library = library_;
     o.account_options.hash_cost = community::HashCost::kMinimum;
     // Deadlines long enough that no test meets one by accident on a loaded machine; the tests
     // about deadlines shorten them (short_deadlines()).
@@ -94,9 +93,10 @@ class HostileClientTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::CommunityStore> community_;
-  std::unique_ptr<store::LibraryStore> library_;
+  std::unique_ptr<store::Database> db_;
+  store::Store* store_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
+  store::LibraryStore* library_ = nullptr;
   std::unique_ptr<testing::RunningServer> server_;
   int port_ = 0;
 };
@@ -439,7 +439,9 @@ TEST_F(HostileClientTest, CombinedAccessLogEscapesWhatTheClientSent) {
 
 // The request fuzzer's kept inputs (fuzz/request_fuzz.cc), replayed through the same preflight.
 TEST_F(HostileClientTest, RequestFuzzCorpusReplaysWithoutCrashing) {
-  WebServer server(*store_, options());
+  auto created = WebServer::create(*store_, options());
+  ASSERT_TRUE(created) << created.error().to_string();
+  WebServer& server = **created;
   std::filesystem::path dir = std::filesystem::path(PAPERBOY_TEST_SOURCE_DIR) / "tests/fixtures/web/request_corpus";
   int replayed = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {

@@ -13,8 +13,8 @@
 
 #include "core/time.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "store/library_store.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
 #include "support/web_server.h"
@@ -32,21 +32,20 @@ constexpr const char* kPassword = "correct horse battery";
 class LibraryServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::TestStores stores;
-    ASSERT_NO_FATAL_FAILURE(
-        testing::open_test_stores(dir_.path(),
-                                  {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks", {"cs.LG"}),
-                                   testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models", {"cs.LG"}),
-                                   testing::listed_paper("2401.00030", "2024-01-04", "Galaxy survey", {"astro-ph.GA"})},
-                                  stores));
-    store_ = std::move(stores.papers);
-    community_ = std::move(stores.community);
-    library_ = std::move(stores.library);
+    ASSERT_NO_FATAL_FAILURE(testing::open_test_database(
+        dir_.path(),
+        {testing::listed_paper("2401.00010", "2024-01-05", "Graph networks", {"cs.LG"}),
+         testing::listed_paper("2401.00020", "2024-01-06", "Diffusion models", {"cs.LG"}),
+         testing::listed_paper("2401.00030", "2024-01-04", "Galaxy survey", {"astro-ph.GA"})},
+        db_));
+    store_ = &db_->papers();
+    community_ = &db_->community();
+    library_ = &db_->library();
     ServerOptions o;
     o.threads = 8;
     o.access_log = false;
-    o.community = community_.get();
-    o.library = library_.get();
+    o.community = community_;
+    o.library = library_;
     o.library_options.comments_per_window = 3;
     o.library_options.comment_window_s = 3600;
     o.library_options.comment_max_bytes = 2000;
@@ -93,9 +92,10 @@ class LibraryServerTest : public ::testing::Test {
   }
 
   paperboy::testing::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::CommunityStore> community_;
-  std::unique_ptr<store::LibraryStore> library_;
+  std::unique_ptr<store::Database> db_;
+  store::Store* store_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
+  store::LibraryStore* library_ = nullptr;
   std::unique_ptr<testing::RunningServer> server_;
 };
 

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "support/temp_dir.h"
 #include "support/web_server.h"
 #include "web/metrics.h"
@@ -44,9 +44,10 @@ TEST(RouteClass, GroupsPathsIntoBoundedLabels) {
 class MetricsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = store::sqlite::SqliteStore::open(dir_.file("test.db"), 8);
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
+    auto opened = store::open_database({.url = dir_.file("test.db"), .cache_mib = 8});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    database_ = std::move(*opened);
+    store_ = &database_->papers();
     ASSERT_TRUE(store_->apply({.papers = {paperboy::testing::listed_paper("2401.00010", "2024-01-05", "Graphs")}}));
     ServerOptions o;
     o.threads = 4;
@@ -87,7 +88,8 @@ class MetricsTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
   Metrics metrics_;
   std::unique_ptr<paperboy::testing::RunningServer> server_;
 };
@@ -115,15 +117,43 @@ TEST_F(MetricsTest, CountersMoveWithRequestsAndTheTextParses) {
 
 TEST(MetricsRoute, AbsentWhenMetricsAreOff) {
   TempDir dir;
-  auto s = store::sqlite::SqliteStore::open(dir.file("test.db"), 8);
-  ASSERT_TRUE(s);
+  auto db = store::open_database({.url = dir.file("test.db"), .cache_mib = 8});
+  ASSERT_TRUE(db);
   ServerOptions o;
   o.access_log = false;
-  paperboy::testing::RunningServer server(**s, o);
+  paperboy::testing::RunningServer server((*db)->papers(), o);
   ASSERT_TRUE(server.ok()) << server.error();
   auto r = server.client().Get("/metrics");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
+}
+
+// Options that cannot work are an error from WebServer::create, not an exception from a constructor.
+TEST(MetricsRoute, AnUnusableListenAddressIsAnErrorFromCreate) {
+  TempDir dir;
+  auto db = store::open_database({.url = dir.file("test.db"), .cache_mib = 8});
+  ASSERT_TRUE(db);
+  Metrics metrics;
+  for (std::string listen : {"9464", "127.0.0.1:", "127.0.0.1:99999", ":9464"}) {
+    ServerOptions o;
+    o.access_log = false;
+    o.metrics = &metrics;
+    o.metrics_listen = listen;
+    auto server = WebServer::create((*db)->papers(), o);
+    ASSERT_FALSE(server) << listen;
+    EXPECT_EQ(server.error().code(), StatusCode::kInvalidArgument) << listen;
+    EXPECT_NE(server.error().message().find("metrics.listen"), std::string::npos) << server.error().to_string();
+  }
+  ServerOptions bad_proxies;
+  bad_proxies.trusted_proxies = "10.0.0.0/99";
+  auto server = WebServer::create((*db)->papers(), bad_proxies);
+  ASSERT_FALSE(server);
+  EXPECT_EQ(server.error().code(), StatusCode::kInvalidArgument);
+  ServerOptions fine;
+  fine.access_log = false;
+  fine.metrics = &metrics;
+  fine.metrics_listen = "127.0.0.1:0";
+  EXPECT_TRUE(WebServer::create((*db)->papers(), fine));
 }
 
 }  // namespace

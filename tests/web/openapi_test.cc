@@ -14,7 +14,7 @@
 #include "search/search_service.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "support/temp_dir.h"
 #include "support/web_server.h"
 
@@ -50,9 +50,10 @@ class OpenApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string db = dir_.file("test.db");
-    auto s = store::sqlite::SqliteStore::open(db, 8);
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
+    auto opened = store::open_database({.url = db, .cache_mib = 8});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    database_ = std::move(*opened);
+    store_ = &database_->papers();
     store::WriteBatch batch;
     for (int i = 1; i <= 30; ++i) {
       char id[32];
@@ -61,24 +62,20 @@ class OpenApiTest : public ::testing::Test {
                                           i % 3 ? "Diffusion models for graphs" : "Vision transformers revisited"));
     }
     ASSERT_TRUE(store_->apply(batch));
-    auto c = store::open_community_store({.url = db});
-    ASSERT_TRUE(c);
-    community_ = std::move(*c);
-    auto cur = store::open_curation_store({.url = db});
-    ASSERT_TRUE(cur);
-    curation_ = std::move(*cur);
+    community_ = &database_->community();
+    curation_ = &database_->curation();
     search::SearchOptions so;
     so.index_dir = dir_.file("index");
     so.build_threads = 1;
-    auto opened = search::open_search_service(*store_, so);
-    ASSERT_TRUE(opened) << opened.error().to_string();
-    search_ = std::move(*opened);
+    auto search = search::open_search_service(*store_, so);
+    ASSERT_TRUE(search) << search.error().to_string();
+    search_ = std::move(*search);
     ServerOptions o;
     o.threads = 4;
     o.access_log = false;
     o.search = search_.get();
-    o.community = community_.get();
-    o.curation = curation_.get();
+    o.community = community_;
+    o.curation = curation_;
     o.account_options.hash_cost = community::HashCost::kMinimum;
     server_ = std::make_unique<paperboy::testing::RunningServer>(*store_, o);
     ASSERT_TRUE(server_->ok()) << server_->error();
@@ -118,9 +115,10 @@ class OpenApiTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
-  std::unique_ptr<store::CommunityStore> community_;
-  std::unique_ptr<store::CurationStore> curation_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
+  store::CurationStore* curation_ = nullptr;
   std::unique_ptr<search::SearchService> search_;
   std::unique_ptr<paperboy::testing::RunningServer> server_;
   nlohmann::json replies_ = nlohmann::json::array();

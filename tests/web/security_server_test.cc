@@ -18,8 +18,8 @@
 #include "core/time.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
+#include "store/database.h"
 #include "store/library_store.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
 #include "support/web_server.h"
@@ -47,15 +47,14 @@ class SecurityServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // A title with control characters (legal in the store, illegal in XML 1.0).
-    testing::TestStores stores;
-    ASSERT_NO_FATAL_FAILURE(testing::open_test_stores(
+    ASSERT_NO_FATAL_FAILURE(testing::open_test_database(
         dir_.path(),
         {testing::listed_paper("2401.00010", "2024-01-05", "Graph \x01networks\x0b with\x1f noise"),
          testing::listed_paper("2401.00020", "2024-01-05", "Diffusion models")},
-        stores));
-    store_ = std::move(stores.papers);
-    community_ = std::move(stores.community);
-    library_ = std::move(stores.library);
+        db_));
+    store_ = &db_->papers();
+    community_ = &db_->community();
+    library_ = &db_->library();
     search::SearchOptions search_options;
     search_options.index_dir = (dir_.path() / "index").string();
     search_options.ranking_index = search::SearchOptions::RankingIndex::kOff;
@@ -66,8 +65,8 @@ class SecurityServerTest : public ::testing::Test {
     o.threads = 8;
     o.access_log = false;
     o.search = search_.get();
-    o.community = community_.get();
-    o.library = library_.get();
+    o.community = community_;
+    o.library = library_;
     o.library_options.comments_per_window = 3;
     o.library_options.comment_window_s = 3600;
     o.account_options.hash_cost = community::HashCost::kMinimum;
@@ -121,9 +120,10 @@ class SecurityServerTest : public ::testing::Test {
   }
 
   paperboy::testing::TempDir dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<store::CommunityStore> community_;
-  std::unique_ptr<store::LibraryStore> library_;
+  std::unique_ptr<store::Database> db_;
+  store::Store* store_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
+  store::LibraryStore* library_ = nullptr;
   std::unique_ptr<search::SearchService> search_;
   std::unique_ptr<testing::RunningServer> server_;
   std::mutex mail_mu_;

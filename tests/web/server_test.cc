@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/database.h"
 #include "support/process.h"
 #include "support/web_server.h"
 #include "web/server.h"
@@ -94,9 +94,10 @@ class WebServerTest : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    auto s = store::sqlite::SqliteStore::open((dir_ / "test.db").string(), 8);
-    ASSERT_TRUE(s) << s.error().to_string();
-    store_ = std::move(*s);
+    auto opened = store::open_database({.url = (dir_ / "test.db").string(), .cache_mib = 8});
+    ASSERT_TRUE(opened) << opened.error().to_string();
+    database_ = std::move(*opened);
+    store_ = &database_->papers();
     store::WriteBatch batch;
     batch.papers = {
         make_paper("2401.00010", "2024-01-01", {"cs.LG"}, "Graph networks for weather"),
@@ -135,7 +136,8 @@ class WebServerTest : public ::testing::Test {
 
   void TearDown() override {
     server_.reset();
-    store_.reset();
+    store_ = nullptr;
+    database_.reset();
     fs::remove_all(dir_);
   }
 
@@ -152,7 +154,8 @@ class WebServerTest : public ::testing::Test {
   }
 
   fs::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<store::Database> database_;
+  store::Store* store_ = nullptr;
   std::unique_ptr<TitleSearch> search_;
   std::unique_ptr<paperboy::testing::RunningServer> server_;
   int port_ = 0;
