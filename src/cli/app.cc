@@ -12,12 +12,14 @@
 #include "cli/assets_dir.h"
 #include "cli/command.h"
 #include "cli/mail_services.h"
+#include "community/options_from.h"
 #include "core/job_guard.h"
 #include "ingest/arxiv_api.h"
 #include "ingest/harvest_schedule.h"
 #include "ingest/snapshot_ingest.h"
 #include "mail/notice_mailer.h"
 #include "mail/subscriptions.h"
+#include "rank/options_from.h"
 #include "rank/user_signals.h"
 #include "store/database.h"
 #include "web/metrics.h"
@@ -91,9 +93,7 @@ Submissions open_submissions(const config::Config& cfg, store::CurationStore& cu
   out.api = std::make_unique<ingest::ArxivApiClient>(*out.http, api_options);
   options.curation = &curation;
   options.paper_lookup = [api = out.api.get()](std::string_view id) { return api->fetch_paper(id); };
-  options.submission_options.max_age_days = cfg.community.submit_max_age_days;
-  options.submission_options.per_account = cfg.community.submissions_per_hour;
-  options.submission_options.window_s = 3600;
+  options.submission_options = community::submission_options_from(cfg);
   return out;
 }
 
@@ -254,10 +254,8 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
   store::CommunityStore* community = nullptr;
   if (cfg.community.enabled) {
     community = &p->db->community();
-    auto accounts = account_options(cfg);
-    if (!accounts) return fail(accounts.error());
     options.community = community;
-    options.account_options = *accounts;
+    options.account_options = community::account_options_from(cfg);
     p->submissions = open_submissions(cfg, p->db->curation(), options);
   }
   // Collections, follows and comments (library.enabled, with the community features).
@@ -273,10 +271,9 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
   // Personal recommendations learn from upvotes, saves and follows: they need the community features.
   mail::StoreDigestSource::PersonalRanker personal;
   if (community != nullptr) {
-    auto recommend = recommender_options(cfg);
-    if (!recommend) return fail(recommend.error());
     p->signals = std::make_unique<rank::CommunitySignals>(*community, library);
-    p->recommender = std::make_unique<rank::Recommender>(store, *p->search, *p->signals, *recommend);
+    p->recommender =
+        std::make_unique<rank::Recommender>(store, *p->search, *p->signals, rank::recommender_options_from(cfg));
     options.recommender = p->recommender.get();
     personal = personal_ranker(*p->recommender);
   }
@@ -303,10 +300,10 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
     p->digests = std::make_unique<mail::DigestScheduler>(*p->mail->outbox, cfg.mail.schedule ? *send_at : -1,
                                                          cfg.mail.poll_s, *lease);
   }
-  p->subscriptions = std::make_unique<mail::SubscriptionService>(
-      *p->mail->mail, *p->mail->links, *p->mail->outbox, [d = p->digests.get()] {
-        if (d != nullptr) d->wake();
-      });
+  p->subscriptions = std::make_unique<mail::SubscriptionService>(*p->mail->mail, *p->mail->links, *p->mail->outbox,
+                                                                 [d = p->digests.get()] {
+                                                                   if (d != nullptr) d->wake();
+                                                                 });
   options.subscriptions = p->subscriptions.get();
   // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
   // never reach the network).
@@ -338,9 +335,13 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
   return std::unique_ptr<App>(new App(std::move(p)));
 }
 
-Result<int> App::bind() { return parts_->server->bind(); }
+Result<int> App::bind() {
+  return parts_->server->bind();
+}
 
-int App::metrics_port() const { return parts_->server->metrics_port(); }
+int App::metrics_port() const {
+  return parts_->server->metrics_port();
+}
 
 Status App::run() {
   Parts& p = *parts_;

@@ -8,6 +8,8 @@
 #include "cli/command.h"
 #include "cli/mail_services.h"
 #include "core/time.h"
+#include "mail/options_from.h"
+#include "rank/options_from.h"
 #include "rank/trending.h"
 #include "store/database.h"
 
@@ -38,8 +40,6 @@ class LazyRecommender {
 
  private:
   Status open() {
-    auto options = recommender_options(cfg_);
-    if (!options) return options.error();
     if (community_ == nullptr) return Status::invalid_argument("personal digests need community.enabled");
     auto search_opts = search_options(cfg_);
     search_opts.ranking_index = search::SearchOptions::RankingIndex::kOff;  // vectors only
@@ -48,7 +48,8 @@ class LazyRecommender {
     search_ = std::move(*search);
     store::LibraryStore* library = cfg_.library.enabled ? &db_.library() : nullptr;
     signals_ = std::make_unique<rank::CommunitySignals>(*community_, library);
-    recommender_ = std::make_unique<rank::Recommender>(db_.papers(), *search_, *signals_, *options);
+    recommender_ =
+        std::make_unique<rank::Recommender>(db_.papers(), *search_, *signals_, rank::recommender_options_from(cfg_));
     ranker_ = personal_ranker(*recommender_);
     return Status::ok();
   }
@@ -65,14 +66,6 @@ class LazyRecommender {
 };
 
 }  // namespace
-
-Result<rank::RecommenderOptions> recommender_options(const config::Config& cfg) {
-  // The option table holds window_days to 1..365 and neighbours to 1..500.
-  rank::RecommenderOptions o;
-  o.window_days = cfg.recommend.window_days;
-  o.neighbours_per_seed = cfg.recommend.neighbours;
-  return o;
-}
 
 mail::StoreDigestSource::PersonalRanker personal_ranker(rank::Recommender& recommender) {
   return [&recommender](const store::Subscription& sub, std::span<const store::StoredPaper> candidates,
@@ -112,13 +105,7 @@ Result<std::unique_ptr<MailServices>> open_mail_services(const store::Database& 
     if (!sender) return fail(sender.error());
     out->sender = std::move(*sender);
   }
-  mail::OutboxOptions options;
-  options.min_interval_s = cfg.mail.rate_per_second > 0 ? 1.0 / cfg.mail.rate_per_second : 0;
-  options.max_attempts = cfg.mail.max_attempts;
-  options.backoff_s = cfg.mail.retry_backoff_s;
-  options.pause_after_failures = cfg.mail.pause_after_failures;
-  options.claim_lease_s = cfg.mail.claim_lease_s;
-  options.message_id_domain = host_of(base);
+  mail::OutboxOptions options = mail::outbox_options_from(cfg, host_of(base));
   out->outbox =
       std::make_unique<mail::DigestOutbox>(store, *out->mail, out->sender.get(), *out->source, *out->composer, options);
   return out;

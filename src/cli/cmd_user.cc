@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "community/accounts.h"
+#include "community/options_from.h"
 #include "store/community_store.h"
 
 namespace paperboy::cli {
@@ -29,23 +30,6 @@ Result<std::string> read_password(const std::string& file) {
 
 }  // namespace
 
-Result<community::AccountOptions> account_options(const config::Config& config) {
-  community::AccountOptions o;
-  // The option table admits only these two names.
-  o.hash_cost =
-      config.community.password_hash == "minimum" ? community::HashCost::kMinimum : community::HashCost::kInteractive;
-  const auto& c = config.community;
-  o.limits.account_free_failures = c.login_attempts;
-  o.limits.client_free_failures = c.login_client_failures;
-  o.limits.failure_window_s = c.login_window_s;
-  o.limits.max_delay_s = c.login_max_delay_s;
-  o.limits.first_delay_s = std::min<std::int64_t>(2, c.login_max_delay_s);
-  o.limits.signups_per_client = c.signups_per_hour;
-  o.limits.resets_per_client = c.password_resets_per_hour;
-  o.limits.request_window_s = 3600;
-  return o;
-}
-
 void add_user_command(CLI::App& root, Invocation& inv) {
   auto* cmd = root.add_subcommand("user", "Manage accounts");
   cmd->require_subcommand(1);
@@ -58,14 +42,12 @@ void add_user_command(CLI::App& root, Invocation& inv) {
   admin->callback([&inv] {
     auto cfg = load(inv);
     if (!cfg) die(cfg.error());
-    auto options = account_options(*cfg);
-    if (!options) die(options.error());
     auto db = open_database(*cfg);
     if (!db) die(db.error());
     auto& community = (*db)->community();
     auto password = read_password(password_file);
     if (!password) die(password.error());
-    community::AccountService accounts(community, *options);
+    community::AccountService accounts(community, community::account_options_from(*cfg));
     auto account = accounts.sign_up(email, *password, name, store::Role::kAdmin);
     if (!account) die(account.error());
     std::printf("created admin account %lld <%s>\n", static_cast<long long>(account->id), account->email.c_str());

@@ -49,8 +49,6 @@ void add_harvest_command(CLI::App& root, Invocation& inv);
 void add_fetch_command(CLI::App& root, Invocation& inv);
 void add_migrate_command(CLI::App& root, Invocation& inv);
 void add_user_command(CLI::App& root, Invocation& inv);
-// The community options of a config (argon2id cost, login limits); an error for unknown values.
-Result<community::AccountOptions> account_options(const config::Config& config);
 void add_digest_command(CLI::App& root, Invocation& inv);  // cmd_digest.cc
 // backup, restore, check (cmd_backup.cc)
 void add_backup_commands(CLI::App& root, Invocation& inv);

@@ -34,9 +34,6 @@ struct MailServices {
     const store::Database& db, const config::Config& config, const std::string& public_url,
     store::CommunityStore* votes, mail::StoreDigestSource::PersonalRanker personal = {});
 
-// The recommender's options from the `recommend` config section; an error for values out of range.
-[[nodiscard]] Result<rank::RecommenderOptions> recommender_options(const config::Config& config);
-
 // Personal digests from `recommender`: the account's best papers of the issue, each with its reason.
 [[nodiscard]] mail::StoreDigestSource::PersonalRanker personal_ranker(rank::Recommender& recommender);
 
