@@ -12,6 +12,8 @@ int http_status(const Status& s) {
     case StatusCode::kAlreadyExists: return 409;
     case StatusCode::kConflict: return 409;
     case StatusCode::kResourceExhausted: return 413;
+    // What quota-limited requests have always answered; an account's limit, said by its own code.
+    case StatusCode::kQuotaExceeded: return 413;
     case StatusCode::kRateLimited: return 429;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kStorageFull: return 507;  // Insufficient Storage (RFC 4918 §11.5)

@@ -113,7 +113,7 @@ struct WebServer::Impl {
   std::unique_ptr<community::AccountService> accounts;
   std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
-  std::unique_ptr<community::RateLimiter> comment_limiter;
+  std::unique_ptr<app::LibraryService> library;
   std::optional<core::Signer> signer;
   RouteContext ctx;
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
@@ -563,12 +563,10 @@ struct WebServer::Impl {
         add_curation_routes(ctx);
       }
       if (options.library != nullptr) {
-        ctx.library = options.library;
-        const auto& lo = options.library_options;
-        comment_limiter = std::make_unique<community::RateLimiter>(lo.comments_per_window, lo.comment_window_s);
-        ctx.comment_limiter = comment_limiter.get();
+        library = std::make_unique<app::LibraryService>(store, *options.library, options.library_options);
+        ctx.library = library.get();
         // An account's collections, follows and comments go before the account itself.
-        accounts->add_deletion_step([lib = options.library](std::int64_t id) { return lib->delete_account_data(id); });
+        accounts->add_deletion_step([lib = library.get()](std::int64_t id) { return lib->delete_account_data(id); });
         add_collection_routes(ctx);
         add_follow_routes(ctx);
         add_comment_routes(ctx);  // before the API's /api/papers/(.+)

@@ -35,21 +35,15 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 // The viewer's own marks: which papers it voted for and saved. A function of its own because GCC 12
 // reports a bogus -Wfree-nonheap-object when these lookups are inlined into vote_marks.
-[[gnu::noinline]] Status add_viewer_marks(RouteContext& ctx, std::int64_t account_id,
+[[gnu::noinline]] Status add_viewer_marks(RouteContext& ctx, const store::Account& account,
                                           const std::vector<std::string>& ids, VoteMarks& marks) {
-  auto voted = ctx.accounts->store().voted_papers(account_id, ids);
+  auto voted = ctx.accounts->store().voted_papers(account.id, ids);
   if (!voted) return voted.error();
   marks.voted.swap(*voted);
   if (ctx.library == nullptr) return Status::ok();
-  // Only look: the default collection is made on the first save, not on every page view.
-  auto mine = ctx.library->collections_of(account_id);
-  if (!mine) return mine.error();
-  for (const auto& c : *mine) {
-    if (!c.is_default) continue;
-    auto saved = ctx.library->papers_in_collection(c.id, ids);
-    if (!saved) return saved.error();
-    marks.saved.swap(*saved);
-  }
+  auto saved = ctx.library->saved_among(account, ids);
+  if (!saved) return saved.error();
+  marks.saved.swap(*saved);
   return Status::ok();
 }
 
@@ -72,7 +66,7 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<co
   }
   auto viewer = request_viewer(ctx, req);
   if (viewer && *viewer) {
-    if (Status s = add_viewer_marks(ctx, (*viewer)->account.id, ids, marks); !s.is_ok()) return fail(s);
+    if (Status s = add_viewer_marks(ctx, (*viewer)->account, ids, marks); !s.is_ok()) return fail(s);
   }
   if (Status s = add_featured(ctx, ids, marks); !s.is_ok()) return fail(s);
   return marks;
