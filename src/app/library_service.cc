@@ -99,9 +99,13 @@ Result<CollectionContents> LibraryService::read_collection(std::int64_t id, cons
   auto c = library_.get_collection(id);
   if (!c) return fail(c.error());
   // A private collection is not found for anyone but its owner, so its existence does not leak.
-  bool is_visible = *c && ((*c)->is_public || (viewer != nullptr && viewer->id == (*c)->account_id));
-  if (!is_visible) return fail(Status::not_found("no collection " + std::to_string(id)));
-  return contents(std::move(**c));
+  bool is_read_by_owner = *c && viewer != nullptr && viewer->id == (*c)->account_id;
+  if (!*c || !((*c)->is_public || is_read_by_owner)) {
+    return fail(Status::not_found("no collection " + std::to_string(id)));
+  }
+  auto out = contents(std::move(**c));
+  if (out) out->is_read_by_owner = is_read_by_owner;
+  return out;
 }
 
 Result<CollectionContents> LibraryService::read_public_collection(std::int64_t id) {
@@ -116,8 +120,12 @@ Result<CollectionContents> LibraryService::read_saved(const Account& owner) {
   auto mine = library_.collections_of(owner.id);
   if (!mine) return fail(mine.error());
   auto it = std::ranges::find_if(*mine, [](const Collection& c) { return c.is_default; });
-  if (it != mine->end()) return contents(*it);
-  return contents(Collection{.account_id = owner.id, .name = std::string(kDefaultCollectionName), .is_default = true});
+  auto out = it != mine->end()
+                 ? contents(*it)
+                 : contents(Collection{
+                       .account_id = owner.id, .name = std::string(kDefaultCollectionName), .is_default = true});
+  if (out) out->is_read_by_owner = true;
+  return out;
 }
 
 // A collection `by` may change: "saved" (its default), or one of its own by id. Someone else's

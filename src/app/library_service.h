@@ -49,6 +49,7 @@ struct CollectionContents {
   Collection collection;
   std::vector<StoredPaper> papers;
   std::int64_t last_added_at = 0;  // when the newest paper was added; 0 when empty
+  bool is_read_by_owner = false;   // the viewer owns it: offer the owner's changes
 };
 
 // What became of a paper saved to or removed from a collection.

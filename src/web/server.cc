@@ -111,6 +111,7 @@ struct WebServer::Impl {
   ResponseCache cache;
   std::unique_ptr<SearchGate> search_gate;  // what the routes search through
   std::unique_ptr<community::AccountService> accounts;
+  std::unique_ptr<app::VoteService> votes;
   std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
   std::unique_ptr<app::LibraryService> library;
@@ -548,6 +549,8 @@ struct WebServer::Impl {
     if (options.community != nullptr) {
       accounts = std::make_unique<community::AccountService>(*options.community, options.account_options);
       ctx.accounts = accounts.get();
+      votes = std::make_unique<app::VoteService>(store, *options.community);
+      ctx.votes = votes.get();
       if (!options.send_mail) {
         options.send_mail = [](const std::string& email, const std::string& subject, const std::string& body) {
           spdlog::info("no mail sender configured; mail to {} ({}): {}", email, subject, body);

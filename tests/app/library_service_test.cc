@@ -12,25 +12,13 @@
 #include <unordered_set>
 #include <vector>
 
-#include "store/sqlite/sqlite_store.h"
+#include "support/sqlite_papers.h"
 #include "support/temp_dir.h"
 
 namespace paperboy::app {
 namespace {
 
 constexpr std::int64_t kNow = 1767225600;  // 2026-01-01
-
-core::Paper paper(const std::string& id, const std::string& title) {
-  core::Paper p;
-  p.id = id;
-  p.title = title;
-  p.abstract = "Abstract of " + title;
-  p.authors = {{"Lovelace", "Ada", ""}};
-  p.categories = {"cs.LG"};
-  p.versions = {{1, kNow - 86400}};
-  p.update_date = "2025-12-31";
-  return p;
-}
 
 Account member(std::int64_t id, store::Role role = store::Role::kUser) {
   return Account{.id = id, .email = "m" + std::to_string(id) + "@example.org", .name = "m", .role = role};
@@ -40,13 +28,11 @@ class LibraryServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string db = dir_.file("paperboy.db");
-    auto papers = store::sqlite::SqliteStore::open(db, 8);
-    ASSERT_TRUE(papers) << papers.error().to_string();
-    papers_ = std::move(*papers);
-    store::WriteBatch batch;
-    batch.papers = {paper("2401.00010", "Graph networks"), paper("2401.00020", "Diffusion models"),
-                    paper("2401.00030", "Galaxy survey")};
-    ASSERT_TRUE(papers_->apply(batch));
+    ASSERT_NO_FATAL_FAILURE(testing::open_sqlite_papers(db,
+                                                        {testing::stored_paper("2401.00010", "Graph networks", kNow),
+                                                         testing::stored_paper("2401.00020", "Diffusion models", kNow),
+                                                         testing::stored_paper("2401.00030", "Galaxy survey", kNow)},
+                                                        papers_));
     auto library = store::open_library_store({.url = db});
     ASSERT_TRUE(library) << library.error().to_string();
     library_ = std::move(*library);
@@ -138,6 +124,7 @@ TEST_F(LibraryServiceTest, APrivateCollectionIsNotFoundForAnyoneButItsOwner) {
   ASSERT_TRUE(mine) << mine.error().to_string();
   ASSERT_EQ(mine->papers.size(), 1u);
   EXPECT_EQ(mine->papers[0].paper.id, "2401.00010");
+  EXPECT_TRUE(mine->is_read_by_owner);
   auto for_bob = service_->read_collection(priv.id, &bob_);
   ASSERT_FALSE(for_bob);
   EXPECT_EQ(for_bob.error().code(), StatusCode::kNotFound);
@@ -151,7 +138,9 @@ TEST_F(LibraryServiceTest, APrivateCollectionIsNotFoundForAnyoneButItsOwner) {
   EXPECT_EQ(service_->read_public_collection(priv.id).error().code(), StatusCode::kNotFound);
 
   Collection pub = create(ada_, "Public reading", true);
-  EXPECT_TRUE(service_->read_collection(pub.id, &bob_));
+  auto public_for_bob = service_->read_collection(pub.id, &bob_);
+  ASSERT_TRUE(public_for_bob);
+  EXPECT_FALSE(public_for_bob->is_read_by_owner);
   EXPECT_TRUE(service_->read_collection(pub.id, nullptr));
   EXPECT_TRUE(service_->read_public_collection(pub.id));
 }

@@ -6,7 +6,6 @@
 // quotas are app::LibraryService's rules; this file parses requests and renders. Cookie requests
 // that change something carry a CSRF token.
 #include <algorithm>
-#include <optional>
 
 #include "core/time.h"
 #include "web/csrf.h"
@@ -26,18 +25,11 @@ nlohmann::json collection_json(const app::Collection& c) {
           {"url", "/collections/" + std::to_string(c.id)}};
 }
 
-// The viewer a collection is read for: nullptr when anonymous.
-Result<std::optional<app::Account>> viewer_account(RouteContext& ctx, const Request& req) {
+// The collection of the URL as the request's viewer (or an anonymous one) may read it.
+Result<app::CollectionContents> read_collection(RouteContext& ctx, const Request& req) {
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
-  if (!*viewer) return std::optional<app::Account>();
-  return std::optional<app::Account>((*viewer)->account);
-}
-
-Result<app::CollectionContents> read_collection(RouteContext& ctx, const Request& req) {
-  auto viewer = viewer_account(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  return ctx.library->read_collection(std::stoll(req.matches[1]), *viewer ? &**viewer : nullptr);
+  return ctx.library->read_collection(std::stoll(req.matches[1]), *viewer ? &(*viewer)->account : nullptr);
 }
 
 Result<Reply> collection_page(RouteContext& ctx, const Request& req, const app::CollectionContents& contents) {
@@ -45,9 +37,7 @@ Result<Reply> collection_page(RouteContext& ctx, const Request& req, const app::
   const auto& papers = contents.papers;
   auto marks = vote_marks(ctx, req, papers);
   if (!marks) return fail(marks.error());
-  auto viewer = request_viewer(ctx, req);
-  if (!viewer) return fail(viewer.error());
-  bool is_owner = *viewer && (*viewer)->account.id == c.account_id;
+  bool is_owner = contents.is_read_by_owner;
   std::string base = "/collections/" + std::to_string(c.id);
   nlohmann::json model = {
       {"title", c.name},

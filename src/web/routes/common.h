@@ -15,6 +15,7 @@
 
 #include "app/library_service.h"
 #include "app/paper_lookup.h"
+#include "app/vote_service.h"
 #include "community/accounts.h"
 #include "community/rate_limiter.h"
 #include "community/submissions.h"
@@ -57,6 +58,7 @@ struct RouteContext {
   std::function<void(const std::string& pattern, Handler)> del;
   // Community features; null when the server runs without them.
   community::AccountService* accounts = nullptr;
+  app::VoteService* votes = nullptr;
   const Csrf* csrf = nullptr;
   const core::Signer* signer = nullptr;  // password-reset links
   // Submissions and curation; null when the server runs without them.

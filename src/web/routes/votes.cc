@@ -1,6 +1,6 @@
 // Upvotes: POST and DELETE /api/papers/ID/upvote (Bearer token, or session cookie plus CSRF
 // token), answering {"upvotes": N}; the vote marks every card list shows; the trending ranking
-// (rank/trending.h) that /trending and sort=trending use.
+// (rank/trending.h) that /trending and sort=trending use. Which votes count is app::VoteService's.
 #include <unordered_set>
 
 #include "core/time.h"
@@ -14,12 +14,9 @@ namespace {
 Result<Reply> vote(RouteContext& ctx, const Request& req, bool up) {
   auto account = signed_in(ctx, req, Access::kChange);
   if (!account) return fail(account.error());
-  auto paper = find_paper(ctx.store, req.matches[1]);
-  if (!paper) return fail(paper.error());
-  auto outcome =
-      ctx.accounts->store().set_vote(account->id, paper->id, paper->first_version_time(), up, core::unix_now());
+  auto outcome = ctx.votes->set_vote(*account, req.matches[1], up, core::unix_now());
   if (!outcome) return fail(outcome.error());
-  return json_status(200, {{"id", paper->id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
+  return json_status(200, {{"id", outcome->paper_id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
 }
 
 // Marks the papers among `ids` that curators featured.
@@ -35,9 +32,9 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 // The viewer's own marks: which papers it voted for and saved. A function of its own because GCC 12
 // reports a bogus -Wfree-nonheap-object when these lookups are inlined into vote_marks.
-[[gnu::noinline]] Status add_viewer_marks(RouteContext& ctx, const store::Account& account,
+[[gnu::noinline]] Status add_viewer_marks(RouteContext& ctx, const app::Account& account,
                                           const std::vector<std::string>& ids, VoteMarks& marks) {
-  auto voted = ctx.accounts->store().voted_papers(account.id, ids);
+  auto voted = ctx.votes->voted_among(account, ids);
   if (!voted) return voted.error();
   marks.voted.swap(*voted);
   if (ctx.library == nullptr) return Status::ok();
@@ -51,11 +48,11 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<const store::StoredPaper> papers) {
   VoteMarks marks;
-  if (ctx.accounts == nullptr || papers.empty()) return marks;
+  if (ctx.votes == nullptr || papers.empty()) return marks;
   std::vector<std::string> ids;
   ids.reserve(papers.size());
   for (const auto& sp : papers) ids.push_back(sp.paper.id);
-  auto counts = ctx.accounts->store().vote_counts(ids);
+  auto counts = ctx.votes->counts(ids);
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
   marks.can_save = ctx.library != nullptr;
