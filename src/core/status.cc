@@ -18,6 +18,7 @@ std::string_view status_code_name(StatusCode code) {
     case StatusCode::kUnauthenticated: return "unauthenticated";
     case StatusCode::kRateLimited: return "rate limited";
     case StatusCode::kStorageFull: return "storage full";
+    case StatusCode::kQuotaExceeded: return "quota exceeded";
   }
   return "unknown";
 }

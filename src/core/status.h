@@ -20,11 +20,12 @@ enum class StatusCode {
   kUnavailable,  // a remote peer is down or asked us to retry later
   kCancelled,    // interrupted by the user (Ctrl-C)
   kPermissionDenied,
-  kResourceExhausted,  // limits: request sizes, quotas, memory
+  kResourceExhausted,  // the server ran short: memory, request sizes it cannot take
   kInternal,
   kUnauthenticated,  // no credentials, or ones that name nobody: log in first
   kRateLimited,      // too many attempts for now; retry_after_s() says when to try again
   kStorageFull,      // the server's disk is full: nothing was written; the caller did nothing wrong
+  kQuotaExceeded,    // the account has all it may keep (collections, follows, papers in a collection)
 };
 
 std::string_view status_code_name(StatusCode code);
@@ -46,6 +47,7 @@ class [[nodiscard]] Status {
   static Status resource_exhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
   static Status storage_full(std::string m) { return {StatusCode::kStorageFull, std::move(m)}; }
+  static Status quota_exceeded(std::string m) { return {StatusCode::kQuotaExceeded, std::move(m)}; }
   static Status unauthenticated(std::string m) { return {StatusCode::kUnauthenticated, std::move(m)}; }
   static Status rate_limited(std::string m, std::int64_t retry_after_s = 0) {
     Status s(StatusCode::kRateLimited, std::move(m));

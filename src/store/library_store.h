@@ -5,8 +5,8 @@
 // (store/sqlite/sqlite_library_store.h) and PostgreSQL (store/postgres/postgres_library_store.h),
 // in the paper store's database. Backend-neutral: no SQL types. Account ids are CommunityStore's;
 // there is no foreign key to accounts (the tables may live apart), so account deletion calls
-// delete_account_data() first. Ownership and visibility checks are the caller's (the web layer):
-// the store answers for any id. Thread-safe.
+// delete_account_data() first. Ownership, visibility, names and quotas are app::LibraryService's
+// (src/app/library_service.h), not the store's: it answers for any id. Thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -12,6 +12,10 @@ int http_status(const Status& s) {
     case StatusCode::kAlreadyExists: return 409;
     case StatusCode::kConflict: return 409;
     case StatusCode::kResourceExhausted: return 413;
+    // An account at its limit (collections, follows, papers in a collection): the request is fine,
+    // the account's state refuses it until something is removed. Not 413 (a body too large) and
+    // not 429 (waiting does not help).
+    case StatusCode::kQuotaExceeded: return 409;
     case StatusCode::kRateLimited: return 429;
     case StatusCode::kUnavailable: return 503;
     case StatusCode::kStorageFull: return 507;  // Insufficient Storage (RFC 4918 §11.5)

@@ -7,8 +7,8 @@
 namespace paperboy::web {
 
 // 400 invalid argument, 401 unauthenticated, 403 permission denied, 404 not found, 409 already
-// exists or conflict, 413 resource exhausted (sizes, quotas), 429 rate limited, 503 unavailable,
-// 507 storage full;
+// exists, conflict or quota exceeded (an account's limits), 413 resource exhausted (sizes), 429
+// rate limited, 503 unavailable, 507 storage full;
 // 500 for the rest (internal, I/O, cancelled), whose details stay in the server log.
 [[nodiscard]] int http_status(const Status& s);
 

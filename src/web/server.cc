@@ -111,9 +111,10 @@ struct WebServer::Impl {
   ResponseCache cache;
   std::unique_ptr<SearchGate> search_gate;  // what the routes search through
   std::unique_ptr<community::AccountService> accounts;
+  std::unique_ptr<app::VoteService> votes;
   std::unique_ptr<community::SubmissionService> submissions;
   std::unique_ptr<Csrf> csrf;
-  std::unique_ptr<community::RateLimiter> comment_limiter;
+  std::unique_ptr<app::LibraryService> library;
   std::optional<core::Signer> signer;
   RouteContext ctx;
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
@@ -552,6 +553,8 @@ struct WebServer::Impl {
     if (options.community != nullptr) {
       accounts = std::make_unique<community::AccountService>(*options.community, options.account_options);
       ctx.accounts = accounts.get();
+      votes = std::make_unique<app::VoteService>(store, *options.community);
+      ctx.votes = votes.get();
       if (!options.send_mail) {
         options.send_mail = [](const std::string& email, const std::string& subject, const std::string& body) {
           spdlog::info("no mail sender configured; mail to {} ({}): {}", email, subject, body);
@@ -567,12 +570,10 @@ struct WebServer::Impl {
         add_curation_routes(ctx);
       }
       if (options.library != nullptr) {
-        ctx.library = options.library;
-        const auto& lo = options.library_options;
-        comment_limiter = std::make_unique<community::RateLimiter>(lo.comments_per_window, lo.comment_window_s);
-        ctx.comment_limiter = comment_limiter.get();
+        library = std::make_unique<app::LibraryService>(store, *options.library, options.library_options);
+        ctx.library = library.get();
         // An account's collections, follows and comments go before the account itself.
-        accounts->add_deletion_step([lib = options.library](std::int64_t id) { return lib->delete_account_data(id); });
+        accounts->add_deletion_step([lib = library.get()](std::int64_t id) { return lib->delete_account_data(id); });
         add_collection_routes(ctx);
         add_follow_routes(ctx);
         add_comment_routes(ctx);  // before the API's /api/papers/(.+)

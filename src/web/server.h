@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/library_service.h"
 #include "community/accounts.h"
 #include "community/submissions.h"
 #include "core/status.h"
@@ -34,15 +35,8 @@ namespace paperboy::web {
 
 class Metrics;
 
-// Limits of the library features (collections, follows, comments), per account.
-struct LibraryOptions {
-  size_t comment_max_bytes = 10000;  // markdown source of one comment
-  int comments_per_window = 5;       // new comments per account within comment_window_s
-  int comment_window_s = 60;
-  int max_collections = 100;
-  int max_collection_papers = 5000;
-  int max_follows = 100;
-};
+// Limits of the library features (collections, follows, comments), per account: the service's.
+using LibraryOptions = app::LibraryOptions;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -102,7 +96,8 @@ struct ServerOptions {
   // only papers the store already has can be submitted.
   community::PaperLookup paper_lookup;
   community::SubmissionOptions submission_options;
-  // Collections, follows and comments; null: they are off. Needs `community`.
+  // Collections, follows and comments (served through an app::LibraryService made from it with
+  // `library_options`); null: they are off. Needs `community`.
   store::LibraryStore* library = nullptr;
   LibraryOptions library_options;
   // Sends a password-reset mail; default: logs the link (until a mail sender is configured).

@@ -16,6 +16,7 @@ TEST(HttpStatus, EveryCodeHasTheStatusItsMeaningNeeds) {
   EXPECT_EQ(http_status(Status::already_exists("x")), 409);
   EXPECT_EQ(http_status(Status::conflict("x")), 409);
   EXPECT_EQ(http_status(Status::resource_exhausted("x")), 413);
+  EXPECT_EQ(http_status(Status::quota_exceeded("x")), 409);
   EXPECT_EQ(http_status(Status::rate_limited("x", 5)), 429);
   EXPECT_EQ(http_status(Status::unavailable("x")), 503);
   EXPECT_EQ(http_status(Status::storage_full("x")), 507);

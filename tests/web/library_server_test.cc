@@ -180,6 +180,26 @@ TEST_F(LibraryServerTest, NobodyChangesAnotherAccountsCollection) {
   EXPECT_FALSE(library_->get_collection(priv)->has_value());
 }
 
+// A quota hit is LibraryService's quota_exceeded, which http_status.cc answers with 409 Conflict
+// (the account's state refuses it), the limit in the message; nothing beyond the quota is made.
+TEST_F(LibraryServerTest, CollectionsAndFollowsBeyondTheQuotaAre409WithTheLimit) {
+  auto ada = token_for("ada@example.org");
+  const LibraryOptions limits;
+  for (int i = 0; i < limits.max_collections; ++i) new_collection(ada, "List " + std::to_string(i), false);
+  int status = 0;
+  json refused = post_json("/api/collections", ada, {{"name", "One too many"}}, &status);
+  EXPECT_EQ(status, 409) << refused.dump();
+  EXPECT_NE(refused.value("error", "").find("at most 100 collections"), std::string::npos) << refused.dump();
+  EXPECT_EQ(library_->collections_of(account_id("ada@example.org"))->size(), size_t(limits.max_collections));
+  for (int i = 0; i < limits.max_follows; ++i) {
+    post_json("/api/follows", ada, {{"kind", "search"}, {"value", "topic " + std::to_string(i)}}, &status);
+    ASSERT_EQ(status, 201);
+  }
+  refused = post_json("/api/follows", ada, {{"kind", "search"}, {"value", "one more"}}, &status);
+  EXPECT_EQ(status, 409) << refused.dump();
+  EXPECT_NE(refused.value("error", "").find("at most 100 follows"), std::string::npos) << refused.dump();
+}
+
 TEST_F(LibraryServerTest, CookieRequestsNeedTheCsrfTokenAndBearerTokensDoNot) {
   token_for("ada@example.org");
   auto cookie = browser_login("ada@example.org");

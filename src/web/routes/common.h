@@ -13,6 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/library_service.h"
+#include "app/paper_lookup.h"
+#include "app/vote_service.h"
 #include "community/accounts.h"
 #include "community/rate_limiter.h"
 #include "community/submissions.h"
@@ -21,7 +24,6 @@
 #include "search/search_service.h"
 #include "store/community_store.h"
 #include "store/curation_store.h"
-#include "store/library_store.h"
 #include "store/store.h"
 #include "web/period.h"
 #include "web/views.h"
@@ -56,6 +58,7 @@ struct RouteContext {
   std::function<void(const std::string& pattern, Handler)> del;
   // Community features; null when the server runs without them.
   community::AccountService* accounts = nullptr;
+  app::VoteService* votes = nullptr;
   const Csrf* csrf = nullptr;
   const core::Signer* signer = nullptr;  // password-reset links
   // Submissions and curation; null when the server runs without them.
@@ -63,8 +66,7 @@ struct RouteContext {
   community::SubmissionService* submissions = nullptr;
   std::function<void(const std::string& pattern, Handler)> put;
   // Collections, follows and comments; null when off (they need the community features too).
-  store::LibraryStore* library = nullptr;
-  community::RateLimiter* comment_limiter = nullptr;  // comments per account per window
+  app::LibraryService* library = nullptr;
 
   // The site's absolute base for links in mails, feeds and exports: server.public_url, or the
   // listening address when unset. Never the request's Host header (a client chooses it: mailed
@@ -104,7 +106,7 @@ struct RouteContext {
 [[nodiscard]] Result<Period> trending_period(store::Store& store, std::string_view kind);
 
 // The paper named by a URL id (with or without version); not_found / invalid_argument otherwise.
-[[nodiscard]] Result<core::Paper> find_paper(store::Store& store, const std::string& raw_id);
+using app::find_paper;
 
 // q, mode, limit (default `page_size`, at most 100) and page (1-based) of a search request.
 [[nodiscard]] Result<search::SearchRequest> search_request(const Request& req, int page_size);

@@ -1,7 +1,7 @@
 // Follows and "My feed": follow buttons on category, author and search pages (POST /follow and
 // /unfollow with a CSRF token), /feed (the newest papers matching what the account follows, each
 // with why it matched), and the JSON API: GET /api/feed, GET/POST /api/follows,
-// DELETE /api/follows?kind=&value=.
+// DELETE /api/follows?kind=&value=. What may be followed, and how much, is app::LibraryService's.
 #include <map>
 
 #include "core/time.h"
@@ -9,7 +9,6 @@
 #include "web/export.h"
 #include "web/html.h"
 #include "web/routes/library.h"
-#include "web/server.h"
 
 namespace paperboy::web {
 namespace {
@@ -17,93 +16,71 @@ namespace {
 constexpr int kFeedSize = 50;
 constexpr int kPerFollow = 50;  // newest papers looked at per follow
 
-// The value of a follow in its stored form, validated: a category ("cs.LG"), an author
-// ("Keyname|Forenames", forenames optional) or a search query.
-Result<std::string> follow_value(store::FollowKind kind, std::string value) {
-  using store::FollowKind;
-  if (value.empty()) return fail(Status::invalid_argument("value: what to follow is missing"));
-  if (kind == FollowKind::kCategory) {
-    if (value.size() > 32 ||
-        value.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
-            std::string::npos) {
-      return fail(Status::invalid_argument("value: '" + value + "' is not an arXiv category such as cs.LG"));
-    }
-    return value;
-  }
-  size_t limit = kind == FollowKind::kAuthor ? 401 : 500;
-  if (value.size() > limit) return fail(Status::invalid_argument("value: at most " + std::to_string(limit) + " bytes"));
-  if (value.find_first_of("\r\n") != std::string::npos) return fail(Status::invalid_argument("value: one line only"));
-  if (kind == FollowKind::kAuthor && (value.front() == '|' || value.find('|') != value.rfind('|'))) {
-    return fail(Status::invalid_argument("value: an author is 'Keyname|Forenames'"));
-  }
-  return value;
-}
-
-std::string follow_label(const store::Follow& f) {
-  if (f.kind != store::FollowKind::kAuthor) return f.value;
+std::string follow_label(const app::Follow& f) {
+  if (f.kind != app::FollowKind::kAuthor) return f.value;
   size_t bar = f.value.find('|');
   if (bar == std::string::npos || bar + 1 == f.value.size()) return f.value.substr(0, bar);
   return f.value.substr(bar + 1) + " " + f.value.substr(0, bar);
 }
 
-std::string follow_reason(const store::Follow& f) {
+std::string follow_reason(const app::Follow& f) {
   switch (f.kind) {
-    case store::FollowKind::kCategory: return "you follow " + f.value;
-    case store::FollowKind::kAuthor: return "you follow " + follow_label(f);
-    case store::FollowKind::kSearch: return "matches your saved search '" + f.value + "'";
+    case app::FollowKind::kCategory: return "you follow " + f.value;
+    case app::FollowKind::kAuthor: return "you follow " + follow_label(f);
+    case app::FollowKind::kSearch: return "matches your saved search '" + f.value + "'";
   }
   return "";
 }
 
-std::string follow_url(const store::Follow& f) {
+std::string follow_url(const app::Follow& f) {
   switch (f.kind) {
-    case store::FollowKind::kCategory: return "/categories/" + url_encode(f.value);
-    case store::FollowKind::kAuthor: {
+    case app::FollowKind::kCategory: return "/categories/" + url_encode(f.value);
+    case app::FollowKind::kAuthor: {
       size_t bar = f.value.find('|');
       std::string path = "/authors/" + url_encode(f.value.substr(0, bar));
       if (bar != std::string::npos && bar + 1 < f.value.size()) path += "?f=" + url_encode(f.value.substr(bar + 1));
       return path;
     }
-    case store::FollowKind::kSearch: return "/search?q=" + url_encode(f.value);
+    case app::FollowKind::kSearch: return "/search?q=" + url_encode(f.value);
   }
   return "/";
 }
 
-nlohmann::json follow_json(const store::Follow& f) {
-  return {{"id", f.id},           {"kind", std::string(store::follow_kind_name(f.kind))},
+nlohmann::json follow_json(const app::Follow& f) {
+  return {{"id", f.id},           {"kind", std::string(app::follow_kind_name(f.kind))},
           {"value", f.value},     {"label", follow_label(f)},
           {"url", follow_url(f)}, {"createdAt", core::format_iso_datetime(f.created_at)}};
 }
 
 // The newest papers of one follow.
-Result<std::vector<store::StoredPaper>> papers_of(RouteContext& ctx, const store::Follow& f) {
+Result<std::vector<app::StoredPaper>> papers_of(RouteContext& ctx, const app::Follow& f) {
   switch (f.kind) {
-    case store::FollowKind::kCategory:
+    case app::FollowKind::kCategory:
       return ctx.store.list_papers(store::ListingQuery{"", "", {f.value}, kPerFollow, 0});
-    case store::FollowKind::kAuthor: {
+    case app::FollowKind::kAuthor: {
       size_t bar = f.value.find('|');
       std::string forenames = bar == std::string::npos ? "" : f.value.substr(bar + 1);
       return ctx.store.list_papers_by_author(f.value.substr(0, bar), forenames, kPerFollow, 0);
     }
-    case store::FollowKind::kSearch: {
-      if (ctx.search == nullptr) return std::vector<store::StoredPaper>();
+    case app::FollowKind::kSearch: {
+      if (ctx.search == nullptr) return std::vector<app::StoredPaper>();
       auto response = ctx.search->search(search::SearchRequest{f.value, search::Mode::kHybrid, kPerFollow, 0});
       // A saved query that no longer parses shows nothing rather than breaking the whole feed.
-      if (!response) return std::vector<store::StoredPaper>();
+      if (!response) return std::vector<app::StoredPaper>();
       return papers_for_hits(ctx.store, response->hits);
     }
   }
-  return std::vector<store::StoredPaper>();
+  return std::vector<app::StoredPaper>();
 }
 
 struct FeedItem {
-  store::StoredPaper paper;
+  app::StoredPaper paper;
   std::vector<std::string> reasons;
 };
 
 // Every followed source's newest papers, merged, newest first (by first version), each with the
 // follows it matched.
-Result<std::vector<FeedItem>> build_feed(RouteContext& ctx, const std::vector<store::Follow>& follows) {
+Result<std::vector<FeedItem>> build_feed(RouteContext& ctx, const std::vector<app::Follow>& follows) {
   std::map<std::string, FeedItem> by_id;
   for (const auto& f : follows) {
     auto papers = papers_of(ctx, f);
@@ -125,34 +102,12 @@ Result<std::vector<FeedItem>> build_feed(RouteContext& ctx, const std::vector<st
   return items;
 }
 
-Result<store::Follow> add_follow(RouteContext& ctx, const store::Account& a, const std::string& kind_name,
-                                 const std::string& raw_value) {
-  auto kind = store::parse_follow_kind(kind_name);
-  if (!kind) return fail(kind.error());
-  auto value = follow_value(*kind, raw_value);
-  if (!value) return fail(value.error());
-  auto existing = ctx.library->follows_of(a.id);
-  if (!existing) return fail(existing.error());
-  if (static_cast<int>(existing->size()) >= ctx.options.library_options.max_follows) {
-    return fail(Status::resource_exhausted("at most " + std::to_string(ctx.options.library_options.max_follows) +
-                                           " follows per account"));
-  }
-  return ctx.library->follow(a.id, *kind, *value, core::unix_now());
-}
-
-Result<bool> remove_follow(RouteContext& ctx, const store::Account& a, const std::string& kind_name,
-                           const std::string& value) {
-  auto kind = store::parse_follow_kind(kind_name);
-  if (!kind) return fail(kind.error());
-  return ctx.library->unfollow(a.id, *kind, value);
-}
-
-Result<Reply> feed_page(RouteContext& ctx, const Request& req, const store::Account& a) {
-  auto follows = ctx.library->follows_of(a.id);
+Result<Reply> feed_page(RouteContext& ctx, const Request& req, const app::Account& a) {
+  auto follows = ctx.library->follows_of(a);
   if (!follows) return fail(follows.error());
   auto items = build_feed(ctx, *follows);
   if (!items) return fail(items.error());
-  std::vector<store::StoredPaper> papers;
+  std::vector<app::StoredPaper> papers;
   for (const auto& item : *items) papers.push_back(item.paper);
   auto marks = vote_marks(ctx, req, papers);
   if (!marks) return fail(marks.error());
@@ -175,7 +130,7 @@ Result<Reply> feed_page(RouteContext& ctx, const Request& req, const store::Acco
                           {"follows", follow_list},
                           {"has_follows", !follows->empty()},
                           {"search_note", ctx.search == nullptr && std::ranges::any_of(*follows, [](const auto& f) {
-                                            return f.kind == store::FollowKind::kSearch;
+                                            return f.kind == app::FollowKind::kSearch;
                                           })}};
   personalise(ctx, req, model);
   return Reply{.body = ctx.views.page("feed", model), .max_age_s = 0};
@@ -184,21 +139,20 @@ Result<Reply> feed_page(RouteContext& ctx, const Request& req, const store::Acco
 }  // namespace
 
 void add_follow_routes(RouteContext& ctx) {
-  ctx.post("/follow", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
-             auto f = add_follow(ctx, a, req.get_param_value("kind"), req.get_param_value("value"));
+  ctx.post("/follow", acting(ctx, [&ctx](const Request& req, const app::Account& a) -> Result<Reply> {
+             auto f =
+                 ctx.library->follow(a, req.get_param_value("kind"), req.get_param_value("value"), core::unix_now());
              if (!f) return fail(f.error());
              return redirect(back_path(req, "/feed"));
            }));
-  ctx.post("/unfollow", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
-             auto removed = remove_follow(ctx, a, req.get_param_value("kind"), req.get_param_value("value"));
+  ctx.post("/unfollow", acting(ctx, [&ctx](const Request& req, const app::Account& a) -> Result<Reply> {
+             auto removed = ctx.library->unfollow(a, req.get_param_value("kind"), req.get_param_value("value"));
              if (!removed) return fail(removed.error());
              return redirect(back_path(req, "/feed"));
            }));
-  ctx.get("/feed", viewing(ctx, [&ctx](const Request& req, const store::Account& a) {
-            return feed_page(ctx, req, a);
-          }));
-  ctx.get("/api/feed", viewing(ctx, [&ctx](const Request&, const store::Account& a) -> Result<Reply> {
-            auto follows = ctx.library->follows_of(a.id);
+  ctx.get("/feed", viewing(ctx, [&ctx](const Request& req, const app::Account& a) { return feed_page(ctx, req, a); }));
+  ctx.get("/api/feed", viewing(ctx, [&ctx](const Request&, const app::Account& a) -> Result<Reply> {
+            auto follows = ctx.library->follows_of(a);
             if (!follows) return fail(follows.error());
             auto items = build_feed(ctx, *follows);
             if (!items) return fail(items.error());
@@ -210,22 +164,23 @@ void add_follow_routes(RouteContext& ctx) {
             }
             return json_status(200, out);
           }));
-  ctx.get("/api/follows", viewing(ctx, [&ctx](const Request&, const store::Account& a) -> Result<Reply> {
-            auto follows = ctx.library->follows_of(a.id);
+  ctx.get("/api/follows", viewing(ctx, [&ctx](const Request&, const app::Account& a) -> Result<Reply> {
+            auto follows = ctx.library->follows_of(a);
             if (!follows) return fail(follows.error());
             nlohmann::json out = nlohmann::json::array();
             for (const auto& f : *follows) out.push_back(follow_json(f));
             return json_status(200, out);
           }));
-  ctx.post("/api/follows", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
+  ctx.post("/api/follows", acting(ctx, [&ctx](const Request& req, const app::Account& a) -> Result<Reply> {
              auto body = json_body(req);
              if (!body) return fail(body.error());
-             auto f = add_follow(ctx, a, string_field(*body, "kind"), string_field(*body, "value"));
+             auto f =
+                 ctx.library->follow(a, string_field(*body, "kind"), string_field(*body, "value"), core::unix_now());
              if (!f) return fail(f.error());
              return json_status(201, follow_json(*f));
            }));
-  ctx.del("/api/follows", acting(ctx, [&ctx](const Request& req, const store::Account& a) -> Result<Reply> {
-            auto removed = remove_follow(ctx, a, req.get_param_value("kind"), req.get_param_value("value"));
+  ctx.del("/api/follows", acting(ctx, [&ctx](const Request& req, const app::Account& a) -> Result<Reply> {
+            auto removed = ctx.library->unfollow(a, req.get_param_value("kind"), req.get_param_value("value"));
             if (!removed) return fail(removed.error());
             return json_status(200, {{"removed", *removed}});
           }));

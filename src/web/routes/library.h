@@ -1,19 +1,21 @@
 // What the library route files (collections.cc, follows.cc, comments.cc) share: handlers that
-// need an account, the paper lookups they do, and the HTML fragments other pages embed (the
-// save form and comment section of the paper page, follow buttons on category, author and search
-// pages). Registered only when ServerOptions::library is set. Stateless: thread-safe.
+// need an account, and the HTML fragments other pages embed (the save form and comment section of
+// the paper page, follow buttons on category, author and search pages). Every rule about
+// collections, follows and comments is app::LibraryService's; these only parse and render.
+// Registered only when ServerOptions::library is set. Stateless: thread-safe.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "app/library_service.h"
 #include "web/routes/common.h"
 
 namespace paperboy::web {
 
 // A handler body that runs for a logged-in account.
-using AccountHandler = std::function<Result<Reply>(const Request&, const store::Account&)>;
+using AccountHandler = std::function<Result<Reply>(const Request&, const app::Account&)>;
 
 // A state-changing route behind signed_in(Access::kChange): Bearer token, or session cookie plus
 // a valid CSRF token (form field `csrf` or X-CSRF-Token header).
@@ -21,15 +23,12 @@ using AccountHandler = std::function<Result<Reply>(const Request&, const store::
 // A personal read (My feed, my collections) behind signed_in(Access::kRead): no CSRF token.
 [[nodiscard]] Handler viewing(RouteContext& ctx, AccountHandler body);
 
-// The stored papers for these ids, in order; ids the store does not have are skipped.
-[[nodiscard]] Result<std::vector<store::StoredPaper>> papers_by_ids(store::Store& store,
-                                                                    const std::vector<std::string>& ids);
 // A same-site path to go back to after a form ("back" field), or `fallback`.
 [[nodiscard]] std::string back_path(const Request& req, const std::string& fallback);
 
 // The follow/unfollow button for a category, author ("Keyname|Forenames") or saved search; a
 // "log in to follow" link for anonymous visitors; "" when the library is off.
-[[nodiscard]] Result<std::string> follow_button_html(RouteContext& ctx, const Request& req, store::FollowKind kind,
+[[nodiscard]] Result<std::string> follow_button_html(RouteContext& ctx, const Request& req, app::FollowKind kind,
                                                      const std::string& value, const std::string& label);
 // The paper page's "save to collection" form (collections.cc) and comment section (comments.cc).
 [[nodiscard]] Result<std::string> save_form_html(RouteContext& ctx, const Request& req, const std::string& paper_id);

@@ -1,7 +1,6 @@
 // The paper page (/papers/ID): full metadata, version history, similar papers (via the search
 // service), BibTeX, and Highwire Press citation_* meta tags that reference managers (Zotero,
 // Mendeley) read for one-click import. /papers/ID.bib downloads the BibTeX entry.
-#include "core/arxiv_id.h"
 #include "core/time.h"
 #include "web/csrf.h"
 #include "web/export.h"
@@ -141,15 +140,6 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
 }
 
 }  // namespace
-
-Result<core::Paper> find_paper(store::Store& store, const std::string& raw_id) {
-  auto parsed = core::parse_arxiv_id(raw_id);
-  if (!parsed) return fail(Status::invalid_argument("'" + raw_id + "' is not an arXiv id such as 2401.00001"));
-  auto paper = store.get_paper(parsed->id);
-  if (!paper) return fail(paper.error());
-  if (!*paper) return fail(Status::not_found("no paper " + parsed->id + " on this server"));
-  return std::move((*paper)->paper);
-}
 
 void add_paper_routes(RouteContext& ctx) {
   ctx.get(R"(/papers/(.+)\.bib)", [&ctx](const Request& req) -> Result<Reply> {

@@ -1,6 +1,6 @@
 // Upvotes: POST and DELETE /api/papers/ID/upvote (Bearer token, or session cookie plus CSRF
 // token), answering {"upvotes": N}; the vote marks every card list shows; the trending ranking
-// (rank/trending.h) that /trending and sort=trending use.
+// (rank/trending.h) that /trending and sort=trending use. Which votes count is app::VoteService's.
 #include <unordered_set>
 
 #include "core/time.h"
@@ -14,12 +14,9 @@ namespace {
 Result<Reply> vote(RouteContext& ctx, const Request& req, bool up) {
   auto account = signed_in(ctx, req, Access::kChange);
   if (!account) return fail(account.error());
-  auto paper = find_paper(ctx.store, req.matches[1]);
-  if (!paper) return fail(paper.error());
-  auto outcome =
-      ctx.accounts->store().set_vote(account->id, paper->id, paper->first_version_time(), up, core::unix_now());
+  auto outcome = ctx.votes->set_vote(*account, req.matches[1], up, core::unix_now());
   if (!outcome) return fail(outcome.error());
-  return json_status(200, {{"id", paper->id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
+  return json_status(200, {{"id", outcome->paper_id}, {"upvotes", outcome->upvotes}, {"voted", outcome->is_voted}});
 }
 
 // Marks the papers among `ids` that curators featured.
@@ -35,21 +32,15 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 // The viewer's own marks: which papers it voted for and saved. A function of its own because GCC 12
 // reports a bogus -Wfree-nonheap-object when these lookups are inlined into vote_marks.
-[[gnu::noinline]] Status add_viewer_marks(RouteContext& ctx, std::int64_t account_id,
+[[gnu::noinline]] Status add_viewer_marks(RouteContext& ctx, const app::Account& account,
                                           const std::vector<std::string>& ids, VoteMarks& marks) {
-  auto voted = ctx.accounts->store().voted_papers(account_id, ids);
+  auto voted = ctx.votes->voted_among(account, ids);
   if (!voted) return voted.error();
   marks.voted.swap(*voted);
   if (ctx.library == nullptr) return Status::ok();
-  // Only look: the default collection is made on the first save, not on every page view.
-  auto mine = ctx.library->collections_of(account_id);
-  if (!mine) return mine.error();
-  for (const auto& c : *mine) {
-    if (!c.is_default) continue;
-    auto saved = ctx.library->papers_in_collection(c.id, ids);
-    if (!saved) return saved.error();
-    marks.saved.swap(*saved);
-  }
+  auto saved = ctx.library->saved_among(account, ids);
+  if (!saved) return saved.error();
+  marks.saved.swap(*saved);
   return Status::ok();
 }
 
@@ -57,11 +48,11 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<const store::StoredPaper> papers) {
   VoteMarks marks;
-  if (ctx.accounts == nullptr || papers.empty()) return marks;
+  if (ctx.votes == nullptr || papers.empty()) return marks;
   std::vector<std::string> ids;
   ids.reserve(papers.size());
   for (const auto& sp : papers) ids.push_back(sp.paper.id);
-  auto counts = ctx.accounts->store().vote_counts(ids);
+  auto counts = ctx.votes->counts(ids);
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
   marks.can_save = ctx.library != nullptr;
@@ -72,7 +63,7 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<co
   }
   auto viewer = request_viewer(ctx, req);
   if (viewer && *viewer) {
-    if (Status s = add_viewer_marks(ctx, (*viewer)->account.id, ids, marks); !s.is_ok()) return fail(s);
+    if (Status s = add_viewer_marks(ctx, (*viewer)->account, ids, marks); !s.is_ok()) return fail(s);
   }
   if (Status s = add_featured(ctx, ids, marks); !s.is_ok()) return fail(s);
   return marks;
