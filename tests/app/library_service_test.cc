@@ -12,8 +12,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "support/sqlite_papers.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 
 namespace paperboy::app {
 namespace {
@@ -27,15 +27,13 @@ Account member(std::int64_t id, store::Role role = store::Role::kUser) {
 class LibraryServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string db = dir_.file("paperboy.db");
-    ASSERT_NO_FATAL_FAILURE(testing::open_sqlite_papers(db,
+    ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(),
                                                         {testing::stored_paper("2401.00010", "Graph networks", kNow),
                                                          testing::stored_paper("2401.00020", "Diffusion models", kNow),
                                                          testing::stored_paper("2401.00030", "Galaxy survey", kNow)},
-                                                        papers_));
-    auto library = store::open_library_store({.url = db});
-    ASSERT_TRUE(library) << library.error().to_string();
-    library_ = std::move(*library);
+                                                        db_));
+    papers_ = &db_->papers();
+    library_ = &db_->library();
     options_.max_collections = 3;
     options_.max_collection_papers = 2;
     options_.max_follows = 2;
@@ -52,8 +50,9 @@ class LibraryServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::Store> papers_;
-  std::unique_ptr<store::LibraryStore> library_;
+  std::unique_ptr<store::Database> db_;
+  store::Store* papers_ = nullptr;
+  store::LibraryStore* library_ = nullptr;
   LibraryOptions options_;
   std::unique_ptr<LibraryService> service_;
   Account ada_ = member(1);

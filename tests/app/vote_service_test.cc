@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "store/community_store.h"
-#include "support/sqlite_papers.h"
 #include "support/temp_dir.h"
+#include "support/test_database.h"
 
 namespace paperboy::app {
 namespace {
@@ -22,14 +22,12 @@ constexpr std::int64_t kNow = 1767225600;  // 2026-01-01
 class VoteServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string db = dir_.file("paperboy.db");
-    ASSERT_NO_FATAL_FAILURE(testing::open_sqlite_papers(db,
+    ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(),
                                                         {testing::stored_paper("2401.00010", "Graph networks", kNow),
                                                          testing::stored_paper("2401.00020", "Diffusion models", kNow)},
-                                                        papers_));
-    auto community = store::open_community_store({.url = db});
-    ASSERT_TRUE(community) << community.error().to_string();
-    community_ = std::move(*community);
+                                                        db_));
+    papers_ = &db_->papers();
+    community_ = &db_->community();
     for (const char* email : {"ada@example.org", "bob@example.org"}) {
       auto id = community_->create_account(email, email, "hash", store::Role::kUser, kNow);
       ASSERT_TRUE(id) << id.error().to_string();
@@ -39,8 +37,9 @@ class VoteServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<store::Store> papers_;
-  std::unique_ptr<store::CommunityStore> community_;
+  std::unique_ptr<store::Database> db_;
+  store::Store* papers_ = nullptr;
+  store::CommunityStore* community_ = nullptr;
   std::vector<Account> accounts_;
   std::unique_ptr<VoteService> service_;
 };

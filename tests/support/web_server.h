@@ -15,6 +15,7 @@
 #include "core/paper.h"
 #include "core/time.h"
 #include "store/database.h"
+#include "support/test_database.h"
 #include "web/server.h"
 
 namespace paperboy::testing {
@@ -81,17 +82,5 @@ class RunningServer {
   int port_ = 0;
   std::string error_;
 };
-
-// The database the server tests start a WebServer on: a SQLite file `dir`/test.db holding
-// `papers`. Call under ASSERT_NO_FATAL_FAILURE.
-inline void open_test_database(const std::filesystem::path& dir, std::vector<core::Paper> papers,
-                               std::unique_ptr<store::Database>& out) {
-  auto db = store::open_database({.url = (dir / "test.db").string(), .cache_mib = 8});
-  ASSERT_TRUE(db) << db.error().to_string();
-  out = std::move(*db);
-  store::WriteBatch batch;
-  batch.papers = std::move(papers);
-  ASSERT_TRUE(out->papers().apply(batch));
-}
 
 }  // namespace paperboy::testing

@@ -1,5 +1,5 @@
-// Test support for tests that need papers in a real store without a web server: a paper with the
-// fields the services read, and a SQLite paper store holding some. Test-only; not thread-safe.
+// Test support for tests that need papers in a real database without a web server: a paper with
+// the fields the services read, and a SQLite database holding some. Test-only; not thread-safe.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
 #include "core/paper.h"
-#include "store/sqlite/sqlite_store.h"
+
+#include "store/database.h"
 
 namespace paperboy::testing {
 
@@ -26,16 +28,16 @@ inline core::Paper stored_paper(const std::string& id, const std::string& title,
   return p;
 }
 
-// Opens (creating) the SQLite paper store at `db` holding `papers`. Call under
+// Opens (creating) the SQLite database `dir`/test.db holding `papers`. Call under
 // ASSERT_NO_FATAL_FAILURE.
-inline void open_sqlite_papers(const std::string& db, std::vector<core::Paper> papers,
-                               std::unique_ptr<store::Store>& out) {
-  auto opened = store::sqlite::SqliteStore::open(db, 8);
-  ASSERT_TRUE(opened) << opened.error().to_string();
-  out = std::move(*opened);
+inline void open_test_database(const std::filesystem::path& dir, std::vector<core::Paper> papers,
+                               std::unique_ptr<store::Database>& out) {
+  auto db = store::open_database({.url = (dir / "test.db").string(), .cache_mib = 8});
+  ASSERT_TRUE(db) << db.error().to_string();
+  out = std::move(*db);
   store::WriteBatch batch;
   batch.papers = std::move(papers);
-  ASSERT_TRUE(out->apply(batch));
+  ASSERT_TRUE(out->papers().apply(batch));
 }
 
 }  // namespace paperboy::testing
