@@ -61,6 +61,74 @@ Status attach_ids(LexicalIndex& lexical, std::vector<SearchHit>& hits) {
   return Status::ok();
 }
 
+// An arXiv id, URL or DOI names one paper: its response (took_ms left to the caller), or nullopt
+// when the query is not one or names a paper the index does not have.
+Result<std::optional<SearchResponse>> named_paper(const IndexSnapshot& ix, const SearchRequest& request) {
+  auto id = navigational_arxiv_id(request.query);
+  if (!id) return std::nullopt;
+  auto doc = ix.lexical->doc_id_of(*id);
+  if (!doc) return fail(doc.error());
+  if (!*doc) return std::nullopt;
+  SearchResponse response;
+  response.explanation = "arXiv paper " + *id;
+  response.total = 1;
+  if (request.offset == 0) {
+    SearchHit h;
+    h.doc_id = **doc;
+    h.score = 1;
+    h.lexical_rank = 1;
+    response.hits.push_back(h);
+    if (Status s = attach_ids(*ix.lexical, response.hits); !s.is_ok()) return fail(s);
+  }
+  return response;
+}
+
+// A query as typed and as ranked. Natural-language and long queries rank by their content words,
+// any of them (more of them better), with the request's instruction phrase and stop words left out.
+struct UnderstoodQuery {
+  ParsedQuery typed;
+  ParsedQuery ranked;
+  bool natural = false;
+  FtsQuery fts;  // of `ranked`
+};
+
+Result<UnderstoodQuery> understand(std::string_view query) {
+  auto parsed = parse_query(query, core::unix_now());
+  if (!parsed) return fail(parsed.error());
+  UnderstoodQuery u;
+  u.typed = std::move(*parsed);
+  u.ranked = u.typed;
+  u.natural = u.typed.words.size() >= kNaturalLanguageWords && !has_prefix_word(u.typed);
+  if (u.natural) {
+    auto content = content_words(u.typed.words, /*drop_instructions=*/true);
+    if (!content.empty()) u.ranked.words = std::move(content);
+  }
+  const ParsedQuery& q = u.ranked;
+  if (!q.has_positive_text() && !q.has_filters()) {
+    return fail(Status::invalid_argument(
+        q.excluded.empty() ? "the query is empty: type some words, a \"phrase\" or a filter such as cat:cs.LG"
+                           : "a query needs at least one word, phrase or filter besides the excluded terms"));
+  }
+  u.fts = to_fts_query(q);
+  if (u.natural) u.fts.match = u.fts.match_any;
+  return u;
+}
+
+// The vector the semantic side searches with, or empty when it cannot take part (the reason is
+// added to the explanation).
+std::vector<float> query_vector_of(const IndexSnapshot& ix, const ParsedQuery& q, SearchResponse& response) {
+  std::string text;
+  for (const auto& t : q.highlight_terms()) text += t + " ";
+  std::vector<float> vector;
+  if (ix.encoder) vector = ix.encoder->encode(text);
+  if (vector.empty()) {
+    response.explanation += ix.encoder
+                                ? "; no query word is known to the semantic model, so lexical ranking was used"
+                                : "; semantic search is not ready yet (too few papers), so lexical ranking was used";
+  }
+  return vector;
+}
+
 // Requires ix.impact (and so ix.tokenizer).
 Result<Restriction> make_restriction(const IndexSnapshot& ix, const ParsedQuery& q, const FtsQuery& fts) {
   Restriction r;
@@ -285,61 +353,27 @@ Result<SearchResponse> QueryPlanner::search_once(const SearchRequest& request) {
   if (request.limit <= 0 || request.limit > 1000 || request.offset < 0 || request.offset > 10000) {
     return fail(Status::invalid_argument("limit must be 1..1000 and offset 0..10000"));
   }
-  // An arXiv id, URL or DOI names one paper.
-  if (auto id = navigational_arxiv_id(request.query)) {
-    auto doc = ix.lexical->doc_id_of(*id);
-    if (!doc) return fail(doc.error());
-    if (*doc) {
-      SearchResponse response;
-      response.explanation = "arXiv paper " + *id;
-      response.total = 1;
-      if (request.offset == 0) {
-        SearchHit h;
-        h.doc_id = **doc;
-        h.score = 1;
-        h.lexical_rank = 1;
-        response.hits.push_back(h);
-        if (Status s = attach_ids(*ix.lexical, response.hits); !s.is_ok()) return fail(s);
-      }
-      response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-      return response;
-    }
+  auto named = named_paper(ix, request);
+  if (!named) return fail(named.error());
+  if (*named) {
+    (*named)->took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    return std::move(**named);
   }
-  auto parsed = parse_query(request.query, core::unix_now());
-  if (!parsed) return fail(parsed.error());
-  const ParsedQuery& typed = *parsed;
-  // Natural-language and long queries: rank by their content words, any of them (more of them
-  // better), with the request's instruction phrase and stop words left out.
-  ParsedQuery q = typed;
-  const bool natural = typed.words.size() >= kNaturalLanguageWords && !has_prefix_word(typed);
-  if (natural) {
-    auto content = content_words(typed.words, /*drop_instructions=*/true);
-    if (!content.empty()) q.words = std::move(content);
-  }
-  if (!q.has_positive_text() && !q.has_filters()) {
-    return fail(Status::invalid_argument(
-        q.excluded.empty() ? "the query is empty: type some words, a \"phrase\" or a filter such as cat:cs.LG"
-                           : "a query needs at least one word, phrase or filter besides the excluded terms"));
-  }
-  FtsQuery fts = to_fts_query(q);
-  if (natural) fts.match = fts.match_any;
+  auto understood = understand(request.query);
+  if (!understood) return fail(understood.error());
+  const ParsedQuery& typed = understood->typed;
+  const ParsedQuery& q = understood->ranked;
+  const bool natural = understood->natural;
+  const FtsQuery& fts = understood->fts;
   SearchResponse response;
   response.highlight_terms = typed.highlight_terms();
   response.explanation = "searched for " + q.describe();
   const int want = request.offset + request.limit;
   Mode mode = request.mode;
-  const auto& encoder = ix.encoder;
   std::vector<float> query_vector;
   if (mode != Mode::kLexical && q.has_positive_text()) {
-    std::string text;
-    for (const auto& t : q.highlight_terms()) text += t + " ";
-    if (encoder) query_vector = encoder->encode(text);
-    if (query_vector.empty()) {
-      response.explanation += encoder
-                                  ? "; no query word is known to the semantic model, so lexical ranking was used"
-                                  : "; semantic search is not ready yet (too few papers), so lexical ranking was used";
-      mode = Mode::kLexical;
-    }
+    query_vector = query_vector_of(ix, q, response);
+    if (query_vector.empty()) mode = Mode::kLexical;
   }
   if (!q.has_positive_text()) mode = Mode::kLexical;
 
