@@ -1,8 +1,9 @@
 // QueryPlanner: answers the search service's queries over the indexes an IndexMaintainer keeps:
 // a typed query is parsed, read as keywords or natural language, ranked by the lexical side (the
 // in-memory ranking index once built, else FTS5), the semantic side (nearest vectors) or both fused,
-// with "did you mean" corrections; and the papers nearest a vector. Holds no state of its own;
-// thread-safe for concurrent queries (each reads one IndexSnapshot).
+// with "did you mean" corrections; and the papers nearest a vector. Immutable after construction
+// (its options and the maintainer it reads); thread-safe for concurrent queries (each reads one
+// IndexSnapshot).
 #pragma once
 
 #include <climits>

@@ -1,8 +1,9 @@
 // SimilarPapers: the search service's "similar papers" queries over the indexes an IndexMaintainer
 // keeps: papers like one paper, like a set of papers ("more like these"), or like a pasted text.
 // Candidates come from the nearest vectors (a lexical "more like this" query until the encoder is
-// trained) and are re-scored with the blend similarity.h defines. Holds no state of its own;
-// thread-safe for concurrent queries (each reads one IndexSnapshot).
+// trained) and are re-scored with the blend similarity.h defines. Immutable after construction
+// (its options and the maintainer it reads); thread-safe for concurrent queries (each reads one
+// IndexSnapshot).
 #pragma once
 
 #include <cstdint>
