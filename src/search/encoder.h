@@ -7,9 +7,13 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace paperboy::search {
+
+// A sparse tf-idf vector: (term index, weight), unit length.
+using SparseVector = std::vector<std::pair<int, float>>;
 
 class Encoder {
  public:
@@ -21,6 +25,10 @@ class Encoder {
   // "lsa-256": shown in `paperboy stats` style output and stored with the vectors so that vectors
   // from different encoders are never mixed.
   [[nodiscard]] virtual std::string name() const = 0;
+  // The sublinear tf-idf vector of `text` over the encoder's vocabulary (sorted by term index):
+  // the lexical half of "similar papers" scoring (similarity.h). Empty for an encoder that has no
+  // vocabulary of its own.
+  [[nodiscard]] virtual SparseVector tfidf(std::string_view text) const = 0;
 };
 
 }  // namespace paperboy::search

@@ -21,15 +21,12 @@ namespace paperboy::search {
 
 struct LsaOptions {
   int dimension = 256;
-  int min_df = 2;                  // terms in fewer documents are noise (typos, one-off symbols)
-  double max_df_fraction = 0.5;    // terms in more than half the documents carry no topic
-  int max_vocabulary = 120000;     // most frequent terms kept beyond that
-  int power_iterations = 2;        // sharpens the spectrum; 2 is the usual sweet spot
+  int min_df = 2;                // terms in fewer documents are noise (typos, one-off symbols)
+  double max_df_fraction = 0.5;  // terms in more than half the documents carry no topic
+  int max_vocabulary = 120000;   // most frequent terms kept beyond that
+  int power_iterations = 2;      // sharpens the spectrum; 2 is the usual sweet spot
   std::uint64_t seed = 42;
 };
-
-// A sparse tf-idf vector: (term index, weight), unit length.
-using SparseVector = std::vector<std::pair<int, float>>;
 
 class LsaEncoder final : public Encoder {
  public:
@@ -44,16 +41,15 @@ class LsaEncoder final : public Encoder {
   [[nodiscard]] std::vector<float> encode(std::string_view text) const override;
   [[nodiscard]] std::string name() const override { return "lsa-" + std::to_string(dimension_); }
 
-  // The sublinear tf-idf vector of `text` over the training vocabulary (sorted by term index);
-  // also what lexical "similar papers" scoring uses.
-  [[nodiscard]] SparseVector tfidf(std::string_view text) const;
-  [[nodiscard]] std::vector<float> project(const SparseVector& v) const;
+  [[nodiscard]] SparseVector tfidf(std::string_view text) const override;
   // The highest-weighted terms of `text`, for building a "more like this" lexical query.
   [[nodiscard]] std::vector<std::string> top_terms(std::string_view text, int count) const;
   [[nodiscard]] size_t vocabulary_size() const { return terms_.size(); }
 
  private:
   LsaEncoder() = default;
+  [[nodiscard]] std::vector<float> project(const SparseVector& v) const;
+
   int dimension_ = 0;
   std::vector<std::string> terms_;
   struct TermHash {

@@ -4,10 +4,11 @@
 
 namespace paperboy::search {
 
-PaperSignature paper_signature(const LsaEncoder& encoder, std::string_view title, std::string_view abstract) {
+PaperSignature paper_signature(const Encoder& encoder, std::string_view title, std::string_view abstract) {
+  const std::string text = encoder_text(title, abstract);
   PaperSignature s;
-  s.tfidf = encoder.tfidf(encoder_text(title, abstract));
-  s.dense = encoder.project(s.tfidf);
+  s.tfidf = encoder.tfidf(text);
+  s.dense = encoder.encode(text);
   return s;
 }
 
@@ -41,12 +42,9 @@ double dense_dot(const std::vector<float>& a, const std::vector<float>& b) {
 
 double paper_similarity(const PaperSignature& a, const PaperSignature& b, Mode mode, double semantic_weight) {
   switch (mode) {
-    case Mode::kLexical:
-      return sparse_dot(a.tfidf, b.tfidf);
-    case Mode::kSemantic:
-      return dense_dot(a.dense, b.dense);
-    case Mode::kHybrid:
-      return sparse_dot(a.tfidf, b.tfidf) + semantic_weight * dense_dot(a.dense, b.dense);
+    case Mode::kLexical: return sparse_dot(a.tfidf, b.tfidf);
+    case Mode::kSemantic: return dense_dot(a.dense, b.dense);
+    case Mode::kHybrid: return sparse_dot(a.tfidf, b.tfidf) + semantic_weight * dense_dot(a.dense, b.dense);
   }
   return 0;
 }
