@@ -21,6 +21,7 @@
 #include "mail/subscriptions.h"
 #include "rank/options_from.h"
 #include "rank/user_signals.h"
+#include "search/options_from.h"
 #include "store/database.h"
 #include "web/metrics.h"
 #include "web/server.h"
@@ -228,7 +229,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
   // Search indexes are derived data: opening them brings them up to date with the store (a full
   // build the first time), and a follower keeps them current while serving.
   spdlog::info("opening search indexes");
-  auto search = search::open_search_service(store, search_options(cfg));
+  auto search = search::open_search_service(store, search::search_options_from(cfg));
   if (!search) return fail(search.error().with_context("search indexes"));
   p->search = std::move(*search);
   p->follower = std::make_unique<IndexFollower>(*p->search);

@@ -11,6 +11,7 @@
 #include "mail/options_from.h"
 #include "rank/options_from.h"
 #include "rank/trending.h"
+#include "search/options_from.h"
 #include "store/database.h"
 
 namespace paperboy::cli {
@@ -41,7 +42,7 @@ class LazyRecommender {
  private:
   Status open() {
     if (community_ == nullptr) return Status::invalid_argument("personal digests need community.enabled");
-    auto search_opts = search_options(cfg_);
+    auto search_opts = search::search_options_from(cfg_);
     search_opts.ranking_index = search::SearchOptions::RankingIndex::kOff;  // vectors only
     auto search = search::open_search_service(db_.papers(), search_opts);
     if (!search) return search.error().with_context("search indexes");

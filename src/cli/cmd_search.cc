@@ -9,22 +9,11 @@
 
 #include "cli/command.h"
 #include "core/arxiv_id.h"
+#include "search/options_from.h"
 #include "search/search_service.h"
 #include "search/similarity_eval.h"
 
 namespace paperboy::cli {
-
-search::SearchOptions search_options(const config::Config& cfg) {
-  search::SearchOptions o;
-  o.index_dir =
-      cfg.search.index_dir.empty() ? (std::filesystem::path(cfg.data_dir) / "index").string() : cfg.search.index_dir;
-  o.dimension = cfg.search.dimension;
-  o.min_train_docs = cfg.search.min_train_docs;
-  o.candidates = cfg.search.candidates;
-  o.hnsw_ef_search = cfg.search.ef_search;
-  o.persist_interval_seconds = cfg.search.persist_interval_seconds;
-  return o;
-}
 
 namespace {
 
@@ -60,7 +49,7 @@ void print_hits(store::Store& store, const std::vector<search::SearchHit>& hits,
 
 // One-shot commands answer one query: FTS5 ranks it faster than the in-memory ranking index builds.
 search::SearchOptions one_shot_options(const config::Config& cfg) {
-  search::SearchOptions o = search_options(cfg);
+  search::SearchOptions o = search::search_options_from(cfg);
   o.ranking_index = search::SearchOptions::RankingIndex::kOff;
   return o;
 }

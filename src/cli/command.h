@@ -58,7 +58,4 @@ void add_search_commands(CLI::App& root, Invocation& inv);
 void add_eval_search_command(CLI::App& eval, Invocation& inv);
 void add_eval_recommend_command(CLI::App& eval, Invocation& inv);
 
-// The search service's options from the `search` config section (cmd_search.cc).
-search::SearchOptions search_options(const config::Config& config);
-
 }  // namespace paperboy::cli
