@@ -12,7 +12,6 @@
 #include "cli/assets_dir.h"
 #include "cli/command.h"
 #include "cli/mail_services.h"
-#include "community/options_from.h"
 #include "core/job_guard.h"
 #include "ingest/arxiv_api.h"
 #include "ingest/harvest_schedule.h"
@@ -24,6 +23,7 @@
 #include "search/options_from.h"
 #include "store/database.h"
 #include "web/metrics.h"
+#include "web/options_from.h"
 #include "web/server.h"
 
 namespace paperboy::cli {
@@ -94,7 +94,6 @@ Submissions open_submissions(const config::Config& cfg, store::CurationStore& cu
   out.api = std::make_unique<ingest::ArxivApiClient>(*out.http, api_options);
   options.curation = &curation;
   options.paper_lookup = [api = out.api.get()](std::string_view id) { return api->fetch_paper(id); };
-  options.submission_options = community::submission_options_from(cfg);
   return out;
 }
 
@@ -131,23 +130,6 @@ class IndexFollower {
   bool stopping_ = false;
   std::thread thread_;
 };
-
-// The server.* limits (the option table holds each to at least 1).
-web::ConnectionLimits connection_limits(const config::Config& cfg) {
-  const auto& s = cfg.server;
-  web::ConnectionLimits l;
-  l.max_target_bytes = static_cast<size_t>(s.max_target_bytes);
-  l.max_header_bytes = static_cast<size_t>(s.max_header_bytes);
-  l.max_headers = static_cast<size_t>(s.max_headers);
-  l.max_body_bytes = static_cast<size_t>(s.max_body_bytes);
-  l.read_timeout_ms = s.read_timeout_ms;
-  l.idle_timeout_ms = s.idle_timeout_ms;
-  l.write_timeout_ms = s.write_timeout_ms;
-  l.max_connections = s.max_connections;
-  l.max_connections_per_address = s.max_connections_per_address;
-  l.max_requests_per_connection = s.max_requests_per_connection;
-  return l;
-}
 
 // The gauges /metrics reads from the parts `serve` assembles (metrics.enabled).
 void add_serve_gauges(web::Metrics& metrics, store::Store& store, search::SearchService& search, store::MailStore& mail,
@@ -234,40 +216,22 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
   p->search = std::move(*search);
   p->follower = std::make_unique<IndexFollower>(*p->search);
 
-  web::ServerOptions options;
+  web::ServerOptions options = web::server_options_from(cfg);
   options.search = p->search.get();
-  options.host = cfg.server.host;
-  options.port = cfg.server.port;
-  options.threads = cfg.server.threads;
   options.katex_dir = (assets_dir(cfg) / "katex").string();
-  options.public_url = cfg.server.public_url;
-  options.generation_reads_database = store::is_postgres_store_url(cfg.database_url());
-  options.limits = connection_limits(cfg);
-  options.io_threads = cfg.server.io_threads;
-  options.max_queued = static_cast<size_t>(std::max(1, cfg.server.max_queued));
-  options.trusted_proxies = cfg.server.trusted_proxies;
-  options.access_log = cfg.server.access_log != "off";  // json, combined or off (checked at load)
-  options.access_log_format =
-      cfg.server.access_log == "combined" ? web::AccessLogFormat::kCombined : web::AccessLogFormat::kJson;
-  if (auto proxies = web::TrustedProxies::parse(options.trusted_proxies); !proxies) return fail(proxies.error());
 
   // Accounts and votes (community.enabled): they also rank trending digests.
   store::CommunityStore* community = nullptr;
   if (cfg.community.enabled) {
     community = &p->db->community();
     options.community = community;
-    options.account_options = community::account_options_from(cfg);
     p->submissions = open_submissions(cfg, p->db->curation(), options);
   }
   // Collections, follows and comments (library.enabled, with the community features).
   store::LibraryStore* library = nullptr;
   if (cfg.community.enabled && cfg.library.enabled) {
-    const auto& l = cfg.library;
     library = &p->db->library();
     options.library = library;
-    options.library_options.comment_max_bytes = static_cast<size_t>(l.comment_max_bytes);
-    options.library_options.comments_per_window = l.comments_per_window;
-    options.library_options.comment_window_s = l.comment_window_s;
   }
   // Personal recommendations learn from upvotes, saves and follows: they need the community features.
   mail::StoreDigestSource::PersonalRanker personal;
@@ -328,7 +292,6 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
     p->metrics = std::make_unique<web::Metrics>();
     add_serve_gauges(*p->metrics, store, *p->search, *p->mail->mail, p->harvest.get());
     options.metrics = p->metrics.get();
-    options.metrics_listen = cfg.metrics.listen;
   }
   auto server = web::WebServer::create(store, std::move(options));
   if (!server) return fail(server.error());
