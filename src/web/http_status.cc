@@ -26,4 +26,22 @@ int http_status(const Status& s) {
   return 500;
 }
 
+std::string_view error_heading(int http_status) {
+  switch (http_status) {
+    case 400: return "Bad request";
+    case 403: return "Not allowed";
+    case 404: return "Not found";
+    case 405: return "Method not allowed";
+    case 408: return "Too slow";
+    case 409: return "Cannot be done";
+    case 413: return "Too large";
+    case 414: return "Address too long";
+    case 429: return "Slow down";
+    case 431: return "Headers too large";
+    case 503: return "Busy or unavailable";
+    case 507: return "Out of disk space";
+    default: return "Something went wrong";
+  }
+}
+
 }  // namespace paperboy::web

@@ -2,6 +2,8 @@
 // (Status); this file says how HTTP spells it. Stateless: thread-safe.
 #pragma once
 
+#include <string_view>
+
 #include "core/status.h"
 
 namespace paperboy::web {
@@ -11,5 +13,9 @@ namespace paperboy::web {
 // rate limited, 503 unavailable, 507 storage full;
 // 500 for the rest (internal, I/O, cancelled), whose details stay in the server log.
 [[nodiscard]] int http_status(const Status& s);
+
+// The heading of the error page a browser gets for an HTTP error status ("Not found",
+// "Slow down"...); "Something went wrong" for the 5xx and anything unlisted.
+[[nodiscard]] std::string_view error_heading(int http_status);
 
 }  // namespace paperboy::web

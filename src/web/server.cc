@@ -255,12 +255,7 @@ struct WebServer::Impl {
         out->status = 303;
         out->location = "/login";
       } else {
-        std::string heading = out->status == 404   ? "Not found"
-                              : out->status == 400 ? "Bad request"
-                              : out->status == 403 ? "Not allowed"
-                              : out->status == 429 ? "Slow down"
-                                                   : "Something went wrong";
-        out->body = message_page(views, heading, {message});
+        out->body = message_page(views, std::string(error_heading(out->status)), {message});
         out->content_type = "text/html; charset=utf-8";
       }
       out->cache_control = "no-store";
@@ -387,13 +382,10 @@ struct WebServer::Impl {
   // refused, a full queue): JSON under /api/, a page elsewhere.
   Response error_response(int status, const std::string& path, const std::string& text,
                           const std::string& client) const {
-    std::string heading = status == 404   ? "Not found"
-                          : status == 400 ? "Bad request"
-                          : status == 405 ? "Not allowed"
-                                          : "Error";
     Response res = path.starts_with("/api/")
                        ? text_response(status, dump_json({{"error", text}, {"status", status}}), "application/json")
-                       : text_response(status, message_page(views, heading, {text}), "text/html; charset=utf-8");
+                       : text_response(status, message_page(views, std::string(error_heading(status)), {text}),
+                                       "text/html; charset=utf-8");
     res.headers.emplace_back("Cache-Control", "no-store");
     res.client = client;
     return res;

@@ -25,6 +25,15 @@ TEST(HttpStatus, EveryCodeHasTheStatusItsMeaningNeeds) {
   EXPECT_EQ(http_status(Status::internal("x")), 500);
 }
 
+TEST(HttpStatus, ErrorPagesHaveOneHeadingPerStatus) {
+  EXPECT_EQ(error_heading(404), "Not found");
+  EXPECT_EQ(error_heading(405), "Method not allowed");
+  EXPECT_EQ(error_heading(409), "Cannot be done");
+  EXPECT_EQ(error_heading(429), "Slow down");
+  EXPECT_EQ(error_heading(500), "Something went wrong");
+  EXPECT_EQ(error_heading(599), "Something went wrong");
+}
+
 TEST(HttpStatus, ARateLimitKeepsItsWaitThroughContext) {
   Status s = Status::rate_limited("too many sign-ups", 42).with_context("sign up");
   EXPECT_EQ(s.code(), StatusCode::kRateLimited);
