@@ -113,6 +113,8 @@ struct WebServer::Impl {
   std::unique_ptr<community::AccountService> accounts;
   std::unique_ptr<app::VoteService> votes;
   std::unique_ptr<community::SubmissionService> submissions;
+  std::unique_ptr<app::CurationService> curator;
+  std::unique_ptr<app::ListingService> listings;
   std::unique_ptr<Csrf> csrf;
   std::unique_ptr<app::LibraryService> library;
   std::optional<core::Signer> signer;
@@ -557,8 +559,10 @@ struct WebServer::Impl {
       if (options.curation != nullptr) {
         submissions = std::make_unique<community::SubmissionService>(store, *options.curation, options.paper_lookup,
                                                                      options.submission_options);
+        curator = std::make_unique<app::CurationService>(store, *options.curation);
         ctx.curation = options.curation;
         ctx.submissions = submissions.get();
+        ctx.curator = curator.get();
         add_curation_routes(ctx);
       }
       if (options.library != nullptr) {
@@ -571,6 +575,9 @@ struct WebServer::Impl {
         add_comment_routes(ctx);  // before the API's /api/papers/(.+)
       }
     }
+    // Listings are curated when curation is on (it needs the community features).
+    listings = std::make_unique<app::ListingService>(store, ctx.curation);
+    ctx.listings = listings.get();
     if (options.metrics != nullptr) add_server_gauges(*options.metrics, render_pool, search_gate.get());
     add_operations_routes(ctx);  // /metrics, /api/openapi.json
     add_recommend_routes(ctx);

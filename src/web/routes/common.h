@@ -13,7 +13,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/curation_service.h"
 #include "app/library_service.h"
+#include "app/listing_service.h"
 #include "app/paper_lookup.h"
 #include "app/vote_service.h"
 #include "community/accounts.h"
@@ -61,9 +63,12 @@ struct RouteContext {
   app::VoteService* votes = nullptr;
   const Csrf* csrf = nullptr;
   const core::Signer* signer = nullptr;  // password-reset links
+  // The listings as readers see them (featured, submitted, arXiv's; hidden nowhere). Always set.
+  app::ListingService* listings = nullptr;
   // Submissions and curation; null when the server runs without them.
   store::CurationStore* curation = nullptr;
   community::SubmissionService* submissions = nullptr;
+  app::CurationService* curator = nullptr;
   std::function<void(const std::string& pattern, Handler)> put;
   // Collections, follows and comments; null when off (they need the community features too).
   app::LibraryService* library = nullptr;
@@ -142,10 +147,7 @@ void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model);
 // A page of a period's listing as readers see it: papers curators featured first, then papers
 // submitted in the period (newest submission first), then arXiv's listing newest first; hidden
 // papers nowhere. `total` counts the whole curated listing.
-struct CuratedListing {
-  std::vector<store::StoredPaper> papers;
-  std::int64_t total = 0;
-};
+using app::CuratedListing;
 [[nodiscard]] Result<CuratedListing> curated_listing(RouteContext& ctx, const Period& period,
                                                      const std::vector<std::string>& cats, int limit, int offset);
 // Ids of the papers curators hid (empty without curation): listings, trending and feeds leave them out.

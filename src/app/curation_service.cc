@@ -1,0 +1,42 @@
+#include "app/curation_service.h"
+
+#include <string>
+#include <vector>
+
+#include "app/paper_lookup.h"
+
+namespace paperboy::app {
+
+Result<CurationAction> parse_curation_action(std::string_view name) {
+  if (name == "feature") return CurationAction::kFeature;
+  if (name == "unfeature") return CurationAction::kUnfeature;
+  if (name == "hide") return CurationAction::kHide;
+  if (name == "unhide") return CurationAction::kUnhide;
+  return fail(
+      Status::invalid_argument("action: expected feature, unfeature, hide or unhide, got '" + std::string(name) + "'"));
+}
+
+Result<store::CurationFlags> CurationService::curate(const store::Account& by, std::string_view raw_id,
+                                                     CurationAction action, std::int64_t now) {
+  if (by.role != store::Role::kCurator && by.role != store::Role::kAdmin) {
+    return fail(Status::permission_denied("only curators and admins can feature or hide papers"));
+  }
+  auto paper = find_paper(papers_, raw_id);
+  if (!paper) return fail(paper.error());
+  // A featured paper goes first in the listing that shows it: its submission day, else arXiv's.
+  auto submission = curation_.get_submission(paper->id);
+  if (!submission) return fail(submission.error());
+  std::string day = *submission ? (*submission)->listing_day : paper->listing_day();
+  bool on = action == CurationAction::kFeature || action == CurationAction::kHide;
+  auto flag = action == CurationAction::kFeature || action == CurationAction::kUnfeature
+                  ? store::CurationFlag::kFeatured
+                  : store::CurationFlag::kHidden;
+  if (Status s = curation_.set_flag(paper->id, day, flag, on, by.id, now); !s.is_ok()) return fail(s);
+  std::vector<std::string> ids = {paper->id};
+  auto flags = curation_.flags_of(ids);
+  if (!flags) return fail(flags.error());
+  auto it = flags->find(paper->id);
+  return it == flags->end() ? store::CurationFlags{} : it->second;
+}
+
+}  // namespace paperboy::app
