@@ -16,9 +16,29 @@ Result<CurationAction> parse_curation_action(std::string_view name) {
       Status::invalid_argument("action: expected feature, unfeature, hide or unhide, got '" + std::string(name) + "'"));
 }
 
+bool CurationService::may_curate(const store::Account& who) {
+  return who.role == store::Role::kCurator || who.role == store::Role::kAdmin;
+}
+
+Result<std::optional<Submitted>> CurationService::submitted(const std::string& paper_id) {
+  auto submission = curation_.get_submission(paper_id);
+  if (!submission) return fail(submission.error());
+  if (!*submission) return std::optional<Submitted>();
+  Submitted out{.submission = std::move(**submission), .submitter_name = std::nullopt};
+  auto account = community_.get_account(out.submission.account_id);
+  if (!account) return fail(account.error());
+  if (*account) out.submitter_name = (*account)->account.name;
+  return std::optional<Submitted>(std::move(out));
+}
+
+Result<std::unordered_map<std::string, store::CurationFlags>> CurationService::flags_of(
+    std::span<const std::string> paper_ids) {
+  return curation_.flags_of(paper_ids);
+}
+
 Result<store::CurationFlags> CurationService::curate(const store::Account& by, std::string_view raw_id,
                                                      CurationAction action, std::int64_t now) {
-  if (by.role != store::Role::kCurator && by.role != store::Role::kAdmin) {
+  if (!may_curate(by)) {
     return fail(Status::permission_denied("only curators and admins can feature or hide papers"));
   }
   auto paper = find_paper(papers_, raw_id);

@@ -559,8 +559,7 @@ struct WebServer::Impl {
       if (options.curation != nullptr) {
         submissions = std::make_unique<community::SubmissionService>(store, *options.curation, options.paper_lookup,
                                                                      options.submission_options);
-        curator = std::make_unique<app::CurationService>(store, *options.curation);
-        ctx.curation = options.curation;
+        curator = std::make_unique<app::CurationService>(store, *options.curation, *options.community);
         ctx.submissions = submissions.get();
         ctx.curator = curator.get();
         add_curation_routes(ctx);
@@ -576,7 +575,7 @@ struct WebServer::Impl {
       }
     }
     // Listings are curated when curation is on (it needs the community features).
-    listings = std::make_unique<app::ListingService>(store, ctx.curation);
+    listings = std::make_unique<app::ListingService>(store, curator != nullptr ? options.curation : nullptr);
     ctx.listings = listings.get();
     if (options.metrics != nullptr) add_server_gauges(*options.metrics, render_pool, search_gate.get());
     add_operations_routes(ctx);  // /metrics, /api/openapi.json

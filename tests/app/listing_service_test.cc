@@ -41,7 +41,7 @@ class ListingServiceTest : public ::testing::Test {
     papers[4].categories = {"astro-ph.GA"};  // 2601.00005
     ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(), std::move(papers), db_));
     curated_ = std::make_unique<ListingService>(db_->papers(), &db_->curation());
-    curator_ = std::make_unique<CurationService>(db_->papers(), db_->curation());
+    curator_ = std::make_unique<CurationService>(db_->papers(), db_->curation(), db_->community());
   }
 
   ListingWindow everything(int limit = 50, int offset = 0) { return {"2000-01-01", "2100-01-01", {}, limit, offset}; }
@@ -101,6 +101,21 @@ TEST_F(ListingServiceTest, TheNewestDayIsALaterSubmissionDayWhenThereIsOne) {
   ASSERT_TRUE(db_->curation().record_submission({"2601.00001", 3, "2099-12-31", kStart}));
   EXPECT_EQ(*curated_->newest_listing_day(), "2099-12-31");
   EXPECT_LT(*arxiv, "2099-12-31");
+}
+
+TEST_F(ListingServiceTest, ASubmissionComesWithItsSubmittersNameWhileTheAccountLasts) {
+  EXPECT_FALSE(*curator_->submitted("2601.00002"));
+  auto ada = db_->community().create_account("ada@example.org", "Ada", "hash", store::Role::kUser, kStart);
+  ASSERT_TRUE(ada) << ada.error().to_string();
+  ASSERT_TRUE(db_->curation().record_submission({"2601.00002", *ada, "2026-01-03", kStart}));
+  ASSERT_TRUE(db_->curation().record_submission({"2601.00004", 999, "2026-01-05", kStart}));
+  auto by_ada = curator_->submitted("2601.00002");
+  ASSERT_TRUE(by_ada && *by_ada);
+  EXPECT_EQ((*by_ada)->submission.listing_day, "2026-01-03");
+  EXPECT_EQ((*by_ada)->submitter_name, "Ada");
+  auto gone = curator_->submitted("2601.00004");
+  ASSERT_TRUE(gone && *gone);
+  EXPECT_FALSE((*gone)->submitter_name.has_value());
 }
 
 TEST_F(ListingServiceTest, OnlyCuratorsAndAdminsCurateAndTheyNameRealPapers) {

@@ -23,8 +23,7 @@ Result<Period> api_period(RouteContext& ctx, const Request& req) {
   return parse_day(*newest);
 }
 
-Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req,
-                                 const std::vector<search::SearchHit>& hits) {
+Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req, const std::vector<search::SearchHit>& hits) {
   auto papers = papers_for_hits(ctx.store, hits);
   if (!papers) return fail(papers.error());
   auto marks = vote_marks(ctx, req, *papers);
@@ -47,16 +46,13 @@ Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req,
 // Hugging Face's submittedOnDailyAt / submittedOnDailyBy, on the item and its paper, for a paper a
 // user submitted to the daily listing.
 Status add_submitter(RouteContext& ctx, nlohmann::json& item) {
-  if (ctx.curation == nullptr || ctx.accounts == nullptr) return Status::ok();
-  auto submission = ctx.curation->get_submission(item["id"].get<std::string>());
-  if (!submission) return submission.error();
-  if (!*submission) return Status::ok();
-  auto account = ctx.accounts->store().get_account((*submission)->account_id);
-  if (!account) return account.error();
-  nlohmann::json at = core::format_iso_datetime((*submission)->submitted_at);
-  nlohmann::json by = *account
-                          ? nlohmann::json{{"name", (*account)->account.name}, {"fullname", (*account)->account.name}}
-                          : nlohmann::json{{"name", ""}, {"fullname", ""}};
+  if (ctx.curator == nullptr) return Status::ok();
+  auto submitted = ctx.curator->submitted(item["id"].get<std::string>());
+  if (!submitted) return submitted.error();
+  if (!*submitted) return Status::ok();
+  nlohmann::json at = core::format_iso_datetime((*submitted)->submission.submitted_at);
+  std::string name = (*submitted)->submitter_name.value_or("");
+  nlohmann::json by = {{"name", name}, {"fullname", name}};
   for (auto* target : {&item, item.contains("paper") ? &item["paper"] : nullptr}) {
     if (target == nullptr) continue;
     (*target)["submittedOnDailyAt"] = at;

@@ -25,7 +25,6 @@
 #include "core/status.h"
 #include "search/search_service.h"
 #include "store/community_store.h"
-#include "store/curation_store.h"
 #include "store/store.h"
 #include "web/period.h"
 #include "web/views.h"
@@ -66,7 +65,6 @@ struct RouteContext {
   // The listings as readers see them (featured, submitted, arXiv's; hidden nowhere). Always set.
   app::ListingService* listings = nullptr;
   // Submissions and curation; null when the server runs without them.
-  store::CurationStore* curation = nullptr;
   community::SubmissionService* submissions = nullptr;
   app::CurationService* curator = nullptr;
   std::function<void(const std::string& pattern, Handler)> put;

@@ -22,12 +22,6 @@ std::string card_anchor(const std::string& id) {
   return anchor;
 }
 
-Result<std::string> account_name(RouteContext& ctx, std::int64_t account_id) {
-  auto account = ctx.accounts->store().get_account(account_id);
-  if (!account) return fail(account.error());
-  return *account ? (*account)->account.name : std::string("a former member");
-}
-
 Result<Reply> submit_api(RouteContext& ctx, const Request& req) {
   auto account = signed_in(ctx, req, Access::kChange);
   if (!account) return fail(account.error());
@@ -37,12 +31,14 @@ Result<Reply> submit_api(RouteContext& ctx, const Request& req) {
   if (id.empty()) return fail(Status::invalid_argument("id: an arXiv id or URL is required"));
   auto outcome = ctx.submissions->submit(*account, id, core::unix_now());
   if (!outcome) return fail(outcome.error());
-  auto name = account_name(ctx, outcome->submission.account_id);
-  if (!name) return fail(name.error());
+  // The first submitter (someone else when the paper was already submitted).
+  auto submitted = ctx.curator->submitted(outcome->paper.id);
+  if (!submitted) return fail(submitted.error());
+  std::string name = *submitted ? (*submitted)->submitter_name.value_or("a former member") : account->name;
   nlohmann::json out = {{"id", outcome->paper.id},
                         {"title", outcome->paper.title},
                         {"listing_day", outcome->submission.listing_day},
-                        {"submitted_by", *name},
+                        {"submitted_by", name},
                         {"is_new", outcome->is_new}};
   if (!outcome->is_new) {
     out["message"] = "arXiv:" + outcome->paper.id + " was already submitted on " + outcome->submission.listing_day;

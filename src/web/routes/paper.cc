@@ -47,26 +47,22 @@ nlohmann::json citation_meta(const core::Paper& p) {
 // "Submitted by NAME", the featured badge, and for curators the hidden notice and their buttons.
 // A hidden paper keeps its page: curators hide papers from listings, not from lookups by id.
 Status add_curation(RouteContext& ctx, const Request& req, const core::Paper& p, nlohmann::json& model) {
-  if (ctx.curation == nullptr) return Status::ok();
-  auto submission = ctx.curation->get_submission(p.id);
-  if (!submission) return submission.error();
-  if (*submission) {
-    auto account = ctx.accounts->store().get_account((*submission)->account_id);
-    if (!account) return account.error();
-    model["submitted_by"] = *account ? (*account)->account.name : std::string("a former member");
-    model["submitted_day"] = (*submission)->listing_day;
+  if (ctx.curator == nullptr) return Status::ok();
+  auto submitted = ctx.curator->submitted(p.id);
+  if (!submitted) return submitted.error();
+  if (*submitted) {
+    model["submitted_by"] = (*submitted)->submitter_name.value_or("a former member");
+    model["submitted_day"] = (*submitted)->submission.listing_day;
   }
   std::vector<std::string> ids = {p.id};
-  auto flags = ctx.curation->flags_of(ids);
+  auto flags = ctx.curator->flags_of(ids);
   if (!flags) return flags.error();
   store::CurationFlags f = flags->contains(p.id) ? flags->at(p.id) : store::CurationFlags{};
   model["is_featured"] = f.is_featured;
   model["is_hidden"] = f.is_hidden;
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return viewer.error();
-  bool is_curator =
-      *viewer && !(*viewer)->is_bearer &&
-      ((*viewer)->account.role == store::Role::kCurator || (*viewer)->account.role == store::Role::kAdmin);
+  bool is_curator = *viewer && !(*viewer)->is_bearer && app::CurationService::may_curate((*viewer)->account);
   if (is_curator) {
     model["is_hidden_notice"] = f.is_hidden;
     model["curation"] = {{"csrf", ctx.csrf->session_token(req)}};

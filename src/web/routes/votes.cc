@@ -21,8 +21,8 @@ Result<Reply> vote(RouteContext& ctx, const Request& req, bool up) {
 
 // Marks the papers among `ids` that curators featured.
 Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, VoteMarks& marks) {
-  if (ctx.curation == nullptr) return Status::ok();
-  auto flags = ctx.curation->flags_of(ids);
+  if (ctx.curator == nullptr) return Status::ok();
+  auto flags = ctx.curator->flags_of(ids);
   if (!flags) return flags.error();
   for (const auto& [id, f] : *flags) {
     if (f.is_featured) marks.featured.insert(id);
