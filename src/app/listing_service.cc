@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "rank/trending.h"
+
 namespace paperboy::app {
 
 Result<std::vector<std::string>> ListingService::hidden_paper_ids() const {
@@ -17,6 +19,12 @@ Result<std::string> ListingService::newest_listing_day() const {
   auto submitted = curation_->newest_submission_day();
   if (!submitted) return fail(submitted.error());
   return std::max(*newest, *submitted);
+}
+
+Result<std::vector<StoredPaper>> ListingService::trending(const ListingWindow& w) const {
+  auto hidden = hidden_paper_ids();
+  if (!hidden) return fail(hidden.error());
+  return rank::trending_papers(papers_, votes_, w.from_day, w.to_day, w.categories, w.limit, w.offset, *hidden);
 }
 
 Result<CuratedListing> ListingService::curated(const ListingWindow& w) const {

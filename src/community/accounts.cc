@@ -162,4 +162,18 @@ void AccountService::add_deletion_step(std::function<Status(std::int64_t)> step)
   deletion_steps_.push_back(std::move(step));
 }
 
+Result<std::optional<store::Account>> AccountService::find_by_email(std::string_view email) {
+  auto found = store_.find_account_by_email(email);
+  if (!found) return fail(found.error());
+  if (!*found) return std::optional<store::Account>();
+  return std::optional<store::Account>((*found)->account);
+}
+
+Result<std::optional<store::Account>> AccountService::find(std::int64_t account_id) {
+  auto found = store_.get_account(account_id);
+  if (!found) return fail(found.error());
+  if (!*found) return std::optional<store::Account>();
+  return std::optional<store::Account>((*found)->account);
+}
+
 }  // namespace paperboy::community

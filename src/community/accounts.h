@@ -71,6 +71,10 @@ class AccountService {
   // Register before serving: registration is not thread-safe.
   void add_deletion_step(std::function<Status(std::int64_t account_id)> step);
 
+  // The account with this (normalised) email or id; nullopt when there is none.
+  [[nodiscard]] Result<std::optional<store::Account>> find_by_email(std::string_view email);
+  [[nodiscard]] Result<std::optional<store::Account>> find(std::int64_t account_id);
+
   [[nodiscard]] store::CommunityStore& store() { return store_; }
 
  private:

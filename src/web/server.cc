@@ -118,6 +118,7 @@ struct WebServer::Impl {
   std::unique_ptr<Csrf> csrf;
   std::unique_ptr<app::LibraryService> library;
   std::optional<core::Signer> signer;
+  app::PaperService papers;  // before ctx, which holds it
   RouteContext ctx;
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
   std::atomic<std::int64_t> generation{-1};
@@ -174,7 +175,8 @@ struct WebServer::Impl {
         assets(options.katex_dir),
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
-        ctx{store, options.search, views, options} {
+        papers(s),
+        ctx{papers, options.search, views, options} {
     if (options.search != nullptr) {
       search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
       ctx.search = search_gate.get();
@@ -575,7 +577,8 @@ struct WebServer::Impl {
       }
     }
     // Listings are curated when curation is on (it needs the community features).
-    listings = std::make_unique<app::ListingService>(store, curator != nullptr ? options.curation : nullptr);
+    listings = std::make_unique<app::ListingService>(store, curator != nullptr ? options.curation : nullptr,
+                                                     options.community);
     ctx.listings = listings.get();
     if (options.metrics != nullptr) add_server_gauges(*options.metrics, render_pool, search_gate.get());
     add_operations_routes(ctx);  // /metrics, /api/openapi.json

@@ -23,12 +23,6 @@ store::Account member(std::int64_t id, store::Role role) {
   return store::Account{.id = id, .email = "m" + std::to_string(id) + "@example.org", .name = "m", .role = role};
 }
 
-std::vector<std::string> ids(const std::vector<StoredPaper>& papers) {
-  std::vector<std::string> out;
-  for (const auto& p : papers) out.push_back(p.paper.id);
-  return out;
-}
-
 class ListingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,7 +34,7 @@ class ListingServiceTest : public ::testing::Test {
     }
     papers[4].categories = {"astro-ph.GA"};  // 2601.00005
     ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(), std::move(papers), db_));
-    curated_ = std::make_unique<ListingService>(db_->papers(), &db_->curation());
+    curated_ = std::make_unique<ListingService>(db_->papers(), &db_->curation(), &db_->community());
     curator_ = std::make_unique<CurationService>(db_->papers(), db_->curation(), db_->community());
   }
 
@@ -54,11 +48,11 @@ class ListingServiceTest : public ::testing::Test {
 };
 
 TEST_F(ListingServiceTest, WithoutCurationTheListingIsArxivsNewestFirst) {
-  ListingService plain(db_->papers(), nullptr);
+  ListingService plain(db_->papers(), nullptr, nullptr);
   auto listed = plain.curated(everything());
   ASSERT_TRUE(listed) << listed.error().to_string();
-  EXPECT_EQ(ids(listed->papers), (std::vector<std::string>{"2601.00006", "2601.00005", "2601.00004", "2601.00003",
-                                                           "2601.00002", "2601.00001"}));
+  EXPECT_EQ(testing::paper_ids(listed->papers), (std::vector<std::string>{"2601.00006", "2601.00005", "2601.00004",
+                                                                          "2601.00003", "2601.00002", "2601.00001"}));
   EXPECT_EQ(listed->total, 6);
   EXPECT_TRUE(plain.hidden_paper_ids()->empty());
 }
@@ -73,7 +67,7 @@ TEST_F(ListingServiceTest, FeaturedThenSubmittedThenArxivWithHiddenPapersNowhere
   ASSERT_TRUE(listed) << listed.error().to_string();
   // Featured newest first among themselves, the submitted paper next, then arXiv's; 00006 hidden,
   // nothing twice.
-  EXPECT_EQ(ids(listed->papers),
+  EXPECT_EQ(testing::paper_ids(listed->papers),
             (std::vector<std::string>{"2601.00003", "2601.00001", "2601.00002", "2601.00005", "2601.00004"}));
   EXPECT_EQ(listed->total, 5);
   EXPECT_EQ(*curated_->hidden_paper_ids(), (std::vector<std::string>{"2601.00006"}));
@@ -83,13 +77,13 @@ TEST_F(ListingServiceTest, FeaturedThenSubmittedThenArxivWithHiddenPapersNowhere
     auto page = curated_->curated(everything(2, offset));
     ASSERT_TRUE(page) << page.error().to_string();
     EXPECT_EQ(page->total, 5);
-    for (auto& id : ids(page->papers)) paged.push_back(id);
+    for (auto& id : testing::paper_ids(page->papers)) paged.push_back(id);
   }
-  EXPECT_EQ(paged, ids(listed->papers));
+  EXPECT_EQ(paged, testing::paper_ids(listed->papers));
   // A category filter applies to pinned papers too.
   auto astro = curated_->curated({"2000-01-01", "2100-01-01", {"astro-ph.GA"}, 50, 0});
   ASSERT_TRUE(astro);
-  EXPECT_EQ(ids(astro->papers), (std::vector<std::string>{"2601.00005"}));
+  EXPECT_EQ(testing::paper_ids(astro->papers), (std::vector<std::string>{"2601.00005"}));
   // Unhiding brings the paper back.
   ASSERT_TRUE(curator_->curate(curator_account_, "2601.00006", CurationAction::kUnhide, t));
   EXPECT_EQ(curated_->curated(everything())->total, 6);

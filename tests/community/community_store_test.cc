@@ -116,6 +116,18 @@ TEST_P(CommunityStoreTest, DuplicateEmailIsRejectedWhateverItsCase) {
   EXPECT_EQ(again.error().code(), StatusCode::kAlreadyExists);
 }
 
+TEST_P(CommunityStoreTest, AccountsAreFoundByEmailOrIdAndNotInventedOtherwise) {
+  store::Account ada = make("ada@example.org");
+  auto by_email = accounts_->find_by_email("ada@example.org");
+  ASSERT_TRUE(by_email && *by_email) << (by_email ? "absent" : by_email.error().to_string());
+  EXPECT_EQ((*by_email)->id, ada.id);
+  auto by_id = accounts_->find(ada.id);
+  ASSERT_TRUE(by_id && *by_id);
+  EXPECT_EQ((*by_id)->email, "ada@example.org");
+  EXPECT_FALSE(*accounts_->find_by_email("nobody@example.org"));
+  EXPECT_FALSE(*accounts_->find(ada.id + 1000));
+}
+
 TEST_P(CommunityStoreTest, ShortPasswordIsRejected) {
   auto a = accounts_->sign_up("ada@example.org", "short", "");
   ASSERT_FALSE(a);

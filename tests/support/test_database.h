@@ -28,6 +28,13 @@ inline core::Paper stored_paper(const std::string& id, const std::string& title,
   return p;
 }
 
+// The arXiv ids of `papers`, in order.
+inline std::vector<std::string> paper_ids(const std::vector<store::StoredPaper>& papers) {
+  std::vector<std::string> out;
+  for (const auto& p : papers) out.push_back(p.paper.id);
+  return out;
+}
+
 // Opens (creating) the SQLite database `dir`/test.db holding `papers`. Call under
 // ASSERT_NO_FATAL_FAILURE.
 inline void open_test_database(const std::filesystem::path& dir, std::vector<core::Paper> papers,

@@ -24,7 +24,7 @@ Result<Period> api_period(RouteContext& ctx, const Request& req) {
 }
 
 Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req, const std::vector<search::SearchHit>& hits) {
-  auto papers = papers_for_hits(ctx.store, hits);
+  auto papers = papers_for_hits(ctx, hits);
   if (!papers) return fail(papers.error());
   auto marks = vote_marks(ctx, req, *papers);
   if (!marks) return fail(marks.error());
@@ -85,7 +85,7 @@ void add_api_routes(RouteContext& ctx) {
     if (!page) return fail(page.error());
     nlohmann::json out = nlohmann::json::array();
     if (!period->from_day.empty()) {
-      Result<std::vector<store::StoredPaper>> papers = std::vector<store::StoredPaper>();
+      Result<std::vector<app::StoredPaper>> papers = std::vector<app::StoredPaper>();
       if (sort == "trending") {
         papers = trending_papers(ctx, *period, *cats, *limit, *page * *limit);
       } else if (auto listed = curated_listing(ctx, *period, *cats, *limit, *page * *limit); listed) {
@@ -144,7 +144,7 @@ void add_api_routes(RouteContext& ctx) {
   });
   ctx.get(R"(/api/papers/(.+)/similar)", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = require_search(ctx); !s.is_ok()) return fail(s);
-    auto paper = find_paper(ctx.store, req.matches[1]);
+    auto paper = find_paper(ctx, req.matches[1]);
     if (!paper) return fail(paper.error());
     auto limit = int_param(req, "limit", 10, 1, 100);
     if (!limit) return fail(limit.error());
@@ -155,10 +155,10 @@ void add_api_routes(RouteContext& ctx) {
     return json_reply(*items);
   });
   ctx.get(R"(/api/papers/(.+))", [&ctx](const Request& req) -> Result<Reply> {
-    auto paper = find_paper(ctx.store, req.matches[1]);
+    auto paper = find_paper(ctx, req.matches[1]);
     if (!paper) return fail(paper.error());
-    store::StoredPaper self{0, 0, *paper};
-    auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));
+    app::StoredPaper self{0, 0, *paper};
+    auto marks = vote_marks(ctx, req, std::span<const app::StoredPaper>(&self, 1));
     if (!marks) return fail(marks.error());
     auto out = paper_api_json(*paper, marks->count(paper->id));
     if (Status st = add_submitter(ctx, out); !st.is_ok()) return fail(st);

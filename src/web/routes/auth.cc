@@ -69,7 +69,7 @@ Reply refused_form(RouteContext& ctx, const Request& req, nlohmann::json model, 
 }
 
 // Starts a new session (a fresh id, whatever cookie the client brought) and redirects.
-Result<Reply> log_in(RouteContext& ctx, const Request& req, const store::Account& account) {
+Result<Reply> log_in(RouteContext& ctx, const Request& req, const app::Account& account) {
   if (std::string old = cookie_value(req, kSessionCookie); !old.empty()) {
     if (Status s = ctx.accounts->end_session(old); !s.is_ok()) return fail(s);
   }
@@ -81,8 +81,7 @@ Result<Reply> log_in(RouteContext& ctx, const Request& req, const store::Account
   return r;
 }
 
-Result<Reply> account_page(RouteContext& ctx, const Request& req, const store::Account& a,
-                           const std::string& new_token) {
+Result<Reply> account_page(RouteContext& ctx, const Request& req, const app::Account& a, const std::string& new_token) {
   nlohmann::json model = {{"title", "Your account"},
                           {"account_name", a.name},
                           {"email", a.email},
@@ -114,13 +113,13 @@ void add_password_reset_routes(RouteContext& ctx) {
                              {"fields", {field("email", "Email", "email", "username")}}},
                             s);
       }
-      auto found = ctx.accounts->store().find_account_by_email(*email);
+      auto found = ctx.accounts->find_by_email(*email);
       if (!found) return fail(found.error());
       if (*found) {
         // Bound to the current password: once it changes, the link stops working.
-        auto fp = ctx.accounts->password_fingerprint((*found)->account.id);
+        auto fp = ctx.accounts->password_fingerprint((*found)->id);
         if (!fp) return fail(fp.error());
-        std::string token = ctx.signer->sign("password-reset", std::to_string((*found)->account.id) + ":" + *fp,
+        std::string token = ctx.signer->sign("password-reset", std::to_string((*found)->id) + ":" + *fp,
                                              core::unix_now() + kResetLinkLifetimeS);
         ctx.options.send_mail(*email, "Reset your Paperboy password",
                               "Open this link within an hour to choose a new password:\n" + ctx.base_url() +
@@ -182,7 +181,7 @@ Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const Request& r
   return std::optional<Viewer>(Viewer{std::move(**account), false});
 }
 
-Result<store::Account> signed_in(RouteContext& ctx, const Request& req, Access access) {
+Result<app::Account> signed_in(RouteContext& ctx, const Request& req, Access access) {
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
   if (!*viewer) return fail(Status::unauthenticated("log in or send Authorization: Bearer TOKEN"));

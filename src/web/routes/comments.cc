@@ -19,9 +19,9 @@ class AuthorNames {
   explicit AuthorNames(RouteContext& ctx) : ctx_(ctx) {}
   Result<std::string> operator()(std::int64_t id) {
     if (auto it = names_.find(id); it != names_.end()) return it->second;
-    auto account = ctx_.accounts->store().get_account(id);
+    auto account = ctx_.accounts->find(id);
     if (!account) return fail(account.error());
-    std::string name = *account ? (*account)->account.name : "former member";
+    std::string name = *account ? (*account)->name : "former member";
     if (name.empty()) name = "member " + std::to_string(id);
     names_[id] = name;
     return name;

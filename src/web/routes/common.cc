@@ -94,20 +94,12 @@ std::string category_query(const std::vector<std::string>& cats, const std::stri
   return q;
 }
 
-Result<std::vector<store::StoredPaper>> papers_for_hits(store::Store& store,
-                                                        const std::vector<search::SearchHit>& hits) {
-  std::vector<std::int64_t> ids;
-  ids.reserve(hits.size());
-  for (const auto& h : hits) ids.push_back(h.doc_id);
-  auto papers = store.get_papers_by_doc_id(ids);
-  if (!papers) return fail(papers.error());
-  // Trust the doc id only when it still names the hit's arXiv id (an index may lag the store).
-  std::vector<store::StoredPaper> out;
-  for (auto& p : *papers) {
-    bool known = std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.id == p.paper.id; });
-    if (known) out.push_back(std::move(p));
-  }
-  return out;
+Result<std::vector<app::StoredPaper>> papers_for_hits(RouteContext& ctx, const std::vector<search::SearchHit>& hits) {
+  return ctx.papers.for_hits(hits);
+}
+
+Result<core::Paper> find_paper(RouteContext& ctx, std::string_view raw_id) {
+  return ctx.papers.find(raw_id);
 }
 
 std::string message_page(const Views& views, const std::string& heading, const std::vector<std::string>& paragraphs) {

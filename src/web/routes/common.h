@@ -17,6 +17,7 @@
 #include "app/library_service.h"
 #include "app/listing_service.h"
 #include "app/paper_lookup.h"
+#include "app/paper_service.h"
 #include "app/vote_service.h"
 #include "community/accounts.h"
 #include "community/rate_limiter.h"
@@ -24,8 +25,6 @@
 #include "core/signing.h"
 #include "core/status.h"
 #include "search/search_service.h"
-#include "store/community_store.h"
-#include "store/store.h"
 #include "web/period.h"
 #include "web/views.h"
 
@@ -49,7 +48,7 @@ struct Reply {
 using Handler = std::function<Result<Reply>(const Request&)>;
 
 struct RouteContext {
-  store::Store& store;
+  app::PaperService& papers;      // every read of papers
   search::SearchService* search;  // nullable: search pages then say search is unavailable
   const Views& views;
   const ServerOptions& options;
@@ -98,18 +97,18 @@ struct RouteContext {
 [[nodiscard]] std::string category_query(const std::vector<std::string>& cats, const std::string& extra = "");
 
 // Papers for search hits, in hit order (hits whose paper is gone are skipped).
-[[nodiscard]] Result<std::vector<store::StoredPaper>> papers_for_hits(store::Store& store,
-                                                                      const std::vector<search::SearchHit>& hits);
+[[nodiscard]] Result<std::vector<app::StoredPaper>> papers_for_hits(RouteContext& ctx,
+                                                                    const std::vector<search::SearchHit>& hits);
 
 // A page with a heading and paragraphs (errors, placeholders).
 [[nodiscard]] std::string message_page(const Views& views, const std::string& heading,
                                        const std::vector<std::string>& paragraphs);
 
 // The trending window ending at the newest listing day: "day" (or ""), "week" (7 days), "month" (30).
-[[nodiscard]] Result<Period> trending_period(store::Store& store, std::string_view kind);
+[[nodiscard]] Result<Period> trending_period(RouteContext& ctx, std::string_view kind);
 
 // The paper named by a URL id (with or without version); not_found / invalid_argument otherwise.
-using app::find_paper;
+[[nodiscard]] Result<core::Paper> find_paper(RouteContext& ctx, std::string_view raw_id);
 
 // q, mode, limit (default `page_size`, at most 100) and page (1-based) of a search request.
 [[nodiscard]] Result<search::SearchRequest> search_request(const Request& req, int page_size);
@@ -117,7 +116,7 @@ using app::find_paper;
 // The logged-in account of a request: the session cookie, or `Authorization: Bearer TOKEN`
 // (`is_bearer` then true). nullopt when anonymous or community features are off.
 struct Viewer {
-  store::Account account;
+  app::Account account;
   bool is_bearer = false;
 };
 [[nodiscard]] Result<std::optional<Viewer>> request_viewer(RouteContext& ctx, const Request& req);
@@ -128,19 +127,19 @@ struct Viewer {
 // CSRF token (else permission_denied, 403); a Bearer token needs none, since a browser never
 // attaches one on its own.
 enum class Access { kRead, kChange };
-[[nodiscard]] Result<store::Account> signed_in(RouteContext& ctx, const Request& req, Access access);
+[[nodiscard]] Result<app::Account> signed_in(RouteContext& ctx, const Request& req, Access access);
 // Whether a request is personal (session cookie or Authorization): never shared-cached.
 [[nodiscard]] bool is_personal_request(const Request& req);
 // Adds the layout's account fields (viewer name, logout form CSRF token) to a page model.
 void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model);
 // Vote counts for these papers, and which the viewer voted for.
 [[nodiscard]] Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req,
-                                           std::span<const store::StoredPaper> papers);
+                                           std::span<const app::StoredPaper> papers);
 // A page of the trending ranking over a period: papers with votes by TrendingScore, then the rest
 // of the period newest first.
-[[nodiscard]] Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
-                                                                      const std::vector<std::string>& cats, int limit,
-                                                                      int offset);
+[[nodiscard]] Result<std::vector<app::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
+                                                                    const std::vector<std::string>& cats, int limit,
+                                                                    int offset);
 
 // A page of a period's listing as readers see it: papers curators featured first, then papers
 // submitted in the period (newest submission first), then arXiv's listing newest first; hidden

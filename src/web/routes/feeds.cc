@@ -11,13 +11,13 @@ namespace {
 
 constexpr int kFeedSize = 100;
 
-Reply feed_reply(const FeedInfo& info, const std::vector<store::StoredPaper>& papers, bool atom) {
+Reply feed_reply(const FeedInfo& info, const std::vector<app::StoredPaper>& papers, bool atom) {
   return Reply{.body = atom ? render_atom(info, papers) : render_rss(info, papers),
                .content_type = atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8",
                .max_age_s = 300};
 }
 
-std::int64_t newest_time(const std::vector<store::StoredPaper>& papers) {
+std::int64_t newest_time(const std::vector<app::StoredPaper>& papers) {
   std::int64_t t = 0;
   for (const auto& sp : papers) t = std::max(t, sp.paper.first_version_time());
   return t;
@@ -25,8 +25,8 @@ std::int64_t newest_time(const std::vector<store::StoredPaper>& papers) {
 
 // The papers of a period as the listing shows them (curated: featured and submitted first, none
 // hidden), or the newest of a category when `period` is empty.
-Result<std::vector<store::StoredPaper>> latest_day_papers(RouteContext& ctx, const std::vector<std::string>& cats,
-                                                          const std::string& from_day) {
+Result<std::vector<app::StoredPaper>> latest_day_papers(RouteContext& ctx, const std::vector<std::string>& cats,
+                                                        const std::string& from_day) {
   if (!from_day.empty()) {
     Period period;
     period.from_day = from_day;
@@ -37,8 +37,8 @@ Result<std::vector<store::StoredPaper>> latest_day_papers(RouteContext& ctx, con
   }
   auto hidden = hidden_paper_ids(ctx);
   if (!hidden) return fail(hidden.error());
-  store::ListingQuery q{from_day, "", cats, kFeedSize, 0, std::move(*hidden)};
-  return ctx.store.list_papers(q);
+  app::ListingQuery q{from_day, "", cats, kFeedSize, 0, std::move(*hidden)};
+  return ctx.papers.list(q);
 }
 
 }  // namespace
@@ -48,11 +48,11 @@ void add_feed_routes(RouteContext& ctx) {
     bool daily = req.matches[1] == "daily";
     bool atom = req.matches[2] == "atom";
     std::string base = ctx.base_url();
-    std::vector<store::StoredPaper> papers;
+    std::vector<app::StoredPaper> papers;
     if (auto newest = newest_listing_day(ctx); !newest) {
       return fail(newest.error());
     } else if (!newest->empty()) {
-      auto period = trending_period(ctx.store, daily ? "day" : "week");
+      auto period = trending_period(ctx, daily ? "day" : "week");
       if (!period) return fail(period.error());
       auto list = latest_day_papers(ctx, {}, period->from_day);
       if (!list) return fail(list.error());
@@ -82,7 +82,7 @@ void add_feed_routes(RouteContext& ctx) {
     if (sr->query.empty()) return fail(Status::invalid_argument("q: a saved-search feed needs a query"));
     auto response = ctx.search->search(*sr);
     if (!response) return fail(response.error());
-    auto papers = papers_for_hits(ctx.store, response->hits);
+    auto papers = papers_for_hits(ctx, response->hits);
     if (!papers) return fail(papers.error());
     std::string base = ctx.base_url();
     std::string query = "q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);

@@ -55,19 +55,18 @@ nlohmann::json follow_json(const app::Follow& f) {
 // The newest papers of one follow.
 Result<std::vector<app::StoredPaper>> papers_of(RouteContext& ctx, const app::Follow& f) {
   switch (f.kind) {
-    case app::FollowKind::kCategory:
-      return ctx.store.list_papers(store::ListingQuery{"", "", {f.value}, kPerFollow, 0});
+    case app::FollowKind::kCategory: return ctx.papers.list(app::ListingQuery{"", "", {f.value}, kPerFollow, 0});
     case app::FollowKind::kAuthor: {
       size_t bar = f.value.find('|');
       std::string forenames = bar == std::string::npos ? "" : f.value.substr(bar + 1);
-      return ctx.store.list_papers_by_author(f.value.substr(0, bar), forenames, kPerFollow, 0);
+      return ctx.papers.by_author(f.value.substr(0, bar), forenames, kPerFollow, 0);
     }
     case app::FollowKind::kSearch: {
       if (ctx.search == nullptr) return std::vector<app::StoredPaper>();
       auto response = ctx.search->search(search::SearchRequest{f.value, search::Mode::kHybrid, kPerFollow, 0});
       // A saved query that no longer parses shows nothing rather than breaking the whole feed.
       if (!response) return std::vector<app::StoredPaper>();
-      return papers_for_hits(ctx.store, response->hits);
+      return papers_for_hits(ctx, response->hits);
     }
   }
   return std::vector<app::StoredPaper>();

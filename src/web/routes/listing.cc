@@ -53,8 +53,8 @@ Result<CuratedListing> page_papers(RouteContext& ctx, const ListingRequest& lr, 
   if (!papers) return fail(papers.error());
   auto hidden = hidden_paper_ids(ctx);
   if (!hidden) return fail(hidden.error());
-  store::ListingQuery q{lr.period.from_day, lr.period.to_day, cats, kPageSize, offset, std::move(*hidden)};
-  auto total = ctx.store.count_papers(q);
+  app::ListingQuery q{lr.period.from_day, lr.period.to_day, cats, kPageSize, offset, std::move(*hidden)};
+  auto total = ctx.papers.count(q);
   if (!total) return fail(total.error());
   return CuratedListing{std::move(*papers), *total};
 }
@@ -72,7 +72,7 @@ Result<Reply> listing_page(RouteContext& ctx, const Request& req, const ListingR
   if (!page) return fail(page.error());
   auto listed = page_papers(ctx, lr, *cats, (*page - 1) * kPageSize);
   if (!listed) return fail(listed.error());
-  const std::vector<store::StoredPaper>* papers = &listed->papers;
+  const std::vector<app::StoredPaper>* papers = &listed->papers;
   const std::int64_t* total = &listed->total;
   auto marks = vote_marks(ctx, req, *papers);
   if (!marks) return fail(marks.error());
@@ -128,8 +128,8 @@ Result<Reply> listing_page(RouteContext& ctx, const Request& req, const ListingR
     model["subheading"] = sub;
     // Previous/next skip days without papers; weeks and months step by the calendar.
     std::string prev_path, next_path, prev_label, next_label;
-    auto before = ctx.store.neighbour_listing_days(p.from_day);
-    auto after = ctx.store.neighbour_listing_days(p.to_day);
+    auto before = ctx.papers.neighbour_days(p.from_day);
+    auto after = ctx.papers.neighbour_days(p.to_day);
     if (!before) return fail(before.error());
     if (!after) return fail(after.error());
     if (p.kind == Period::Kind::kDay) {
@@ -193,8 +193,8 @@ void add_period_route(RouteContext& ctx, const std::string& kind, const std::str
 }  // namespace
 
 // The trending window ending at the newest listing day: that day, its 7 days, or its 30 days.
-Result<Period> trending_period(store::Store& store, std::string_view kind) {
-  auto newest = store.newest_listing_day();
+Result<Period> trending_period(RouteContext& ctx, std::string_view kind) {
+  auto newest = ctx.papers.newest_arxiv_day();
   if (!newest) return fail(newest.error());
   if (newest->empty()) return fail(Status::not_found("no papers yet: ingest some with `paperboy ingest FILE`"));
   auto end = parse_day(*newest);
@@ -231,7 +231,7 @@ void add_listing_routes(RouteContext& ctx) {
   add_period_route(ctx, "week", R"(\d{4}-W\d{2})", &parse_week);
   add_period_route(ctx, "month", R"(\d{4}-\d{2})", &parse_month);
   ctx.get("/trending", [&ctx](const Request& req) -> Result<Reply> {
-    auto period = trending_period(ctx.store, req.get_param_value("period"));
+    auto period = trending_period(ctx, req.get_param_value("period"));
     if (!period) return fail(period.error());
     return listing_page(ctx, req, {*period, true, "/trending"});
   });

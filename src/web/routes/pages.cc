@@ -11,7 +11,7 @@ namespace {
 constexpr int kPageSize = 50;
 
 Result<nlohmann::json> people_model(RouteContext& ctx, const Request& req, const std::string& heading,
-                                    const std::string& path, const std::vector<store::StoredPaper>& papers, int page,
+                                    const std::string& path, const std::vector<app::StoredPaper>& papers, int page,
                                     bool has_more) {
   auto marks = vote_marks(ctx, req, papers);
   if (!marks) return fail(marks.error());
@@ -39,7 +39,7 @@ void add_people_routes(RouteContext& ctx) {
     if (keyname.size() > 200 || forenames.size() > 200) return fail(Status::invalid_argument("author name too long"));
     auto page = int_param(req, "page", 1, 1, 1000);
     if (!page) return fail(page.error());
-    auto papers = ctx.store.list_papers_by_author(keyname, forenames, kPageSize + 1, (*page - 1) * kPageSize);
+    auto papers = ctx.papers.by_author(keyname, forenames, kPageSize + 1, (*page - 1) * kPageSize);
     if (!papers) return fail(papers.error());
     if (papers->empty() && *page == 1) return fail(Status::not_found("no papers by " + forenames + " " + keyname));
     bool has_more = papers->size() > kPageSize;
@@ -47,14 +47,14 @@ void add_people_routes(RouteContext& ctx) {
     // Hidden papers leave the page (the page may then be a little short; authors' pages are small).
     auto hidden = hidden_paper_ids(ctx);
     if (!hidden) return fail(hidden.error());
-    std::erase_if(*papers, [&](const store::StoredPaper& sp) {
+    std::erase_if(*papers, [&](const app::StoredPaper& sp) {
       return std::find(hidden->begin(), hidden->end(), sp.paper.id) != hidden->end();
     });
     std::string name = forenames.empty() ? keyname : forenames + " " + keyname;
     std::string path = "/authors/" + url_encode(keyname) + (forenames.empty() ? "" : "?f=" + url_encode(forenames));
     auto model = people_model(ctx, req, "Papers by " + name, path, *papers, *page, has_more);
     if (!model) return fail(model.error());
-    auto follow = follow_button_html(ctx, req, store::FollowKind::kAuthor, keyname + "|" + forenames, name);
+    auto follow = follow_button_html(ctx, req, app::FollowKind::kAuthor, keyname + "|" + forenames, name);
     if (!follow) return fail(follow.error());
     (*model)["follow_html"] = *follow;
     return Reply{.body = ctx.views.page("listing", *model)};
@@ -65,8 +65,8 @@ void add_people_routes(RouteContext& ctx) {
     if (!page) return fail(page.error());
     auto hidden = hidden_paper_ids(ctx);
     if (!hidden) return fail(hidden.error());
-    store::ListingQuery q{"", "", {cat}, kPageSize + 1, (*page - 1) * kPageSize, std::move(*hidden)};
-    auto papers = ctx.store.list_papers(q);
+    app::ListingQuery q{"", "", {cat}, kPageSize + 1, (*page - 1) * kPageSize, std::move(*hidden)};
+    auto papers = ctx.papers.list(q);
     if (!papers) return fail(papers.error());
     bool has_more = papers->size() > kPageSize;
     if (has_more) papers->pop_back();
@@ -78,7 +78,7 @@ void add_people_routes(RouteContext& ctx) {
     model["feed_title"] = "Paperboy: " + cat;
     model["subscribe"] = true;
     model["subscribe_category"] = cat;
-    auto follow = follow_button_html(ctx, req, store::FollowKind::kCategory, cat, cat);
+    auto follow = follow_button_html(ctx, req, app::FollowKind::kCategory, cat, cat);
     if (!follow) return fail(follow.error());
     model["follow_html"] = *follow;
     return Reply{.body = ctx.views.page("listing", model)};

@@ -110,7 +110,7 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
       hits = std::vector<search::SearchHit>();
     }
     if (!hits) return fail(hits.error().with_context("similar papers"));
-    auto similar = papers_for_hits(ctx.store, *hits);
+    auto similar = papers_for_hits(ctx, *hits);
     if (!similar) return fail(similar.error());
     auto similar_marks = vote_marks(ctx, req, *similar);
     if (!similar_marks) return fail(similar_marks.error());
@@ -119,8 +119,8 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
           similar->empty() ? "<p>No similar papers found.</p>" : ctx.views.cards(*similar, {}, &*similar_marks);
     }
   }
-  store::StoredPaper self{0, 0, p};
-  auto marks = vote_marks(ctx, req, std::span<const store::StoredPaper>(&self, 1));
+  app::StoredPaper self{0, 0, p};
+  auto marks = vote_marks(ctx, req, std::span<const app::StoredPaper>(&self, 1));
   if (!marks) return fail(marks.error());
   model["votes"] = std::to_string(marks->count(p.id));
   model["is_voted"] = marks->voted.contains(p.id);
@@ -139,7 +139,7 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
 
 void add_paper_routes(RouteContext& ctx) {
   ctx.get(R"(/papers/(.+)\.bib)", [&ctx](const Request& req) -> Result<Reply> {
-    auto paper = find_paper(ctx.store, req.matches[1]);
+    auto paper = find_paper(ctx, req.matches[1]);
     if (!paper) return fail(paper.error());
     std::string name = paper->id;
     std::replace(name.begin(), name.end(), '/', '_');
@@ -148,7 +148,7 @@ void add_paper_routes(RouteContext& ctx) {
                  .download_name = name + ".bib"};
   });
   ctx.get(R"(/papers/(.+))", [&ctx](const Request& req) -> Result<Reply> {
-    auto paper = find_paper(ctx.store, req.matches[1]);
+    auto paper = find_paper(ctx, req.matches[1]);
     if (!paper) return fail(paper.error());
     return paper_page(ctx, req, *paper);
   });

@@ -46,7 +46,7 @@ Result<Reply> page(RouteContext& ctx, const Request& req) {
   if (!*viewer) return redirect("/login");
   auto recs = ctx.options.recommender->recommend((*viewer)->account.id, kPageSize);
   if (!recs) return fail(recs.error());
-  std::vector<store::StoredPaper> papers;
+  std::vector<app::StoredPaper> papers;
   std::vector<std::string> notes;
   for (const auto& r : *recs) {
     papers.push_back(r.paper);

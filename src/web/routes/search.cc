@@ -59,7 +59,7 @@ void add_search_routes(RouteContext& ctx) {
         model["has_query"] = false;
         return Reply{.status = http_status(response.error()), .body = ctx.views.page("search", model), .max_age_s = 0};
       }
-      auto papers = papers_for_hits(ctx.store, response->hits);
+      auto papers = papers_for_hits(ctx, response->hits);
       if (!papers) return fail(papers.error());
       int page = sr->offset / sr->limit + 1;
       model["count_text"] = std::to_string(response->total) + (response->total == 1 ? " result" : " results") +
@@ -75,7 +75,7 @@ void add_search_routes(RouteContext& ctx) {
       if (!marks) return fail(marks.error());
       model["cards"] = ctx.views.cards(*papers, response->highlight_terms, &*marks);
       model["feed_atom"] = "/feeds/search.atom?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);
-      auto follow = follow_button_html(ctx, req, store::FollowKind::kSearch, sr->query, "this search");
+      auto follow = follow_button_html(ctx, req, app::FollowKind::kSearch, sr->query, "this search");
       if (!follow) return fail(follow.error());
       model["follow_html"] = *follow;
       if (static_cast<std::int64_t>(sr->offset + sr->limit) < response->total && page < 50) {

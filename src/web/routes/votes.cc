@@ -46,7 +46,7 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 }  // namespace
 
-Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<const store::StoredPaper> papers) {
+Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<const app::StoredPaper> papers) {
   VoteMarks marks;
   if (ctx.votes == nullptr || papers.empty()) return marks;
   std::vector<std::string> ids;
@@ -69,12 +69,9 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<co
   return marks;
 }
 
-Result<std::vector<store::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
-                                                        const std::vector<std::string>& cats, int limit, int offset) {
-  auto hidden = hidden_paper_ids(ctx);
-  if (!hidden) return fail(hidden.error());
-  store::CommunityStore* votes = ctx.accounts != nullptr ? &ctx.accounts->store() : nullptr;
-  return rank::trending_papers(ctx.store, votes, period.from_day, period.to_day, cats, limit, offset, *hidden);
+Result<std::vector<app::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
+                                                      const std::vector<std::string>& cats, int limit, int offset) {
+  return ctx.listings->trending({period.from_day, period.to_day, cats, limit, offset});
 }
 
 void add_vote_routes(RouteContext& ctx) {

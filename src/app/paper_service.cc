@@ -1,0 +1,49 @@
+#include "app/paper_service.h"
+
+#include <algorithm>
+
+#include "app/paper_lookup.h"
+
+namespace paperboy::app {
+
+Result<core::Paper> PaperService::find(std::string_view raw_id) {
+  return find_paper(papers_, raw_id);
+}
+
+Result<std::vector<StoredPaper>> PaperService::for_hits(const std::vector<search::SearchHit>& hits) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(hits.size());
+  for (const auto& h : hits) ids.push_back(h.doc_id);
+  auto papers = papers_.get_papers_by_doc_id(ids);
+  if (!papers) return fail(papers.error());
+  // Trust the doc id only when it still names the hit's arXiv id (an index may lag the store).
+  std::vector<StoredPaper> out;
+  for (auto& p : *papers) {
+    bool known = std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.id == p.paper.id; });
+    if (known) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<std::vector<StoredPaper>> PaperService::list(const ListingQuery& query) {
+  return papers_.list_papers(query);
+}
+
+Result<std::int64_t> PaperService::count(const ListingQuery& query) {
+  return papers_.count_papers(query);
+}
+
+Result<std::vector<StoredPaper>> PaperService::by_author(std::string_view keyname, std::string_view forenames,
+                                                         int limit, int offset) {
+  return papers_.list_papers_by_author(keyname, forenames, limit, offset);
+}
+
+Result<std::pair<std::string, std::string>> PaperService::neighbour_days(std::string_view day) {
+  return papers_.neighbour_listing_days(day);
+}
+
+Result<std::string> PaperService::newest_arxiv_day() {
+  return papers_.newest_listing_day();
+}
+
+}  // namespace paperboy::app
