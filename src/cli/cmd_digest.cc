@@ -10,7 +10,6 @@
 #include "core/time.h"
 #include "mail/options_from.h"
 #include "rank/options_from.h"
-#include "rank/trending.h"
 #include "search/options_from.h"
 #include "store/database.h"
 
@@ -94,9 +93,11 @@ Result<std::unique_ptr<MailServices>> open_mail_services(const store::Database& 
   out->composer = std::make_unique<mail::DigestComposer>(*out->links, cfg.mail.from);
   mail::StoreDigestSource::Options source_options;
   if (votes != nullptr) {
-    // Ranked once per issue by the source (StoreDigestSource::trending).
-    source_options.trending = [&store, votes](const mail::DigestIssue& issue, int limit) {
-      return rank::trending_papers(store, votes, issue.from_day, issue.to_day, {}, limit, 0);
+    // Ranked once per issue by the source (StoreDigestSource::trending), by the same service as
+    // the site's trending page: votes, and the papers curators hid left out.
+    out->listings = std::make_unique<app::ListingService>(store, &db.curation(), votes);
+    source_options.trending = [listings = out->listings.get()](const mail::DigestIssue& issue, int limit) {
+      return listings->trending({issue.from_day, issue.to_day, {}, limit, 0});
     };
   }
   source_options.personal = std::move(personal);

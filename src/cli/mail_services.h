@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "app/listing_service.h"
 #include "config/config.h"
 #include "mail/digest.h"
 #include "mail/links.h"
@@ -21,6 +22,7 @@ struct MailServices {
   store::MailStore* mail = nullptr;  // the database's
   std::unique_ptr<mail::MailLinks> links;
   std::unique_ptr<mail::DigestComposer> composer;
+  std::unique_ptr<app::ListingService> listings;  // trending digests rank as the trending page does
   std::unique_ptr<mail::StoreDigestSource> source;
   std::unique_ptr<mail::SmtpSender> sender;  // null when mail.smtp_url is empty
   std::unique_ptr<mail::DigestOutbox> outbox;
@@ -28,7 +30,8 @@ struct MailServices {
 
 // `db`: the database (papers and the mail store).
 // `public_url`: the base of links in mails (server.public_url, else the caller's default).
-// `votes`: the community store whose upvotes rank trending digests (null: newest first).
+// `votes`: the community store whose upvotes rank trending digests (null: newest first, and no
+// curation: papers curators hid are left out only with the community features on, as on the site).
 // `personal` ranks personal digests (null: they are skipped).
 [[nodiscard]] Result<std::unique_ptr<MailServices>> open_mail_services(
     const store::Database& db, const config::Config& config, const std::string& public_url,

@@ -27,11 +27,7 @@ class ListingServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // 2601.00001 is the oldest, 2601.00006 the newest (one day apart).
-    std::vector<core::Paper> papers;
-    for (int i = 1; i <= 6; ++i) {
-      papers.push_back(
-          testing::stored_paper("2601.0000" + std::to_string(i), "Paper " + std::to_string(i), kStart + i * kDay));
-    }
+    std::vector<core::Paper> papers = testing::numbered_papers(6, kStart, kDay);
     papers[4].categories = {"astro-ph.GA"};  // 2601.00005
     ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(), std::move(papers), db_));
     curated_ = std::make_unique<ListingService>(db_->papers(), &db_->curation(), &db_->community());

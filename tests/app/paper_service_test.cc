@@ -22,11 +22,7 @@ constexpr std::int64_t kStart = 1767225600;  // 2026-01-01
 class PaperServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::vector<core::Paper> papers;
-    for (int i = 1; i <= 4; ++i) {
-      papers.push_back(
-          testing::stored_paper("2601.0000" + std::to_string(i), "Paper " + std::to_string(i), kStart + i * 2 * kDay));
-    }
+    std::vector<core::Paper> papers = testing::numbered_papers(4, kStart, 2 * kDay);
     papers[1].authors = {{"Hopper", "Grace", ""}};  // 2601.00002
     ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(), std::move(papers), db_));
     service_ = std::make_unique<PaperService>(db_->papers());

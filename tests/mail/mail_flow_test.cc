@@ -336,6 +336,32 @@ TEST_F(MailFlowTest, ForgedAlteredExpiredAndMisusedLinksAreRefused) {
   EXPECT_EQ((*(*mail)->mail().subscription(subs[0].id))->status, store::SubscriptionStatus::kUnsubscribed);
 }
 
+// A trending digest ranks as the trending page does: a paper curators hid stays out of it.
+TEST_F(MailFlowTest, TrendingDigestsLeaveOutPapersCuratorsHid) {
+  {
+    auto db = store::open_database({.url = dir_.file("paperboy.db")});
+    ASSERT_TRUE(db) << db.error().to_string();
+    std::int64_t recent = core::unix_now() - 3600;
+    ASSERT_TRUE(
+        (*db)->papers().apply({.papers = {mailtest::paper("2611.00001", "Visible recent paper", "cs.LG", recent),
+                                          mailtest::paper("2611.00002", "Hidden recent paper", "cs.LG", recent)}}));
+    ASSERT_TRUE((*db)
+                    ->curation()
+                    .set_flag("2611.00002", core::format_iso_date(recent), store::CurationFlag::kHidden, true, 1,
+                              core::unix_now())
+                    .is_ok());
+  }
+  confirmed(1);
+  SmtpSink sink(sink_dir_.path());
+  ASSERT_GT(sink.port(), 0);
+  std::string out = digest_send(sink.url());
+  EXPECT_NE(out.find("sent 1 mails"), std::string::npos) << out;
+  ASSERT_EQ(sink.messages().size(), 1u);
+  const std::string& digest = sink.messages()[0].text;
+  EXPECT_NE(digest.find("Visible recent paper"), std::string::npos) << digest;
+  EXPECT_EQ(digest.find("Hidden recent paper"), std::string::npos) << digest;
+}
+
 TEST_F(MailFlowTest, MailWaitsWhileTheSmtpServerIsDownThenGoes) {
   auto subs = confirmed(3);
   // The sink holds its port without listening (connections refused) until it is opened.

@@ -28,6 +28,16 @@ inline core::Paper stored_paper(const std::string& id, const std::string& title,
   return p;
 }
 
+// Papers 2601.00001 .. 2601.0000n ("Paper i", n at most 9), the i-th first published at
+// start + i * step seconds.
+inline std::vector<core::Paper> numbered_papers(int n, std::int64_t start, std::int64_t step) {
+  std::vector<core::Paper> out;
+  for (int i = 1; i <= n; ++i) {
+    out.push_back(stored_paper("2601.0000" + std::to_string(i), "Paper " + std::to_string(i), start + i * step));
+  }
+  return out;
+}
+
 // The arXiv ids of `papers`, in order.
 inline std::vector<std::string> paper_ids(const std::vector<store::StoredPaper>& papers) {
   std::vector<std::string> out;
