@@ -54,10 +54,20 @@ search::SearchOptions one_shot_options(const config::Config& cfg) {
   return o;
 }
 
-std::unique_ptr<search::SearchService> open_service(store::Store& store, const config::Config& cfg) {
-  auto service = search::open_search_service(store, one_shot_options(cfg));
+// The database and its search service for one command (the indexes brought up to date first).
+struct OneShotSearch {
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<search::SearchService> service;
+};
+
+OneShotSearch open_one_shot(const Invocation& inv) {
+  auto cfg = load(inv);
+  if (!cfg) die(cfg.error());
+  auto db = open_database(*cfg);
+  if (!db) die(db.error());
+  auto service = search::open_search_service((*db)->papers(), one_shot_options(*cfg));
   if (!service) die(service.error());
-  return std::move(*service);
+  return {std::move(*db), std::move(*service)};
 }
 
 void add_search_command(CLI::App& root, Invocation& inv) {
@@ -76,17 +86,12 @@ void add_search_command(CLI::App& root, Invocation& inv) {
   cmd->callback([&inv, query, mode, limit, offset, json_out] {
     auto m = search::parse_mode(*mode);
     if (!m) die(m.error(), 2);
-    auto cfg = load(inv);
-    if (!cfg) die(cfg.error());
-    auto db = open_database(*cfg);
-    if (!db) die(db.error());
-    auto& store = (*db)->papers();
-    auto service = open_service(store, *cfg);
+    auto opened = open_one_shot(inv);
     search::SearchRequest request{*query, *m, *limit, *offset};
-    auto response = service->search(request);
+    auto response = opened.service->search(request);
     if (!response) die(response.error(), response.error().code() == StatusCode::kInvalidArgument ? 2 : 1);
     if (!*json_out) std::printf("%s (%.1f ms)\n", response->explanation.c_str(), response->took_ms);
-    print_hits(store, response->hits, *json_out);
+    print_hits(opened.db->papers(), response->hits, *json_out);
   });
 }
 
@@ -105,15 +110,10 @@ void add_similar_command(CLI::App& root, Invocation& inv) {
       if (!parsed) die(parsed.error(), 2);
       canonical.push_back(parsed->id);
     }
-    auto cfg = load(inv);
-    if (!cfg) die(cfg.error());
-    auto db = open_database(*cfg);
-    if (!db) die(db.error());
-    auto& store = (*db)->papers();
-    auto service = open_service(store, *cfg);
-    auto hits = service->more_like(canonical, *limit);
+    auto opened = open_one_shot(inv);
+    auto hits = opened.service->more_like(canonical, *limit);
     if (!hits) die(hits.error(), hits.error().code() == StatusCode::kNotFound ? 3 : 1);
-    print_hits(store, *hits, *json_out);
+    print_hits(opened.db->papers(), *hits, *json_out);
   });
 }
 

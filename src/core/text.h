@@ -15,4 +15,7 @@ namespace paperboy::core {
 
 [[nodiscard]] std::string to_lower_ascii(std::string_view text);
 
+// `text` without leading and trailing spaces and tabs (HTTP's optional whitespace in header lists).
+[[nodiscard]] std::string_view trim_blanks(std::string_view text);
+
 }  // namespace paperboy::core

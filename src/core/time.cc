@@ -44,12 +44,13 @@ struct Cursor {
 
 std::optional<int> month_from_name(std::string_view name) {
   static constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   if (name.size() < 3) return std::nullopt;
   for (size_t m = 0; m < kMonths.size(); ++m) {
     bool match = true;
     for (size_t k = 0; k < 3; ++k) {
-      if (std::tolower(static_cast<unsigned char>(name[k])) != std::tolower(static_cast<unsigned char>(kMonths[m][k]))) {
+      if (std::tolower(static_cast<unsigned char>(name[k])) !=
+          std::tolower(static_cast<unsigned char>(kMonths[m][k]))) {
         match = false;
       }
     }
@@ -83,6 +84,28 @@ std::optional<int> zone_offset(Cursor& c) {
   return std::nullopt;
 }
 
+struct ClockTime {
+  int h = 0, mi = 0, s = 0;
+};
+
+// "HH:MM" or "HH:MM:SS"; with `fraction`, digits after "SS." are read and dropped (ISO 8601).
+std::optional<ClockTime> clock_time(Cursor& c, bool fraction) {
+  ClockTime t;
+  auto hh = c.number(2, 2);
+  if (!hh || !c.eat(':')) return std::nullopt;
+  auto mm = c.number(2, 2);
+  if (!mm) return std::nullopt;
+  t.h = *hh;
+  t.mi = *mm;
+  if (c.eat(':')) {
+    auto ss = c.number(2, 2);
+    if (!ss) return std::nullopt;
+    t.s = *ss;
+    if (fraction && c.eat('.')) c.number(1, 9);
+  }
+  return t;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> days_from_civil(int year, int month, int day) {
@@ -110,24 +133,16 @@ std::optional<std::int64_t> parse_rfc2822(std::string_view text) {
   auto year = c.number(4, 4);
   c.skip_spaces();
   if (!day || !month || !year) return std::nullopt;
-  int h = 0, mi = 0, s = 0;
+  ClockTime clock;
   if (!c.done()) {
-    auto hh = c.number(2, 2);
-    if (!hh || !c.eat(':')) return std::nullopt;
-    auto mm = c.number(2, 2);
-    if (!mm) return std::nullopt;
-    h = *hh;
-    mi = *mm;
-    if (c.eat(':')) {
-      auto ss = c.number(2, 2);
-      if (!ss) return std::nullopt;
-      s = *ss;
-    }
+    auto read = clock_time(c, false);
+    if (!read) return std::nullopt;
+    clock = *read;
   }
   auto off = zone_offset(c);
   c.skip_spaces();
   if (!off || !c.done()) return std::nullopt;
-  auto t = to_seconds(*year, *month, *day, h, mi, s);
+  auto t = to_seconds(*year, *month, *day, clock.h, clock.mi, clock.s);
   if (!t) return std::nullopt;
   return *t - *off;
 }
@@ -141,28 +156,19 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
   if (!mo || !c.eat('-')) return std::nullopt;
   auto d = c.number(2, 2);
   if (!d) return std::nullopt;
-  int h = 0, mi = 0, s = 0;
+  ClockTime clock;
   int off = 0;
   if (c.eat('T') || c.eat(' ')) {
-    auto hh = c.number(2, 2);
-    if (!hh || !c.eat(':')) return std::nullopt;
-    auto mm = c.number(2, 2);
-    if (!mm) return std::nullopt;
-    h = *hh;
-    mi = *mm;
-    if (c.eat(':')) {
-      auto ss = c.number(2, 2);
-      if (!ss) return std::nullopt;
-      s = *ss;
-      if (c.eat('.')) c.number(1, 9);
-    }
+    auto read = clock_time(c, true);
+    if (!read) return std::nullopt;
+    clock = *read;
     auto z = zone_offset(c);
     if (!z) return std::nullopt;
     off = *z;
   }
   c.skip_spaces();
   if (!c.done()) return std::nullopt;
-  auto t = to_seconds(*y, *mo, *d, h, mi, s);
+  auto t = to_seconds(*y, *mo, *d, clock.h, clock.mi, clock.s);
   if (!t) return std::nullopt;
   return *t - off;
 }
@@ -188,8 +194,13 @@ Civil to_civil(std::int64_t seconds) {
   std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
   std::int64_t rem = seconds - days * 86400;
   CivilDate date = civil_from_days(days);
-  return {date.year, date.month, date.day, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-          static_cast<int>(rem % 60), (date.weekday + 1) % 7};
+  return {date.year,
+          date.month,
+          date.day,
+          static_cast<int>(rem / 3600),
+          static_cast<int>(rem / 60 % 60),
+          static_cast<int>(rem % 60),
+          (date.weekday + 1) % 7};
 }
 }  // namespace
 
@@ -213,8 +224,8 @@ std::string format_rfc2822(std::int64_t seconds) {
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   Civil c = to_civil(seconds);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[c.wd], c.d, kMonths[c.m - 1], c.y,
-                c.hh, c.mm, c.ss);
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[c.wd], c.d, kMonths[c.m - 1], c.y, c.hh,
+                c.mm, c.ss);
   return buf;
 }
 
@@ -239,11 +250,12 @@ std::int64_t test_clock_file_offset() {
 
 }  // namespace
 
-void set_test_clock_offset(std::int64_t seconds) { g_test_offset.store(seconds, std::memory_order_relaxed); }
+void set_test_clock_offset(std::int64_t seconds) {
+  g_test_offset.store(seconds, std::memory_order_relaxed);
+}
 
 std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-             .count() +
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
          g_test_offset.load(std::memory_order_relaxed) + test_clock_file_offset();
 }
 

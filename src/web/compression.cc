@@ -7,14 +7,12 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/text.h"
+
 namespace paperboy::web {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using core::trim_blanks;
 
 bool iequals(std::string_view a, std::string_view b) {
   return std::ranges::equal(a, b, [](char x, char y) {
@@ -26,7 +24,7 @@ bool iequals(std::string_view a, std::string_view b) {
 double q_value(std::string_view params) {
   size_t at = params.find("q=");
   if (at == std::string_view::npos) return 1.0;
-  std::string v(trim(params.substr(at + 2)));
+  std::string v(trim_blanks(params.substr(at + 2)));
   try {
     return std::clamp(std::stod(v), 0.0, 1.0);
   } catch (const std::exception&) {
@@ -43,7 +41,7 @@ Encoding preferred_encoding(std::string_view accept_encoding) {
     std::string_view item = accept_encoding.substr(0, comma);
     accept_encoding = comma == std::string_view::npos ? std::string_view{} : accept_encoding.substr(comma + 1);
     size_t semi = item.find(';');
-    std::string_view token = trim(item.substr(0, semi));
+    std::string_view token = trim_blanks(item.substr(0, semi));
     double q = semi == std::string_view::npos ? 1.0 : q_value(item.substr(semi + 1));
     // "*" (any coding not named) is not taken up: identity is always acceptable, and a client
     // that names no coding has not said it decodes ours.
@@ -68,7 +66,7 @@ std::string_view encoding_name(Encoding e) {
 }
 
 bool is_compressible(std::string_view content_type) {
-  std::string_view type = trim(content_type.substr(0, content_type.find(';')));
+  std::string_view type = trim_blanks(content_type.substr(0, content_type.find(';')));
   if (type.starts_with("text/")) return type != "text/event-stream";
   for (std::string_view t : {"application/javascript", "application/json", "application/xml", "application/atom+xml",
                              "application/rss+xml", "application/x-bibtex", "image/svg+xml", "application/xhtml+xml"}) {

@@ -292,14 +292,7 @@ Result<std::vector<std::string>> SqliteCommunityStore::papers_voted_by(std::int6
       (*conn)->prepare("SELECT paper_id FROM votes WHERE account_id = ? ORDER BY voted_at DESC, paper_id DESC LIMIT ?");
   if (!stmt) return fail(stmt.error());
   stmt->bind(1, account_id).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    out.emplace_back(stmt->text(0));
-  }
-  return out;
+  return stmt->texts(0);
 }
 
 Result<std::vector<PaperVotes>> SqliteCommunityStore::voted_papers_published_between(std::int64_t from,

@@ -150,14 +150,7 @@ Result<std::vector<std::string>> SqliteCurationStore::ids(std::string_view sql, 
   auto stmt = (*conn)->prepare(sql);
   if (!stmt) return fail(stmt.error());
   if (!from_day.empty()) stmt->bind(1, from_day).bind(2, to_day);
-  std::vector<std::string> out;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    out.emplace_back(stmt->text(0));
-  }
-  return out;
+  return stmt->texts(0);
 }
 
 Result<std::vector<std::string>> SqliteCurationStore::flagged(CurationFlag flag) {

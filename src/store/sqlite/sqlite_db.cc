@@ -35,6 +35,16 @@ Statement& Statement::bind_optional(int index, std::string_view text) {
   return text.empty() ? bind_null(index) : bind(index, text);
 }
 
+Result<std::vector<std::string>> Statement::texts(int col) {
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = step();
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    out.emplace_back(text(col));
+  }
+}
+
 Result<bool> Statement::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;

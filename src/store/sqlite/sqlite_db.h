@@ -47,6 +47,8 @@ class Statement {
   }
   // Runs to completion, ignoring rows.
   Status run();
+  // Runs to completion, collecting column `col` of every row as text.
+  Result<std::vector<std::string>> texts(int col);
 
   [[nodiscard]] std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   [[nodiscard]] double real(int col) const { return sqlite3_column_double(stmt_, col); }

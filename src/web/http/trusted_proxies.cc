@@ -6,18 +6,16 @@
 #include <cstring>
 #include <optional>
 
+#include "core/text.h"
+
 namespace paperboy::web {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using core::trim_blanks;
 
 // An address as 16 bytes (IPv4 mapped into IPv6), and whether it was IPv4.
 std::optional<std::pair<std::array<std::uint8_t, 16>, bool>> parse_address(std::string_view text) {
-  text = trim(text);
+  text = trim_blanks(text);
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
   if (text.empty() || text.size() > 64) return std::nullopt;
   std::string s(text);
@@ -44,7 +42,7 @@ Result<TrustedProxies> TrustedProxies::parse(std::string_view list) {
   while (pos <= list.size()) {
     size_t end = list.find_first_of(", ", pos);
     if (end == std::string_view::npos) end = list.size();
-    std::string_view item = trim(list.substr(pos, end - pos));
+    std::string_view item = trim_blanks(list.substr(pos, end - pos));
     pos = end + 1;
     if (item.empty()) continue;
     std::string_view addr = item;
@@ -99,7 +97,7 @@ std::string TrustedProxies::client_address(const std::string& peer, std::string_
   for (size_t pos = 0; pos <= forwarded_for.size();) {
     size_t comma = forwarded_for.find(',', pos);
     if (comma == std::string_view::npos) comma = forwarded_for.size();
-    hops.push_back(trim(forwarded_for.substr(pos, comma - pos)));
+    hops.push_back(trim_blanks(forwarded_for.substr(pos, comma - pos)));
     pos = comma + 1;
   }
   std::string client = peer;
