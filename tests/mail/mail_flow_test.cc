@@ -356,8 +356,9 @@ TEST_F(MailFlowTest, TrendingDigestsLeaveOutPapersCuratorsHid) {
   ASSERT_GT(sink.port(), 0);
   std::string out = digest_send(sink.url());
   EXPECT_NE(out.find("sent 1 mails"), std::string::npos) << out;
-  ASSERT_EQ(sink.messages().size(), 1u);
-  const std::string& digest = sink.messages()[0].text;
+  auto messages = sink.messages();  // a copy: the reference below must outlive this line
+  ASSERT_EQ(messages.size(), 1u);
+  const std::string& digest = messages[0].text;
   EXPECT_NE(digest.find("Visible recent paper"), std::string::npos) << digest;
   EXPECT_EQ(digest.find("Hidden recent paper"), std::string::npos) << digest;
 }
