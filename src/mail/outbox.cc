@@ -89,9 +89,15 @@ Result<DrainSummary> DigestOutbox::drain(const std::atomic<bool>* stop) {
   if (sender_ == nullptr) return fail(Status::invalid_argument("no SMTP server configured (mail.smtp_url)"));
   std::lock_guard lock(send_mu_);
   DrainSummary summary;
+  // One drain tries each row at most once: only rows due when it began are claimed, so a row
+  // that failed and is due again a second later waits for the next drain, however long this one
+  // takes (and the loop ends even when every retry is due at once).
+  const std::int64_t began = core::unix_now();
   while (stop == nullptr || !stop->load()) {
-    // One row per claim: only the row in flight is ever in doubt after a crash.
-    auto claimed = mail_.claim_due(core::unix_now(), 1, options_.claim_lease_s);
+    // One row per claim: only the row in flight is ever in doubt after a crash. The lease runs
+    // from the real time of the claim.
+    auto lease_s = options_.claim_lease_s + static_cast<int>(core::unix_now() - began);
+    auto claimed = mail_.claim_due(began, 1, lease_s);
     if (!claimed) return fail(claimed.error());
     if (claimed->empty()) break;
     const store::OutboxItem& item = claimed->front();
