@@ -17,7 +17,7 @@ Result<CurationAction> parse_curation_action(std::string_view name) {
 }
 
 bool CurationService::may_curate(const store::Account& who) {
-  return who.role == store::Role::kCurator || who.role == store::Role::kAdmin;
+  return store::is_moderator(who.role);
 }
 
 Result<std::optional<Submitted>> CurationService::submitted(const std::string& paper_id) {

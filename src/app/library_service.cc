@@ -48,10 +48,6 @@ Result<std::string> follow_value(FollowKind kind, std::string_view raw) {
   return value;
 }
 
-bool is_moderator(const Account& a) {
-  return a.role == store::Role::kCurator || a.role == store::Role::kAdmin;
-}
-
 }  // namespace
 
 LibraryService::LibraryService(store::Store& papers, store::LibraryStore& library, LibraryOptions options)
@@ -307,7 +303,7 @@ bool LibraryService::may_edit(const Account& who, const Comment& c) {
 }
 
 bool LibraryService::may_delete(const Account& who, const Comment& c) {
-  return c.account_id == who.id || is_moderator(who);
+  return c.account_id == who.id || store::is_moderator(who.role);
 }
 
 Result<Comment> LibraryService::editable_comment(const Account& by, std::int64_t id) {

@@ -11,6 +11,10 @@ std::string_view role_name(Role role) {
   return "user";
 }
 
+bool is_moderator(Role role) {
+  return role == Role::kCurator || role == Role::kAdmin;
+}
+
 Result<Role> parse_role(std::string_view name) {
   if (name == "user") return Role::kUser;
   if (name == "curator") return Role::kCurator;

@@ -25,6 +25,8 @@ namespace paperboy::store {
 enum class Role { kUser = 0, kCurator = 1, kAdmin = 2 };
 [[nodiscard]] std::string_view role_name(Role role);
 [[nodiscard]] Result<Role> parse_role(std::string_view name);
+// Curators and admins: they feature and hide papers and delete others' comments.
+[[nodiscard]] bool is_moderator(Role role);
 
 // An account as the rest of the server sees it: never carries the password hash.
 struct Account {
