@@ -278,6 +278,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
     auto scheduled = make_harvest_scheduler(store, cfg, *lease);
     if (!scheduled) return fail(scheduled.error());
     p->harvest = std::move(*scheduled);
+    options.is_harvest_scheduled = true;
   }
   options.health_details = [s = p->harvest.get(), d = p->digests.get(), leases = &p->leases] {
     nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();

@@ -21,10 +21,11 @@ struct CachedResponse {
   std::string content_type;
   std::string etag;  // quoted, strong: "\"1a2b...\""
   std::string cache_control;
-  std::string disposition;  // Content-Disposition or ""
-  std::string location;     // Location or ""
+  std::string disposition;         // Content-Disposition or ""
+  std::string location;            // Location or ""
   std::int64_t retry_after_s = 0;  // Retry-After when > 0
   std::vector<std::string> set_cookies;
+  bool varies_by_cookie = false;  // sent with Vary: Accept-Encoding, Cookie
   std::int64_t last_modified = 0;
   std::int64_t generation = 0;
   std::int64_t stored_at = 0;

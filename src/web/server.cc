@@ -274,6 +274,7 @@ struct WebServer::Impl {
     out->set_cookies = std::move(reply->set_cookies);
     out->location = std::move(reply->location);
     out->retry_after_s = reply->retry_after_s;
+    out->varies_by_cookie = reply->varies_by_cookie;
     if (!reply->download_name.empty()) out->disposition = "attachment; filename=\"" + reply->download_name + "\"";
     out->last_modified = reply->last_modified > 0 ? reply->last_modified : data_changed_at.load();
     out->etag = "\"" + content_hash_hex(out->body) + "\"";
@@ -285,7 +286,7 @@ struct WebServer::Impl {
     bool cacheable = is_get && !is_personal_request(req);
     std::int64_t gen = current_generation();
     std::int64_t now = core::unix_now();
-    std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(req.target, gen, now) : nullptr;
+    std::shared_ptr<const CachedResponse> r = cacheable ? cache.get(cache_key(req), gen, now) : nullptr;
     if (!r) r = cacheable ? render_once(h, req, gen, now) : render_fresh(h, req, is_get, gen, now, false);
     return to_response(req, std::move(r));
   }
@@ -304,8 +305,15 @@ struct WebServer::Impl {
     auto mutable_copy = std::const_pointer_cast<CachedResponse>(fresh);
     mutable_copy->generation = gen;
     mutable_copy->stored_at = now;
-    if (cacheable && is_shareable(*fresh)) cache.put(req.target, fresh);
+    if (cacheable && is_shareable(*fresh)) cache.put(cache_key(req), fresh);
     return fresh;
+  }
+
+  // The response cache key: the target, and the listing view the cookie asks for (a page that
+  // does not depend on it is cached once per view, which costs a render and no correctness).
+  static std::string cache_key(const Request& req) {
+    std::string view = view_cookie(req);
+    return view.empty() ? req.target : req.target + "\nview=" + view;
   }
 
   static bool is_shareable(const CachedResponse& r) {
@@ -319,7 +327,7 @@ struct WebServer::Impl {
   std::shared_ptr<const CachedResponse> render_once(const Handler& h, const Request& req, std::int64_t gen,
                                                     std::int64_t now) {
     using Reply = std::shared_ptr<const CachedResponse>;
-    std::string key = req.target + '\n' + std::to_string(gen);
+    std::string key = cache_key(req) + '\n' + std::to_string(gen);
     std::promise<Reply> mine;
     std::shared_future<Reply> theirs;
     {
@@ -356,7 +364,7 @@ struct WebServer::Impl {
     res.status = r.status;
     res.client = req.remote_addr;
     res.headers.emplace_back("Cache-Control", r.cache_control);
-    res.headers.emplace_back("Vary", "Accept-Encoding");
+    res.headers.emplace_back("Vary", r.varies_by_cookie ? "Accept-Encoding, Cookie" : "Accept-Encoding");
     if (!r.disposition.empty()) res.headers.emplace_back("Content-Disposition", r.disposition);
     if (!r.location.empty()) res.headers.emplace_back("Location", r.location);
     if (r.retry_after_s > 0) res.headers.emplace_back("Retry-After", std::to_string(r.retry_after_s));
@@ -440,7 +448,7 @@ struct WebServer::Impl {
     const Router::Route* route = routed.route;
     bool is_get = route->method == "GET";
     if (is_get && !options.generation_reads_database && !is_personal_request(*req)) {
-      auto cached = cache.get(req->target, current_generation(), core::unix_now());
+      auto cached = cache.get(cache_key(*req), current_generation(), core::unix_now());
       if (cached) return reply(to_response(*req, std::move(cached)));
     }
     bool queued = workers->try_post([this, req, route, is_get, reply] {

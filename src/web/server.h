@@ -69,6 +69,9 @@ struct ServerOptions {
   // Absolute base URL for feeds and mails ("https://papers.example.org"); empty: the listening
   // address (never the request's Host header).
   std::string public_url;
+  // Whether the daily arXiv harvest runs (harvest.schedule): when it does not and the newest
+  // listing day is old, listing pages say so (demo data or harvesting off).
+  bool is_harvest_scheduled = false;
   bool access_log = true;
   AccessLogFormat access_log_format = AccessLogFormat::kJson;
   // GET /metrics (Prometheus text) with these counters; null: no /metrics (metrics.enabled off).

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 
+#include "core/categories.h"
 #include "web/embedded.h"
 #include "web/html.h"
 
@@ -114,7 +115,9 @@ nlohmann::json author_links(const core::Paper& paper, size_t max_names) {
 
 nlohmann::json category_links(const core::Paper& paper) {
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& c : paper.categories) out.push_back({{"name", c}, {"url", "/categories/" + url_encode(c)}});
+  for (const auto& c : paper.categories) {
+    out.push_back({{"name", c}, {"label", core::category_label(c)}, {"url", "/categories/" + url_encode(c)}});
+  }
   return out;
 }
 
@@ -130,10 +133,24 @@ nlohmann::json code_link_models(const core::Paper& paper) {
 
 namespace {
 
-// "3 comments", "1 comment"; "" for none (the card then shows no link).
-std::string comments_label(std::int64_t n) {
-  if (n <= 0) return "";
+// "3 comments", "1 comment", "0 comments"; "" when comments are off (the card then shows no link).
+std::string comments_label(const VoteMarks* votes, const std::string& id) {
+  if (votes == nullptr || !votes->has_comments) return "";
+  std::int64_t n = votes->comment_count(id);
   return std::to_string(n) + (n == 1 ? " comment" : " comments");
+}
+
+// Who submitted the paper to the listing ("" when nobody did).
+std::string submitter_of(const VoteMarks* votes, const std::string& id) {
+  if (votes == nullptr) return "";
+  auto it = votes->submitters.find(id);
+  return it == votes->submitters.end() ? "" : it->second;
+}
+
+// The paper's first code link (a card shows one "Code" chip; the paper page lists them all).
+std::string first_code_link(const core::Paper& paper) {
+  auto links = find_code_links(paper.abstract + " " + paper.comments);
+  return links.empty() ? "" : links.front();
 }
 
 }  // namespace
@@ -141,7 +158,7 @@ std::string comments_label(std::int64_t n) {
 std::string Views::cards(std::span<const store::StoredPaper> papers, const std::vector<std::string>& highlight,
                          const VoteMarks* votes, const std::vector<std::string>* notes) const {
   nlohmann::json list = nlohmann::json::array();
-  constexpr size_t kAuthorsShown = 5;
+  constexpr size_t kAuthorsShown = 4;  // then "et al." (DESIGN.md: one line of authors)
   for (size_t i = 0; i < papers.size(); ++i) {
     const auto& p = papers[i].paper;
     std::string anchor;
@@ -160,10 +177,11 @@ std::string Views::cards(std::span<const store::StoredPaper> papers, const std::
                     {"is_featured", votes != nullptr && votes->featured.contains(p.id)},
                     {"can_save", votes != nullptr && votes->can_save},
                     {"is_saved", votes != nullptr && votes->saved.contains(p.id)},
-                    {"comments_label", comments_label(votes != nullptr ? votes->comment_count(p.id) : 0)},
-                    {"abs_url", arxiv_abs_url(p.id)},
-                    {"pdf_url", arxiv_pdf_url(p.id)},
-                    {"code_links", code_link_models(p)}});
+                    {"comments_label", comments_label(votes, p.id)},
+                    // No thumbnails are made yet; the card shows an image only when there is one.
+                    {"thumb_url", ""},
+                    {"submitter", submitter_of(votes, p.id)},
+                    {"code_url", first_code_link(p)}});
     if (notes != nullptr && i < notes->size() && !(*notes)[i].empty()) list.back()["note"] = (*notes)[i];
   }
   return render("cards", {{"papers", list}});

@@ -31,7 +31,9 @@ struct VoteMarks {
   // Papers in the viewer's default "Saved" collection; `can_save`: cards show the save toggle.
   std::unordered_set<std::string> saved;
   bool can_save = false;
-  std::unordered_map<std::string, std::int64_t> comments;  // comment counts (absent: none)
+  bool has_comments = false;                                // comments are on: cards show their count, even 0
+  std::unordered_map<std::string, std::int64_t> comments;   // comment counts (absent: none)
+  std::unordered_map<std::string, std::string> submitters;  // who submitted the paper (absent: nobody)
   [[nodiscard]] std::int64_t comment_count(const std::string& id) const {
     auto it = comments.find(id);
     return it == comments.end() ? 0 : it->second;
@@ -68,7 +70,8 @@ class Views {
 
 // The paper's authors for templates: [{"name", "url", "last"}], at most `max_names`.
 [[nodiscard]] nlohmann::json author_links(const core::Paper& paper, size_t max_names);
-// [{"name", "url"}] for the paper's categories.
+// [{"name", "label", "url"}] for the paper's categories: name is the code ("cs.LG"), label the
+// taxonomy's name ("Machine Learning", core/categories.h).
 [[nodiscard]] nlohmann::json category_links(const core::Paper& paper);
 // [{"url", "label"}] for code links in the abstract and comments.
 [[nodiscard]] nlohmann::json code_link_models(const core::Paper& paper);

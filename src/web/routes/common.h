@@ -43,7 +43,14 @@ struct Reply {
   std::vector<std::string> set_cookies;  // Set-Cookie values; a reply with cookies is never cached
   std::string location;                  // sets Location (redirects)
   std::int64_t retry_after_s = 0;        // sets Retry-After (429 replies)
+  bool varies_by_cookie = false;         // the body depends on the view cookie: Vary: Cookie
 };
+
+// The listing view cookie ("grid" or "list"): the reader's choice of listing layout, remembered.
+// Its value is part of the response cache key (server.cc), so cached pages differ per view.
+inline constexpr const char* kViewCookie = "pb_view";
+// "list" when the request's view cookie asks for the list layout, "" otherwise (the default grid).
+[[nodiscard]] std::string view_cookie(const Request& req);
 
 using Handler = std::function<Result<Reply>(const Request&)>;
 
@@ -135,6 +142,8 @@ void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model);
 // Vote counts for these papers, and which the viewer voted for.
 [[nodiscard]] Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req,
                                            std::span<const app::StoredPaper> papers);
+// The names of the members who submitted these papers (VoteMarks::submitters), for "submitted by".
+[[nodiscard]] Status add_submitters(RouteContext& ctx, std::span<const app::StoredPaper> papers, VoteMarks& marks);
 // A page of the trending ranking over a period: papers with votes by TrendingScore, then the rest
 // of the period newest first.
 [[nodiscard]] Result<std::vector<app::StoredPaper>> trending_papers(RouteContext& ctx, const Period& period,
@@ -146,7 +155,8 @@ void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model);
 // papers nowhere. `total` counts the whole curated listing.
 using app::CuratedListing;
 [[nodiscard]] Result<CuratedListing> curated_listing(RouteContext& ctx, const Period& period,
-                                                     const std::vector<std::string>& cats, int limit, int offset);
+                                                     const std::vector<std::string>& cats, int limit, int offset,
+                                                     app::ListingSort sort = app::ListingSort::kNewest);
 // Ids of the papers curators hid (empty without curation): listings, trending and feeds leave them out.
 [[nodiscard]] Result<std::vector<std::string>> hidden_paper_ids(RouteContext& ctx);
 // The newest day with papers: arXiv's newest listing day or a later day with submissions.

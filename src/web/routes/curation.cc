@@ -90,8 +90,18 @@ Result<std::string> newest_listing_day(RouteContext& ctx) {
 }
 
 Result<CuratedListing> curated_listing(RouteContext& ctx, const Period& period, const std::vector<std::string>& cats,
-                                       int limit, int offset) {
-  return ctx.listings->curated({period.from_day, period.to_day, cats, limit, offset});
+                                       int limit, int offset, app::ListingSort sort) {
+  return ctx.listings->curated({period.from_day, period.to_day, cats, limit, offset, sort});
+}
+
+Status add_submitters(RouteContext& ctx, std::span<const app::StoredPaper> papers, VoteMarks& marks) {
+  if (ctx.curator == nullptr) return Status::ok();
+  for (const auto& sp : papers) {
+    auto submitted = ctx.curator->submitted(sp.paper.id);
+    if (!submitted) return submitted.error();
+    if (*submitted && (*submitted)->submitter_name) marks.submitters[sp.paper.id] = *(*submitted)->submitter_name;
+  }
+  return Status::ok();
 }
 
 void add_curation_routes(RouteContext& ctx) {

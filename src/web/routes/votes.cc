@@ -56,6 +56,7 @@ Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<co
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
   marks.can_save = ctx.library != nullptr;
+  marks.has_comments = ctx.library != nullptr;
   if (ctx.library != nullptr) {
     auto comments = ctx.library->comment_counts(ids);
     if (!comments) return fail(comments.error());

@@ -1,5 +1,5 @@
-// Paperboy's only script: renders math with KaTeX (raw LaTeX stays when KaTeX is absent) and
-// toggles clamped abstracts, casts upvotes and saves papers to the "Saved" collection (fetch with
+// Paperboy's only script: renders math with KaTeX (raw LaTeX stays when KaTeX is absent), casts
+// upvotes and saves papers to the "Saved" collection (fetch with
 // the page's CSRF token; anonymous visitors go to the login page). Loaded as an external file so the CSP can forbid inline script.
 "use strict";
 // Math is progressive: KaTeX (~270 KB of script) is fetched only when a title or abstract holds a
@@ -92,10 +92,14 @@ function startMath() {
   for (var u = 0; u < urls.length; u++) {
     if (!root.getAttribute(urls[u])) return;  // KaTeX is not installed: the raw LaTeX stays
   }
+  // A card's abstract waits in a closed <details>, which has no box to observe: the card (title and
+  // abstract together) is what is watched and typeset.
   var all = document.querySelectorAll(".title, .abstract");
   var targets = [];
   for (var i = 0; i < all.length; i++) {
-    if (MATH_PATTERN.test(all[i].textContent)) targets.push(all[i]);
+    if (!MATH_PATTERN.test(all[i].textContent)) continue;
+    var target = all[i].closest("li.paper") || all[i];
+    if (targets.indexOf(target) < 0) targets.push(target);
   }
   if (targets.length === 0) return;
   root.classList.add("math-pending");
@@ -115,23 +119,6 @@ function startMath() {
 
 document.addEventListener("DOMContentLoaded", function () {
   startMath();
-  var buttons = document.querySelectorAll("button.more");
-  for (var j = 0; j < buttons.length; j++) {
-    var button = buttons[j];
-    var target = document.getElementById(button.getAttribute("aria-controls"));
-    if (!target || target.scrollHeight <= target.clientHeight + 2) {
-      button.hidden = true;
-      continue;
-    }
-    button.addEventListener("click", function (event) {
-      var b = event.currentTarget;
-      var abs = document.getElementById(b.getAttribute("aria-controls"));
-      var open = b.getAttribute("aria-expanded") === "true";
-      b.setAttribute("aria-expanded", open ? "false" : "true");
-      b.textContent = open ? "Show full abstract" : "Show less";
-      abs.classList.toggle("clamp", open);
-    });
-  }
   var meta = document.querySelector('meta[name="csrf-token"]');
   var votes = document.querySelectorAll("button.vote");
   for (var k = 0; k < votes.length; k++) {
