@@ -58,8 +58,12 @@ async function main() {
   });
 
   await step("math further down is typeset as it scrolls into view", async () => {
-    // Only cards within two screens of the viewport are typeset at first; the last card on the
-    // home page is further down, so its math waits until the reader scrolls towards it.
+    // Only cards within two screens of the viewport are typeset at first. The grid fits the
+    // fixture's home page in a few screens, so a short window puts the last card further down:
+    // its math waits until the reader scrolls towards it.
+    await page.setViewportSize({ width: 1280, height: 200 });
+    await page.reload({ waitUntil: "load" });
+    await page.waitForSelector("html.katex-ready");
     const typeset = () => page.locator("li.paper").evaluateAll((cards) =>
       cards.map((c) => c.querySelector(".abstract .katex, .title .katex") !== null));
     const before = await typeset();
@@ -67,9 +71,10 @@ async function main() {
     assert.equal(before[before.length - 1], false, `the last card waits for scrolling: ${before}`);
     const last = page.locator("li.paper").last();
     await last.scrollIntoViewIfNeeded();
-    await last.locator(".katex").first().waitFor();
+    await last.locator(".katex").first().waitFor({ state: "attached" });  // maybe in the closed abstract
     const after = await typeset();
     assert.ok(after.filter(Boolean).length > before.filter(Boolean).length, `more cards typeset: ${after}`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate(() => window.scrollTo(0, 0));
   });
 
@@ -89,13 +94,30 @@ async function main() {
   });
 
   await step("category filter", async () => {
-    const box = page.locator(".filters input[name=cat]").first();
-    const cat = await box.getAttribute("value");
-    await box.check();
-    await Promise.all([page.waitForNavigation(), page.click(".filters button[type=submit]")]);
+    // Chips are links that apply at once; a card lists its categories (cross-lists too) by name,
+    // with the code in data-cat.
+    const chip = page.locator("nav.filters a.chip").first();
+    const cat = await chip.getAttribute("data-cat");
+    await Promise.all([page.waitForNavigation(), chip.click()]);
     assert.ok(page.url().includes(`cat=${encodeURIComponent(cat)}`), page.url());
-    const cats = await page.locator("li.paper .cats").allTextContents();
+    assert.equal(await page.locator("nav.filters a.chip.on").getAttribute("data-cat"), cat);
+    const cats = await page.locator("li.paper .cats").evaluateAll((spans) =>
+      spans.map((s) => [...s.querySelectorAll("[data-cat]")].map((a) => a.dataset.cat)));
     assert.ok(cats.length > 0 && cats.every((c) => c.includes(cat)), `every paper is in ${cat}`);
+  });
+
+  await step("the abstract opens in place and the list view is remembered", async () => {
+    const details = page.locator("li.paper details.more").first();
+    assert.equal(await details.evaluate((d) => d.open), false);
+    await details.locator("summary").click();
+    assert.equal(await details.evaluate((d) => d.open), true);
+    assert.ok((await details.locator(".abstract").innerText()).length > 20, "the abstract is shown");
+    await Promise.all([page.waitForNavigation(), page.click("nav.switch a[href*='view=list']")]);
+    assert.equal(await page.locator(".cards.view-list").count(), 1);
+    await page.goto(base + "/", { waitUntil: "load" });
+    assert.equal(await page.locator(".cards.view-list").count(), 1, "the list view is remembered");
+    await Promise.all([page.waitForNavigation(), page.click("nav.switch a[href*='view=grid']")]);
+    assert.equal(await page.locator(".cards.view-grid").count(), 1);
   });
 
   await step("hostile paper renders harmlessly", async () => {
