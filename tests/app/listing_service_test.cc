@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/curation_service.h"
+#include "core/time.h"
 #include "support/temp_dir.h"
 #include "support/test_database.h"
 
@@ -123,6 +124,82 @@ TEST_F(ListingServiceTest, OnlyCuratorsAndAdminsCurateAndTheyNameRealPapers) {
             StatusCode::kNotFound);
   EXPECT_EQ(parse_curation_action("promote").error().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(*parse_curation_action("unhide"), CurationAction::kUnhide);
+}
+
+}  // namespace
+}  // namespace paperboy::app
+
+namespace paperboy::app {
+namespace {
+
+class ListingSortTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<core::Paper> papers = testing::numbered_papers(6, kStart, kDay);
+    papers[2].categories = {"math.AG", "cs.LG"};  // 2601.00003, cross-listed in cs.LG
+    ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(), std::move(papers), db_));
+    service_ = std::make_unique<ListingService>(db_->papers(), &db_->curation(), &db_->community());
+  }
+  // `voters` accounts upvote paper 2601.0000`n` (first published at kStart + n days).
+  void upvote(int n, int voters) {
+    for (int i = 0; i < voters; ++i) {
+      auto id = db_->community().create_account("v" + std::to_string(n) + "-" + std::to_string(i) + "@example.org",
+                                                "Voter", "x", store::Role::kUser, kStart);
+      ASSERT_TRUE(id);
+      ASSERT_TRUE(db_->community().set_vote(*id, "2601.0000" + std::to_string(n), kStart + n * kDay, true, kStart));
+    }
+  }
+  ListingWindow window(ListingSort sort, int limit = 50, int offset = 0) {
+    return {"2026-01-01", "2026-01-31", {}, limit, offset, sort};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Database> db_;
+  std::unique_ptr<ListingService> service_;
+};
+
+TEST_F(ListingSortTest, TrendingPutsVotedPapersByScoreBelowFeaturedThenTheRestNewestFirst) {
+  upvote(2, 2);
+  upvote(4, 1);
+  CurationService curator(db_->papers(), db_->curation(), db_->community());
+  ASSERT_TRUE(curator.curate(member(7, store::Role::kCurator), "2601.00001", CurationAction::kFeature, kStart));
+  auto trending = service_->curated(window(ListingSort::kTrending));
+  ASSERT_TRUE(trending) << trending.error().to_string();
+  EXPECT_EQ(testing::paper_ids(trending->papers), (std::vector<std::string>{"2601.00001", "2601.00002", "2601.00004",
+                                                                            "2601.00006", "2601.00005", "2601.00003"}));
+  EXPECT_EQ(trending->total, 6);
+  // Pages cross from the ranked papers into arXiv's part without losing or repeating one.
+  auto page = service_->curated(window(ListingSort::kTrending, 2, 2));
+  EXPECT_EQ(testing::paper_ids(page->papers), (std::vector<std::string>{"2601.00004", "2601.00006"}));
+  EXPECT_EQ(page->total, 6);
+  auto newest = service_->curated(window(ListingSort::kNewest));
+  EXPECT_EQ(testing::paper_ids(newest->papers), (std::vector<std::string>{"2601.00001", "2601.00006", "2601.00005",
+                                                                          "2601.00004", "2601.00003", "2601.00002"}));
+}
+
+TEST_F(ListingSortTest, SortNamesAndStaleDays) {
+  EXPECT_EQ(*parse_listing_sort("", ListingSort::kTrending), ListingSort::kTrending);
+  EXPECT_EQ(*parse_listing_sort("newest", ListingSort::kTrending), ListingSort::kNewest);
+  EXPECT_EQ(parse_listing_sort("best", ListingSort::kTrending).error().code(), StatusCode::kInvalidArgument);
+  std::int64_t noon = *core::parse_iso8601("2026-12-04") + 12 * 3600;
+  EXPECT_TRUE(is_listing_stale("2026-12-01", noon));
+  EXPECT_FALSE(is_listing_stale("2026-12-02", noon)) << "two days old is not more than two";
+  EXPECT_FALSE(is_listing_stale("2026-12-04", noon));
+  EXPECT_FALSE(is_listing_stale("not a day", noon));
+}
+
+TEST_F(ListingSortTest, CategoryCountsIncludeCrossLists) {
+  auto counts = service_->category_counts(window(ListingSort::kNewest));
+  ASSERT_TRUE(counts);
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].name, "cs.LG");
+  EXPECT_EQ((*counts)[0].count, 6) << "the cross-listed paper counts for cs.LG";
+  EXPECT_EQ((*counts)[1].name, "math.AG");
+  EXPECT_EQ((*counts)[1].count, 1);
+  // The cs.LG filter finds the cross-listed paper too.
+  ListingWindow lg = window(ListingSort::kTrending);
+  lg.categories = {"cs.LG"};
+  EXPECT_EQ(service_->curated(lg)->total, 6);
 }
 
 }  // namespace
