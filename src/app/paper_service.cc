@@ -3,11 +3,32 @@
 #include <algorithm>
 
 #include "app/paper_lookup.h"
+#include "search/query_understanding.h"
 
 namespace paperboy::app {
 
 Result<core::Paper> PaperService::find(std::string_view raw_id) {
   return find_paper(papers_, raw_id);
+}
+
+Result<std::optional<NamedPaper>> PaperService::named_by(std::string_view query) {
+  NamedPaper named;
+  Result<std::optional<StoredPaper>> stored = std::optional<StoredPaper>();
+  if (auto id = search::navigational_arxiv_id(query)) {
+    named.arxiv_id = *id;
+    stored = papers_.get_paper(*id);
+  } else if (auto doi = search::navigational_doi(query)) {
+    named.doi = *doi;
+    stored = papers_.get_paper_by_doi(*doi);
+  } else {
+    return std::optional<NamedPaper>();
+  }
+  if (!stored) return fail(stored.error());
+  if (*stored) {
+    named.arxiv_id = (*stored)->paper.id;
+    named.paper = std::move((*stored)->paper);
+  }
+  return std::optional<NamedPaper>(std::move(named));
 }
 
 Result<std::vector<StoredPaper>> PaperService::for_hits(const std::vector<search::SearchHit>& hits) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,6 +21,14 @@ namespace paperboy::app {
 using StoredPaper = store::StoredPaper;
 using ListingQuery = store::ListingQuery;
 
+// The one paper a search query names when it is a lone arXiv id, arXiv URL or DOI (see
+// search/query_understanding.h).
+struct NamedPaper {
+  std::string arxiv_id;              // the canonical id named, or the stored paper's id for a DOI ("" if none)
+  std::string doi;                   // the DOI typed, when the query is a DOI other than arXiv's own
+  std::optional<core::Paper> paper;  // nullopt: this server does not have the paper
+};
+
 class PaperService {
  public:
   explicit PaperService(store::Store& papers) : papers_(papers) {}
@@ -27,6 +36,9 @@ class PaperService {
   // The stored paper for a user-given id (with or without version): invalid_argument when it is
   // not an arXiv id, not_found when this server does not have the paper.
   [[nodiscard]] Result<core::Paper> find(std::string_view raw_id);
+  // What a search query names: nullopt when it is not a lone arXiv id, arXiv URL or DOI; else the
+  // paper when the store has it (a DOI is looked up in the papers' DOI field).
+  [[nodiscard]] Result<std::optional<NamedPaper>> named_by(std::string_view query);
   // The papers of search hits, in the order the store returns them; a hit whose document id no
   // longer names its arXiv id (the index lags the store) is left out.
   [[nodiscard]] Result<std::vector<StoredPaper>> for_hits(const std::vector<search::SearchHit>& hits);

@@ -30,6 +30,8 @@ constexpr size_t kMaxNearestScan = 20000;
 constexpr size_t kNaturalLanguageWords = 3;
 // The lexical side's best hits checked for an exact title match.
 constexpr size_t kTitleCandidates = 10;
+// Sort::kNewest orders this many of the best lexical matches by day: one pool for every page.
+constexpr int kNewestPool = 1000;
 
 // What a result must satisfy beyond its words, evaluated in memory once the ranking index is
 // ready: the index's own category and day filters, plus the sorted doc ids FTS5 found for the
@@ -91,6 +93,27 @@ struct UnderstoodQuery {
   bool natural = false;
   FtsQuery fts;  // of `ranked`
 };
+
+// The words and phrases results mark, as typed; prefix words keep their '*' (the web layer marks
+// every word they begin, and the stems of the others).
+std::vector<std::string> marked_terms(const ParsedQuery& q) {
+  std::vector<std::string> out;
+  for (const auto* list : {&q.words, &q.phrases, &q.required}) {
+    for (const auto& t : *list) {
+      if (t.find_first_not_of('*') != std::string::npos) out.push_back(t);
+    }
+  }
+  return out;
+}
+
+// The typed query with the request's filter controls added in the query language.
+std::string with_filters(const SearchRequest& request) {
+  std::string text = request.query;
+  for (const auto& c : request.categories) text += " cat:" + c;
+  if (!request.from.empty()) text += " from:" + request.from;
+  if (!request.until.empty()) text += " until:" + request.until;
+  return text;
+}
 
 Result<UnderstoodQuery> understand(std::string_view query) {
   auto parsed = parse_query(query, core::unix_now());
@@ -159,22 +182,24 @@ Result<Restriction> make_restriction(const IndexSnapshot& ix, const ParsedQuery&
 
 // Lexical ranking from the in-memory index: every word must occur; when no paper has them
 // all, papers with any of them (as the FTS5 path does).
+// `total` receives how many papers matched (every page of a query counts the same).
 Result<Ranked> ranked_side(const IndexSnapshot& ix, const SearchOptions& options, const ParsedQuery& q,
-                           const Restriction& r, int limit, bool natural, SearchResponse& response) {
+                           const Restriction& r, int limit, bool natural, SearchResponse& response,
+                           std::int64_t* total) {
   ImpactQuery iq = r.query;
   iq.accept = [&r](std::int64_t id) { return r.accepts(id); };
   if (natural) {
     iq.match_any = true;
     iq.coordination = options.coordination;
   }
-  auto hits = ix.impact->search(iq, limit);
+  auto hits = ix.impact->search(iq, limit, total);
   if (hits.empty() && q.words.size() > 1) {
     iq.terms.clear();
     for (const auto& w : q.words) {
       for (auto& t : ix.tokenizer->tokens(w)) iq.terms.push_back(std::move(t));
     }
     iq.match_any = true;
-    hits = ix.impact->search(iq, limit);
+    hits = ix.impact->search(iq, limit, total);
     if (!hits.empty()) response.explanation += "; no paper has every word, so papers with some of them are shown";
   }
   Ranked out;
@@ -298,6 +323,34 @@ Status promote_exact_title(LexicalIndex& lexical_index, const ParsedQuery& q, co
   return Status::ok();
 }
 
+// A total that does not depend on the page asked for: the lexical side's count of matching papers
+// when it keeps one (`lexical_total` >= 0), at least the papers among both sides' first
+// `candidates` (the depth every early page is ranked from).
+std::int64_t stable_total(Mode mode, std::int64_t lexical_total, const Ranked& lexical, const Ranked& semantic,
+                          size_t candidates) {
+  if (mode == Mode::kLexical) return lexical_total >= 0 ? lexical_total : static_cast<std::int64_t>(lexical.size());
+  std::unordered_set<std::int64_t> pool;
+  for (size_t i = 0; i < lexical.size() && i < candidates; ++i) pool.insert(lexical[i].first);
+  for (size_t i = 0; i < semantic.size() && i < candidates; ++i) pool.insert(semantic[i].first);
+  return std::max(lexical_total, static_cast<std::int64_t>(pool.size()));
+}
+
+// Sort::kNewest: the hits by listing day, newest first, ties in ranking order. The days come from
+// the in-memory ranking index; until it is built the ranking order stays, and the explanation says so.
+void order_newest_first(const IndexSnapshot& ix, std::vector<SearchHit>& hits, SearchResponse& response) {
+  if (!ix.impact) {
+    response.explanation += "; newest-first order waits for the ranking index, so the best matches come first";
+    return;
+  }
+  std::vector<std::pair<std::int64_t, SearchHit>> dated;
+  dated.reserve(hits.size());
+  for (auto& h : hits) dated.emplace_back(ix.impact->day_of(h.doc_id).value_or(INT64_MIN), std::move(h));
+  std::stable_sort(dated.begin(), dated.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  hits.clear();
+  for (auto& [day, h] : dated) hits.push_back(std::move(h));
+  response.explanation += "; newest first";
+}
+
 // Which of `ids` are listed within the day bounds (order kept): the in-memory index when built,
 // else the lexical index.
 Result<std::vector<std::int64_t>> in_days(const IndexSnapshot& ix, const std::vector<std::int64_t>& ids,
@@ -322,7 +375,7 @@ Result<SearchResponse> QueryPlanner::search(const SearchRequest& request) {
   if (!response) return response;
   auto suggestion = suggest(request.query);
   if (!suggestion) return response;
-  if (!response->hits.empty() || request.offset > 0) {
+  if (!response->hits.empty() || request.offset > 0 || !request.correct_typos) {
     response->suggestion = *suggestion;
     return response;
   }
@@ -335,6 +388,7 @@ Result<SearchResponse> QueryPlanner::search(const SearchRequest& request) {
     return response;
   }
   corrected->suggestion = *suggestion;
+  corrected->shows_suggestion = true;
   corrected->explanation = "no results for \"" + request.query + "\"; showing results for \"" + *suggestion + "\"; " +
                            corrected->explanation;
   corrected->took_ms += response->took_ms;
@@ -359,16 +413,18 @@ Result<SearchResponse> QueryPlanner::search_once(const SearchRequest& request) {
     (*named)->took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     return std::move(**named);
   }
-  auto understood = understand(request.query);
+  auto understood = understand(with_filters(request));
   if (!understood) return fail(understood.error());
   const ParsedQuery& typed = understood->typed;
   const ParsedQuery& q = understood->ranked;
   const bool natural = understood->natural;
   const FtsQuery& fts = understood->fts;
   SearchResponse response;
-  response.highlight_terms = typed.highlight_terms();
+  response.highlight_terms = marked_terms(typed);
   response.explanation = "searched for " + q.describe();
   const int want = request.offset + request.limit;
+  // Newest first orders one fixed pool of matches, so every page of it agrees.
+  const bool newest = request.sort == Sort::kNewest && q.has_positive_text();
   Mode mode = request.mode;
   std::vector<float> query_vector;
   if (mode != Mode::kLexical && q.has_positive_text()) {
@@ -384,10 +440,11 @@ Result<SearchResponse> QueryPlanner::search_once(const SearchRequest& request) {
     restriction = std::move(*r);
   }
   Ranked lexical, semantic;
+  std::int64_t lexical_total = -1;
   if (mode != Mode::kSemantic) {
-    const int n = mode == Mode::kLexical ? want : std::max(want, options_.candidates);
+    const int n = std::max(want, newest ? kNewestPool : options_.candidates);
     auto hits = ix.impact && q.has_positive_text() && !has_prefix_word(q)
-                    ? ranked_side(ix, options_, q, *restriction, n, natural, response)
+                    ? ranked_side(ix, options_, q, *restriction, n, natural, response, &lexical_total)
                     : lexical_side(*ix.lexical, q, fts, n, response);
     if (!hits) return fail(hits.error());
     lexical = std::move(*hits);
@@ -396,8 +453,10 @@ Result<SearchResponse> QueryPlanner::search_once(const SearchRequest& request) {
     query_vector = with_feedback(ix, options_, query_vector, lexical);
   }
   if (mode != Mode::kLexical) {
-    auto hits = semantic_side(ix, fts, query_vector, std::max(want, options_.candidates),
-                              restriction ? &*restriction : nullptr);
+    auto hits =
+        semantic_side(ix, fts, query_vector,
+                      newest && mode == Mode::kHybrid ? options_.candidates : std::max(want, options_.candidates),
+                      restriction ? &*restriction : nullptr);
     if (!hits) return fail(hits.error());
     semantic = std::move(*hits);
   }
@@ -407,8 +466,12 @@ Result<SearchResponse> QueryPlanner::search_once(const SearchRequest& request) {
   } else if (mode == Mode::kSemantic) {
     for (auto& h : fused) h.score = h.semantic_score;
   }
-  if (Status s = promote_exact_title(*ix.lexical, typed, lexical, fused); !s.is_ok()) return fail(s);
-  response.total = static_cast<std::int64_t>(fused.size());
+  if (newest) {
+    order_newest_first(ix, fused, response);
+  } else if (Status s = promote_exact_title(*ix.lexical, typed, lexical, fused); !s.is_ok()) {
+    return fail(s);
+  }
+  response.total = stable_total(mode, lexical_total, lexical, semantic, static_cast<size_t>(options_.candidates));
   std::vector<SearchHit> page;
   for (size_t i = static_cast<size_t>(request.offset); i < fused.size() && std::cmp_less(page.size(), request.limit);
        ++i) {
@@ -416,7 +479,6 @@ Result<SearchResponse> QueryPlanner::search_once(const SearchRequest& request) {
   }
   if (Status s = attach_ids(*ix.lexical, page); !s.is_ok()) return fail(s);
   response.hits = std::move(page);
-  response.explanation += "; mode " + std::string(mode_name(mode));
   response.took_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   return response;
 }

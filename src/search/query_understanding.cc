@@ -68,6 +68,31 @@ std::optional<std::string> navigational_arxiv_id(std::string_view query) {
   return parsed->id;
 }
 
+std::optional<std::string> navigational_doi(std::string_view query) {
+  std::string_view q = query;
+  while (!q.empty() && std::isspace(static_cast<unsigned char>(q.front()))) q.remove_prefix(1);
+  while (!q.empty() && std::isspace(static_cast<unsigned char>(q.back()))) q.remove_suffix(1);
+  if (q.empty() || q.size() > 300) return std::nullopt;
+  for (std::string_view prefix : {"https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/",
+                                  "https://www.doi.org/", "www.doi.org/", "dx.doi.org/", "doi.org/", "doi:"}) {
+    if (starts_with_ci(q, prefix)) {
+      q.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  if (!q.starts_with("10.")) return std::nullopt;
+  const auto slash = q.find('/');
+  if (slash == std::string_view::npos || slash == 3 || slash + 1 >= q.size()) return std::nullopt;
+  for (char c : q.substr(3, slash - 3)) {
+    if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return std::nullopt;
+  }
+  for (char c : q.substr(slash + 1)) {
+    // A DOI suffix is printable and has no blanks; a query with a space is words, not a DOI.
+    if (std::isspace(static_cast<unsigned char>(c)) || std::iscntrl(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  return std::string(q);
+}
+
 std::vector<std::string> content_words(const std::vector<std::string>& words, bool drop_instructions) {
   std::vector<std::string> out;
   for (const auto& w : words) {

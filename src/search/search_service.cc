@@ -29,6 +29,16 @@ std::string_view mode_name(Mode mode) {
   return "hybrid";
 }
 
+Result<Sort> parse_sort(std::string_view text) {
+  if (text == "relevance") return Sort::kRelevance;
+  if (text == "newest") return Sort::kNewest;
+  return fail(Status::invalid_argument("unknown sort '" + std::string(text) + "' (relevance or newest)"));
+}
+
+std::string_view sort_name(Sort sort) {
+  return sort == Sort::kNewest ? "newest" : "relevance";
+}
+
 namespace {
 
 namespace fs = std::filesystem;

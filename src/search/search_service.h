@@ -27,6 +27,14 @@ enum class Mode { kLexical, kSemantic, kHybrid };
 [[nodiscard]] Result<Mode> parse_mode(std::string_view text);
 [[nodiscard]] std::string_view mode_name(Mode mode);
 
+// kRelevance: the ranking of `Mode`; kNewest: the matching papers newest first (listing day; for
+// a query with words, among its best 1,000 matches), the same order on every page.
+enum class Sort { kRelevance, kNewest };
+
+// "relevance" | "newest"
+[[nodiscard]] Result<Sort> parse_sort(std::string_view text);
+[[nodiscard]] std::string_view sort_name(Sort sort);
+
 struct SearchRequest {
   // The query language: words, "phrases", +required, -excluded, and filters cat:cs.LG,
   // author:Hinton, since:7d, from:2024-01-01, until:2024-12-31.
@@ -34,6 +42,15 @@ struct SearchRequest {
   Mode mode = Mode::kHybrid;
   int limit = 20;
   int offset = 0;
+  // Filters chosen beside the query (the search page's controls, API parameters): the same as
+  // typing cat:X (any of them), from:DATE and until:DATE into it. Dates YYYY-MM-DD, YYYY-MM or YYYY.
+  std::vector<std::string> categories;
+  std::string from;
+  std::string until;
+  Sort sort = Sort::kRelevance;
+  // When the query finds nothing and a spelling suggestion does, answer with the suggestion's
+  // results (false: the query as typed, "search instead for ...").
+  bool correct_typos = true;
 };
 
 struct SearchHit {
@@ -49,12 +66,15 @@ struct SearchHit {
 
 struct SearchResponse {
   std::vector<SearchHit> hits;
-  std::int64_t total = 0;                    // matches (estimate for semantic/hybrid)
-  std::vector<std::string> highlight_terms;  // the query's positive words and phrases, as typed
+  // How many papers the query matches: the same on every page of one query (papers with its words
+  // when the lexical side counts them, else the fused candidates; an estimate for semantic/hybrid).
+  std::int64_t total = 0;
+  std::vector<std::string> highlight_terms;  // the positive words and phrases, as typed (prefix words keep their *)
   std::string explanation;                   // how the query was understood, for "no results" help
   // "Did you mean": the query with misspelt words corrected (empty when none). When the query
   // found nothing and the suggestion finds papers, the hits are the suggestion's.
   std::string suggestion;
+  bool shows_suggestion = false;  // the hits are the suggestion's (the query as typed found nothing)
   double took_ms = 0;
 };
 

@@ -62,7 +62,8 @@ std::uint32_t intern(Dictionary& dict, std::vector<std::string>& terms, std::str
 // posting made the 141k build ~10x faster.
 Tokenized tokenize_all(const PorterTokenizer& tokenizer, std::vector<ImpactDoc>& docs, int threads) {
   const size_t n = docs.size();
-  const size_t workers = std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1, std::max<size_t>(1, n / 1000));
+  const size_t workers =
+      std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1, std::max<size_t>(1, n / 1000));
   Tokenized out;
   out.docs.resize(n);
   std::vector<Dictionary> dicts(workers);
@@ -153,9 +154,9 @@ struct TermImpactIndex::Segment {
 
 struct TermImpactIndex::Snapshot {
   std::shared_ptr<const Segment> base;
-  std::shared_ptr<const Segment> delta;  // may be null
+  std::shared_ptr<const Segment> delta;                // may be null
   std::unordered_map<std::int64_t, std::int32_t> day;  // every paper's listing day
-  std::unordered_map<std::int64_t, bool> in_delta;      // papers whose base entries are superseded
+  std::unordered_map<std::int64_t, bool> in_delta;     // papers whose base entries are superseded
 };
 
 namespace {
@@ -199,7 +200,8 @@ std::shared_ptr<Segment> make_segment(Tokenized& in, const Segment* stats) {
     d.terms = {};
   }
   seg->term_ids.reserve(in.terms.size());
-  for (size_t id = 0; id < in.terms.size(); ++id) seg->term_ids.emplace(std::move(in.terms[id]), static_cast<std::uint32_t>(id));
+  for (size_t id = 0; id < in.terms.size(); ++id)
+    seg->term_ids.emplace(std::move(in.terms[id]), static_cast<std::uint32_t>(id));
   return seg;
 }
 
@@ -323,7 +325,16 @@ std::shared_ptr<const TermImpactIndex::Snapshot> TermImpactIndex::snapshot() con
   return snapshot_;
 }
 
-size_t TermImpactIndex::size() const { return snapshot()->day.size(); }
+std::optional<std::int64_t> TermImpactIndex::day_of(std::int64_t doc_id) const {
+  auto s = snapshot();
+  auto d = s->day.find(doc_id);
+  if (d == s->day.end()) return std::nullopt;
+  return d->second;
+}
+
+size_t TermImpactIndex::size() const {
+  return snapshot()->day.size();
+}
 
 size_t TermImpactIndex::memory_bytes() const {
   auto s = snapshot();
@@ -343,11 +354,13 @@ std::vector<Segment::List> category_lists(const Segment& seg, const std::vector<
 }
 
 bool in_any(const std::vector<Segment::List>& lists, std::int64_t doc) {
-  return std::any_of(lists.begin(), lists.end(), [&](const Segment::List& l) { return std::binary_search(l.docs, l.docs + l.size, doc); });
+  return std::any_of(lists.begin(), lists.end(),
+                     [&](const Segment::List& l) { return std::binary_search(l.docs, l.docs + l.size, doc); });
 }
 
 // Evaluates the query over one segment, offering every accepted match to `top`.
-void search_segment(const Segment& seg, const ImpactQuery& q, const std::function<bool(std::int64_t)>& keep, TopK& top) {
+void search_segment(const Segment& seg, const ImpactQuery& q, const std::function<bool(std::int64_t)>& keep,
+                    TopK& top) {
   std::vector<Segment::List> lists;
   for (const auto& t : q.terms) {
     auto l = seg.list(t);

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -52,15 +53,15 @@ class PorterTokenizer {
 // The part of a query the impact index evaluates: all of `terms` must occur (or any, when
 // `match_any`), and the paper must pass `accept`.
 struct ImpactQuery {
-  std::vector<std::string> terms;               // tokenizer output
-  std::vector<std::string> any_category;        // category tokens; empty: no category filter
+  std::vector<std::string> terms;         // tokenizer output
+  std::vector<std::string> any_category;  // category tokens; empty: no category filter
   std::int64_t from_day = INT64_MIN;
   std::int64_t until_day = INT64_MAX;
   bool match_any = false;
   // With match_any: a paper's summed impact is multiplied by (matched terms / query terms) ^
   // coordination, so papers with more of the words rank first without requiring all of them.
   double coordination = 0;
-  std::function<bool(std::int64_t)> accept;     // further filter (FTS5 phrase/author sets); may be empty
+  std::function<bool(std::int64_t)> accept;  // further filter (FTS5 phrase/author sets); may be empty
 };
 
 struct ImpactHit {
@@ -71,8 +72,8 @@ struct ImpactHit {
 class TermImpactIndex {
  public:
   // Builds from `docs` (in any order). `threads` > 1 tokenizes in parallel.
-  [[nodiscard]] static std::unique_ptr<TermImpactIndex> build(const PorterTokenizer& tokenizer, std::vector<ImpactDoc> docs,
-                                                              int threads);
+  [[nodiscard]] static std::unique_ptr<TermImpactIndex> build(const PorterTokenizer& tokenizer,
+                                                              std::vector<ImpactDoc> docs, int threads);
   ~TermImpactIndex();
 
   // Adds or replaces papers (a catch-up batch). Not thread-safe against other updates; queries may
@@ -83,6 +84,8 @@ class TermImpactIndex {
   [[nodiscard]] std::vector<ImpactHit> search(const ImpactQuery& query, int limit, std::int64_t* total = nullptr) const;
   // Does the paper satisfy the query's category and day filters (and exist)?
   [[nodiscard]] bool passes_filters(const ImpactQuery& query, std::int64_t doc_id) const;
+  // The paper's listing day (days since 1970-01-01), nullopt when it is not indexed.
+  [[nodiscard]] std::optional<std::int64_t> day_of(std::int64_t doc_id) const;
   [[nodiscard]] size_t size() const;
   [[nodiscard]] size_t memory_bytes() const;
 

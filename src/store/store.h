@@ -95,6 +95,10 @@ class Store {
   virtual Result<BatchResult> apply(const WriteBatch& batch) = 0;
 
   virtual Result<std::optional<StoredPaper>> get_paper(std::string_view id) = 0;
+  // The paper whose DOI field is `doi`, compared without regard to ASCII case (DOI names are
+  // case-insensitive: DOI Handbook §2.4); the oldest such paper when several carry it, nullopt
+  // when none does. Served by an index on the lower-cased DOI.
+  virtual Result<std::optional<StoredPaper>> get_paper_by_doi(std::string_view doi) = 0;
   // Papers by doc id, in the order asked; ids that do not exist are skipped.
   virtual Result<std::vector<StoredPaper>> get_papers_by_doc_id(std::span<const std::int64_t> doc_ids) = 0;
 

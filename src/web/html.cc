@@ -88,16 +88,79 @@ std::vector<std::string> find_code_links(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool is_word_byte(char ch) {
+  auto c = static_cast<unsigned char>(ch);
+  return std::isalnum(c) != 0 || c >= 0x80;
+}
+
+// A light English suffix stripper applied alike to query words and the text's words, so a word
+// marks its plural and inflected forms ("model" marks "models" and "modeling", "study" marks
+// "studies"): close to what the index's Porter stemmer conflates, without its whole rule set.
+std::string light_stem(std::string w) {
+  auto ends = [&w](std::string_view s) { return w.size() >= s.size() + 3 && w.ends_with(s); };
+  if (ends("sses")) {
+    w.resize(w.size() - 2);
+  } else if (ends("ies")) {
+    w.replace(w.size() - 3, 3, "y");
+  } else if (w.size() > 3 && w.back() == 's' && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is")) {
+    w.pop_back();
+  }
+  if (ends("ing")) {
+    w.resize(w.size() - 3);
+  } else if (ends("ed")) {
+    w.resize(w.size() - 2);
+  }
+  if (w.size() > 4 && w.back() == 'e') w.pop_back();
+  return w;
+}
+
+// Whether a lower-case term is one word (letters and digits), with an optional trailing '*'.
+bool is_single_word(std::string_view term) {
+  if (term.ends_with('*')) term.remove_suffix(1);
+  return !term.empty() && std::all_of(term.begin(), term.end(), is_word_byte);
+}
+
+}  // namespace
+
 std::string highlight_html(std::string_view text, const std::vector<std::string>& terms) {
   std::string lower = core::to_lower_ascii(text);
   std::vector<bool> marked(text.size(), false);
+  std::vector<std::string> stems;     // one-word terms: every word of the text with that stem
+  std::vector<std::string> prefixes;  // "diffus*": every word starting so
   for (const auto& raw : terms) {
     std::string term = core::to_lower_ascii(raw);
     if (term.size() < 2) continue;
+    if (is_single_word(term)) {
+      if (term.ends_with('*')) {
+        term.pop_back();
+        if (term.size() >= 2) prefixes.push_back(term);
+      } else {
+        stems.push_back(light_stem(term));
+      }
+      continue;
+    }
+    // Phrases and terms with punctuation ("pre-training") as written.
     for (size_t at = lower.find(term); at != std::string::npos; at = lower.find(term, at + term.size())) {
       std::fill(marked.begin() + static_cast<std::ptrdiff_t>(at),
                 marked.begin() + static_cast<std::ptrdiff_t>(at + term.size()), true);
     }
+  }
+  for (size_t i = 0; i < lower.size();) {
+    if (!is_word_byte(lower[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < lower.size() && is_word_byte(lower[j])) ++j;
+    const std::string word = lower.substr(i, j - i);
+    bool hit =
+        std::find(stems.begin(), stems.end(), light_stem(word)) != stems.end() ||
+        std::any_of(prefixes.begin(), prefixes.end(), [&word](const std::string& p) { return word.starts_with(p); });
+    if (hit)
+      std::fill(marked.begin() + static_cast<std::ptrdiff_t>(i), marked.begin() + static_cast<std::ptrdiff_t>(j), true);
+    i = j;
   }
   std::string out;
   size_t i = 0;

@@ -28,8 +28,10 @@ namespace paperboy::web {
 // in order of appearance.
 [[nodiscard]] std::vector<std::string> find_code_links(std::string_view text);
 
-// Escapes `text` and wraps case-insensitive ASCII matches of each term in <mark>. Terms shorter
-// than two characters are ignored. The result is safe HTML.
+// Escapes `text` and wraps matches of each term in <mark>, ignoring ASCII case: a one-word term
+// marks every whole word with its stem ("model" marks "models", "diffusion" the first half of
+// "diffusion-based"), "word*" every word it begins, other terms (phrases, "pre-training") where
+// they occur as written. Terms shorter than two characters are ignored. The result is safe HTML.
 [[nodiscard]] std::string highlight_html(std::string_view text, const std::vector<std::string>& terms);
 
 // The arXiv abstract and PDF pages of a paper (never re-hosted).

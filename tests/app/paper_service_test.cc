@@ -24,6 +24,7 @@ class PaperServiceTest : public ::testing::Test {
   void SetUp() override {
     std::vector<core::Paper> papers = testing::numbered_papers(4, kStart, 2 * kDay);
     papers[1].authors = {{"Hopper", "Grace", ""}};  // 2601.00002
+    papers[2].doi = "10.1038/Nature14539";          // 2601.00003
     ASSERT_NO_FATAL_FAILURE(testing::open_test_database(dir_.path(), std::move(papers), db_));
     service_ = std::make_unique<PaperService>(db_->papers());
   }
@@ -46,6 +47,37 @@ TEST_F(PaperServiceTest, HitsBecomePapersAndAStaleHitIsLeftOut) {
   for (const auto& p : *papers) EXPECT_NE(p.paper.id, (*stored)[1].paper.id);
   EXPECT_EQ(service_->find("arXiv:2601.00003v1")->id, "2601.00003");
   EXPECT_EQ(service_->find("2601.09999").error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(PaperServiceTest, IdsUrlsAndDoisNameOnePaper) {
+  for (std::string query : {"2601.00002", "2601.00002v1", "https://arxiv.org/abs/2601.00002v1",
+                            "arxiv.org/pdf/2601.00002.pdf", "www.arxiv.org/html/2601.00002v1"}) {
+    auto named = service_->named_by(query);
+    ASSERT_TRUE(named) << named.error().to_string();
+    ASSERT_TRUE(named->has_value()) << query;
+    EXPECT_EQ((*named)->arxiv_id, "2601.00002") << query;
+    ASSERT_TRUE((*named)->paper.has_value()) << query;
+    EXPECT_EQ((*named)->paper->id, "2601.00002") << query;
+  }
+  for (std::string query : {"10.1038/nature14539", "https://doi.org/10.1038/NATURE14539", "doi:10.1038/Nature14539"}) {
+    auto named = service_->named_by(query);
+    ASSERT_TRUE(named && named->has_value()) << query;
+    EXPECT_EQ((*named)->arxiv_id, "2601.00003") << query;
+    ASSERT_TRUE((*named)->paper.has_value()) << query;
+  }
+  // Named but not here: the id (or DOI) is kept for "fetch it from arXiv" and links.
+  auto missing = service_->named_by("hep-th/9901001v2");
+  ASSERT_TRUE(missing && missing->has_value());
+  EXPECT_EQ((*missing)->arxiv_id, "hep-th/9901001");
+  EXPECT_FALSE((*missing)->paper.has_value());
+  auto unknown_doi = service_->named_by("10.1145/3292500.3330701");
+  ASSERT_TRUE(unknown_doi && unknown_doi->has_value());
+  EXPECT_EQ((*unknown_doi)->doi, "10.1145/3292500.3330701");
+  EXPECT_EQ((*unknown_doi)->arxiv_id, "");
+  EXPECT_FALSE((*unknown_doi)->paper.has_value());
+  // Words are not a lookup.
+  EXPECT_FALSE(service_->named_by("diffusion models")->has_value());
+  EXPECT_FALSE(service_->named_by("cat:cs.LG")->has_value());
 }
 
 TEST_F(PaperServiceTest, AuthorsDaysAndCounts) {

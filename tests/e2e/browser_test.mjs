@@ -178,6 +178,17 @@ async function main() {
     await page.screenshot({ path: join(artifacts, "search.png") });
   });
 
+  await step("an arXiv URL typed into the search box opens the paper", async () => {
+    await page.goto(`${base}/search`);
+    assert.equal(await page.locator("#quick-q").count(), 0, "one search box on the search page");
+    await page.fill("#q", "https://arxiv.org/abs/2607.99999v1");
+    await Promise.all([page.waitForNavigation(), page.press("#q", "Enter")]);
+    assert.match(page.url(), /\/papers\/2607\.99999$/);
+    const missing = await page.goto(`${base}/search?q=2001.00001`);
+    assert.equal(missing.status(), 404);
+    assert.ok((await page.textContent("main")).includes("is not on this server"));
+  });
+
   await step("feeds are well-formed XML", async () => {
     for (const path of ["/feeds/daily.atom", "/feeds/daily.rss", "/feeds/category/cs.LG.atom"]) {
       const xml = await (await page.request.get(base + path)).text();

@@ -42,6 +42,7 @@ class ChangeLogStore final : public store::Store {
   store::PoolUse pool_use() override { return {}; }
   Result<store::BatchResult> apply(const store::WriteBatch&) override { return unsupported(); }
   Result<std::optional<store::StoredPaper>> get_paper(std::string_view) override { return unsupported(); }
+  Result<std::optional<store::StoredPaper>> get_paper_by_doi(std::string_view) override { return unsupported(); }
   Result<std::vector<store::StoredPaper>> get_papers_by_doc_id(std::span<const std::int64_t>) override {
     return unsupported();
   }

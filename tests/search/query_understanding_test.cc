@@ -35,6 +35,25 @@ TEST(QueryUnderstanding, ArxivIdsUrlsAndDoisNameThePaper) {
   }
 }
 
+TEST(QueryUnderstanding, DoisAreRecognisedWithOrWithoutTheirPrefix) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"10.1103/PhysRevD.76.013009", "10.1103/PhysRevD.76.013009"},
+      {" doi:10.1145/3292500.3330701 ", "10.1145/3292500.3330701"},
+      {"https://doi.org/10.1038/nature14539", "10.1038/nature14539"},
+      {"http://dx.doi.org/10.1016/j.cell.2020.01.001", "10.1016/j.cell.2020.01.001"},
+      {"doi.org/10.1000/xyz(1)<2>", "10.1000/xyz(1)<2>"},
+  };
+  for (const auto& [input, want] : cases) {
+    auto got = navigational_doi(input);
+    ASSERT_TRUE(got.has_value()) << input;
+    EXPECT_EQ(*got, want) << input;
+  }
+  for (const char* text : {"diffusion models", "10.1145", "10./abc", "10.1145/", "10.12a/x", "10.1145/a b",
+                           "2401.01234", "see 10.1145/3292500", ""}) {
+    EXPECT_FALSE(navigational_doi(text).has_value()) << text;
+  }
+}
+
 TEST(QueryUnderstanding, InstructionPhrasesAndStopWordsCarryNoTopic) {
   std::vector<std::string> words = {"Give",         "me",   "papers", "which", "show",   "that", "smaller",
                                     "pre-training", "data", "can",    "beat",  "bigger", "data."};

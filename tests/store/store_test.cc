@@ -367,6 +367,26 @@ TEST_P(StoreTest, StateListsEveryEntryByKey) {
   EXPECT_EQ(seq(), 0);  // state alone takes no change sequence value
 }
 
+TEST_P(StoreTest, PapersAreFoundByTheirDoiWhateverItsCase) {
+  core::Paper with_doi = paper("2403.00001", 1);
+  with_doi.doi = "10.1103/PhysRevD.76.013009";
+  core::Paper later_same_doi = paper("2403.00002", 1);
+  later_same_doi.doi = "10.1103/PHYSREVD.76.013009";
+  core::Paper other = paper("2403.00003", 1);
+  other.doi = "10.1000/xyz";
+  ASSERT_TRUE(store_->apply({.papers = {with_doi, later_same_doi, other, paper("2403.00004", 1)}}));
+  for (std::string doi : {"10.1103/PhysRevD.76.013009", "10.1103/physrevd.76.013009"}) {
+    auto found = store_->get_paper_by_doi(doi);
+    ASSERT_TRUE(found) << found.error().to_string();
+    ASSERT_TRUE(found->has_value()) << doi;
+    EXPECT_EQ((*found)->paper.id, "2403.00001");  // the first stored of the two carrying it
+  }
+  EXPECT_EQ((*store_->get_paper_by_doi("10.1000/XYZ"))->paper.id, "2403.00003");
+  EXPECT_FALSE(store_->get_paper_by_doi("10.1000/xy")->has_value());
+  EXPECT_FALSE(store_->get_paper_by_doi("")->has_value());  // papers without a DOI are not found by ""
+  EXPECT_FALSE(store_->get_paper_by_doi("10.1000/xyz' OR '1'='1")->has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 

@@ -205,6 +205,31 @@ TEST_F(CurationServerTest, SubmitFormShowsForSignedInReadersAndRedirectsToTheLis
   EXPECT_EQ(r->get_header_value("Location"), "/papers/date/" + today() + "#p-2602-07774");
 }
 
+TEST_F(CurationServerTest, ASearchedIdNotHereOffersToFetchItFromArxiv) {
+  const std::string search = "/search?q=https%3A%2F%2Farxiv.org%2Fabs%2F2602.07774v1";
+  auto anonymous = client().Get(search);
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 404);
+  EXPECT_NE(anonymous->body.find("arXiv:2602.07774 is not on this server"), std::string::npos);
+  EXPECT_NE(anonymous->body.find("to fetch it from arXiv"), std::string::npos);
+  EXPECT_NE(anonymous->body.find("href=\"https://arxiv.org/abs/2602.07774\""), std::string::npos);
+  token_for("ada@example.org", "Ada");
+  std::string session = browser_login("ada@example.org");
+  auto signed_in = client().Get(search, {{"Cookie", "pb_session=" + session}});
+  ASSERT_EQ(signed_in->status, 404);
+  EXPECT_NE(signed_in->body.find("viewer-name"), std::string::npos) << "the 404 keeps the account navigation";
+  std::string csrf = first_match(
+      signed_in->body, R"re(action="/submit" class="inline"><input type="hidden" name="csrf" value="([^"]+)")re");
+  ASSERT_FALSE(csrf.empty()) << signed_in->body;
+  EXPECT_NE(signed_in->body.find("name=\"id\" value=\"2602.07774\""), std::string::npos);
+  auto fetched = client().Post("/submit", {{"Cookie", "pb_session=" + session}},
+                               httplib::Params{{"id", "2602.07774"}, {"csrf", csrf}});
+  ASSERT_EQ(fetched->status, 303) << fetched->body;
+  auto found = client().Get(search);
+  ASSERT_EQ(found->status, 303);
+  EXPECT_EQ(found->get_header_value("Location"), "/papers/2602.07774");
+}
+
 TEST_F(CurationServerTest, AnonymousUnknownAndMalformedSubmissionsAreRefused) {
   auto anonymous = submit("2602.07774", {});
   EXPECT_EQ(anonymous->status, 401) << anonymous->body;

@@ -50,6 +50,20 @@ TEST(HighlightHtml, MarksTermsAndEscapesTheRest) {
   EXPECT_EQ(highlight_html("x", {"x"}), "x");  // one-letter terms are ignored
 }
 
+TEST(HighlightHtml, MarksPluralsInflectionsAndHyphenatedForms) {
+  EXPECT_EQ(highlight_html("Diffusion-based models model a modeling task", {"model"}),
+            "Diffusion-based <mark>models</mark> <mark>model</mark> a <mark>modeling</mark> task");
+  EXPECT_EQ(highlight_html("Diffusion-based models", {"diffusion", "models"}),
+            "<mark>Diffusion</mark>-based <mark>models</mark>");
+  EXPECT_EQ(highlight_html("Case studies of a study", {"studies"}),
+            "Case <mark>studies</mark> of a <mark>study</mark>");
+  // Whole words only: "model" does not mark the middle of another word.
+  EXPECT_EQ(highlight_html("remodelled premodel", {"model"}), "remodelled premodel");
+  EXPECT_EQ(highlight_html("diffuse diffusion", {"diffus*"}), "<mark>diffuse</mark> <mark>diffusion</mark>");
+  EXPECT_EQ(highlight_html("large language models", {"language model"}), "large <mark>language model</mark>s");
+  EXPECT_EQ(highlight_html("<models>", {"model"}), "&lt;<mark>models</mark>&gt;");
+}
+
 TEST(Period, ParsesDaysWeeksAndMonths) {
   struct Case {
     std::string text;

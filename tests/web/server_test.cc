@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <latch>
+#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include "store/database.h"
 #include "support/process.h"
 #include "support/web_server.h"
+#include "web/html.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -46,6 +48,21 @@ class TitleSearch final : public search::SearchService {
   explicit TitleSearch(std::vector<store::StoredPaper> papers) : papers_(std::move(papers)) {}
   Result<search::SearchResponse> search(const search::SearchRequest& r) override {
     if (r.query == "((") return fail(Status::invalid_argument("unbalanced parenthesis at 1"));
+    if (r.query == "sqlerror") return fail(Status::invalid_argument("sqlite: fts5: syntax error near \"\"\""));
+    {
+      std::lock_guard lock(mu_);
+      last_request = r;
+    }
+    if (!suggestion.empty() && r.correct_typos && r.query != suggestion) {
+      search::SearchRequest corrected = r;
+      corrected.query = suggestion;
+      auto out = search(corrected);
+      if (out) {
+        out->suggestion = suggestion;
+        out->shows_suggestion = true;
+      }
+      return out;
+    }
     ++calls;
     if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     search::SearchResponse out;
@@ -56,7 +73,8 @@ class TitleSearch final : public search::SearchService {
         out.hits.push_back({sp.doc_id, sp.paper.id, 1.0, 1, 0, 1.0, 0});
       }
     }
-    out.total = static_cast<std::int64_t>(out.hits.size());
+    out.total = fixed_total > 0 ? fixed_total : static_cast<std::int64_t>(out.hits.size());
+    if (!suggestion.empty() && r.query != suggestion) out.suggestion = suggestion;
     out.highlight_terms = {r.query};
     out.explanation = "title contains '" + r.query + "' (" + std::to_string(static_cast<int>(r.mode)) + ")";
     last_mode = r.mode;
@@ -80,10 +98,14 @@ class TitleSearch final : public search::SearchService {
   }
   int vector_dimension() override { return 0; }
   search::Mode last_mode = search::Mode::kHybrid;
+  search::SearchRequest last_request;
+  std::int64_t fixed_total = 0;  // > 0: the total every search answers
+  std::string suggestion;        // set: "did you mean" this, and its results when the query finds nothing
   std::atomic<int> calls{0};
   std::atomic<int> delay_ms{0};
 
  private:
+  std::mutex mu_;
   std::vector<store::StoredPaper> papers_;
 };
 
@@ -113,6 +135,7 @@ class WebServerTest : public ::testing::Test {
         "https://github.com/evil/repo";
     evil.comments = "12 pages";
     batch.papers.push_back(evil);
+    batch.papers[1].doi = "10.1000/Diffusion.2024";
     auto applied = store_->apply(batch);
     ASSERT_TRUE(applied) << applied.error().to_string();
     auto all = store_->list_papers({"", "", {}, 100, 0});
@@ -336,6 +359,106 @@ TEST_F(WebServerTest, SearchPageHighlightsAndExplainsEmptyResults) {
   EXPECT_NE(none->body.find("No papers matched"), std::string::npos);
   EXPECT_EQ(get("/search?q=((")->status, 400);
   EXPECT_EQ(get("/search?q=x&mode=fuzzy")->status, 400);
+}
+
+TEST_F(WebServerTest, IdsUrlsAndDoisTypedIntoSearchOpenThePaper) {
+  for (bool with_search : {false, true}) {
+    server_.reset();
+    start(with_search);
+    for (std::string q : {"2401.00020", "2401.00020v1", "arXiv:2401.00020", "https://arxiv.org/abs/2401.00020v1",
+                          "arxiv.org/pdf/2401.00020v1.pdf", "https://www.arxiv.org/html/2401.00020v1",
+                          "http://arxiv.org/abs/2401.00020", "10.1000/Diffusion.2024", "doi:10.1000/diffusion.2024",
+                          "https://doi.org/10.1000/DIFFUSION.2024"}) {
+      auto r = get("/search?q=" + url_encode(q));
+      ASSERT_TRUE(r) << q;
+      EXPECT_EQ(r->status, 303) << q;
+      EXPECT_EQ(r->get_header_value("Location"), "/papers/2401.00020") << q;
+    }
+  }
+  auto missing = get("/search?q=hep-th%2F9901001v2");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->body.find("arXiv:hep-th/9901001 is not on this server"), std::string::npos);
+  EXPECT_NE(missing->body.find("href=\"https://arxiv.org/abs/hep-th/9901001\""), std::string::npos);
+  EXPECT_EQ(missing->body.find("Fetch it from arXiv"), std::string::npos);  // no arXiv look-ups configured
+  auto doi = get("/search?q=" + url_encode("10.1145/3292500.3330701"));
+  EXPECT_EQ(doi->status, 404);
+  EXPECT_NE(doi->body.find("href=\"https://doi.org/10.1145%2F3292500.3330701\""), std::string::npos);
+  auto markup = get("/search?q=" + url_encode("10.1000/<script>x</script>"));
+  EXPECT_EQ(markup->status, 404);
+  EXPECT_EQ(markup->body.find("<script>x"), std::string::npos);
+  EXPECT_NE(markup->body.find("10.1000/&lt;script&gt;x"), std::string::npos);
+  // The API keeps its shape for ids (an array of papers).
+  auto api = get("/api/papers/search?q=2401.00020");
+  ASSERT_EQ(api->status, 200);
+  EXPECT_TRUE(nlohmann::json::parse(api->body).is_array());
+}
+
+TEST_F(WebServerTest, SearchPageHasOneBoxWithLabelledFiltersAndExamples) {
+  start();
+  auto empty = get("/search");
+  ASSERT_EQ(empty->status, 200);
+  EXPECT_EQ(empty->body.find("id=\"quick-q\""), std::string::npos) << "one search box on the search page";
+  EXPECT_NE(get("/")->body.find("id=\"quick-q\""), std::string::npos);
+  for (std::string control : {"<label for=\"q\">", "<select name=\"cat\">", "type=\"date\" name=\"from\"",
+                              "type=\"date\" name=\"until\"", "<select name=\"sort\">", "name=\"mode\""}) {
+    EXPECT_NE(empty->body.find(control), std::string::npos) << control;
+  }
+  EXPECT_NE(empty->body.find("href=\"/search?q=author%3AHinton\""), std::string::npos);
+  EXPECT_NE(empty->body.find("href=\"/search?q=2401.00050\""), std::string::npos);  // the newest paper's id
+  EXPECT_NE(empty->body.find("Query syntax"), std::string::npos);
+  auto filtered = get("/search?q=diffusion&cat=cs.CV&from=2024-01-01&until=2024-01-31&sort=newest");
+  ASSERT_EQ(filtered->status, 200);
+  EXPECT_NE(filtered->body.find("<option value=\"cs.CV\" selected>"), std::string::npos);
+  EXPECT_NE(filtered->body.find("name=\"from\" value=\"2024-01-01\""), std::string::npos);
+  EXPECT_NE(filtered->body.find("<option value=\"newest\" selected>"), std::string::npos);
+  EXPECT_EQ(search_->last_request.categories, (std::vector<std::string>{"cs.CV"}));
+  EXPECT_EQ(search_->last_request.from, "2024-01-01");
+  EXPECT_EQ(search_->last_request.until, "2024-01-31");
+  EXPECT_EQ(search_->last_request.sort, search::Sort::kNewest);
+  EXPECT_EQ(get("/search?q=x&sort=oldest")->status, 400);
+  EXPECT_EQ(get("/search?q=x&from=yesterday")->status, 400);
+}
+
+TEST_F(WebServerTest, RefusedQueriesAreA400SearchPageWithoutInternals) {
+  start();
+  for (const std::string& path :
+       std::vector<std::string>{"/search?q=((", "/search?q=" + std::string(600, 'a'), "/search?q=sqlerror"}) {
+    auto r = get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << path;
+    EXPECT_NE(r->body.find("role=\"alert\""), std::string::npos) << path;
+    EXPECT_NE(r->body.find("<input id=\"q\""), std::string::npos) << path << ": the form stays";
+    EXPECT_EQ(r->body.find("fts5"), std::string::npos) << path;
+    EXPECT_EQ(r->body.find("sqlite"), std::string::npos) << path;
+  }
+}
+
+TEST_F(WebServerTest, ResultsSayAboutNAndPageWithTheSameTotal) {
+  start();
+  search_->fixed_total = 1234;
+  for (int page = 1; page <= 3; ++page) {
+    auto r = get("/search?q=diffusion&page=" + std::to_string(page));
+    ASSERT_EQ(r->status, 200);
+    EXPECT_NE(r->body.find("About 1,234 results"), std::string::npos) << page;
+    EXPECT_NE(r->body.find("Page " + std::to_string(page) + " of 50"), std::string::npos) << page;
+  }
+  EXPECT_EQ(get("/search?q=diffusion")->body.find("(hybrid)"), std::string::npos);  // no debug text
+}
+
+TEST_F(WebServerTest, TypoResultsSayWhatWasSearchedInstead) {
+  start();
+  search_->suggestion = "diffusion";
+  auto r = get("/search?q=difusion");
+  ASSERT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("Showing results for <a href=\"/search?q=diffusion\"><strong>diffusion</strong></a>"),
+            std::string::npos)
+      << r->body;
+  EXPECT_NE(r->body.find("href=\"/search?q=difusion&amp;verbatim=1\""), std::string::npos);
+  EXPECT_NE(r->body.find("<mark>Diffusion</mark> models"), std::string::npos);
+  auto verbatim = get("/search?q=difusion&verbatim=1");
+  EXPECT_NE(verbatim->body.find("Did you mean <a href=\"/search?q=diffusion\">"), std::string::npos);
+  EXPECT_NE(verbatim->body.find("No papers matched"), std::string::npos);
 }
 
 TEST_F(WebServerTest, SearchPageSaysUnavailableWithoutASearchService) {

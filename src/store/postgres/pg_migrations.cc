@@ -10,7 +10,7 @@ namespace {
 // meaning match the SQLite store's (store/sqlite/migrations.cc), so `stats` reports the same
 // schema version on both. Text columns that are sorted or compared use COLLATE "C": byte order,
 // as SQLite's BINARY collation, so listings and counts come out in the same order on both.
-constexpr std::array<Migration, 2> kStoreMigrations = {{
+constexpr std::array<Migration, 3> kStoreMigrations = {{
     {1, "papers, durable state and the change sequence",
      R"sql(
 CREATE SEQUENCE paper_change_seq AS bigint START 1 NO CYCLE;
@@ -57,6 +57,10 @@ INSERT INTO paper_categories(category, doc_id, is_primary)
   SELECT c.value, p.doc_id, CASE WHEN c.position = 1 THEN 1 ELSE 0 END
   FROM papers p, jsonb_array_elements_text(p.categories::jsonb) WITH ORDINALITY AS c(value, position)
   ON CONFLICT DO NOTHING;
+)sql"},
+    {3, "DOI look-ups: a paper found by the DOI typed into search",
+     R"sql(
+CREATE INDEX papers_doi ON papers (lower(doi));
 )sql"},
 }};
 

@@ -73,8 +73,8 @@ std::string listing_where(const ListingQuery& q, Params& params) {
 }
 
 Result<std::optional<StoredPaper>> load_paper(PgConnection& conn, std::string_view id) {
-  auto rows = read_all(conn.query("SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE id = $1",
-                                  Params().text(id)));
+  auto rows = read_all(
+      conn.query("SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE id = $1", Params().text(id)));
   if (!rows) return fail(rows.error());
   if (rows->empty()) return std::optional<StoredPaper>();
   return std::optional<StoredPaper>(std::move(rows->front()));
@@ -93,8 +93,9 @@ Result<ExistingById> load_existing(PgConnection& db, const std::vector<core::Pap
   std::vector<std::string> ids;
   ids.reserve(papers.size());
   for (const auto& p : papers) ids.push_back(p.id);
-  auto rows = db.query("SELECT id, " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ANY($1::text[])",
-                       Params().text(array_literal(ids)));
+  auto rows =
+      db.query("SELECT id, " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ANY($1::text[])",
+               Params().text(array_literal(ids)));
   if (!rows) return fail(rows.error());
   ExistingById out;
   for (int r = 0; r < rows->rows(); ++r) {
@@ -254,6 +255,18 @@ Result<std::optional<StoredPaper>> PostgresStore::get_paper(std::string_view id)
   return load_paper(**conn, id);
 }
 
+Result<std::optional<StoredPaper>> PostgresStore::get_paper_by_doi(std::string_view doi) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(conn.error());
+  // lower(doi) as written is what the papers_doi index holds (store migration 3).
+  auto rows = read_all((*conn)->query(
+      "SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE lower(doi) = lower($1) ORDER BY doc_id LIMIT 1",
+      Params().text(doi)));
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) return std::optional<StoredPaper>();
+  return std::optional<StoredPaper>(std::move(rows->front()));
+}
+
 Result<std::vector<StoredPaper>> PostgresStore::get_papers_by_doc_id(std::span<const std::int64_t> doc_ids) {
   if (doc_ids.empty()) return std::vector<StoredPaper>();
   auto conn = pool_.acquire();
@@ -262,9 +275,9 @@ Result<std::vector<StoredPaper>> PostgresStore::get_papers_by_doc_id(std::span<c
   std::vector<std::string> ids;
   ids.reserve(doc_ids.size());
   for (std::int64_t id : doc_ids) ids.push_back(std::to_string(id));
-  auto rows = read_all((*conn)->query(
-      "SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE doc_id = ANY($1::bigint[])",
-      Params().text(array_literal(ids))));
+  auto rows = read_all(
+      (*conn)->query("SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE doc_id = ANY($1::bigint[])",
+                     Params().text(array_literal(ids))));
   if (!rows) return fail(rows.error());
   std::unordered_map<std::int64_t, size_t> by_id;
   for (size_t i = 0; i < rows->size(); ++i) by_id.emplace((*rows)[i].doc_id, i);
@@ -279,9 +292,9 @@ Result<std::vector<StoredPaper>> PostgresStore::get_papers_by_doc_id(std::span<c
 Result<std::vector<StoredPaper>> PostgresStore::papers_changed_since(std::int64_t after_seq, int limit) {
   auto conn = pool_.acquire();
   if (!conn) return fail(conn.error());
-  return read_all((*conn)->query("SELECT " + std::string(sql::kPaperColumns) +
-                                     " FROM papers WHERE change_seq > $1 ORDER BY change_seq LIMIT $2",
-                                 Params().int64(after_seq).int64(limit)));
+  return read_all((*conn)->query(
+      "SELECT " + std::string(sql::kPaperColumns) + " FROM papers WHERE change_seq > $1 ORDER BY change_seq LIMIT $2",
+      Params().int64(after_seq).int64(limit)));
 }
 
 Result<std::int64_t> PostgresStore::max_change_seq() {
@@ -299,8 +312,9 @@ Result<std::vector<StoredPaper>> PostgresStore::list_papers(const ListingQuery& 
   Params params;
   std::string where = listing_where(query, params);
   params.int64(query.limit).int64(query.offset);
-  std::string sql = "SELECT " + std::string(sql::kPaperColumns) + " FROM papers" + where + std::string(sql::kNewestFirst) +
-                    " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" + std::to_string(params.size());
+  std::string sql = "SELECT " + std::string(sql::kPaperColumns) + " FROM papers" + where +
+                    std::string(sql::kNewestFirst) + " LIMIT $" + std::to_string(params.size() - 1) + " OFFSET $" +
+                    std::to_string(params.size());
   return read_all((*conn)->query(sql, params));
 }
 
@@ -369,12 +383,10 @@ Result<StoreStats> PostgresStore::stats() {
     for (int r = 0; r < res->rows(); ++r) into.push_back({std::string(res->text(r, 0)), res->int64(r, 1)});
     return Status::ok();
   };
-  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category);
-      !s.is_ok()) {
+  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category); !s.is_ok()) {
     return fail(s);
   }
-  if (Status s = counts(sql::kCountByMonth, out.by_month);
-      !s.is_ok()) {
+  if (Status s = counts(sql::kCountByMonth, out.by_month); !s.is_ok()) {
     return fail(s);
   }
   return out;

@@ -28,6 +28,7 @@ class PostgresStore final : public Store {
 
   Result<BatchResult> apply(const WriteBatch& batch) override;
   Result<std::optional<StoredPaper>> get_paper(std::string_view id) override;
+  Result<std::optional<StoredPaper>> get_paper_by_doi(std::string_view doi) override;
   Result<std::vector<StoredPaper>> get_papers_by_doc_id(std::span<const std::int64_t> doc_ids) override;
   Result<std::vector<StoredPaper>> papers_changed_since(std::int64_t after_seq, int limit) override;
   Result<std::int64_t> max_change_seq() override;

@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 7> kMigrations = {{
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -193,11 +193,17 @@ CREATE TABLE attempt_counts (
   last_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    {8, "DOI look-ups: a paper found by the DOI typed into search",
+     R"sql(
+CREATE INDEX papers_doi ON papers(lower(doi));
+)sql"},
 }};
 
 }  // namespace
 
-int latest_schema_version() { return kMigrations.back().version; }
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
 
 Result<int> current_schema_version(Connection& conn) {
   auto stmt = conn.prepare("PRAGMA user_version");

@@ -93,8 +93,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path, 
 
 Result<UpsertOutcome> SqliteStore::upsert_one(const core::Paper& incoming, std::int64_t& next_seq) {
   Connection& db = *writer_;
-  auto existing_stmt = db.prepare(
-      "SELECT " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ?");
+  auto existing_stmt = db.prepare("SELECT " + std::string(sql::kStoredSummaryColumns) + " FROM papers WHERE id = ?");
   if (!existing_stmt) return fail(existing_stmt.error());
   existing_stmt->bind(1, incoming.id);
   auto found = existing_stmt->step();
@@ -207,7 +206,8 @@ Result<BatchResult> SqliteStore::apply(const WriteBatch& batch) {
     if (!outcome) return fail(outcome.error());
     record_outcome(result, *outcome);
   }
-  auto put = writer_->prepare("INSERT INTO state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto put = writer_->prepare(
+      "INSERT INTO state(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   if (!put) return fail(put.error());
   for (const auto& [key, value] : batch.state) {
     put->bind(1, key).bind(2, value);
@@ -221,6 +221,20 @@ Result<std::optional<StoredPaper>> SqliteStore::get_paper(std::string_view id) {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
   return load_paper(**conn, id);
+}
+
+Result<std::optional<StoredPaper>> SqliteStore::get_paper_by_doi(std::string_view doi) {
+  auto conn = read_connection();
+  if (!conn) return fail(conn.error());
+  // lower(doi) as written is what the papers_doi index holds (migration 8).
+  auto stmt = (*conn)->prepare("SELECT " + std::string(sql::kPaperColumns) +
+                               " FROM papers WHERE lower(doi) = lower(?) ORDER BY doc_id LIMIT 1");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind(1, doi);
+  auto rows = read_all(*stmt);
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) return std::optional<StoredPaper>();
+  return std::optional<StoredPaper>(std::move(rows->front()));
 }
 
 Result<std::vector<StoredPaper>> SqliteStore::get_papers_by_doc_id(std::span<const std::int64_t> doc_ids) {
@@ -313,8 +327,7 @@ Result<std::pair<std::string, std::string>> SqliteStore::neighbour_listing_days(
 }
 
 Result<std::vector<StoredPaper>> SqliteStore::list_papers_by_author(std::string_view keyname,
-                                                                    std::string_view forenames, int limit,
-                                                                    int offset) {
+                                                                    std::string_view forenames, int limit, int offset) {
   auto conn = read_connection();
   if (!conn) return fail(conn.error());
   // Authors are a JSON column; instr() on the quoted keyname is a cheap prefilter before the exact
@@ -357,12 +370,10 @@ Result<StoreStats> SqliteStore::stats() {
       into.push_back({std::string(stmt->text(0)), stmt->int64(1)});
     }
   };
-  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category);
-      !s.is_ok()) {
+  if (Status s = counts(sql::kCountByPrimaryCategory, out.by_primary_category); !s.is_ok()) {
     return fail(s);
   }
-  if (Status s = counts(sql::kCountByMonth, out.by_month);
-      !s.is_ok()) {
+  if (Status s = counts(sql::kCountByMonth, out.by_month); !s.is_ok()) {
     return fail(s);
   }
   return out;
