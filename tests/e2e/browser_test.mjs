@@ -113,7 +113,7 @@ async function main() {
     assert.ok(await page.locator('meta[name="citation_author"]').count() >= 1);
     assert.ok(await page.locator('meta[name="citation_pdf_url"]').count() === 1);
     await page.waitForSelector("html.katex-ready");
-    assert.ok(await page.locator(".paper-page > .abstract .katex, .paper-page > .title .katex").count() > 0,
+    assert.ok(await page.locator(".paper-page .abstract .katex, .paper-page .title .katex").count() > 0,
               "the paper's math is typeset");
     await page.screenshot({ path: join(artifacts, "paper.png"), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("a.button[download]")]);
