@@ -172,6 +172,18 @@ Result<CollectionChange> LibraryService::save_paper_to_new(const Account& by, st
   return add_paper(*c, *paper, now);
 }
 
+Result<CollectionChange> LibraryService::save_paper_to_named(const Account& by, std::string_view raw_name,
+                                                             bool is_public, std::string_view paper, std::int64_t now) {
+  auto name = collection_name(raw_name);
+  if (!name) return fail(name.error());
+  auto mine = library_.collections_of(by.id);
+  if (!mine) return fail(mine.error());
+  for (const auto& c : *mine) {
+    if (c.name == *name) return save_paper(by, std::to_string(c.id), paper, now);
+  }
+  return save_paper_to_new(by, *name, is_public, paper, now);
+}
+
 Result<CollectionChange> LibraryService::remove_paper(const Account& by, std::string_view ref,
                                                       std::string_view raw_paper, std::int64_t now) {
   auto c = changeable_collection(by, ref, now);

@@ -98,6 +98,11 @@ class LibraryService {
   // nothing is made when the paper cannot be saved.
   [[nodiscard]] Result<CollectionChange> save_paper_to_new(const Account& by, std::string_view name, bool is_public,
                                                            std::string_view paper, std::int64_t now);
+  // Saves the paper to the account's collection called `name`, made (public when `is_public`) when
+  // it has none: what a person means by typing a collection's name. The errors of
+  // create_collection (an empty name is invalid_argument) and save_paper.
+  [[nodiscard]] Result<CollectionChange> save_paper_to_named(const Account& by, std::string_view name, bool is_public,
+                                                             std::string_view paper, std::int64_t now);
   // The changes below take the refs and errors of save_paper; "saved" makes the default
   // collection if there is none yet (at `now`).
   [[nodiscard]] Result<CollectionChange> remove_paper(const Account& by, std::string_view ref, std::string_view paper,

@@ -270,6 +270,7 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
                                                                    if (d != nullptr) d->wake();
                                                                  });
   options.subscriptions = p->subscriptions.get();
+  options.is_mail_configured = p->mail->sender != nullptr;
   // The daily harvest runs only when harvest.schedule is on (off by default, so demos and tests
   // never reach the network).
   if (cfg.harvest.schedule) {

@@ -255,11 +255,12 @@ struct WebServer::Impl {
         out->body = message + "\n";
         out->content_type = "text/plain; charset=utf-8";
       } else if (out->status == 401) {
-        // A page that needs an account sends the visitor to log in.
+        // A page that needs an account sends the visitor to log in, and back here afterwards.
         out->status = 303;
-        out->location = "/login";
+        out->location = login_path(req.method == "GET" ? req.target : req.get_param_value("back"));
       } else {
-        out->body = message_page(views, std::string(error_heading(out->status)), {message});
+        // The viewer's header too: a logged-in reader must not look logged out on an error page.
+        out->body = message_page(ctx, req, std::string(error_heading(out->status)), {message});
         out->content_type = "text/html; charset=utf-8";
       }
       out->cache_control = "no-store";
@@ -408,6 +409,7 @@ struct WebServer::Impl {
     std::shared_ptr<Request> req;
     const Router::Route* route = nullptr;
     std::optional<Response> refusal;
+    std::string refusal_text;  // what the refusal page says (404, 405)
   };
   Routed route_request(RawRequest&& raw) const {
     std::string path(std::string_view(raw.target).substr(0, raw.target.find('?')));
@@ -420,12 +422,12 @@ struct WebServer::Impl {
     if (out.route == nullptr && !is_builtin(*out.req)) {
       if (allowed.empty() && is_builtin_path(out.req->path)) allowed = "GET, HEAD";
       if (allowed.empty()) {
-        out.refusal =
-            error_response(404, out.req->path, "There is no page at " + out.req->path + ".", out.req->remote_addr);
+        out.refusal_text = "There is no page at " + out.req->path + ".";
+        out.refusal = error_response(404, out.req->path, out.refusal_text, out.req->remote_addr);
       } else {
         // RFC 9110 §15.5.6: the path exists, the method does not; say which ones do.
-        out.refusal = error_response(405, out.req->path, out.req->method + " is not allowed here; use " + allowed + ".",
-                                     out.req->remote_addr);
+        out.refusal_text = out.req->method + " is not allowed here; use " + allowed + ".";
+        out.refusal = error_response(405, out.req->path, out.refusal_text, out.req->remote_addr);
         out.refusal->headers.emplace_back("Allow", allowed);
       }
     }
@@ -442,7 +444,7 @@ struct WebServer::Impl {
   // On an io thread: what can be answered from memory is answered here; the rest goes to a worker.
   void dispatch(RawRequest&& raw, const HttpTransport::Reply& reply) {
     Routed routed = route_request(std::move(raw));
-    if (routed.refusal) return reply(std::move(*routed.refusal));
+    if (routed.refusal) return refuse(std::move(routed), reply);
     std::shared_ptr<Request> req = std::move(routed.req);
     if (is_builtin(*req)) return reply(builtin(*req));
     const Router::Route* route = routed.route;
@@ -469,16 +471,41 @@ struct WebServer::Impl {
     }
   }
 
+  // A refused request's page (404, 405) has the same header as every other page. A logged-in
+  // reader's account is found in the database, so their page is made on a worker, not here.
+  void refuse(Routed&& routed, const HttpTransport::Reply& reply) {
+    auto refusal = std::make_shared<Response>(std::move(*routed.refusal));
+    std::shared_ptr<Request> req = std::move(routed.req);
+    bool is_page = req != nullptr && !routed.refusal_text.empty() && !req->path.starts_with("/api/");
+    if (!is_page) return reply(std::move(*refusal));
+    auto with_header = [this, req, refusal, text = std::move(routed.refusal_text), reply] {
+      auto page =
+          std::make_shared<std::string>(message_page(ctx, *req, std::string(error_heading(refusal->status)), {text}));
+      refusal->body = *page;
+      refusal->owner = std::move(page);
+      reply(std::move(*refusal));
+    };
+    if (!is_personal_request(*req)) return with_header();
+    if (!workers->try_post(with_header)) reply(std::move(*refusal));
+  }
+
   Response builtin(const Request& req) {
     if (req.path == "/healthz") return health(req);
-    if (req.path == "/favicon.ico") {
-      // Browsers ask for it on their own; answer "nothing" cheaply instead of a 404 page.
-      Response res;
-      res.status = 204;
-      res.headers.emplace_back("Cache-Control", "public, max-age=86400");
-      return res;
-    }
+    if (req.path == "/favicon.ico") return favicon(req);
     return static_asset(req);
+  }
+
+  // Browsers ask for /favicon.ico on their own; pages also name the icon with <link rel="icon">.
+  Response favicon(const Request& req) {
+    const Asset* a = assets.find(assets.url_for("favicon.svg"));
+    if (a == nullptr) return text_response(404, "no icon\n", "text/plain; charset=utf-8");
+    Response res;
+    res.client = req.remote_addr;
+    res.headers.emplace_back("Cache-Control", "public, max-age=86400");
+    res.headers.emplace_back("Vary", "Accept-Encoding");
+    send_body(res, choose_encoding(req, a->content, a->content_type), a->content, a->content_type, *a->variants,
+              a->variants);
+    return res;
   }
 
   Response static_asset(const Request& req) {

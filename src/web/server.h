@@ -64,6 +64,9 @@ struct ServerOptions {
   int render_concurrency = 0;
   // E-mail digest subscriptions; null: the subscribe pages say digests are unavailable.
   mail::SubscriptionService* subscriptions = nullptr;
+  // Whether mail can go out (an SMTP server is configured); without one, subscribing stores the
+  // subscription and the pages say that its confirmation mail waits.
+  bool is_mail_configured = false;
   // KaTeX's dist folder (node_modules/katex/dist); missing: math stays raw LaTeX.
   std::string katex_dir;
   // Absolute base URL for feeds and mails ("https://papers.example.org"); empty: the listening

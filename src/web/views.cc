@@ -89,6 +89,7 @@ std::string Views::page(std::string_view body_template, const nlohmann::json& mo
   data["body"] = mustache::data(render_data(body_template, data));
   data["css_url"] = mustache::data(assets_.url_for("app.css"));
   data["app_js_url"] = mustache::data(assets_.url_for("app.js"));
+  data["favicon_url"] = mustache::data(assets_.url_for("favicon.svg"));
   for (auto [key, url] :
        {std::pair{"katex_css_url", assets_.katex_css_url()}, std::pair{"katex_js_url", assets_.katex_js_url()},
         std::pair{"autorender_url", assets_.katex_autorender_url()}}) {

@@ -135,7 +135,7 @@ async function main() {
     assert.ok(await page.locator('meta[name="citation_author"]').count() >= 1);
     assert.ok(await page.locator('meta[name="citation_pdf_url"]').count() === 1);
     await page.waitForSelector("html.katex-ready");
-    assert.ok(await page.locator(".paper-page > .abstract .katex, .paper-page > .title .katex").count() > 0,
+    assert.ok(await page.locator(".paper-page .abstract .katex, .paper-page .title .katex").count() > 0,
               "the paper's math is typeset");
     await page.screenshot({ path: join(artifacts, "paper.png"), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("a.button[download]")]);
@@ -220,6 +220,36 @@ async function main() {
     }
     await page.screenshot({ path: join(artifacts, "home-phone.png") });
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  await step("paper page: side column, link previews, favicon; screenshots at 1366x900 and 390x844", async () => {
+    const id = "2606.21596";  // math in its title, a URL in its arXiv comments
+    for (const [width, height] of [[1366, 900], [390, 844]]) {
+      await page.setViewportSize({ width, height });
+      for (const scheme of ["light", "dark"]) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(`${base}/papers/${id}`);
+        await page.screenshot({ path: join(artifacts, `paper-${width}-${scheme}.png`) });
+      }
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= width + 1, `paper page is ${wide}px wide at ${width}`);
+      const [main, side] = await Promise.all([".paper-abstract", ".paper-side"].map((s) => page.locator(s).boundingBox()));
+      // Beside the abstract on wide screens, below it on phones.
+      if (width > 1000) assert.ok(side.x > main.x + main.width - 1 && side.y < main.y + main.height, "side column");
+      else assert.ok(side.y >= main.y + main.height - 1, "actions below the abstract");
+    }
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.doesNotMatch(await page.title(), /\$|\\/, "the tab title is plain text");
+    assert.equal(await page.locator('meta[property="og:title"]').getAttribute("content"), await page.title().then(
+      (t) => t.replace(/ · Paperboy$/, "")));
+    assert.ok((await page.locator('meta[property="og:description"]').getAttribute("content")).length > 50);
+    assert.equal(await page.locator('meta[name="twitter:card"]').getAttribute("content"), "summary");
+    const icon = await page.request.get(base + "/favicon.ico");
+    assert.equal(icon.status(), 200);
+    assert.match(icon.headers()["content-type"], /^image\//);
+    const link = await page.locator('.paper-side a[href^="https://phi-scene"]').getAttribute("rel");
+    assert.equal(link, "nofollow noopener");
   });
 
   await step("axe-core: no serious or critical violations on each page type", async () => {

@@ -67,6 +67,22 @@ async function main() {
   const base = await startServer(serverEnv(apiUrl));
   const { page } = await launch();
 
+  await step("a logged-out upvote says why, and signing up returns to the paper", async () => {
+    await page.goto(base + "/");
+    const href = await page.locator("li.paper .title a").first().getAttribute("href");
+    await page.goto(base + href);
+    await Promise.all([page.waitForURL(/\/login\?next=.*why=upvote/), page.click(".paper-actions button.vote")]);
+    assert.ok((await page.textContent("main")).includes("Log in to upvote"));
+    await checkPage(page, "/login?why=upvote");
+    await Promise.all([page.waitForURL(/\/signup\?next=/), page.click("text=No account? Sign up")]);
+    await page.fill("input[name=name]", "Eve Reader");
+    await page.fill("input[name=email]", "eve@example.org");
+    await page.fill("input[name=password]", password);
+    await Promise.all([page.waitForURL(base + href), page.click("form button[type=submit]")]);
+    assert.equal((await page.locator("nav.account .viewer-name").textContent()).trim(), "Eve Reader");
+    await logOut(page);
+  });
+
   await step("sign up, log out, log in", async () => {
     await page.goto(base + "/signup");
     await checkPage(page, "/signup");
@@ -112,7 +128,7 @@ async function main() {
     await page.screenshot({ path: join(artifacts, "community-submitted.png"), fullPage: false });
     await checkPage(page, `/papers/date/${today} (signed in)`);
     await page.goto(base + "/papers/2602.07774");
-    assert.match(await page.locator("p.submitted").textContent(), /Submitted by Ada Lovelace/);
+    assert.match(await page.locator(".paper-page .submitted").textContent(), /Submitted by Ada Lovelace/);
   });
 
   await step("a curator hides a paper and it leaves the listing", async () => {

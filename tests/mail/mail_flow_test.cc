@@ -203,6 +203,36 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   EXPECT_EQ(server.wait(), 0);
 }
 
+// Without an SMTP server a subscription is stored, and the pages say that no mail went out rather
+// than "a confirmation mail is on its way" (issue 16 item 7).
+TEST_F(MailFlowTest, SubscribingWithoutAnSmtpServerSaysNoMailWasSent) {
+  Process server({paperboy_binary(), "--data-dir", dir_.path().string(), "serve", "--port", "0"},
+                 {"PAPERBOY_MAIL_SCHEDULE=false", "PAPERBOY_LOG_LEVEL=warn"});
+  int port = testing::serving_port(server.read_line());
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  auto form_page = client.Get("/subscribe");
+  ASSERT_TRUE(form_page);
+  EXPECT_NE(form_page->body.find("no mail server configured"), std::string::npos);
+  httplib::Headers cookie = {{"Cookie", "pb_csrf=" + paperboy::testing::set_cookie(form_page, "pb_csrf")}};
+  auto form = client.Post("/subscribe", cookie,
+                          httplib::Params{{"email", "grace@example.org"},
+                                          {"frequency", "weekly"},
+                                          {"kind", "trending"},
+                                          {"csrf", paperboy::testing::csrf_from(form_page->body)}});
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200);
+  EXPECT_NE(form->body.find("no mail was sent"), std::string::npos) << form->body;
+  EXPECT_EQ(form->body.find("on its way"), std::string::npos);
+  auto api = client.Post("/api/subscriptions", R"({"email":"ada@example.org","frequency":"daily","kind":"trending"})",
+                         "application/json");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 202);
+  EXPECT_NE(api->body.find("no mail server is configured"), std::string::npos) << api->body;
+  server.signal(SIGTERM);
+  EXPECT_EQ(server.wait(), 0);
+}
+
 // Password reset links go out through the digests' SMTP server (the notice mailer), and work once.
 TEST_F(MailFlowTest, PasswordResetLinkArrivesByMailAndSetsTheNewPassword) {
   SmtpSink sink(sink_dir_.path());

@@ -259,6 +259,31 @@ TEST_F(CurationServerTest, PapersOlderThanTheWindowAreRefusedWithTheReason) {
   EXPECT_TRUE(curation_->submissions_between("0000-00-00", "9999-99-99")->empty());
 }
 
+// A refused form submission is shown on the submit form (issue 16 item 7): what was typed stays,
+// the age rule is explained, the paper is linked when Paperboy has it, and the header keeps the
+// account.
+TEST_F(CurationServerTest, RefusedFormSubmissionIsExplainedOnTheFormWithTheInputKept) {
+  stop();
+  start({.max_age_days = 14, .per_account = 10, .window_s = 3600});
+  token_for("ada@example.org", "Ada");
+  std::string session = browser_login("ada@example.org");
+  std::string typed = "https://arxiv.org/abs/2401.00010";
+  auto r = client().Post("/submit", {{"Cookie", "pb_session=" + session}},
+                         httplib::Params{{"id", typed}, {"csrf", session_csrf(session)}});
+  ASSERT_EQ(r->status, 400) << r->body;
+  EXPECT_NE(r->body.find("action=\"/submit\""), std::string::npos);
+  EXPECT_NE(r->body.find("value=\"" + typed + "\""), std::string::npos);
+  EXPECT_NE(r->body.find("only papers at most 14 days old can be submitted"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("at most 14 days old can be submitted; older papers arrive"), std::string::npos);
+  EXPECT_NE(r->body.find("<a href=\"/papers/2401.00010\">Graph networks</a>"), std::string::npos);
+  EXPECT_NE(r->body.find("class=\"viewer-name\""), std::string::npos);
+  auto malformed = client().Post("/submit", {{"Cookie", "pb_session=" + session}},
+                                 httplib::Params{{"id", "not a paper"}, {"csrf", session_csrf(session)}});
+  ASSERT_EQ(malformed->status, 400);
+  EXPECT_NE(malformed->body.find("value=\"not a paper\""), std::string::npos);
+  EXPECT_NE(malformed->body.find("is not an arXiv id"), std::string::npos);
+}
+
 TEST_F(CurationServerTest, SubmissionsAreRateLimitedPerAccount) {
   stop();
   start({.max_age_days = 36500, .per_account = 2, .window_s = 3600});

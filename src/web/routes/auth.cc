@@ -5,6 +5,7 @@
 
 #include "core/time.h"
 #include "web/csrf.h"
+#include "web/html.h"
 #include "web/http_status.h"
 #include "web/routes/common.h"
 #include "web/server.h"
@@ -30,28 +31,58 @@ Reply form_page(RouteContext& ctx, const Request& req, nlohmann::json model, int
   return reply;
 }
 
-nlohmann::json login_model(const std::string& email, const std::string& error) {
-  return {{"heading", "Log in"},
-          {"action", "/login"},
-          {"submit", "Log in"},
-          {"error", error},
-          {"fields",
-           {field("email", "Email", "email", "username", email),
-            field("password", "Password", "password", "current-password")}},
-          {"links",
-           {{{"url", "/signup"}, {"label", "No account? Sign up"}},
-            {{"url", "/password/forgot"}, {"label", "Forgot your password?"}}}}};
+// Why a reader was sent to log in (a logged-out action explains itself); "" for none.
+std::string why_notice(std::string_view why) {
+  if (why == "upvote") return "Log in to upvote papers. You will be back where you were.";
+  if (why == "save") return "Log in to save papers to your collections. You will be back where you were.";
+  if (why == "comment") return "Log in to comment. You will be back where you were.";
+  if (why == "follow") return "Log in to follow authors, categories and searches.";
+  if (why == "submit") return "Log in to submit a paper.";
+  return "";
 }
 
-nlohmann::json signup_model(const std::string& email, const std::string& name, const std::string& error) {
-  return {{"heading", "Sign up"},
-          {"action", "/signup"},
-          {"submit", "Create account"},
-          {"error", error},
-          {"fields",
-           {field("name", "Name", "text", "name", name), field("email", "Email", "email", "username", email),
-            field("password", "Password (at least 10 characters)", "password", "new-password")}},
-          {"links", {{{"url", "/login"}, {"label", "Have an account? Log in"}}}}};
+// Where login and signup return to: the request's validated `next` ("" for the home page), and
+// the same `next` carried by the form and the links between the two pages.
+struct ReturnTo {
+  std::string next;
+  std::string why;
+  explicit ReturnTo(const Request& req)
+      : next(next_param(req)), why(req.has_param("why") ? req.get_param_value("why") : "") {}
+  [[nodiscard]] std::string query() const { return next.empty() ? "" : "?next=" + url_encode(next); }
+  void add_to(nlohmann::json& model) const {
+    if (!next.empty()) model["hidden"] = {{{"name", "next"}, {"value", next}}};
+    model["notice"] = why_notice(why);
+  }
+};
+
+nlohmann::json login_model(const std::string& email, const std::string& error, const ReturnTo& to) {
+  nlohmann::json model = {{"heading", "Log in"},
+                          {"action", "/login"},
+                          {"submit", "Log in"},
+                          {"error", error},
+                          {"fields",
+                           {field("email", "Email", "email", "username", email),
+                            field("password", "Password", "password", "current-password")}},
+                          {"links",
+                           {{{"url", "/signup" + to.query()}, {"label", "No account? Sign up"}},
+                            {{"url", "/password/forgot"}, {"label", "Forgot your password?"}}}}};
+  to.add_to(model);
+  return model;
+}
+
+nlohmann::json signup_model(const std::string& email, const std::string& name, const std::string& error,
+                            const ReturnTo& to) {
+  nlohmann::json model = {
+      {"heading", "Sign up"},
+      {"action", "/signup"},
+      {"submit", "Create account"},
+      {"error", error},
+      {"fields",
+       {field("name", "Name", "text", "name", name), field("email", "Email", "email", "username", email),
+        field("password", "Password (at least 10 characters)", "password", "new-password")}},
+      {"links", {{{"url", "/login" + to.query()}, {"label", "Have an account? Log in"}}}}};
+  to.add_to(model);
+  return model;
 }
 
 // A login the service refused (wrong password, or a wait after failures); anything else (the
@@ -68,14 +99,16 @@ Reply refused_form(RouteContext& ctx, const Request& req, nlohmann::json model, 
   return r;
 }
 
-// Starts a new session (a fresh id, whatever cookie the client brought) and redirects.
+// Starts a new session (a fresh id, whatever cookie the client brought) and redirects back to
+// where the reader was (a validated same-site `next`), or home.
 Result<Reply> log_in(RouteContext& ctx, const Request& req, const app::Account& account) {
   if (std::string old = cookie_value(req, kSessionCookie); !old.empty()) {
     if (Status s = ctx.accounts->end_session(old); !s.is_ok()) return fail(s);
   }
   auto session = ctx.accounts->start_session(account);
   if (!session) return fail(session.error());
-  Reply r = redirect("/");
+  std::string next = next_param(req);
+  Reply r = redirect(next.empty() ? "/" : next);
   r.set_cookies.push_back(make_cookie(kSessionCookie, session->secret, ctx.options.account_options.session_lifetime_s,
                                       ctx.csrf->secure_cookies()));
   return r;
@@ -194,6 +227,10 @@ Result<app::Account> signed_in(RouteContext& ctx, const Request& req, Access acc
 void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model) {
   if (ctx.accounts == nullptr) return;
   model["community"] = true;
+  // The header's "Log in" returns here (the login pages keep the `next` they were given).
+  bool is_auth_page = req.path == "/login" || req.path == "/signup";
+  std::string here = is_auth_page ? next_param(req) : (req.method == "GET" ? req.target : "");
+  if (here != "/" && is_same_site_path(here)) model["login_next"] = url_encode(here);
   auto viewer = request_viewer(ctx, req);
   if (!viewer || !*viewer || (*viewer)->is_bearer) return;
   model["viewer"] = {
@@ -201,19 +238,22 @@ void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model) {
 }
 
 void add_auth_routes(RouteContext& ctx) {
-  ctx.get("/login", [&ctx](const Request& req) -> Result<Reply> { return form_page(ctx, req, login_model("", "")); });
+  ctx.get("/login", [&ctx](const Request& req) -> Result<Reply> {
+    return form_page(ctx, req, login_model("", "", ReturnTo(req)));
+  });
   ctx.post("/login", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
     auto account = ctx.accounts->authenticate(email, req.get_param_value("password"), req.remote_addr);
     if (!account) {
       if (!is_refusal(account.error())) return fail(account.error());
-      return refused_form(ctx, req, login_model(email, ""), account.error());
+      return refused_form(ctx, req, login_model(email, "", ReturnTo(req)), account.error());
     }
     return log_in(ctx, req, *account);
   });
-  ctx.get("/signup",
-          [&ctx](const Request& req) -> Result<Reply> { return form_page(ctx, req, signup_model("", "", "")); });
+  ctx.get("/signup", [&ctx](const Request& req) -> Result<Reply> {
+    return form_page(ctx, req, signup_model("", "", "", ReturnTo(req)));
+  });
   ctx.post("/signup", [&ctx](const Request& req) -> Result<Reply> {
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     std::string email = req.get_param_value("email");
@@ -226,7 +266,7 @@ void add_auth_routes(RouteContext& ctx) {
           code != StatusCode::kRateLimited) {
         return fail(account.error());
       }
-      return refused_form(ctx, req, signup_model(email, name, ""), account.error());
+      return refused_form(ctx, req, signup_model(email, name, "", ReturnTo(req)), account.error());
     }
     return log_in(ctx, req, *account);
   });

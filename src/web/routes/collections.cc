@@ -10,6 +10,7 @@
 #include "core/time.h"
 #include "web/csrf.h"
 #include "web/export.h"
+#include "web/page_text.h"
 #include "web/routes/library.h"
 
 namespace paperboy::web {
@@ -44,7 +45,7 @@ Result<Reply> collection_page(RouteContext& ctx, const Request& req, const app::
       {"name", c.name},
       {"is_public", c.is_public},
       {"visibility", c.is_public ? "Public: anyone with the link can read it" : "Private: only you can see it"},
-      {"count_text", std::to_string(c.paper_count) + (c.paper_count == 1 ? " paper" : " papers")},
+      {"count_text", count_noun(c.paper_count, "paper", "papers")},
       {"cards", ctx.views.cards(papers, {}, &*marks)},
       {"has_papers", !papers.empty()},
       {"bib_url", base + ".bib"},
@@ -128,11 +129,13 @@ void add_collection_pages(RouteContext& ctx) {
   ctx.post("/collections/save", acting(ctx, [&ctx](const Request& req, const app::Account& a) -> Result<Reply> {
              std::string target = req.get_param_value("collection");
              std::string paper = req.get_param_value("paper");
-             auto saved =
-                 target == "new"
-                     ? ctx.library->save_paper_to_new(a, req.get_param_value("name"),
-                                                      req.get_param_value("public") == "on", paper, core::unix_now())
-                     : ctx.library->save_paper(a, target.empty() ? "saved" : target, paper, core::unix_now());
+             std::string name = req.get_param_value("name");
+             // One control: a typed name wins over the list (the list alone never names a new one).
+             bool is_named = name.find_first_not_of(" \t") != std::string::npos;
+             auto saved = is_named || target == "new"
+                              ? ctx.library->save_paper_to_named(a, name, req.get_param_value("public") == "on", paper,
+                                                                 core::unix_now())
+                              : ctx.library->save_paper(a, target.empty() ? "saved" : target, paper, core::unix_now());
              if (!saved) return fail(saved.error());
              return redirect(back_path(req, "/collections/" + std::to_string(saved->collection.id)));
            }));
@@ -219,7 +222,7 @@ Result<std::string> save_form_html(RouteContext& ctx, const Request& req, const 
   if (ctx.library == nullptr) return std::string();
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
-  nlohmann::json model = {{"paper", paper_id}};
+  nlohmann::json model = {{"paper", paper_id}, {"login_url", login_path("/papers/" + paper_id, "save")}};
   if (*viewer && !(*viewer)->is_bearer) {
     auto places = ctx.library->save_places((*viewer)->account, paper_id);
     if (!places) return fail(places.error());
@@ -233,7 +236,11 @@ Result<std::string> save_form_html(RouteContext& ctx, const Request& req, const 
       if (in) saved_in.push_back({{"name", c.name}, {"url", "/collections/" + std::to_string(c.id)}});
     }
     // The default collection is made on first save; offer it before it exists.
-    if (!has_default) options.insert(options.begin(), {{"value", "saved"}, {"name", app::kDefaultCollectionName}});
+    // One object (a braced list here would pick insert()'s initializer-list overload: two arrays).
+    if (!has_default) {
+      options.insert(options.begin(),
+                     nlohmann::json{{"value", "saved"}, {"name", std::string(app::kDefaultCollectionName)}});
+    }
     model["form"] = {{"csrf", ctx.csrf->session_token(req)},
                      {"options", options},
                      {"saved_in", saved_in},

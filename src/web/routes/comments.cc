@@ -8,6 +8,7 @@
 #include "core/time.h"
 #include "web/csrf.h"
 #include "web/markdown.h"
+#include "web/page_text.h"
 #include "web/routes/library.h"
 
 namespace paperboy::web {
@@ -135,6 +136,7 @@ Result<std::string> comments_html(RouteContext& ctx, const Request& req, const s
   std::string csrf = me != nullptr ? ctx.csrf->session_token(req) : "";
   AuthorNames names(ctx);
   nlohmann::json list = nlohmann::json::array();
+  std::int64_t now = core::unix_now();
   for (const auto& c : *comments) {
     auto name = names(c.account_id);
     if (!name) return fail(name.error());
@@ -142,7 +144,9 @@ Result<std::string> comments_html(RouteContext& ctx, const Request& req, const s
                     {"author", *name},
                     {"html", render_markdown(c.body)},
                     {"created", core::format_iso_datetime(c.created_at)},
-                    {"created_label", core::format_rfc2822(c.created_at)},
+                    {"created_label", relative_time(c.created_at, now)},
+                    {"created_title",
+                     plain_date(c.created_at) + ", " + core::format_iso_datetime(c.created_at).substr(11, 5) + " UTC"},
                     {"edited", c.edited_at > 0},
                     {"can_edit", me != nullptr && app::LibraryService::may_edit(*me, c)},
                     {"can_delete", me != nullptr && app::LibraryService::may_delete(*me, c)},
@@ -152,6 +156,7 @@ Result<std::string> comments_html(RouteContext& ctx, const Request& req, const s
                           {"has_comments", !comments->empty()},
                           {"count", std::to_string(comments->size())},
                           {"paper_id", paper_id},
+                          {"login_url", login_path("/papers/" + paper_id + "#comments", "comment")},
                           {"max_bytes", ctx.library->options().comment_max_bytes}};
   if (me != nullptr) model["form"] = {{"csrf", csrf}};
   return ctx.views.render("comments", model);

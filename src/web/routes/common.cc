@@ -106,4 +106,25 @@ std::string message_page(const Views& views, const std::string& heading, const s
   return views.page("message", {{"title", heading}, {"heading", heading}, {"paragraphs", paragraphs}});
 }
 
+std::string message_page(RouteContext& ctx, const Request& req, const std::string& heading,
+                         const std::vector<std::string>& paragraphs) {
+  nlohmann::json model = {{"title", heading}, {"heading", heading}, {"paragraphs", paragraphs}};
+  personalise(ctx, req, model);
+  return ctx.views.page("message", model);
+}
+
+std::string login_path(std::string_view next, std::string_view why) {
+  std::string query;
+  if (next != "/" && is_same_site_path(next)) query = "next=" + url_encode(next);
+  if (!why.empty()) query += (query.empty() ? "" : "&") + std::string("why=") + url_encode(why);
+  return query.empty() ? "/login" : "/login?" + query;
+}
+
+std::string next_param(const Request& req) {
+  std::string next = req.has_param("next") ? req.get_param_value("next") : "";
+  // Never back to the login pages themselves (a loop after logging in).
+  bool is_auth_page = next.starts_with("/login") || next.starts_with("/signup") || next.starts_with("/logout");
+  return is_same_site_path(next) && !is_auth_page ? next : "";
+}
+
 }  // namespace paperboy::web

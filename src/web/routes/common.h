@@ -107,9 +107,19 @@ struct RouteContext {
 [[nodiscard]] Result<std::vector<app::StoredPaper>> papers_for_hits(RouteContext& ctx,
                                                                     const std::vector<search::SearchHit>& hits);
 
-// A page with a heading and paragraphs (errors, placeholders).
+// A page with a heading and paragraphs (errors, placeholders). The first form has the anonymous
+// header; the second shows the request's account in it, like every other page.
 [[nodiscard]] std::string message_page(const Views& views, const std::string& heading,
                                        const std::vector<std::string>& paragraphs);
+[[nodiscard]] std::string message_page(RouteContext& ctx, const Request& req, const std::string& heading,
+                                       const std::vector<std::string>& paragraphs);
+
+// "/login?next=NEXT&why=WHY": the login page, which says why a reader was sent there ("upvote",
+// "save", "comment", "follow", "submit") and returns them to `next` afterwards. A `next` that is
+// not a same-site path (is_same_site_path) is left out, and so is "/".
+[[nodiscard]] std::string login_path(std::string_view next, std::string_view why = "");
+// The request's `next` parameter when it is a same-site path to return to after logging in; "".
+[[nodiscard]] std::string next_param(const Request& req);
 
 // The trending window ending at the newest listing day: "day" (or ""), "week" (7 days), "month" (30).
 [[nodiscard]] Result<Period> trending_period(RouteContext& ctx, std::string_view kind);

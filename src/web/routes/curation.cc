@@ -9,6 +9,7 @@
 #include "core/time.h"
 #include "web/csrf.h"
 #include "web/html.h"
+#include "web/http_status.h"
 #include "web/routes/common.h"
 #include "web/server.h"
 
@@ -46,10 +47,46 @@ Result<Reply> submit_api(RouteContext& ctx, const Request& req) {
   return json_status(outcome->is_new ? 201 : 200, out);
 }
 
+// The submit page: the form with what was typed, the refusal beside it and the age rule, and a link
+// to the paper when Paperboy already has it (a paper too old to submit may still be here).
+Result<Reply> submit_page(RouteContext& ctx, const Request& req, const std::string& typed, const Status& refusal) {
+  Reply reply{.status = refusal.is_ok() ? 200 : http_status(refusal), .max_age_s = 0};
+  int max_age = ctx.submissions->options().max_age_days;
+  nlohmann::json model = {{"title", "Submit a paper"},
+                          {"id", typed},
+                          {"error", refusal.is_ok() ? "" : refusal.message()},
+                          {"rule", "Papers whose first version is at most " + std::to_string(max_age) +
+                                       " days old can be submitted; older papers arrive with arXiv's daily listings."},
+                          {"csrf", ctx.csrf->session_token(req)}};
+  if (!refusal.is_ok()) {
+    reply.retry_after_s = refusal.retry_after_s();
+    if (auto id = core::parse_arxiv_id(typed)) {
+      auto here = ctx.papers.find(id->id);
+      if (here) model["existing"] = {{"url", "/papers/" + here->id}, {"title", here->title}};
+    }
+  }
+  personalise(ctx, req, model);
+  reply.body = ctx.views.page("submit", model);
+  return reply;
+}
+
+// Refusals the reader can act on are shown on the form; anything else is the server's error.
+bool is_submit_refusal(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kRateLimited:
+    case StatusCode::kUnavailable: return true;
+    default: return false;
+  }
+}
+
 Result<Reply> submit_form(RouteContext& ctx, const Request& req) {
   auto account = signed_in(ctx, req, Access::kChange);
   if (!account) return fail(account.error());
-  auto outcome = ctx.submissions->submit(*account, req.get_param_value("id"), core::unix_now());
+  std::string typed = req.get_param_value("id");
+  auto outcome = ctx.submissions->submit(*account, typed, core::unix_now());
+  if (!outcome && is_submit_refusal(outcome.error())) return submit_page(ctx, req, typed, outcome.error());
   if (!outcome) return fail(outcome.error());
   // To the listing that now shows the paper, scrolled to it.
   return redirect("/papers/date/" + outcome->submission.listing_day + "#" + card_anchor(outcome->paper.id));
@@ -107,6 +144,11 @@ Status add_submitters(RouteContext& ctx, std::span<const app::StoredPaper> paper
 void add_curation_routes(RouteContext& ctx) {
   ctx.post("/api/papers/submit", [&ctx](const Request& req) { return submit_api(ctx, req); });
   ctx.post("/submit", [&ctx](const Request& req) { return submit_form(ctx, req); });
+  ctx.get("/submit", [&ctx](const Request& req) -> Result<Reply> {
+    auto account = signed_in(ctx, req, Access::kRead);
+    if (!account) return fail(account.error());
+    return submit_page(ctx, req, req.get_param_value("id"), Status::ok());
+  });
   ctx.post(R"(/api/papers/(.+)/(feature|unfeature|hide|unhide))",
            [&ctx](const Request& req) { return curate_api(ctx, req); });
   ctx.post(R"(/papers/(.+)/curation)", [&ctx](const Request& req) { return curate_form(ctx, req); });

@@ -33,7 +33,7 @@ Result<std::string> follow_button_html(RouteContext& ctx, const Request& req, ap
   if (ctx.library == nullptr) return std::string();
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
-  nlohmann::json model = {{"label", label}};
+  nlohmann::json model = {{"label", label}, {"login_url", login_path(req.target, "follow")}};
   if (*viewer && !(*viewer)->is_bearer) {
     auto is_following = ctx.library->is_following((*viewer)->account, kind, value);
     if (!is_following) return fail(is_following.error());

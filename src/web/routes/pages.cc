@@ -1,6 +1,7 @@
 // Author pages (/authors/KEYNAME?f=FORENAMES), category pages (/categories/CAT), both newest
 // first with paging. The subscribe pages are in subscribe.cc.
 #include "web/html.h"
+#include "web/page_text.h"
 #include "web/routes/common.h"
 #include "web/routes/library.h"
 #include "web/server.h"
@@ -15,14 +16,15 @@ Result<nlohmann::json> people_model(RouteContext& ctx, const Request& req, const
                                     bool has_more) {
   auto marks = vote_marks(ctx, req, papers);
   if (!marks) return fail(marks.error());
-  nlohmann::json model = {{"title", heading},
-                          {"heading", heading},
-                          {"path", path},
-                          {"cards", ctx.views.cards(papers, {}, &*marks)},
-                          {"has_papers", !papers.empty()},
-                          {"empty_text", "No papers found."},
-                          {"count_text", std::to_string(papers.size()) + " papers on this page, newest first" +
-                                             (page > 1 ? " (page " + std::to_string(page) + ")" : "")}};
+  nlohmann::json model = {
+      {"title", heading},
+      {"heading", heading},
+      {"path", path},
+      {"cards", ctx.views.cards(papers, {}, &*marks)},
+      {"has_papers", !papers.empty()},
+      {"empty_text", "No papers found."},
+      {"count_text", count_noun(static_cast<std::int64_t>(papers.size()), "paper", "papers") +
+                         " on this page, newest first" + (page > 1 ? " (page " + std::to_string(page) + ")" : "")}};
   if (has_more) {
     model["more_url"] = path + (path.find('?') == std::string::npos ? "?" : "&") + "page=" + std::to_string(page + 1);
   }

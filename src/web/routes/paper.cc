@@ -1,10 +1,14 @@
-// The paper page (/papers/ID): full metadata, version history, similar papers (via the search
-// service), BibTeX, and Highwire Press citation_* meta tags that reference managers (Zotero,
-// Mendeley) read for one-click import. /papers/ID.bib downloads the BibTeX entry.
+// The paper page (/papers/ID): title, authors and abstract first; actions and facts (vote, save,
+// BibTeX, arXiv/PDF/code links, versions, linked comments and journal reference) beside them on
+// wide screens; then the discussion and similar papers (via the search service). Its <head> has
+// Highwire Press citation_* tags that reference managers (Zotero, Mendeley) read for one-click
+// import, and Open Graph / Twitter card tags for link previews. /papers/ID.bib downloads the
+// BibTeX entry.
 #include "core/time.h"
 #include "web/csrf.h"
 #include "web/export.h"
 #include "web/html.h"
+#include "web/page_text.h"
 #include "web/routes/common.h"
 #include "web/routes/library.h"
 #include "web/server.h"
@@ -44,6 +48,17 @@ nlohmann::json citation_meta(const core::Paper& p) {
   return meta;
 }
 
+// Open Graph (og:*) and Twitter card tags: the preview a shared link shows (title and abstract as
+// plain text). og:url is absolute, from the configured public URL.
+nlohmann::json open_graph(RouteContext& ctx, const core::Paper& p, const std::string& title,
+                          const std::string& description) {
+  return nlohmann::json::array({{{"property", "og:title"}, {"content", title}},
+                                {{"property", "og:description"}, {"content", description}},
+                                {{"property", "og:url"}, {"content", ctx.base_url() + "/papers/" + p.id}},
+                                {{"property", "og:type"}, {"content", "article"}},
+                                {{"property", "og:site_name"}, {"content", "Paperboy"}}});
+}
+
 // "Submitted by NAME", the featured badge, and for curators the hidden notice and their buttons.
 // A hidden paper keeps its page: curators hide papers from listings, not from lookups by id.
 Status add_curation(RouteContext& ctx, const Request& req, const core::Paper& p, nlohmann::json& model) {
@@ -70,36 +85,63 @@ Status add_curation(RouteContext& ctx, const Request& req, const core::Paper& p,
   return Status::ok();
 }
 
-Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& p) {
+// "2026-06-30" as "30 Jun 2026" (as it was when it does not parse).
+std::string plain_day(const std::string& day) {
+  auto t = core::parse_iso8601(day);
+  return t ? plain_date(*t) : day;
+}
+
+// The paper's text and facts for paper.mustache, before votes, saves and comments.
+nlohmann::json paper_model(RouteContext& ctx, const core::Paper& p) {
   nlohmann::json versions = nlohmann::json::array();
   for (const auto& v : p.versions) {
     versions.push_back({{"number", std::to_string(v.number)},
                         {"url", arxiv_abs_url(p.id) + "v" + std::to_string(v.number)},
                         {"created", core::format_iso_datetime(v.created)},
-                        {"created_label", core::format_rfc2822(v.created)}});
+                        {"created_label", plain_date(v.created)}});
   }
-  nlohmann::json model = {{"title", p.title},
-                          {"description", p.abstract.substr(0, 300)},
-                          {"meta", citation_meta(p)},
-                          {"id", p.id},
-                          {"abstract", p.abstract},
-                          {"authors", author_links(p, p.authors.size())},
-                          {"categories", category_links(p)},
-                          {"day", p.listing_day()},
-                          {"updated", p.last_updated()},
-                          {"comments", p.comments},
-                          {"journal_ref", p.journal_ref},
-                          {"doi", p.doi},
-                          {"report_no", p.report_no},
-                          {"license", p.license},
-                          {"versions", versions},
-                          {"votes", "0"},
-                          {"is_voted", false},
-                          {"abs_url", arxiv_abs_url(p.id)},
-                          {"pdf_url", arxiv_pdf_url(p.id)},
-                          {"bib_url", "/papers/" + p.id + ".bib"},
-                          {"bibtex", bibtex_entry(p)},
-                          {"code_links", code_link_models(p)}};
+  // The tab title and previews are plain text; the heading keeps the TeX for KaTeX.
+  std::string title = plain_text_from_tex(p.title);
+  std::string description = text_excerpt(plain_text_from_tex(p.abstract), 300);
+  nlohmann::json meta = citation_meta(p);
+  meta.push_back({{"name", "twitter:card"}, {"content", "summary"}});
+  meta.push_back({{"name", "twitter:title"}, {"content", title}});
+  meta.push_back({{"name", "twitter:description"}, {"content", description}});
+  std::string anchor;
+  for (char c : p.id) anchor += (std::isalnum(static_cast<unsigned char>(c)) != 0) ? c : '-';
+  std::string day = p.listing_day();
+  return {{"title", title},
+          {"paper_title", p.title},
+          {"description", description},
+          {"meta", meta},
+          {"og", open_graph(ctx, p, title, description)},
+          {"id", p.id},
+          {"anchor", anchor},
+          {"abstract_html", abstract_html(p.abstract)},
+          {"authors", author_links(p, p.authors.size())},
+          {"categories", category_links(p)},
+          {"day", day},
+          {"day_label", plain_day(day)},
+          {"latest_version", p.versions.empty() ? "" : "v" + std::to_string(p.versions.back().number)},
+          {"updated", plain_day(p.last_updated())},
+          {"arxiv_comments_html", linked_text_html(p.comments)},
+          {"journal_ref_html", linked_text_html(p.journal_ref)},
+          {"doi", p.doi},
+          {"report_no", p.report_no},
+          {"license", p.license},
+          {"license_html", linked_text_html(p.license)},
+          {"versions", versions},
+          {"votes", "0"},
+          {"is_voted", false},
+          {"abs_url", arxiv_abs_url(p.id)},
+          {"pdf_url", arxiv_pdf_url(p.id)},
+          {"bib_url", "/papers/" + p.id + ".bib"},
+          {"bibtex", bibtex_entry(p)},
+          {"code_links", code_link_models(p)}};
+}
+
+Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& p) {
+  nlohmann::json model = paper_model(ctx, p);
   if (ctx.search == nullptr) {
     model["similar_unavailable"] = true;
   } else {
@@ -131,6 +173,7 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
   if (!comments) return fail(comments.error());
   model["comments_html"] = *comments;
   personalise(ctx, req, model);
+  model["vote_title"] = model.contains("viewer") ? "Upvote" : "Log in to upvote";
   if (Status s = add_curation(ctx, req, p, model); !s.is_ok()) return fail(s);
   return Reply{.body = ctx.views.page("paper", model)};
 }

@@ -3,6 +3,7 @@
 // (Bearer token or session cookie; JSON with scores and reasons). The model is rank::Recommender.
 #include "rank/recommender.h"
 #include "web/export.h"
+#include "web/page_text.h"
 #include "web/routes/common.h"
 #include "web/server.h"
 
@@ -60,7 +61,7 @@ Result<Reply> page(RouteContext& ctx, const Request& req) {
       {"heading", "Recommended for you"},
       {"subheading", "Papers of the last " + std::to_string(days) +
                          " listing days, ranked by how much they resemble the papers you upvoted. Each says why."},
-      {"count_text", std::to_string(papers.size()) + " papers"},
+      {"count_text", count_noun(static_cast<std::int64_t>(papers.size()), "paper", "papers")},
       {"cards", ctx.views.cards(papers, {}, &*marks, &notes)},
       {"has_papers", !papers.empty()},
       {"empty_text",

@@ -31,15 +31,16 @@ std::string token_param(const Request& req) {
   return req.has_param("token") ? req.get_param_value("token") : "";
 }
 
-Reply page(const RouteContext& ctx, int status, const std::string& heading, const std::vector<std::string>& paragraphs,
-           nlohmann::json extra = nlohmann::json::object()) {
+Reply page(RouteContext& ctx, const Request& req, int status, const std::string& heading,
+           const std::vector<std::string>& paragraphs, nlohmann::json extra = nlohmann::json::object()) {
   nlohmann::json model = {{"title", heading}, {"heading", heading}, {"paragraphs", paragraphs}};
   model.update(extra);
+  personalise(ctx, req, model);
   return Reply{.status = status, .body = ctx.views.page("subscribe", model), .max_age_s = 0};
 }
 
-Reply unavailable(const RouteContext& ctx) {
-  return page(ctx, 200, "E-mail digests are not available",
+Reply unavailable(RouteContext& ctx, const Request& req) {
+  return page(ctx, req, 200, "E-mail digests are not available",
               {"Subscriptions are not available on this server, so nothing was stored: your address was not saved "
                "or sent anywhere.",
                "Follow the daily papers with the Atom or RSS feed linked at the bottom of every page."});
@@ -67,6 +68,12 @@ const std::vector<std::string> kCheckInbox = {
     "If the address is right, a confirmation mail is on its way. Nothing is sent until you follow its link.",
     "Already subscribed? Then nothing changes and no further mail is sent."};
 
+// Without a mail server the subscription is stored and its confirmation mail waits in the outbox:
+// say so rather than claim a mail was sent (DESIGN.md: never claim what did not happen).
+constexpr const char* kNoMailServer =
+    "This server has no mail server configured yet, so no mail was sent. The confirmation mail waits until the "
+    "operator sets one up, and nothing is sent until you follow its link.";
+
 }  // namespace
 
 void add_subscribe_routes(RouteContext& ctx) {
@@ -89,7 +96,10 @@ void add_subscribe_routes(RouteContext& ctx) {
     if (Status s = service->subscribe(std::move(r)); !s.is_ok()) return fail(s);
     return Reply{.status = 202,
                  .body = nlohmann::json{{"status", "pending_confirmation"},
-                                        {"message", "check your inbox for a confirmation mail"}}
+                                        {"message", ctx.options.is_mail_configured
+                                                        ? "check your inbox for a confirmation mail"
+                                                        : "stored; no mail server is configured yet, so the "
+                                                          "confirmation mail waits until there is one"}}
                              .dump(),
                  .content_type = "application/json",
                  .max_age_s = 0};
@@ -98,8 +108,9 @@ void add_subscribe_routes(RouteContext& ctx) {
   // The form page. The listing pages' box comes here by GET with what was typed (those pages are
   // shared-cached, so they cannot carry a per-client CSRF token); this page adds one.
   auto form_page = [&ctx](const Request& req, int status, const std::string& heading,
-                          const std::vector<std::string>& paragraphs) {
+                          std::vector<std::string> paragraphs) {
     Reply reply{.status = status, .max_age_s = 0};
+    if (!ctx.options.is_mail_configured) paragraphs.emplace_back(kNoMailServer);
     nlohmann::json model = {{"title", heading},
                             {"heading", heading},
                             {"paragraphs", paragraphs},
@@ -113,19 +124,20 @@ void add_subscribe_routes(RouteContext& ctx) {
                                for (const auto& c : form_categories(req)) joined += (joined.empty() ? "" : ", ") + c;
                                return joined;
                              }()}};
+    personalise(ctx, req, model);
     reply.body = ctx.views.page("subscribe", model);
     return reply;
   };
 
   ctx.get("/subscribe", [&ctx, service, form_page](const Request& req) -> Result<Reply> {
-    if (service == nullptr) return unavailable(ctx);
+    if (service == nullptr) return unavailable(ctx, req);
     return form_page(req, 200, "Get papers in your inbox",
                      {"A daily or weekly mail with trending papers or the newest papers in the categories you "
                       "choose."});
   });
 
   ctx.post("/subscribe", [&ctx, service, form_page](const Request& req) -> Result<Reply> {
-    if (service == nullptr) return unavailable(ctx);
+    if (service == nullptr) return unavailable(ctx, req);
     if (Status s = ctx.csrf->check(req); !s.is_ok()) return fail(s);
     store::SubscriptionRequest r{req.get_param_value("email"), req.get_param_value("frequency"),
                                  req.get_param_value("kind"), form_categories(req)};
@@ -133,21 +145,25 @@ void add_subscribe_routes(RouteContext& ctx) {
       if (s.code() != StatusCode::kInvalidArgument) return fail(s);
       return form_page(req, 400, "Please check the form", {s.message()});
     }
-    return page(ctx, 200, "Check your inbox", kCheckInbox);
+    if (!ctx.options.is_mail_configured) {
+      return page(ctx, req, 200, "Subscription saved, no mail sent yet",
+                  {kNoMailServer, "Already subscribed? Then nothing changes."});
+    }
+    return page(ctx, req, 200, "Check your inbox", kCheckInbox);
   });
 
   // Confirming on GET is deliberate: it only does what the address's owner asked for, is
   // idempotent, and is what "the mail's link confirms" needs in every mail client.
   auto confirm = [&ctx, service](const Request& req) -> Result<Reply> {
-    if (service == nullptr) return unavailable(ctx);
+    if (service == nullptr) return unavailable(ctx, req);
     auto sub = service->confirm(token_param(req));
     if (!sub) return fail(link_error(sub.error()));
     if (sub->status != store::SubscriptionStatus::kConfirmed) {
-      return page(ctx, 409, "This subscription cannot be confirmed",
+      return page(ctx, req, 409, "This subscription cannot be confirmed",
                   {"It was cancelled (" + std::string(store::subscription_status_name(sub->status)) +
                    "). Subscribe again to start over."});
     }
-    return page(ctx, 200, "Subscription confirmed",
+    return page(ctx, req, 200, "Subscription confirmed",
                 {"The " + sub->frequency + " digest will be sent to " + sub->email + ".",
                  "Every digest has a one-click unsubscribe link."});
   };
@@ -155,11 +171,11 @@ void add_subscribe_routes(RouteContext& ctx) {
   ctx.post("/subscribe/confirm", confirm);
 
   ctx.get("/unsubscribe", [&ctx, service](const Request& req) -> Result<Reply> {
-    if (service == nullptr) return unavailable(ctx);
+    if (service == nullptr) return unavailable(ctx, req);
     std::string token = token_param(req);
     auto sub = service->resolve(token, mail::LinkPurpose::kUnsubscribe);
     if (!sub) return fail(link_error(sub.error()));
-    return page(ctx, 200, "Unsubscribe from Paperboy digests?",
+    return page(ctx, req, 200, "Unsubscribe from Paperboy digests?",
                 {"Stop sending the " + sub->frequency + " digest to " + sub->email + "."},
                 {{"action", "/unsubscribe"}, {"token", token}, {"button", "Unsubscribe"}});
   });
@@ -167,14 +183,14 @@ void add_subscribe_routes(RouteContext& ctx) {
   // RFC 8058 §3.2: the mail client POSTs "List-Unsubscribe=One-Click" to the List-Unsubscribe URL
   // (token in the query); the button above posts the token in the form. Both unsubscribe at once.
   ctx.post("/unsubscribe", [&ctx, service](const Request& req) -> Result<Reply> {
-    if (service == nullptr) return unavailable(ctx);
+    if (service == nullptr) return unavailable(ctx, req);
     auto sub = service->unsubscribe(token_param(req));
     if (!sub) return fail(link_error(sub.error()));
-    return page(ctx, 200, "You are unsubscribed", {sub->email + " will get no more digests."});
+    return page(ctx, req, 200, "You are unsubscribed", {sub->email + " will get no more digests."});
   });
 
   ctx.get("/digest/preview", [&ctx, service](const Request& req) -> Result<Reply> {
-    if (service == nullptr) return unavailable(ctx);
+    if (service == nullptr) return unavailable(ctx, req);
     auto html = service->preview_html(token_param(req));
     if (!html) return fail(link_error(html.error()));
     return Reply{.body = std::move(*html), .max_age_s = 0};

@@ -1,6 +1,7 @@
-// Paperboy's only script: renders math with KaTeX (raw LaTeX stays when KaTeX is absent), casts
+// Paperboy's only script: renders math with KaTeX (raw LaTeX stays when KaTeX is absent) and casts
 // upvotes and saves papers to the "Saved" collection (fetch with
-// the page's CSRF token; anonymous visitors go to the login page). Loaded as an external file so the CSP can forbid inline script.
+// the page's CSRF token; anonymous visitors go to the login page, which says why and brings them
+// back), and copies BibTeX. Loaded as an external file so the CSP can forbid inline script.
 "use strict";
 // Math is progressive: KaTeX (~270 KB of script) is fetched only when a title or abstract holds a
 // TeX delimiter, and only after the load event, so it never delays the first render; until then
@@ -117,15 +118,41 @@ function startMath() {
   else window.addEventListener("load", begin);
 }
 
+// The login page for a logged-out action: it says why ("upvote", "save") and returns here.
+function loginFor(why) {
+  return "/login?next=" + encodeURIComponent(window.location.pathname + window.location.search) + "&why=" + why;
+}
+
+// "Copy BibTeX" buttons (hidden without script; the download link works everywhere).
+function setUpCopyButtons() {
+  var buttons = document.querySelectorAll("button.copy-bibtex");
+  for (var i = 0; i < buttons.length; i++) {
+    var button = buttons[i];
+    if (!navigator.clipboard) continue;
+    button.hidden = false;
+    button.addEventListener("click", function (event) {
+      var b = event.currentTarget;
+      var source = document.getElementById(b.getAttribute("data-copy"));
+      var status = b.parentNode.querySelector(".copy-status");
+      navigator.clipboard.writeText(source.textContent).then(function () {
+        if (status) status.textContent = "Copied";
+      }, function () {
+        if (status) status.textContent = "Copying failed: use the download link";
+      });
+    });
+  }
+}
+
 document.addEventListener("DOMContentLoaded", function () {
   startMath();
+  setUpCopyButtons();
   var meta = document.querySelector('meta[name="csrf-token"]');
   var votes = document.querySelectorAll("button.vote");
   for (var k = 0; k < votes.length; k++) {
     votes[k].addEventListener("click", function (event) {
       var b = event.currentTarget;
       if (!meta) {
-        window.location.href = "/login";
+        window.location.href = loginFor("upvote");
         return;
       }
       var voted = b.getAttribute("aria-pressed") === "true";
@@ -146,7 +173,7 @@ document.addEventListener("DOMContentLoaded", function () {
     saves[m].addEventListener("click", function (event) {
       var b = event.currentTarget;
       if (!meta) {
-        window.location.href = "/login";
+        window.location.href = loginFor("save");
         return;
       }
       var id = b.getAttribute("data-paper");
