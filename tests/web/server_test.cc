@@ -417,6 +417,10 @@ TEST_F(WebServerTest, SearchPageHasOneBoxWithLabelledFiltersAndExamples) {
   EXPECT_EQ(search_->last_request.until, "2024-01-31");
   EXPECT_EQ(search_->last_request.sort, search::Sort::kNewest);
   EXPECT_EQ(get("/search?q=x&sort=oldest")->status, 400);
+  // The API takes the same filters, and Hugging Face's spelling of newest first.
+  EXPECT_EQ(get("/api/papers/search?q=diffusion&cat=cs.LG&sort=publishedAt")->status, 200);
+  EXPECT_EQ(search_->last_request.sort, search::Sort::kNewest);
+  EXPECT_EQ(search_->last_request.categories, (std::vector<std::string>{"cs.LG"}));
   EXPECT_EQ(get("/search?q=x&from=yesterday")->status, 400);
 }
 

@@ -221,7 +221,9 @@ Result<search::SearchRequest> search_request(const Request& req, int page_size) 
     }
   }
   if (req.has_param("sort") && !req.get_param_value("sort").empty()) {
-    auto sort = search::parse_sort(req.get_param_value("sort"));
+    // Hugging Face's spelling of newest first is accepted as on /api/daily_papers.
+    const std::string value = req.get_param_value("sort");
+    auto sort = search::parse_sort(value == "publishedAt" || value == "published" ? "newest" : value);
     if (!sort) return fail(sort.error());
     sr.sort = *sort;
   }
