@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "store/community_store.h"
@@ -229,6 +231,22 @@ TEST_F(PaperPageTest, LoginReturnsToASameSiteNextAndRefusesOthers) {
   EXPECT_NE(paper.find("href=\"/login?next=%2Fpapers%2F2401.00010%23comments&amp;why=comment\">Log in to comment"),
             std::string::npos);
   EXPECT_NE(paper.find("href=\"/login?next=%2Fpapers%2F2401.00010\">Log in</a>"), std::string::npos);
+}
+
+TEST_F(PaperPageTest, CommentsShowRelativeTimesWithTheExactTimeOnHover) {
+  sign_up("ada@example.org", "Ada");
+  auto cookie = session("ada@example.org");
+  std::string csrf = csrf_from(client().Get("/papers/2401.00010", cookie)->body);
+  auto posted = client().Post("/papers/2401.00010/comments", cookie, httplib::Params{{"csrf", csrf}, {"body", "Nice"}});
+  ASSERT_EQ(posted->status, 303) << posted->body;
+  std::string html = client().Get("/papers/2401.00010")->body;
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(html, m, std::regex(R"re(<time datetime="([0-9T:Z-]+)" title="([^"]+)">([^<]+)</time>)re")))
+      << html;
+  EXPECT_EQ(m[3], "just now");
+  EXPECT_TRUE(std::string(m[2]).ends_with(" UTC")) << m[2];
+  EXPECT_EQ(html.find("GMT"), std::string::npos);
 }
 
 TEST_F(PaperPageTest, ErrorPagesKeepTheReadersAccountInTheHeader) {
