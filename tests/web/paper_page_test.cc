@@ -197,7 +197,21 @@ TEST_F(PaperPageTest, ATypedCollectionNameCreatesTheCollectionAndSavesWhateverTh
   mine = library_->collections_of((*account)->account.id);
   ASSERT_EQ(mine->size(), 1u);
   EXPECT_EQ(mine->at(0).paper_count, 2);
-  // "New collection" with no name is refused with the reason, and the page keeps the account.
+  // A refused name comes back to the form with the reason beside the field and the input kept.
+  form = {{"csrf", csrf_from(page->body)},
+          {"paper", "2401.00020"},
+          {"collection", "new"},
+          {"name", std::string(101, 'x')},
+          {"back", "/papers/2401.00020"}};
+  r = client().Post("/collections/save", cookie, form);
+  ASSERT_EQ(r->status, 303);
+  std::string location = r->get_header_value("Location");  // httplib decodes it
+  EXPECT_TRUE(location.starts_with("/papers/2401.00020?save_error=name&name=xxx")) << location;
+  auto again = client().Get("/papers/2401.00020?save_error=name&name=" + std::string(100, 'x'), cookie);
+  EXPECT_NE(again->body.find("role=\"alert\">Name the new collection"), std::string::npos);
+  EXPECT_NE(again->body.find("value=\"" + std::string(100, 'x') + "\""), std::string::npos);
+  EXPECT_NE(again->body.find("aria-invalid=\"true\""), std::string::npos);
+  // "New collection" with no name and no way back to a form: an error page that keeps the account.
   form = {{"csrf", csrf_from(page->body)}, {"paper", "2401.00020"}, {"collection", "new"}, {"name", ""}};
   r = client().Post("/collections/save", cookie, form);
   EXPECT_EQ(r->status, 400);
