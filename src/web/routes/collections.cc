@@ -122,7 +122,7 @@ Result<Reply> change_collection(RouteContext& ctx, const Request& req, const app
 // the message itself, so a crafted link cannot put words in the form).
 std::string save_refusal_code(const Status& s) {
   if (s.code() == StatusCode::kInvalidArgument) return "name";
-  if (s.code() == StatusCode::kQuotaExceeded || s.code() == StatusCode::kAlreadyExists) return "quota";
+  if (s.code() == StatusCode::kQuotaExceeded) return "quota";
   return "";
 }
 
