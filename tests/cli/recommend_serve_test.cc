@@ -37,7 +37,7 @@ TEST(RecommendedForYou, ExplainsRecommendationsLearnedFromUpvotes) {
   auto page = client.Get("/recommended");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 303);
-  EXPECT_EQ(page->get_header_value("Location"), "/login");
+  EXPECT_EQ(page->get_header_value("Location"), "/login?next=/recommended");  // httplib decodes Location
 
   auto signup =
       client.Post("/api/auth/signup", R"({"email":"ada@example.org","password":"correct horse battery","name":"Ada"})",

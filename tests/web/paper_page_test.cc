@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <regex>
+
 #include <nlohmann/json.hpp>
 
 #include "store/community_store.h"
@@ -195,7 +197,21 @@ TEST_F(PaperPageTest, ATypedCollectionNameCreatesTheCollectionAndSavesWhateverTh
   mine = library_->collections_of((*account)->account.id);
   ASSERT_EQ(mine->size(), 1u);
   EXPECT_EQ(mine->at(0).paper_count, 2);
-  // "New collection" with no name is refused with the reason, and the page keeps the account.
+  // A refused name comes back to the form with the reason beside the field and the input kept.
+  form = {{"csrf", csrf_from(page->body)},
+          {"paper", "2401.00020"},
+          {"collection", "new"},
+          {"name", std::string(101, 'x')},
+          {"back", "/papers/2401.00020"}};
+  r = client().Post("/collections/save", cookie, form);
+  ASSERT_EQ(r->status, 303);
+  std::string location = r->get_header_value("Location");  // httplib decodes it
+  EXPECT_TRUE(location.starts_with("/papers/2401.00020?save_error=name&name=xxx")) << location;
+  auto again = client().Get("/papers/2401.00020?save_error=name&name=" + std::string(100, 'x'), cookie);
+  EXPECT_NE(again->body.find("role=\"alert\">Name the new collection"), std::string::npos);
+  EXPECT_NE(again->body.find("value=\"" + std::string(100, 'x') + "\""), std::string::npos);
+  EXPECT_NE(again->body.find("aria-invalid=\"true\""), std::string::npos);
+  // "New collection" with no name and no way back to a form: an error page that keeps the account.
   form = {{"csrf", csrf_from(page->body)}, {"paper", "2401.00020"}, {"collection", "new"}, {"name", ""}};
   r = client().Post("/collections/save", cookie, form);
   EXPECT_EQ(r->status, 400);
@@ -229,6 +245,22 @@ TEST_F(PaperPageTest, LoginReturnsToASameSiteNextAndRefusesOthers) {
   EXPECT_NE(paper.find("href=\"/login?next=%2Fpapers%2F2401.00010%23comments&amp;why=comment\">Log in to comment"),
             std::string::npos);
   EXPECT_NE(paper.find("href=\"/login?next=%2Fpapers%2F2401.00010\">Log in</a>"), std::string::npos);
+}
+
+TEST_F(PaperPageTest, CommentsShowRelativeTimesWithTheExactTimeOnHover) {
+  sign_up("ada@example.org", "Ada");
+  auto cookie = session("ada@example.org");
+  std::string csrf = csrf_from(client().Get("/papers/2401.00010", cookie)->body);
+  auto posted = client().Post("/papers/2401.00010/comments", cookie, httplib::Params{{"csrf", csrf}, {"body", "Nice"}});
+  ASSERT_EQ(posted->status, 303) << posted->body;
+  std::string html = client().Get("/papers/2401.00010")->body;
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(html, m, std::regex(R"re(<time datetime="([0-9T:Z-]+)" title="([^"]+)">([^<]+)</time>)re")))
+      << html;
+  EXPECT_EQ(m[3], "just now");
+  EXPECT_TRUE(std::string(m[2]).ends_with(" UTC")) << m[2];
+  EXPECT_EQ(html.find("GMT"), std::string::npos);
 }
 
 TEST_F(PaperPageTest, ErrorPagesKeepTheReadersAccountInTheHeader) {

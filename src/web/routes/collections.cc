@@ -10,6 +10,7 @@
 #include "core/time.h"
 #include "web/csrf.h"
 #include "web/export.h"
+#include "web/html.h"
 #include "web/page_text.h"
 #include "web/routes/library.h"
 
@@ -117,6 +118,20 @@ Result<Reply> change_collection(RouteContext& ctx, const Request& req, const app
   return redirect(back_path(req, "/collections/" + std::to_string(removed->collection.id)));
 }
 
+// Save refusals the reader can fix in the paper page's save form, by a fixed code in the URL (never
+// the message itself, so a crafted link cannot put words in the form).
+std::string save_refusal_code(const Status& s) {
+  if (s.code() == StatusCode::kInvalidArgument) return "name";
+  if (s.code() == StatusCode::kQuotaExceeded) return "quota";
+  return "";
+}
+
+std::string save_refusal_text(std::string_view code) {
+  if (code == "name") return "Name the new collection: 1 to 100 characters, no line breaks or tabs.";
+  if (code == "quota") return "This collection or your account is full: remove a paper or a collection first.";
+  return "";
+}
+
 void add_collection_pages(RouteContext& ctx) {
   ctx.get("/collections",
           viewing(ctx, [&ctx](const Request& req, const app::Account& a) { return collections_page(ctx, req, a); }));
@@ -136,7 +151,16 @@ void add_collection_pages(RouteContext& ctx) {
                               ? ctx.library->save_paper_to_named(a, name, req.get_param_value("public") == "on", paper,
                                                                  core::unix_now())
                               : ctx.library->save_paper(a, target.empty() ? "saved" : target, paper, core::unix_now());
-             if (!saved) return fail(saved.error());
+             if (!saved) {
+               // Back to the paper's save form with the reason and what was typed (DESIGN.md: forms
+               // keep their input and show errors next to the field).
+               std::string back = back_path(req, "");
+               std::string code = save_refusal_code(saved.error());
+               if (code.empty() || !back.starts_with("/papers/") || back.find('?') != std::string::npos) {
+                 return fail(saved.error());
+               }
+               return redirect(back + "?save_error=" + code + "&name=" + url_encode(name.substr(0, 100)) + "#save-h");
+             }
              return redirect(back_path(req, "/collections/" + std::to_string(saved->collection.id)));
            }));
   ctx.get(R"(/collections/(\d{1,18})\.bib)", [&ctx](const Request& req) -> Result<Reply> {
@@ -241,7 +265,10 @@ Result<std::string> save_form_html(RouteContext& ctx, const Request& req, const 
       options.insert(options.begin(),
                      nlohmann::json{{"value", "saved"}, {"name", std::string(app::kDefaultCollectionName)}});
     }
+    std::string error = save_refusal_text(req.get_param_value("save_error"));
     model["form"] = {{"csrf", ctx.csrf->session_token(req)},
+                     {"error", error},
+                     {"typed_name", error.empty() ? "" : req.get_param_value("name")},
                      {"options", options},
                      {"saved_in", saved_in},
                      {"is_saved", !saved_in.empty()},

@@ -37,14 +37,14 @@ std::string percent(double score) {
 
 Result<Reply> page(RouteContext& ctx, const Request& req) {
   if (ctx.options.recommender == nullptr || ctx.accounts == nullptr) {
-    return Reply{.body = message_page(ctx.views, "Recommendations are not available",
+    return Reply{.body = message_page(ctx, req, "Recommendations are not available",
                                       {"This server runs without accounts or without semantic search, so it cannot "
                                        "recommend papers."}),
                  .max_age_s = 0};
   }
   auto viewer = request_viewer(ctx, req);
   if (!viewer) return fail(viewer.error());
-  if (!*viewer) return redirect("/login");
+  if (!*viewer) return redirect(login_path(req.target));  // and back here afterwards
   auto recs = ctx.options.recommender->recommend((*viewer)->account.id, kPageSize);
   if (!recs) return fail(recs.error());
   std::vector<app::StoredPaper> papers;
