@@ -29,6 +29,18 @@ using testing::paperboy_binary;
 using testing::Process;
 using testing::TempDir;
 
+// Posts the subscribe form for a weekly trending digest with the CSRF cookie and token of the form
+// page it was served on.
+httplib::Result post_weekly_trending_subscription(httplib::Client& client, const httplib::Result& form_page,
+                                                  const std::string& email) {
+  httplib::Headers cookie = {{"Cookie", "pb_csrf=" + paperboy::testing::set_cookie(form_page, "pb_csrf")}};
+  return client.Post("/subscribe", cookie,
+                     httplib::Params{{"email", email},
+                                     {"frequency", "weekly"},
+                                     {"kind", "trending"},
+                                     {"csrf", paperboy::testing::csrf_from(form_page->body)}});
+}
+
 class MailFlowTest : public ::testing::Test {
  protected:
   void SetUp() override { mailtest::seed_papers(dir_); }
@@ -188,12 +200,7 @@ TEST_F(MailFlowTest, SubscribeConfirmDigestAndUnsubscribeThroughRealSmtp) {
   auto form_page = client.Get("/subscribe?email=grace%40example.org&frequency=weekly");
   ASSERT_TRUE(form_page);
   EXPECT_NE(form_page->body.find("value=\"grace@example.org\""), std::string::npos);  // the listing box's input
-  httplib::Headers cookie = {{"Cookie", "pb_csrf=" + paperboy::testing::set_cookie(form_page, "pb_csrf")}};
-  auto form = client.Post("/subscribe", cookie,
-                          httplib::Params{{"email", "grace@example.org"},
-                                          {"frequency", "weekly"},
-                                          {"kind", "trending"},
-                                          {"csrf", paperboy::testing::csrf_from(form_page->body)}});
+  auto form = post_weekly_trending_subscription(client, form_page, "grace@example.org");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 200);
   EXPECT_NE(form->body.find("Check your inbox"), std::string::npos);
@@ -214,12 +221,7 @@ TEST_F(MailFlowTest, SubscribingWithoutAnSmtpServerSaysNoMailWasSent) {
   auto form_page = client.Get("/subscribe");
   ASSERT_TRUE(form_page);
   EXPECT_NE(form_page->body.find("no mail server configured"), std::string::npos);
-  httplib::Headers cookie = {{"Cookie", "pb_csrf=" + paperboy::testing::set_cookie(form_page, "pb_csrf")}};
-  auto form = client.Post("/subscribe", cookie,
-                          httplib::Params{{"email", "grace@example.org"},
-                                          {"frequency", "weekly"},
-                                          {"kind", "trending"},
-                                          {"csrf", paperboy::testing::csrf_from(form_page->body)}});
+  auto form = post_weekly_trending_subscription(client, form_page, "grace@example.org");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 200);
   EXPECT_NE(form->body.find("no mail was sent"), std::string::npos) << form->body;
