@@ -123,6 +123,7 @@ struct WebServer::Impl {
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
   std::atomic<std::int64_t> generation{-1};
   std::atomic<std::int64_t> generation_checked_ms{0};
+  std::mutex generation_mu;  // one refresh of `generation` at a time; the others wait for it
   std::atomic<std::int64_t> data_changed_at{core::unix_now()};
   std::atomic<std::int64_t> last_votes{0};
   std::atomic<std::int64_t> last_curation{0};
@@ -191,8 +192,12 @@ struct WebServer::Impl {
     auto now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
             .count();
-    if (now_ms - generation_checked_ms.load() >= 1000) {
-      generation_checked_ms = now_ms;
+    // One thread refreshes the store's part at a time, and the others wait for its answer: a request
+    // that read the old value while another refreshed it would key the same page differently and
+    // render it a second time (the first burst after start did, on a loaded machine).
+    std::unique_lock refreshing(generation_mu, std::defer_lock);
+    if (now_ms - generation_checked_ms.load() >= 1000) refreshing.lock();
+    if (refreshing.owns_lock() && now_ms - generation_checked_ms.load() >= 1000) {
       auto seq = store.max_change_seq();
       // Twice the store's sequence, plus one once the search indexes have caught up with it: the key
       // moves when the store changes (listings) and again when search sees the change, so a search
@@ -203,7 +208,9 @@ struct WebServer::Impl {
         g = *seq * 2 + (is_indexed ? 1 : 0);
       }
       if (g != generation.exchange(g)) data_changed_at = core::unix_now();
+      generation_checked_ms = now_ms;
     }
+    if (refreshing.owns_lock()) refreshing.unlock();
     std::int64_t g = generation.load();
     // Votes are read on every request (an in-memory counter), so a count is fresh right after a
     // vote. Both counters only grow, so their sum changes whenever either does.
