@@ -29,6 +29,8 @@ PACKAGES=(
   libboost-dev
   # the server's allocator (CMake option PAPERBOY_JEMALLOC)
   libjemalloc-dev
+  # first-page thumbnails: poppler renders PDF pages, libwebp encodes the images (src/thumbs)
+  libpoppler-cpp-dev libwebp-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev zstd gzip python3 procps time
   # fuzz targets (fuzz/, scripts/fuzz_smoke.sh): clang's libFuzzer runtime, linked to GCC-built code

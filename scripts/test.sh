@@ -38,6 +38,7 @@ run_config() {
 run_config build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ "$quick" = 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS="suppressions=$ROOT/scripts/lsan.supp" \
     run_config build/sanitize -DCMAKE_BUILD_TYPE=Debug -DPAPERBOY_SANITIZE=ON
 fi
 if [ "$quick" = 0 ]; then

@@ -46,6 +46,12 @@ Result<std::vector<StoredPaper>> PaperService::for_hits(const std::vector<search
   return out;
 }
 
+Result<std::unordered_map<std::string, store::ThumbnailRef>> PaperService::thumbnails_of(
+    std::span<const std::string> paper_ids) {
+  if (thumbnails_ == nullptr) return std::unordered_map<std::string, store::ThumbnailRef>();
+  return thumbnails_->thumbnails_of(paper_ids);
+}
+
 Result<std::vector<StoredPaper>> PaperService::list(const ListingQuery& query) {
   return papers_.list_papers(query);
 }

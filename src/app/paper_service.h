@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "core/status.h"
 #include "search/search_service.h"
 #include "store/store.h"
+#include "store/thumbnail_store.h"
 
 namespace paperboy::app {
 
@@ -31,7 +34,9 @@ struct NamedPaper {
 
 class PaperService {
  public:
-  explicit PaperService(store::Store& papers) : papers_(papers) {}
+  // `thumbnails` may be null (no thumbnails: thumbnails_of() finds none).
+  explicit PaperService(store::Store& papers, store::ThumbnailStore* thumbnails = nullptr)
+      : papers_(papers), thumbnails_(thumbnails) {}
 
   // The stored paper for a user-given id (with or without version): invalid_argument when it is
   // not an arXiv id, not_found when this server does not have the paper.
@@ -42,6 +47,9 @@ class PaperService {
   // The papers of search hits, in the order the store returns them; a hit whose document id no
   // longer names its arXiv id (the index lags the store) is left out.
   [[nodiscard]] Result<std::vector<StoredPaper>> for_hits(const std::vector<search::SearchHit>& hits);
+  // The first-page thumbnails of these papers (those without one are absent).
+  [[nodiscard]] Result<std::unordered_map<std::string, store::ThumbnailRef>> thumbnails_of(
+      std::span<const std::string> paper_ids);
   // arXiv's listing (no curation): newest first.
   [[nodiscard]] Result<std::vector<StoredPaper>> list(const ListingQuery& query);
   [[nodiscard]] Result<std::int64_t> count(const ListingQuery& query);
@@ -55,6 +63,7 @@ class PaperService {
 
  private:
   store::Store& papers_;
+  store::ThumbnailStore* thumbnails_;
 };
 
 }  // namespace paperboy::app

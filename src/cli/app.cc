@@ -22,6 +22,8 @@
 #include "rank/user_signals.h"
 #include "search/options_from.h"
 #include "store/database.h"
+#include "store/thumbnail_files.h"
+#include "thumbs/thumbnail_job.h"
 #include "web/metrics.h"
 #include "web/options_from.h"
 #include "web/server.h"
@@ -184,6 +186,7 @@ struct App::Parts {
   std::unique_ptr<mail::DigestScheduler> digests;
   std::unique_ptr<mail::SubscriptionService> subscriptions;
   std::unique_ptr<ingest::HarvestScheduler> harvest;
+  std::unique_ptr<thumbs::ThumbnailScheduler> thumbnails;
   std::unique_ptr<web::Metrics> metrics;
   std::unique_ptr<web::WebServer> server;
 
@@ -281,9 +284,24 @@ Result<std::unique_ptr<App>> App::create(const config::Config& config) {
     p->harvest = std::move(*scheduled);
     options.is_harvest_scheduled = true;
   }
-  options.health_details = [s = p->harvest.get(), d = p->digests.get(), leases = &p->leases] {
+  // Thumbnails: cards and the API show those that exist; the job that makes them runs only when
+  // thumbnails.enabled is on (off by default: it fetches from arXiv), on the lease holder.
+  options.thumbnails = &p->db->thumbnails();
+  options.thumbnail_dir = cfg.thumbnail_dir();
+  if (cfg.thumbnails.enabled) {
+    auto lease = p->lease_for("thumbnails");
+    if (!lease) return fail(lease.error());
+    if (cfg.thumbnails.contact.empty() && cfg.harvest.contact.empty()) {
+      spdlog::warn("thumbnails.contact is empty: arXiv asks for a contact address in the User-Agent");
+    }
+    p->thumbnails = std::make_unique<thumbs::ThumbnailScheduler>(
+        p->db->thumbnails(), store::ThumbnailFiles(cfg.thumbnail_dir()), thumbs::thumbnail_http_options_from(cfg),
+        thumbs::thumbnail_job_options_from(cfg), cfg.thumbnails.poll_s, *lease, kLeaseCheckS);
+  }
+  options.health_details = [s = p->harvest.get(), d = p->digests.get(), t = p->thumbnails.get(), leases = &p->leases] {
     nlohmann::json out = s != nullptr ? s->status_json() : nlohmann::json::object();
     if (d != nullptr) out.update(d->status_json());
+    if (t != nullptr) out.update(t->status_json());
     // Which scheduled jobs this instance runs now, and which it stands by for.
     nlohmann::json leads = nlohmann::json::array(), standby = nlohmann::json::array();
     for (const auto& lease : *leases) (lease->is_held() ? leads : standby).push_back(lease->job());
@@ -313,10 +331,12 @@ Status App::run() {
   Parts& p = *parts_;
   if (p.harvest) p.harvest->start();
   if (p.digests) p.digests->start();
+  if (p.thumbnails) p.thumbnails->start();
   p.server->stop_on_signals();  // graceful: requests in flight are answered first
   Status s = p.server->run();
   if (p.harvest) p.harvest->stop();
   if (p.digests) p.digests->stop();
+  if (p.thumbnails) p.thumbnails->stop();
   return s;
 }
 

@@ -1,6 +1,6 @@
 // App: one `paperboy serve` process, assembled from its configuration (the `App` of STYLE.md):
 // the database, the search service and the thread that keeps it current, the community, library,
-// recommendation and mail parts, the scheduled jobs (harvest, digests) with their leases, and the
+// recommendation and mail parts, the scheduled jobs (harvest, digests, thumbnails) with their leases, and the
 // web server. App::create builds every part and returns an error instead of exiting; run() binds,
 // starts the schedulers, serves until SIGINT or SIGTERM (the transport watches them on its event
 // loop through Asio's signal set, a self-pipe: no global server pointer, no work in a handler),

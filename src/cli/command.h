@@ -49,7 +49,8 @@ void add_harvest_command(CLI::App& root, Invocation& inv);
 void add_fetch_command(CLI::App& root, Invocation& inv);
 void add_migrate_command(CLI::App& root, Invocation& inv);
 void add_user_command(CLI::App& root, Invocation& inv);
-void add_digest_command(CLI::App& root, Invocation& inv);  // cmd_digest.cc
+void add_digest_command(CLI::App& root, Invocation& inv);      // cmd_digest.cc
+void add_thumbnails_command(CLI::App& root, Invocation& inv);  // cmd_thumbnails.cc
 // backup, restore, check (cmd_backup.cc)
 void add_backup_commands(CLI::App& root, Invocation& inv);
 // search, similar, reindex, eval (cmd_search.cc)

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   paperboy::cli::add_migrate_command(app, inv);
   paperboy::cli::add_user_command(app, inv);
   paperboy::cli::add_digest_command(app, inv);
+  paperboy::cli::add_thumbnails_command(app, inv);
   paperboy::cli::add_search_commands(app, inv);
   paperboy::cli::add_backup_commands(app, inv);
 

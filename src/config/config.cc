@@ -270,6 +270,31 @@ std::vector<OptionSpec> build_table() {
                      [](Config& c) -> bool& { return c.harvest.schedule; }));
   t.push_back(option("harvest.daily_at", "serve: time of the daily harvest, HH:MM UTC",
                      [](Config& c) -> std::string& { return c.harvest.daily_at; }));
+  t.push_back(option("thumbnails.enabled",
+                     "serve: fetch each new paper's PDF and make a first-page thumbnail (off by default)",
+                     [](Config& c) -> bool& { return c.thumbnails.enabled; }));
+  t.push_back(option("thumbnails.pdf_url", "where a paper's PDF is fetched; {id} is replaced by the arXiv id",
+                     [](Config& c) -> std::string& { return c.thumbnails.pdf_url; }));
+  t.push_back(option("thumbnails.contact", "contact e-mail sent in the User-Agent; empty: harvest.contact",
+                     [](Config& c) -> std::string& { return c.thumbnails.contact; }));
+  t.push_back(option(
+      "thumbnails.delay_ms",
+      "milliseconds between PDF requests (arXiv asks for 3000; less is refused unless pdf_url is loopback)",
+      [](Config& c) -> int& { return c.thumbnails.delay_ms; }, between(0, 86'400'000)));
+  t.push_back(option("thumbnails.dir", "where thumbnail images are kept (default: DATA_DIR/thumbs)",
+                     [](Config& c) -> std::string& { return c.thumbnails.dir; }));
+  t.push_back(option(
+      "thumbnails.width", "thumbnail width in pixels", [](Config& c) -> int& { return c.thumbnails.width; },
+      between(16, 2000)));
+  t.push_back(option(
+      "thumbnails.max_attempts", "tries of a paper whose PDF server fails (5xx, timeout) before it fails for good",
+      [](Config& c) -> int& { return c.thumbnails.max_attempts; }, between(1, 100)));
+  t.push_back(option(
+      "thumbnails.retry_backoff_s", "seconds before a failed paper is tried again; doubles per attempt",
+      [](Config& c) -> double& { return c.thumbnails.retry_backoff_s; }, between(0, 1e9)));
+  t.push_back(option(
+      "thumbnails.poll_s", "serve: seconds the job waits for new papers once none is left",
+      [](Config& c) -> double& { return c.thumbnails.poll_s; }, between(0.01, 1e9)));
   t.push_back(option("community.enabled", "serve: accounts, sessions and upvotes",
                      [](Config& c) -> bool& { return c.community.enabled; }));
   t.push_back(option(
@@ -378,6 +403,11 @@ std::string Config::database_url() const {
   return "sqlite:" + (std::filesystem::path(data_dir) / "paperboy.db").string();
 }
 
+std::string Config::thumbnail_dir() const {
+  if (!thumbnails.dir.empty()) return thumbnails.dir;
+  return (std::filesystem::path(data_dir) / "thumbs").string();
+}
+
 namespace {
 
 // What no single row's range or list can say (each row refuses a value out of its range when it is
@@ -391,10 +421,50 @@ Status check_ranges(const Config& c) {
     if (!ok)
       return Status::invalid_argument("metrics.listen: must be HOST:PORT (e.g. 127.0.0.1:9464), got '" + listen + "'");
   }
+  // arXiv's terms (one request per 3 s) hold for any real host; only a server on this machine
+  // (the tests' loopback PDF server) may be asked faster.
+  const auto& t = c.thumbnails;
+  if (t.pdf_url.find("{id}") == std::string::npos ||
+      !(t.pdf_url.starts_with("http://") || t.pdf_url.starts_with("https://"))) {
+    return Status::invalid_argument("thumbnails.pdf_url: must be an http(s) URL containing {id}, got '" + t.pdf_url +
+                                    "'");
+  }
+  if (t.delay_ms < 3000 && !is_loopback_url(t.pdf_url)) {
+    return Status::invalid_argument(
+        "thumbnails.delay_ms: below 3000 only for a loopback pdf_url (arXiv asks for "
+        "one request per 3 s), got " +
+        std::to_string(t.delay_ms) + " for '" + t.pdf_url + "'");
+  }
   return Status::ok();
 }
 
 }  // namespace
+
+bool is_loopback_url(std::string_view url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  std::string_view rest = url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string_view::npos) rest = rest.substr(at + 1);
+  std::string_view host = rest;
+  if (host.starts_with("[")) {
+    host = host.substr(0, host.find(']') + 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  if (host == "localhost" || host == "[::1]") return true;
+  // 127.0.0.0/8, written as four decimal numbers.
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (char ch : host) {
+    if (ch == '.') {
+      ++dots;
+    } else if (ch < '0' || ch > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
 
 const std::vector<OptionSpec>& option_table() {
   static const std::vector<OptionSpec> table = build_table();

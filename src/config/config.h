@@ -70,6 +70,19 @@ struct Config {
     bool schedule = false;           // serve harvests daily at daily_at (off by default)
     std::string daily_at = "03:00";  // UTC; arXiv announces at 20:00 US Eastern
   } harvest;
+  // First-page thumbnails: serve's background job and `paperboy thumbnails` fetch each paper's PDF
+  // (arXiv's terms as for harvesting: one request at a time, 3 s apart, a contact address).
+  struct Thumbnails {
+    bool enabled = false;                                // serve runs the job (off by default)
+    std::string pdf_url = "https://arxiv.org/pdf/{id}";  // {id}: the arXiv id
+    std::string contact;                                 // User-Agent contact; empty: harvest.contact
+    int delay_ms = 3000;                                 // between requests; below 3000 only to loopback
+    std::string dir;                                     // empty: <data_dir>/thumbs
+    int width = 320;                                     // pixels
+    int max_attempts = 5;                                // temporary failures before a paper fails for good
+    double retry_backoff_s = 3600;                       // first retry wait; doubles per attempt
+    double poll_s = 600;                                 // serve: idle wait before looking for new papers
+  } thumbnails;
   struct Search {
     std::string index_dir;     // empty: <data_dir>/index (derived data, local to this instance)
     int dimension = 256;       // LSA vector dimensions
@@ -124,6 +137,8 @@ struct Config {
 
   // The store URL: `database` when set, else "sqlite:<data_dir>/paperboy.db".
   [[nodiscard]] std::string database_url() const;
+  // Where thumbnail images live: thumbnails.dir when set, else "<data_dir>/thumbs".
+  [[nodiscard]] std::string thumbnail_dir() const;
 };
 
 // One row of the option table. The row validates: `set` refuses a value of the wrong type, out
@@ -151,6 +166,9 @@ const std::vector<OptionSpec>& option_table();
 // `config_file` empty: "<data_dir>/paperboy.toml" if it exists. Unknown keys are errors.
 [[nodiscard]] Result<Config> load_config(const std::string& config_file,
                                          const std::map<std::string, std::string>& overrides);
+
+// Whether an http(s) URL's host is this machine (localhost, 127.x.x.x, [::1]).
+[[nodiscard]] bool is_loopback_url(std::string_view url);
 
 // "key = value" lines, for `paperboy config`.
 [[nodiscard]] std::string describe(const Config& config);

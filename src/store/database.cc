@@ -15,12 +15,14 @@
 #include "store/postgres/postgres_mail_store.h"
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_table_access.h"
+#include "store/postgres/postgres_thumbnail_store.h"
 #include "store/sqlite/sqlite_community_store.h"
 #include "store/sqlite/sqlite_curation_store.h"
 #include "store/sqlite/sqlite_library_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_table_access.h"
+#include "store/sqlite/sqlite_thumbnail_store.h"
 #include "store/store.h"
 #include "store/table_copy.h"
 
@@ -96,6 +98,10 @@ Result<std::unique_ptr<Database>> open_database(const StoreOptions& options) {
   auto mail = open_part<MailStore, postgres::PostgresMailStore, sqlite::SqliteMailStore>(options, file);
   if (!mail) return fail(mail.error());
   parts.mail = std::move(*mail);
+  auto thumbnails =
+      open_part<ThumbnailStore, postgres::PostgresThumbnailStore, sqlite::SqliteThumbnailStore>(options, file);
+  if (!thumbnails) return fail(thumbnails.error());
+  parts.thumbnails = std::move(*thumbnails);
   auto tables = postgres ? postgres::open_table_access(options.url) : sqlite::open_table_access(file);
   if (!tables) return fail(tables.error());
   parts.tables = std::move(*tables);
@@ -110,6 +116,8 @@ Result<std::unique_ptr<JobLease>> Database::job_lease(std::string_view job) cons
     key = postgres::lock_keys::kHarvestJob;
   } else if (job == "digest") {
     key = postgres::lock_keys::kDigestJob;
+  } else if (job == "thumbnails") {
+    key = postgres::lock_keys::kThumbnailJob;
   } else {
     return fail(Status::invalid_argument("unknown scheduled job '" + std::string(job) + "'"));
   }

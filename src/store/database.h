@@ -3,7 +3,8 @@
 // and migrates every table, and returns the handle whose parts every command, service and test
 // uses: papers() (the paper store), community() (accounts, sessions, votes), library()
 // (collections, follows, comments), curation() (featured and submitted papers), mail() (the
-// outbox and subscriptions) and tables() (raw rows, for backups and migration). job_lease()
+// outbox and subscriptions), thumbnails() (first-page thumbnails) and tables() (raw rows, for
+// backups and migration). job_lease()
 // hands out the lease for a scheduled job. Thread safety: the handle never changes after opening;
 // each part keeps the contract its header states (every store is safe to call from any thread).
 #pragma once
@@ -19,6 +20,7 @@
 #include "store/mail_store.h"
 #include "store/store.h"
 #include "store/table_copy.h"
+#include "store/thumbnail_store.h"
 
 namespace paperboy::store {
 
@@ -31,6 +33,7 @@ class Database {
     std::unique_ptr<CurationStore> curation;
     std::unique_ptr<MailStore> mail;
     std::unique_ptr<TableAccess> tables;
+    std::unique_ptr<ThumbnailStore> thumbnails;
   };
   Database(StoreOptions options, Parts parts) : options_(std::move(options)), parts_(std::move(parts)) {}
   Database(const Database&) = delete;
@@ -42,7 +45,8 @@ class Database {
   [[nodiscard]] CurationStore& curation() const { return *parts_.curation; }
   [[nodiscard]] MailStore& mail() const { return *parts_.mail; }
   [[nodiscard]] TableAccess& tables() const { return *parts_.tables; }
-  // The lease for `job` ("harvest" or "digest"): on PostgreSQL an advisory lock on a connection of
+  [[nodiscard]] ThumbnailStore& thumbnails() const { return *parts_.thumbnails; }
+  // The lease for `job` ("harvest", "digest" or "thumbnails"): on PostgreSQL an advisory lock on a connection of
   // its own, on SQLite (one process per file) always held.
   [[nodiscard]] Result<std::unique_ptr<JobLease>> job_lease(std::string_view job) const;
   [[nodiscard]] const StoreOptions& options() const { return options_; }

@@ -26,7 +26,8 @@ void header(std::string& out, std::string_view name, std::string_view help, std:
 }  // namespace
 
 RouteClass classify_route(std::string_view path) {
-  if (path.starts_with("/static/") || path == "/favicon.ico") return RouteClass::kStatic;
+  if (path.starts_with("/static/") || path.starts_with("/thumbs/") || path == "/favicon.ico")
+    return RouteClass::kStatic;
   if (path == "/healthz") return RouteClass::kHealth;
   if (path == "/metrics") return RouteClass::kMetrics;
   if (path.starts_with("/feeds/")) return RouteClass::kFeed;

@@ -16,6 +16,7 @@
 
 #include "core/time.h"
 #include "store/community_store.h"
+#include "store/thumbnail_files.h"
 #include "web/assets.h"
 #include "web/csrf.h"
 #include "web/http/request_decoder.h"
@@ -176,7 +177,7 @@ struct WebServer::Impl {
         assets(options.katex_dir),
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
-        papers(s),
+        papers(s, options.thumbnails),
         ctx{papers, options.search, views, options} {
     if (options.search != nullptr) {
       search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
@@ -206,6 +207,12 @@ struct WebServer::Impl {
       if (seq) {
         bool is_indexed = options.search == nullptr || options.search->indexed_seq() >= *seq;
         g = *seq * 2 + (is_indexed ? 1 : 0);
+      }
+      // A thumbnail made after a page was cached (by serve's job or `paperboy thumbnails` in
+      // another process) shows on its next render. Only grows, as the other counters.
+      if (options.thumbnails != nullptr && g >= 0) {
+        auto thumbs = options.thumbnails->generation();
+        g = thumbs ? g + *thumbs : -2;
       }
       if (g != generation.exchange(g)) data_changed_at = core::unix_now();
       generation_checked_ms = now_ms;
@@ -442,8 +449,9 @@ struct WebServer::Impl {
   }
 
   static bool is_builtin_path(const std::string& path) {
-    return path == "/healthz" || path == "/favicon.ico" || path.starts_with("/static/");
+    return path == "/healthz" || path == "/favicon.ico" || path.starts_with("/static/") || is_thumbnail_path(path);
   }
+  static bool is_thumbnail_path(const std::string& path) { return path.starts_with("/thumbs/"); }
   static bool is_builtin(const Request& req) {
     return (req.method == "GET" || req.method == "HEAD") && is_builtin_path(req.path);
   }
@@ -453,6 +461,7 @@ struct WebServer::Impl {
     Routed routed = route_request(std::move(raw));
     if (routed.refusal) return refuse(std::move(routed), reply);
     std::shared_ptr<Request> req = std::move(routed.req);
+    if (is_builtin(*req) && is_thumbnail_path(req->path)) return serve_thumbnail(req, reply);
     if (is_builtin(*req)) return reply(builtin(*req));
     const Router::Route* route = routed.route;
     bool is_get = route->method == "GET";
@@ -531,6 +540,47 @@ struct WebServer::Impl {
     }
     send_body(res, e, a->content, a->content_type, *a->variants, a->variants);
     return res;
+  }
+
+  // GET /thumbs/HASH.webp: a thumbnail image. The name is its content hash, so it never changes:
+  // browsers and proxies keep it for a year. Anything but 32 lower-case hex digits is a 404 before
+  // the file system is touched. The file is read on a worker, never on an io thread.
+  void serve_thumbnail(const std::shared_ptr<Request>& req, const HttpTransport::Reply& reply) {
+    auto answer = [this, req, reply] {
+      std::string_view name = std::string_view(req->path).substr(std::string_view("/thumbs/").size());
+      std::string_view hash = name.ends_with(".webp") ? name.substr(0, name.size() - 5) : std::string_view();
+      Result<std::string> image = fail(Status::not_found("no thumbnail"));
+      if (!options.thumbnail_dir.empty() && store::ThumbnailFiles::is_valid_hash(hash)) {
+        image = store::ThumbnailFiles(options.thumbnail_dir).read(hash);
+      }
+      if (!image) {
+        if (image.error().code() != StatusCode::kNotFound)
+          spdlog::error("{}: {}", req->path, image.error().to_string());
+        Response res = text_response(404, "no such thumbnail\n", "text/plain; charset=utf-8");
+        res.headers.emplace_back("Cache-Control", "no-store");
+        res.client = req->remote_addr;
+        return reply(std::move(res));
+      }
+      std::string etag = "\"" + std::string(hash) + "\"";
+      Response res;
+      res.client = req->remote_addr;
+      res.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+      res.headers.emplace_back("ETag", etag);
+      if (req->has_header("If-None-Match") && etag_matches(req->get_header_value("If-None-Match"), etag)) {
+        res.status = 304;
+        return reply(std::move(res));
+      }
+      auto body = std::make_shared<std::string>(std::move(*image));
+      res.headers.emplace_back("Content-Type", "image/webp");
+      res.body = *body;
+      res.owner = std::move(body);
+      reply(std::move(res));
+    };
+    if (!workers->try_post(answer)) {
+      Response busy = error_response(503, req->path, "The server is busy; try again in a moment.", req->remote_addr);
+      busy.headers.emplace_back("Retry-After", "1");
+      reply(std::move(busy));
+    }
   }
 
   Response health(const Request& req) {

@@ -22,6 +22,7 @@
 #include "store/curation_store.h"
 #include "store/library_store.h"
 #include "store/store.h"
+#include "store/thumbnail_store.h"
 #include "web/http/transport.h"
 
 namespace paperboy::mail {
@@ -106,6 +107,10 @@ struct ServerOptions {
   // `library_options`); null: they are off. Needs `community`.
   store::LibraryStore* library = nullptr;
   LibraryOptions library_options;
+  // First-page thumbnails: cards and the API show those recorded here, and GET /thumbs/HASH.webp
+  // serves the images from `thumbnail_dir` (store/thumbnail_files.h); null: no thumbnails.
+  store::ThumbnailStore* thumbnails = nullptr;
+  std::string thumbnail_dir;
   // Sends a password-reset mail; default: logs the link (until a mail sender is configured).
   std::function<void(const std::string& email, const std::string& subject, const std::string& body)> send_mail;
 };

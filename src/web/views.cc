@@ -132,6 +132,10 @@ nlohmann::json code_link_models(const core::Paper& paper) {
   return out;
 }
 
+std::string thumbnail_path(std::string_view hash) {
+  return "/thumbs/" + std::string(hash) + ".webp";
+}
+
 namespace {
 
 // "3 comments", "1 comment", "0 comments"; "" when comments are off (the card then shows no link).
@@ -146,6 +150,20 @@ std::string submitter_of(const VoteMarks* votes, const std::string& id) {
   if (votes == nullptr) return "";
   auto it = votes->submitters.find(id);
   return it == votes->submitters.end() ? "" : it->second;
+}
+
+// The paper's thumbnail (an empty one when it has none).
+const store::ThumbnailRef& thumbnail_of(const VoteMarks* marks, const std::string& id) {
+  static const store::ThumbnailRef kNone;
+  if (marks == nullptr) return kNone;
+  auto it = marks->thumbnails.find(id);
+  return it == marks->thumbnails.end() ? kNone : it->second;
+}
+
+// "/thumbs/HASH.webp", or "" when the paper has no thumbnail.
+std::string thumbnail_url(const VoteMarks* marks, const std::string& id) {
+  const auto& t = thumbnail_of(marks, id);
+  return t.hash.empty() ? "" : thumbnail_path(t.hash);
 }
 
 // The paper's first code link (a card shows one "Code" chip; the paper page lists them all).
@@ -179,8 +197,10 @@ std::string Views::cards(std::span<const store::StoredPaper> papers, const std::
                     {"can_save", votes != nullptr && votes->can_save},
                     {"is_saved", votes != nullptr && votes->saved.contains(p.id)},
                     {"comments_label", comments_label(votes, p.id)},
-                    // No thumbnails are made yet; the card shows an image only when there is one.
-                    {"thumb_url", ""},
+                    // The card shows an image only when there is one (never a broken image).
+                    {"thumb_url", thumbnail_url(votes, p.id)},
+                    {"thumb_width", thumbnail_of(votes, p.id).width},
+                    {"thumb_height", thumbnail_of(votes, p.id).height},
                     {"submitter", submitter_of(votes, p.id)},
                     {"code_url", first_code_link(p)}});
     if (notes != nullptr && i < notes->size() && !(*notes)[i].empty()) list.back()["note"] = (*notes)[i];

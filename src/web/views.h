@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "store/store.h"
+#include "store/thumbnail_store.h"
 #include "web/assets.h"
 
 namespace kainjow::mustache {
@@ -31,9 +32,10 @@ struct VoteMarks {
   // Papers in the viewer's default "Saved" collection; `can_save`: cards show the save toggle.
   std::unordered_set<std::string> saved;
   bool can_save = false;
-  bool has_comments = false;                                // comments are on: cards show their count, even 0
-  std::unordered_map<std::string, std::int64_t> comments;   // comment counts (absent: none)
-  std::unordered_map<std::string, std::string> submitters;  // who submitted the paper (absent: nobody)
+  bool has_comments = false;                                        // comments are on: cards show their count, even 0
+  std::unordered_map<std::string, std::int64_t> comments;           // comment counts (absent: none)
+  std::unordered_map<std::string, std::string> submitters;          // who submitted the paper (absent: nobody)
+  std::unordered_map<std::string, store::ThumbnailRef> thumbnails;  // first-page images (absent: none yet)
   [[nodiscard]] std::int64_t comment_count(const std::string& id) const {
     auto it = comments.find(id);
     return it == comments.end() ? 0 : it->second;
@@ -75,6 +77,8 @@ class Views {
 [[nodiscard]] nlohmann::json category_links(const core::Paper& paper);
 // [{"url", "label"}] for code links in the abstract and comments.
 [[nodiscard]] nlohmann::json code_link_models(const core::Paper& paper);
+// "/thumbs/HASH.webp": where the web server serves the thumbnail image with this content hash.
+[[nodiscard]] std::string thumbnail_path(std::string_view hash);
 // "/authors/Keyname?f=Forenames"
 [[nodiscard]] std::string author_path(const core::Author& author);
 

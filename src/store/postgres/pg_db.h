@@ -121,10 +121,11 @@ class PgTransaction {
 // Transaction-level keys serialise a kind of write across all instances; session-level keys elect
 // the one instance that runs a scheduled job.
 namespace lock_keys {
-inline constexpr std::int64_t kMigrations = 0x7062'0001;   // schema migrations (any component)
-inline constexpr std::int64_t kPaperWrites = 0x7062'0002;  // writes that take change_seq values
-inline constexpr std::int64_t kHarvestJob = 0x7062'0101;   // session-level: the scheduled harvest
-inline constexpr std::int64_t kDigestJob = 0x7062'0102;    // session-level: the digest schedule
+inline constexpr std::int64_t kMigrations = 0x7062'0001;    // schema migrations (any component)
+inline constexpr std::int64_t kPaperWrites = 0x7062'0002;   // writes that take change_seq values
+inline constexpr std::int64_t kHarvestJob = 0x7062'0101;    // session-level: the scheduled harvest
+inline constexpr std::int64_t kDigestJob = 0x7062'0102;     // session-level: the digest schedule
+inline constexpr std::int64_t kThumbnailJob = 0x7062'0103;  // session-level: the thumbnail job
 }  // namespace lock_keys
 
 // pg_advisory_xact_lock: blocks until this transaction holds `key`; released at commit/rollback.

@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 8> kMigrations = {{
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -196,6 +196,21 @@ CREATE TABLE attempt_counts (
     {8, "DOI look-ups: a paper found by the DOI typed into search",
      R"sql(
 CREATE INDEX papers_doi ON papers(lower(doi));
+)sql"},
+    {9, "first-page thumbnails: which papers have one, failed for good, or wait for a retry",
+     R"sql(
+CREATE TABLE thumbnails (
+  paper_id        TEXT PRIMARY KEY,
+  state           TEXT NOT NULL,              -- ok, failed, retry
+  hash            TEXT NOT NULL DEFAULT '',   -- content hash of the image file (ok)
+  width           INTEGER NOT NULL DEFAULT 0,
+  height          INTEGER NOT NULL DEFAULT 0,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0, -- unix seconds (retry)
+  updated_at      INTEGER NOT NULL,
+  error           TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+CREATE INDEX thumbnails_state ON thumbnails(state, updated_at);
 )sql"},
 }};
 

@@ -13,6 +13,21 @@ Reply json_reply(const nlohmann::json& body) {
   return Reply{.body = body.dump(), .content_type = "application/json"};
 }
 
+// The paper's thumbnail as an absolute URL (server.public_url or the listening address), or null.
+nlohmann::json thumbnail_json(const RouteContext& ctx, const VoteMarks& marks, const std::string& id) {
+  auto it = marks.thumbnails.find(id);
+  if (it == marks.thumbnails.end()) return nullptr;
+  return ctx.base_url() + thumbnail_path(it->second.hash);
+}
+
+// A daily-papers item with its thumbnail, on the item and on its paper.
+nlohmann::json item_json(const RouteContext& ctx, const VoteMarks& marks, const core::Paper& paper) {
+  nlohmann::json item = daily_item_json(paper, marks.count(paper.id), marks.comment_count(paper.id));
+  item["thumbnail"] = thumbnail_json(ctx, marks, paper.id);
+  item["paper"]["thumbnail"] = item["thumbnail"];
+  return item;
+}
+
 Result<Period> api_period(RouteContext& ctx, const Request& req) {
   if (req.has_param("date")) return parse_day(req.get_param_value("date"));
   if (req.has_param("week")) return parse_week(req.get_param_value("week"));
@@ -30,7 +45,7 @@ Result<nlohmann::json> hits_json(RouteContext& ctx, const Request& req, const st
   if (!marks) return fail(marks.error());
   nlohmann::json out = nlohmann::json::array();
   for (const auto& sp : *papers) {
-    nlohmann::json item = daily_item_json(sp.paper, marks->count(sp.paper.id), marks->comment_count(sp.paper.id));
+    nlohmann::json item = item_json(ctx, *marks, sp.paper);
     for (const auto& h : hits) {
       if (h.id != sp.paper.id) continue;
       item["score"] = h.score;
@@ -97,7 +112,7 @@ void add_api_routes(RouteContext& ctx) {
       auto marks = vote_marks(ctx, req, *papers);
       if (!marks) return fail(marks.error());
       for (const auto& sp : *papers) {
-        out.push_back(daily_item_json(sp.paper, marks->count(sp.paper.id), marks->comment_count(sp.paper.id)));
+        out.push_back(item_json(ctx, *marks, sp.paper));
         if (Status st = add_submitter(ctx, out.back()); !st.is_ok()) return fail(st);
       }
     }
@@ -161,6 +176,7 @@ void add_api_routes(RouteContext& ctx) {
     auto marks = vote_marks(ctx, req, std::span<const app::StoredPaper>(&self, 1));
     if (!marks) return fail(marks.error());
     auto out = paper_api_json(*paper, marks->count(paper->id));
+    out["thumbnail"] = thumbnail_json(ctx, *marks, paper->id);
     if (Status st = add_submitter(ctx, out); !st.is_ok()) return fail(st);
     return json_reply(out);
   });

@@ -149,7 +149,8 @@ enum class Access { kRead, kChange };
 [[nodiscard]] bool is_personal_request(const Request& req);
 // Adds the layout's account fields (viewer name, logout form CSRF token) to a page model.
 void personalise(RouteContext& ctx, const Request& req, nlohmann::json& model);
-// Vote counts for these papers, and which the viewer voted for.
+// What the cards of these papers show beside the paper: vote counts and which the viewer voted
+// for, saved, comment counts, featured papers, thumbnails.
 [[nodiscard]] Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req,
                                            std::span<const app::StoredPaper> papers);
 // The names of the members who submitted these papers (VoteMarks::submitters), for "submitted by".

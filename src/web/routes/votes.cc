@@ -48,10 +48,15 @@ Status add_featured(RouteContext& ctx, const std::vector<std::string>& ids, Vote
 
 Result<VoteMarks> vote_marks(RouteContext& ctx, const Request& req, std::span<const app::StoredPaper> papers) {
   VoteMarks marks;
-  if (ctx.votes == nullptr || papers.empty()) return marks;
+  if (papers.empty()) return marks;
   std::vector<std::string> ids;
   ids.reserve(papers.size());
   for (const auto& sp : papers) ids.push_back(sp.paper.id);
+  // Thumbnails show with or without the community features.
+  auto thumbnails = ctx.papers.thumbnails_of(ids);
+  if (!thumbnails) return fail(thumbnails.error());
+  marks.thumbnails = std::move(*thumbnails);
+  if (ctx.votes == nullptr) return marks;
   auto counts = ctx.votes->counts(ids);
   if (!counts) return fail(counts.error());
   marks.counts = std::move(*counts);
