@@ -77,6 +77,17 @@ class OpenApiTest : public ::testing::Test {
     o.community = community_;
     o.curation = curation_;
     o.account_options.hash_cost = community::HashCost::kMinimum;
+    // One paper with a thumbnail: its `thumbnail` is a URL, the others' null; both are validated.
+    o.thumbnails = &database_->thumbnails();
+    o.thumbnail_dir = dir_.file("thumbs");
+    ASSERT_TRUE(database_->thumbnails()
+                    .record({.paper_id = "2401.00001",
+                             .state = store::ThumbnailState::kOk,
+                             .hash = "0123456789abcdef0123456789abcdef",
+                             .width = 320,
+                             .height = 414,
+                             .updated_at = 1})
+                    .is_ok());
     server_ = std::make_unique<paperboy::testing::RunningServer>(*store_, o);
     ASSERT_TRUE(server_->ok()) << server_->error();
   }
@@ -143,6 +154,8 @@ TEST_F(OpenApiTest, EveryReplyMatchesTheDocumentedSchema) {
   call("get", "/api/daily_papers", "/api/daily_papers?sort=nonsense");
   auto paper = call("get", "/api/papers/{id}", "/api/papers/2401.00001");
   EXPECT_EQ(paper["upvotes"], 1);
+  EXPECT_TRUE(paper["thumbnail"].is_string()) << paper.dump();
+  EXPECT_TRUE(call("get", "/api/papers/{id}", "/api/papers/2401.00002")["thumbnail"].is_null());
   call("get", "/api/papers/{id}", "/api/papers/2401.99999");
   call("get", "/api/papers/{id}", "/api/papers/not-an-id");
   auto hits = call("get", "/api/papers/search", "/api/papers/search?q=diffusion&mode=lexical&limit=5");
