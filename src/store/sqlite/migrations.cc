@@ -14,7 +14,7 @@ struct Migration {
 };
 
 // Append only: a released migration is never edited, a change is a new one.
-constexpr std::array<Migration, 8> kMigrations = {{
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, "papers and durable state",
      R"sql(
 CREATE TABLE papers (
@@ -196,6 +196,12 @@ CREATE TABLE attempt_counts (
     {8, "DOI look-ups: a paper found by the DOI typed into search",
      R"sql(
 CREATE INDEX papers_doi ON papers(lower(doi));
+)sql"},
+    {9, "community polish: comment replies, profile pages",
+     R"sql(
+ALTER TABLE comments ADD COLUMN parent_id INTEGER NOT NULL DEFAULT 0;  -- 0: a top-level comment
+CREATE INDEX submissions_account ON submissions(account_id, submitted_at);
+CREATE INDEX accounts_name ON accounts(name);
 )sql"},
 }};
 
