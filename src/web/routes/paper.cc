@@ -140,7 +140,9 @@ nlohmann::json paper_model(RouteContext& ctx, const core::Paper& p) {
           {"code_links", code_link_models(p)}};
 }
 
-Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& p) {
+}  // namespace
+
+Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& p, const CommentDraft* draft) {
   nlohmann::json model = paper_model(ctx, p);
   if (ctx.search == nullptr) {
     model["similar_unavailable"] = true;
@@ -169,7 +171,7 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
   auto save = save_form_html(ctx, req, p.id);
   if (!save) return fail(save.error());
   model["save_html"] = *save;
-  auto comments = comments_html(ctx, req, p.id);
+  auto comments = comments_html(ctx, req, p.id, draft);
   if (!comments) return fail(comments.error());
   model["comments_html"] = *comments;
   personalise(ctx, req, model);
@@ -177,8 +179,6 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
   if (Status s = add_curation(ctx, req, p, model); !s.is_ok()) return fail(s);
   return Reply{.body = ctx.views.page("paper", model)};
 }
-
-}  // namespace
 
 void add_paper_routes(RouteContext& ctx) {
   ctx.get(R"(/papers/(.+)\.bib)", [&ctx](const Request& req) -> Result<Reply> {
