@@ -232,6 +232,11 @@ TEST_F(CommunityPolishTest, ProfilesShowPublicThingsOnlyAndUnknownMembersAre404)
   EXPECT_NE(page->body.find("Lovely <em>proof</em>"), std::string::npos);
   EXPECT_NE(page->body.find("href=\"/papers/2401.00020#comment-"), std::string::npos);
   EXPECT_NE(page->body.find(">Graph networks</a>"), std::string::npos);  // the submission
+  // The paper page's "Submitted by" leads to the profile.
+  EXPECT_NE(client()
+                .Get("/papers/2401.00010")
+                ->body.find("Submitted by <a href=\"/users/" + std::to_string(id) + "\">Ada Lovelace</a>"),
+            std::string::npos);
   auto by_name = client().Get("/users/Ada%20Lovelace");
   ASSERT_EQ(by_name->status, 200);
   EXPECT_NE(by_name->body.find("Graph reading"), std::string::npos);

@@ -67,6 +67,10 @@ Status add_curation(RouteContext& ctx, const Request& req, const core::Paper& p,
   if (!submitted) return submitted.error();
   if (*submitted) {
     model["submitted_by"] = (*submitted)->submitter_name.value_or("a former member");
+    // The submitter's profile, when the account still exists and profiles are served.
+    if ((*submitted)->submitter_name && ctx.profiles != nullptr) {
+      model["submitted_by_url"] = profile_path((*submitted)->submission.account_id);
+    }
     model["submitted_day"] = (*submitted)->submission.listing_day;
   }
   std::vector<std::string> ids = {p.id};
