@@ -25,9 +25,10 @@ std::string check_paper(const core::Paper& paper) {
 namespace {
 
 // What cmark's HTML renderer writes for CommonMark with raw HTML omitted (CMARK_OPT_SAFE).
-constexpr std::array<std::string_view, 22> kTags = {"p",  "em", "strong", "a",  "code", "pre", "blockquote", "ul",
-                                                    "ol", "li", "hr",     "br", "h1",   "h2",  "h3",         "h4",
-                                                    "h5", "h6", "del",    "s",  "img",  "!--"};
+// "span": the math spans render_markdown marks for KaTeX (class "math").
+constexpr std::array<std::string_view, 23> kTags = {"p",  "em", "strong", "a",   "code", "pre", "blockquote", "ul",
+                                                    "ol", "li", "hr",     "br",  "h1",   "h2",  "h3",         "h4",
+                                                    "h5", "h6", "del",    "s",   "img",  "!--", "span"};
 constexpr std::array<std::string_view, 5> kAttributes = {"href", "rel", "title", "class", "start"};
 
 std::string decode_entities(std::string_view s) {

@@ -295,14 +295,32 @@ Result<std::vector<Comment>> LibraryService::comments_on(std::string_view raw_pa
   return library_.comments_on(paper->id, kCommentsShown);
 }
 
+// The top-level comment a reply to `parent_id` belongs under (0 for a top-level comment).
+Result<std::int64_t> LibraryService::thread_of(std::int64_t parent_id, const std::string& paper_id) {
+  if (parent_id == 0) return 0;
+  const std::string missing =
+      "parentId: comment " + std::to_string(parent_id) + " does not exist (it may have been deleted)";
+  if (parent_id < 0) return fail(Status::invalid_argument(missing));
+  auto parent = library_.get_comment(parent_id);
+  if (!parent) return fail(parent.error());
+  if (!*parent) return fail(Status::invalid_argument(missing));
+  if ((*parent)->paper_id != paper_id) {
+    return fail(Status::invalid_argument("parentId: comment " + std::to_string(parent_id) + " is on another paper"));
+  }
+  // One level: a reply to a reply joins the thread of the comment that one answers.
+  return (*parent)->parent_id != 0 ? (*parent)->parent_id : (*parent)->id;
+}
+
 Result<Comment> LibraryService::add_comment(const Account& by, std::string_view raw_paper, std::string_view raw_body,
-                                            std::int64_t now) {
+                                            std::int64_t now, std::int64_t parent_id) {
   auto paper = find_paper(papers_, raw_paper);
   if (!paper) return fail(paper.error());
   auto body = comment_body(raw_body);
   if (!body) return fail(body.error());
+  auto thread = thread_of(parent_id, paper->id);
+  if (!thread) return fail(thread.error());
   if (Status s = admit_comment(by, now); !s.is_ok()) return fail(s);
-  return library_.add_comment(paper->id, by.id, *body, now);
+  return library_.add_comment(paper->id, by.id, *body, now, *thread);
 }
 
 Result<std::unordered_map<std::string, std::int64_t>> LibraryService::comment_counts(

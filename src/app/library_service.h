@@ -136,10 +136,13 @@ class LibraryService {
 
   // Oldest first (at most kCommentsShown). not_found / invalid_argument for the paper id.
   [[nodiscard]] Result<std::vector<Comment>> comments_on(std::string_view paper);
-  // Errors: invalid_argument (paper id, empty or too long body), not_found (paper), rate_limited
+  // `parent_id` (0: a top-level comment) makes it a reply. Replies nest one level: a reply to a
+  // reply is stored under that reply's top-level comment. The parent must exist (a deleted one is
+  // gone) and be on the same paper. Errors: invalid_argument (paper id, empty or too long body, a
+  // parent that does not exist or is on another paper), not_found (paper), rate_limited
   // (retry_after_s() set).
   [[nodiscard]] Result<Comment> add_comment(const Account& by, std::string_view paper, std::string_view body,
-                                            std::int64_t now);
+                                            std::int64_t now, std::int64_t parent_id = 0);
   // The comment if `by` may edit it (its author): not_found, permission_denied otherwise.
   [[nodiscard]] Result<Comment> editable_comment(const Account& by, std::int64_t id);
   // Returns the edited comment. The errors of editable_comment and add_comment.
@@ -165,6 +168,7 @@ class LibraryService {
   Result<std::string> comment_body(std::string_view body) const;
   Status admit_comment(const Account& by, std::int64_t now);
   Result<Comment> find_comment(std::int64_t id);
+  Result<std::int64_t> thread_of(std::int64_t parent_id, const std::string& paper_id);
 
   store::Store& papers_;
   store::LibraryStore& library_;

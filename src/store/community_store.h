@@ -71,6 +71,8 @@ class CommunityStore {
                                               std::string_view password_hash, Role role, std::int64_t now) = 0;
   virtual Result<std::optional<AccountCredentials>> find_account_by_email(std::string_view email) = 0;
   virtual Result<std::optional<AccountCredentials>> get_account(std::int64_t id) = 0;
+  // The oldest account with exactly this display name (names are not unique): profile URLs by name.
+  virtual Result<std::optional<Account>> find_account_by_name(std::string_view name) = 0;
   virtual Status set_password_hash(std::int64_t account_id, std::string_view password_hash) = 0;
   virtual Status set_role(std::int64_t account_id, Role role) = 0;
   // Removes the account, its sessions, tokens and votes (vote counts decrease), in one transaction.

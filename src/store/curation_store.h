@@ -50,6 +50,8 @@ class CurationStore {
   virtual Result<std::optional<Submission>> get_submission(std::string_view paper_id) = 0;
   // Submissions whose listing day lies in [from_day, to_day] (inclusive), newest first.
   virtual Result<std::vector<Submission>> submissions_between(std::string_view from_day, std::string_view to_day) = 0;
+  // The account's submissions, newest first, at most `limit`: its profile page.
+  virtual Result<std::vector<Submission>> submissions_by(std::int64_t account_id, int limit) = 0;
   // The newest day with a submission ("" when there is none).
   virtual Result<std::string> newest_submission_day() = 0;
 

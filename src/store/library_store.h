@@ -63,6 +63,9 @@ struct Comment {
   std::string body;
   std::int64_t created_at = 0;
   std::int64_t edited_at = 0;  // 0: never edited
+  // The top-level comment this one replies to; 0 for a top-level comment. Replies nest one level:
+  // a reply to a reply is stored under the top-level comment (app::LibraryService decides).
+  std::int64_t parent_id = 0;
 };
 
 class LibraryStore {
@@ -100,13 +103,16 @@ class LibraryStore {
   // Oldest first.
   virtual Result<std::vector<Follow>> follows_of(std::int64_t account_id) = 0;
 
-  // Comments, oldest first per paper.
+  // Comments, oldest first per paper. `parent_id` 0 adds a top-level comment; the store keeps any
+  // parent it is given (there is no foreign key: a deleted parent leaves its replies in place).
   virtual Result<Comment> add_comment(std::string_view paper_id, std::int64_t account_id, std::string_view body,
-                                      std::int64_t now) = 0;
+                                      std::int64_t now, std::int64_t parent_id) = 0;
   virtual Result<std::optional<Comment>> get_comment(std::int64_t id) = 0;
   virtual Status edit_comment(std::int64_t id, std::string_view body, std::int64_t now) = 0;
   virtual Status delete_comment(std::int64_t id) = 0;
   virtual Result<std::vector<Comment>> comments_on(std::string_view paper_id, int limit) = 0;
+  // The account's comments on any paper, newest first, at most `limit`: its profile page.
+  virtual Result<std::vector<Comment>> comments_by(std::int64_t account_id, int limit) = 0;
   // Comment counts for these papers (papers without comments are absent).
   virtual Result<std::unordered_map<std::string, std::int64_t>> comment_counts(
       std::span<const std::string> paper_ids) = 0;

@@ -27,7 +27,7 @@ constexpr std::array<TableSpec, 13> kTables = {{
     {"collections", "id, account_id, name, is_public, is_default, created_at", "id"},
     {"collection_papers", "collection_id, paper_id, added_at", ""},
     {"follows", "id, account_id, kind, value, created_at", "id"},
-    {"comments", "id, paper_id, account_id, body, created_at, edited_at", "id"},
+    {"comments", "id, paper_id, account_id, body, created_at, edited_at, parent_id", "id"},
 }};
 
 // Length-prefixed fields with a NULL marker, so ("ab","c") and ("a","bc") and NULL vs "" differ.

@@ -118,8 +118,10 @@ struct WebServer::Impl {
   std::unique_ptr<app::ListingService> listings;
   std::unique_ptr<Csrf> csrf;
   std::unique_ptr<app::LibraryService> library;
+  std::unique_ptr<app::ProfileService> profiles;
   std::optional<core::Signer> signer;
   app::PaperService papers;  // before ctx, which holds it
+  app::AuthorService authors;
   RouteContext ctx;
   // The store's change sequence, re-read at most once a second: a cheap cache key for "the data".
   std::atomic<std::int64_t> generation{-1};
@@ -178,7 +180,9 @@ struct WebServer::Impl {
         views(assets),
         cache(options.cache_entries, options.cache_ttl_s),
         papers(s, options.thumbnails),
+        authors(s),
         ctx{papers, options.search, views, options} {
+    ctx.authors = &authors;
     if (options.search != nullptr) {
       search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
       ctx.search = search_gate.get();
@@ -666,6 +670,9 @@ struct WebServer::Impl {
         add_collection_routes(ctx);
         add_follow_routes(ctx);
         add_comment_routes(ctx);  // before the API's /api/papers/(.+)
+        profiles = std::make_unique<app::ProfileService>(store, *options.community, *options.library, options.curation);
+        ctx.profiles = profiles.get();
+        add_profile_routes(ctx);
       }
     }
     // Listings are curated when curation is on (it needs the community features).

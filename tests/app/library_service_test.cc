@@ -265,6 +265,33 @@ TEST_F(LibraryServiceTest, CommentsAreSizeLimitedAndRateLimitedPerAccount) {
   EXPECT_TRUE(service_->add_comment(ada_, "2401.00010", "later", kNow + 601));
 }
 
+TEST_F(LibraryServiceTest, RepliesNestOneLevelUnderAnExistingCommentOnTheSamePaper) {
+  auto top = service_->add_comment(ada_, "2401.00010", "top", kNow);
+  ASSERT_TRUE(top) << top.error().to_string();
+  auto reply = service_->add_comment(bob_, "2401.00010", "reply", kNow, top->id);
+  ASSERT_TRUE(reply) << reply.error().to_string();
+  EXPECT_EQ(reply->parent_id, top->id);
+  // A reply to a reply joins the top-level comment's thread.
+  auto deeper = service_->add_comment(ada_, "2401.00010", "deeper", kNow, reply->id);
+  ASSERT_TRUE(deeper) << deeper.error().to_string();
+  EXPECT_EQ(deeper->parent_id, top->id);
+  auto elsewhere = service_->add_comment(bob_, "2401.00020", "wrong paper", kNow, top->id);
+  ASSERT_FALSE(elsewhere);
+  EXPECT_EQ(elsewhere.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(elsewhere.error().message().find("another paper"), std::string::npos);
+  auto missing = service_->add_comment(bob_, "2401.00010", "to nothing", kNow, top->id + 100);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->add_comment(bob_, "2401.00010", "negative", kNow, -4).error().code(),
+            StatusCode::kInvalidArgument);
+  // A deleted parent is gone: no new replies to it, the old ones stay.
+  ASSERT_TRUE(service_->delete_comment(ada_, top->id));
+  auto late = service_->add_comment(bob_, "2401.00010", "late", kNow + 700, top->id);
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->comments_on("2401.00010")->size(), 2u);
+}
+
 TEST_F(LibraryServiceTest, DeletingAccountDataRemovesOnlyThatAccountsLibrary) {
   Collection c = create(ada_, "Mine", true);
   ASSERT_TRUE(service_->follow(ada_, "category", "cs.LG", kNow));

@@ -128,6 +128,18 @@ TEST_P(CommunityStoreTest, AccountsAreFoundByEmailOrIdAndNotInventedOtherwise) {
   EXPECT_FALSE(*accounts_->find(ada.id + 1000));
 }
 
+TEST_P(CommunityStoreTest, AccountsAreFoundByNameOldestFirst) {
+  auto first = accounts_->sign_up("first@example.org", "a long enough password", "Ada L");
+  ASSERT_TRUE(first) << first.error().to_string();
+  auto second = accounts_->sign_up("second@example.org", "a long enough password", "Ada L");
+  ASSERT_TRUE(second);
+  auto found = store_->find_account_by_name("Ada L");
+  ASSERT_TRUE(found && *found) << (found ? "absent" : found.error().to_string());
+  EXPECT_EQ((*found)->id, first->id);
+  EXPECT_FALSE(*store_->find_account_by_name("ada l"));  // exact names only
+  EXPECT_FALSE(*store_->find_account_by_name("Nobody"));
+}
+
 TEST_P(CommunityStoreTest, ShortPasswordIsRejected) {
   auto a = accounts_->sign_up("ada@example.org", "short", "");
   ASSERT_FALSE(a);

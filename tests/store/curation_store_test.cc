@@ -74,6 +74,20 @@ TEST_P(CurationStoreTest, SubmissionsOfADayRangeNewestFirst) {
   EXPECT_EQ(*store_->newest_submission_day(), "2026-11-30");
 }
 
+TEST_P(CurationStoreTest, SubmissionsOfAnAccountNewestFirstAndBounded) {
+  ASSERT_TRUE(store_->record_submission({"2601.00001", 1, "2026-11-28", 100}));
+  ASSERT_TRUE(store_->record_submission({"2601.00002", 2, "2026-11-29", 200}));
+  ASSERT_TRUE(store_->record_submission({"2601.00003", 1, "2026-11-29", 300}));
+  ASSERT_TRUE(store_->record_submission({"2601.00004", 1, "2026-11-30", 400}));
+  auto mine = store_->submissions_by(1, 2);
+  ASSERT_TRUE(mine) << mine.error().to_string();
+  ASSERT_EQ(mine->size(), 2U);
+  EXPECT_EQ((*mine)[0].paper_id, "2601.00004");
+  EXPECT_EQ((*mine)[1].paper_id, "2601.00003");
+  EXPECT_EQ(store_->submissions_by(2, 10)->size(), 1U);
+  EXPECT_TRUE(store_->submissions_by(3, 10)->empty());
+}
+
 TEST_P(CurationStoreTest, FlagsAreSetClearedAndListed) {
   std::int64_t g0 = store_->curation_generation();
   ASSERT_TRUE(store_->set_flag("2401.00001", "2026-11-30", CurationFlag::kHidden, true, 1, 10).is_ok());

@@ -149,11 +149,11 @@ TEST_P(LibraryStoreTest, FollowIsIdempotentAndUnfollowRemoves) {
 }
 
 TEST_P(LibraryStoreTest, CommentsAddEditDeleteInOrder) {
-  auto first = lib_->add_comment("2401.00001", 1, "First *comment*", kNow);
+  auto first = lib_->add_comment("2401.00001", 1, "First *comment*", kNow, 0);
   ASSERT_TRUE(first) << first.error().to_string();
-  auto second = lib_->add_comment("2401.00001", 2, "Second <script>", kNow + 1);
+  auto second = lib_->add_comment("2401.00001", 2, "Second <script>", kNow + 1, 0);
   ASSERT_TRUE(second);
-  ASSERT_TRUE(lib_->add_comment("2401.00002", 1, "elsewhere", kNow));
+  ASSERT_TRUE(lib_->add_comment("2401.00002", 1, "elsewhere", kNow, 0));
   EXPECT_GT(second->id, first->id);
   ASSERT_TRUE(lib_->edit_comment(first->id, "Edited", kNow + 60).is_ok());
   auto got = lib_->get_comment(first->id);
@@ -176,15 +176,46 @@ TEST_P(LibraryStoreTest, CommentsAddEditDeleteInOrder) {
   EXPECT_EQ(lib_->comments_on("2401.00001", 50)->size(), 1u);
 }
 
+TEST_P(LibraryStoreTest, RepliesKeepTheirParentAndOutliveItsDeletion) {
+  auto top = lib_->add_comment("2401.00001", 1, "Top", kNow, 0);
+  ASSERT_TRUE(top) << top.error().to_string();
+  EXPECT_EQ(top->parent_id, 0);
+  auto reply = lib_->add_comment("2401.00001", 2, "Reply", kNow + 1, top->id);
+  ASSERT_TRUE(reply) << reply.error().to_string();
+  EXPECT_EQ(reply->parent_id, top->id);
+  auto got = lib_->get_comment(reply->id);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->parent_id, top->id);
+  ASSERT_TRUE(lib_->delete_comment(top->id).is_ok());
+  auto left = lib_->comments_on("2401.00001", 50);
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->at(0).parent_id, top->id);  // the page shows a placeholder for the parent
+}
+
+TEST_P(LibraryStoreTest, CommentsByAccountNewestFirstAcrossPapers) {
+  ASSERT_TRUE(lib_->add_comment("2401.00001", 1, "one", kNow, 0));
+  ASSERT_TRUE(lib_->add_comment("2401.00002", 2, "not mine", kNow + 1, 0));
+  ASSERT_TRUE(lib_->add_comment("2401.00002", 1, "two", kNow + 2, 0));
+  ASSERT_TRUE(lib_->add_comment("2401.00003", 1, "three", kNow + 3, 0));
+  auto mine = lib_->comments_by(1, 2);
+  ASSERT_TRUE(mine) << mine.error().to_string();
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ(mine->at(0).body, "three");
+  EXPECT_EQ(mine->at(1).body, "two");
+  EXPECT_EQ(mine->at(1).paper_id, "2401.00002");
+  EXPECT_TRUE(lib_->comments_by(3, 10)->empty());
+}
+
 TEST_P(LibraryStoreTest, DeletingAccountDataRemovesOnlyThatAccountsRows) {
   Collection mine = create(1, "Mine", true);
   ASSERT_TRUE(*lib_->add_to_collection(mine.id, "2401.00001", kNow));
   ASSERT_TRUE(lib_->default_collection(1, kNow));
   ASSERT_TRUE(lib_->follow(1, FollowKind::kCategory, "cs.LG", kNow));
-  ASSERT_TRUE(lib_->add_comment("2401.00001", 1, "mine", kNow));
+  ASSERT_TRUE(lib_->add_comment("2401.00001", 1, "mine", kNow, 0));
   Collection theirs = create(2, "Theirs");
   ASSERT_TRUE(lib_->follow(2, FollowKind::kCategory, "cs.LG", kNow));
-  ASSERT_TRUE(lib_->add_comment("2401.00001", 2, "theirs", kNow));
+  ASSERT_TRUE(lib_->add_comment("2401.00001", 2, "theirs", kNow, 0));
   std::int64_t before = *lib_->generation();
 
   ASSERT_TRUE(lib_->delete_account_data(1).is_ok());

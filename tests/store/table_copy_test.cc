@@ -53,7 +53,7 @@ class TableCopyTest : public ::testing::Test {
     shelf_ = shelf->id;
     ASSERT_TRUE((*library)->library().add_to_collection(shelf->id, "2401.00001", 503));
     ASSERT_TRUE((*library)->library().follow(*ada, FollowKind::kCategory, "cs.LG", 504));
-    ASSERT_TRUE((*library)->library().add_comment("2401.00001", *ada, "**Nice** result & <b>bold</b>", 505));
+    ASSERT_TRUE((*library)->library().add_comment("2401.00001", *ada, "**Nice** result & <b>bold</b>", 505, 0));
   }
 
   testing::TempDir dir_;

@@ -50,5 +50,37 @@ TEST(RenderMarkdown, InvalidUtf8IsReplacedNotPassedThrough) {
   EXPECT_NE(html.find("byte"), std::string::npos);
 }
 
+TEST(RenderMarkdown, MathSurvivesCommonMarkUntouchedAndEscaped) {
+  struct Case {
+    const char* markdown;
+    const char* must_contain;
+    const char* must_not_contain;
+  };
+  for (const Case& c : {
+           Case{"Let $a_1 * b_2 * c_3$ be", "<span class=\"math\">\\(a_1 * b_2 * c_3\\)</span>", "<em>"},
+           Case{"$x_i$ and $y_i$", "\\(x_i\\)</span> and <span class=\"math\">\\(y_i\\)", "<em>"},
+           Case{"$$\\sum_{i=1}^n x_i^*$$", "<span class=\"math display\">\\[\\sum_{i=1}^n x_i^*\\]</span>", "<em>"},
+           Case{"$$\na_1 *b* c_2\n$$", "\\[\na_1 *b* c_2\n\\]", "<em>"},
+           Case{"$a<b>c$", "\\(a&lt;b&gt;c\\)", "<b>"},
+           Case{"$<script>alert(1)</script>$", "&lt;script&gt;", "<script"},
+           Case{"costs $5 and $10 *now*", "costs $5 and $10 <em>now</em>", "class=\"math\""},
+           Case{"a $ b $ c", "a $ b $ c", "class=\"math\""},
+           Case{"\\$x$ is a price", "$x$ is a price", "class=\"math\""},
+           Case{"`$x_1$` in code", "<code>$x_1$</code>", "class=\"math\""},
+           Case{"```\n$a_1$ and $b_2$\n```", "$a_1$ and $b_2$", "class=\"math\""},
+           Case{"$a\n\nb$", "$a", "class=\"math\""},
+           Case{"*em* then $x^*$ then *em*", "<em>em</em> then <span class=\"math\">\\(x^*\\)</span> then <em>em</em>",
+                "<script"},
+           Case{"[$x$](https://e.example/$y$)", "href=\"https://e.example/$y$\"><span class=\"math\">\\(x\\)", "%EE"},
+           Case{"stray \xEE\x80\x80"
+                "0\xEE\x80\x81 marks",
+                "stray", "\xEE\x80\x80"},
+       }) {
+    std::string html = render_markdown(c.markdown);
+    EXPECT_NE(html.find(c.must_contain), std::string::npos) << c.markdown << " -> " << html;
+    EXPECT_EQ(html.find(c.must_not_contain), std::string::npos) << c.markdown << " -> " << html;
+  }
+}
+
 }  // namespace
 }  // namespace paperboy::web

@@ -76,6 +76,7 @@ class OpenApiTest : public ::testing::Test {
     o.search = search_.get();
     o.community = community_;
     o.curation = curation_;
+    o.library = &database_->library();
     o.account_options.hash_cost = community::HashCost::kMinimum;
     // One paper with a thumbnail: its `thumbnail` is a URL, the others' null; both are validated.
     o.thumbnails = &database_->thumbnails();
@@ -165,6 +166,26 @@ TEST_F(OpenApiTest, EveryReplyMatchesTheDocumentedSchema) {
   call("get", "/api/papers/{id}/similar", "/api/papers/2401.00002/similar?limit=3");
   call("get", "/api/recommendations", "/api/recommendations");
   call("delete", "/api/papers/{id}/upvote", "/api/papers/2401.00001/upvote", nullptr, t);
+  validate_all();
+}
+
+TEST_F(OpenApiTest, CommentsAndRepliesMatchTheDocumentedSchema) {
+  call("post", "/api/auth/signup", "/api/auth/signup",
+       {{"email", "ada@example.org"}, {"password", "correct horse battery"}, {"name", "Ada"}});
+  std::string t = call("post", "/api/auth/token", "/api/auth/token",
+                       {{"email", "ada@example.org"}, {"password", "correct horse battery"}})["token"];
+  auto top = call("post", "/api/papers/{id}/comments", "/api/papers/2401.00001/comments", {{"body", "Nice: $x_1$"}}, t);
+  ASSERT_TRUE(top.contains("id")) << top.dump();
+  EXPECT_TRUE(top["parentId"].is_null());
+  auto reply = call("post", "/api/papers/{id}/comments", "/api/papers/2401.00001/comments",
+                    {{"body", "Agreed"}, {"parentId", top["id"]}}, t);
+  EXPECT_EQ(reply["parentId"], top["id"]);
+  call("post", "/api/papers/{id}/comments", "/api/papers/2401.00002/comments", {{"body", "x"}, {"parentId", top["id"]}},
+       t);
+  call("post", "/api/papers/{id}/comments", "/api/papers/2401.00001/comments", {{"body", "anonymous"}});
+  auto listed = call("get", "/api/papers/{id}/comments", "/api/papers/2401.00001/comments");
+  EXPECT_EQ(listed.size(), 2u);
+  call("get", "/api/papers/{id}/comments", "/api/papers/2401.99999/comments");
   validate_all();
 }
 

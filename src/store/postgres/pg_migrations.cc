@@ -67,7 +67,7 @@ CREATE INDEX papers_doi ON papers (lower(doi));
 // The community tables, as SQLite migration 3 (store/sqlite/migrations.cc) with PostgreSQL types.
 // vote_generation only grows: drawn after each committed vote change, it tells every instance's
 // page cache that counts changed (see postgres_community_store.h).
-constexpr std::array<Migration, 2> kCommunityMigrations = {{
+constexpr std::array<Migration, 3> kCommunityMigrations = {{
     {1, "accounts, sessions, API tokens, upvotes",
      R"sql(
 CREATE TABLE accounts (
@@ -113,6 +113,10 @@ CREATE TABLE attempt_counts (
   count   bigint NOT NULL,
   last_at bigint NOT NULL
 );
+)sql"},
+    {3, "profile pages by display name (SQLite migration 9)",
+     R"sql(
+CREATE INDEX accounts_name ON accounts(name);
 )sql"},
 }};
 

@@ -92,6 +92,15 @@ Result<std::optional<AccountCredentials>> PostgresCommunityStore::get_account(st
                      Params().int64(id));
 }
 
+Result<std::optional<Account>> PostgresCommunityStore::find_account_by_name(std::string_view name) {
+  auto found = one_account(
+      "SELECT id, email, name, role, created_at, password_hash FROM accounts WHERE name = $1 ORDER BY id LIMIT 1",
+      Params().text(name));
+  if (!found) return fail(found.error());
+  if (!*found) return std::optional<Account>();
+  return std::optional<Account>(std::move((*found)->account));
+}
+
 Status PostgresCommunityStore::set_password_hash(std::int64_t account_id, std::string_view password_hash) {
   return as_status(
       query("UPDATE accounts SET password_hash = $2 WHERE id = $1", Params().int64(account_id).text(password_hash)));
@@ -121,8 +130,7 @@ Status PostgresCommunityStore::delete_account(std::int64_t account_id) {
     auto has_mail = conn.query("SELECT to_regclass('mail_subscriptions') IS NOT NULL", Params());
     if (!has_mail) return has_mail.error();
     if (has_mail->rows() > 0 && has_mail->text(0, 0) == "t") {
-      PB_RETURN_IF_ERROR(
-          conn.run("DELETE FROM mail_subscriptions WHERE account_id = $1", Params().int64(account_id)));
+      PB_RETURN_IF_ERROR(conn.run("DELETE FROM mail_subscriptions WHERE account_id = $1", Params().int64(account_id)));
     }
     return conn.run("DELETE FROM accounts WHERE id = $1", Params().int64(account_id));
   });

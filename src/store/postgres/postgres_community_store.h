@@ -28,6 +28,7 @@ class PostgresCommunityStore final : public CommunityStore {
                                       Role role, std::int64_t now) override;
   Result<std::optional<AccountCredentials>> find_account_by_email(std::string_view email) override;
   Result<std::optional<AccountCredentials>> get_account(std::int64_t id) override;
+  Result<std::optional<Account>> find_account_by_name(std::string_view name) override;
   Status set_password_hash(std::int64_t account_id, std::string_view password_hash) override;
   Status set_role(std::int64_t account_id, Role role) override;
   Status delete_account(std::int64_t account_id) override;

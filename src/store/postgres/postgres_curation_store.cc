@@ -6,7 +6,7 @@ namespace paperboy::store::postgres {
 namespace {
 
 // Append only, as every migration list. Same tables and meaning as SQLite migration 5.
-constexpr std::array<Migration, 1> kCurationMigrations = {{
+constexpr std::array<Migration, 2> kCurationMigrations = {{
     {1, "submitted papers, featured and hidden flags",
      R"sql(
 CREATE TABLE submissions (
@@ -26,6 +26,10 @@ CREATE TABLE paper_curation (
 );
 CREATE INDEX paper_curation_featured ON paper_curation(listing_day) WHERE is_featured;
 CREATE INDEX paper_curation_hidden ON paper_curation(paper_id) WHERE is_hidden;
+)sql"},
+    {2, "a member's submissions, for the profile page (SQLite migration 9)",
+     R"sql(
+CREATE INDEX submissions_account ON submissions(account_id, submitted_at);
 )sql"},
 }};
 
@@ -102,6 +106,15 @@ Result<std::vector<Submission>> PostgresCurationStore::submissions_between(std::
                                              " FROM submissions WHERE listing_day BETWEEN $1 AND $2 "
                                              "ORDER BY listing_day DESC, submitted_at DESC, paper_id DESC",
                                          Params().text(from_day).text(to_day)));
+}
+
+Result<std::vector<Submission>> PostgresCurationStore::submissions_by(std::int64_t account_id, int limit) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(conn.error());
+  return read_submissions((*conn)->query("SELECT " + std::string(kSubmissionColumns) +
+                                             " FROM submissions WHERE account_id = $1 "
+                                             "ORDER BY submitted_at DESC, paper_id DESC LIMIT $2",
+                                         Params().int64(account_id).int64(limit)));
 }
 
 Result<std::string> PostgresCurationStore::newest_submission_day() {

@@ -6,7 +6,7 @@ namespace paperboy::store::postgres {
 namespace {
 
 // Append only, as every migration stream. Mirrors SQLite migration 6 (store/sqlite/migrations.cc).
-constexpr std::array<Migration, 1> kLibraryMigrations = {{
+constexpr std::array<Migration, 2> kLibraryMigrations = {{
     {1, "collections of saved papers, follows, comments",
      R"sql(
 CREATE TABLE collections (
@@ -45,13 +45,18 @@ CREATE TABLE comments (
 CREATE INDEX comments_paper ON comments(paper_id, id);
 CREATE INDEX comments_account ON comments(account_id);
 )sql"},
+    {2, "comment replies: one level under a top-level comment (SQLite migration 9)",
+     R"sql(
+ALTER TABLE comments ADD COLUMN parent_id bigint NOT NULL DEFAULT 0;
+CREATE INDEX comments_account_newest ON comments(account_id, id);
+)sql"},
 }};
 
 constexpr std::string_view kCollectionSelect =
     "SELECT c.id, c.account_id, c.name, c.is_public, c.is_default, c.created_at, "
     "(SELECT COUNT(*) FROM collection_papers p WHERE p.collection_id = c.id) FROM collections c WHERE ";
 constexpr std::string_view kCommentSelect =
-    "SELECT id, paper_id, account_id, body, created_at, edited_at FROM comments WHERE ";
+    "SELECT id, paper_id, account_id, body, created_at, edited_at, parent_id FROM comments WHERE ";
 constexpr std::string_view kFollowSelect = "SELECT id, account_id, kind, value, created_at FROM follows WHERE ";
 
 Collection read_collection(const PgResult& r, int row) {
@@ -70,7 +75,8 @@ Comment read_comment(const PgResult& r, int row) {
                  .account_id = r.int64(row, 2),
                  .body = std::string(r.text(row, 3)),
                  .created_at = r.int64(row, 4),
-                 .edited_at = r.int64(row, 5)};
+                 .edited_at = r.int64(row, 5),
+                 .parent_id = r.int64(row, 6)};
 }
 
 Follow read_follow(const PgResult& r, int row) {
@@ -257,11 +263,11 @@ Result<std::vector<Follow>> PostgresLibraryStore::follows_of(std::int64_t accoun
 }
 
 Result<Comment> PostgresLibraryStore::add_comment(std::string_view paper_id, std::int64_t account_id,
-                                                  std::string_view body, std::int64_t now) {
+                                                  std::string_view body, std::int64_t now, std::int64_t parent_id) {
   auto r = query(
-      "INSERT INTO comments(paper_id, account_id, body, created_at) VALUES($1,$2,$3,$4) "
-      "RETURNING id, paper_id, account_id, body, created_at, edited_at",
-      Params().text(paper_id).int64(account_id).text(body).int64(now));
+      "INSERT INTO comments(paper_id, account_id, body, created_at, parent_id) VALUES($1,$2,$3,$4,$5) "
+      "RETURNING id, paper_id, account_id, body, created_at, edited_at, parent_id",
+      Params().text(paper_id).int64(account_id).text(body).int64(now).int64(parent_id));
   if (!r) return fail(r.error());
   generation_.fetch_add(1);
   return read_comment(*r, 0);
@@ -290,6 +296,15 @@ Status PostgresLibraryStore::delete_comment(std::int64_t id) {
 Result<std::vector<Comment>> PostgresLibraryStore::comments_on(std::string_view paper_id, int limit) {
   auto r =
       query(std::string(kCommentSelect) + "paper_id = $1 ORDER BY id LIMIT $2", Params().text(paper_id).int64(limit));
+  if (!r) return fail(r.error());
+  std::vector<Comment> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(read_comment(*r, i));
+  return out;
+}
+
+Result<std::vector<Comment>> PostgresLibraryStore::comments_by(std::int64_t account_id, int limit) {
+  auto r = query(std::string(kCommentSelect) + "account_id = $1 ORDER BY id DESC LIMIT $2",
+                 Params().int64(account_id).int64(limit));
   if (!r) return fail(r.error());
   std::vector<Comment> out;
   for (int i = 0; i < r->rows(); ++i) out.push_back(read_comment(*r, i));

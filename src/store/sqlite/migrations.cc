@@ -212,6 +212,12 @@ CREATE TABLE thumbnails (
 ) WITHOUT ROWID;
 CREATE INDEX thumbnails_state ON thumbnails(state, updated_at);
 )sql"},
+    {10, "community polish: comment replies, profile pages",
+     R"sql(
+ALTER TABLE comments ADD COLUMN parent_id INTEGER NOT NULL DEFAULT 0;  -- 0: a top-level comment
+CREATE INDEX submissions_account ON submissions(account_id, submitted_at);
+CREATE INDEX accounts_name ON accounts(name);
+)sql"},
 }};
 
 }  // namespace

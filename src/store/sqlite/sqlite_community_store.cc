@@ -89,6 +89,19 @@ Result<std::optional<AccountCredentials>> SqliteCommunityStore::get_account(std:
   return one_account(*stmt);
 }
 
+Result<std::optional<Account>> SqliteCommunityStore::find_account_by_name(std::string_view name) {
+  auto conn = readers_.acquire();
+  if (!conn) return fail(conn.error());
+  auto stmt =
+      (*conn)->prepare("SELECT " + std::string(kAccountColumns) + " FROM accounts WHERE name = ? ORDER BY id LIMIT 1");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind(1, name);
+  auto found = one_account(*stmt);
+  if (!found) return fail(found.error());
+  if (!*found) return std::optional<Account>();
+  return std::optional<Account>(std::move((*found)->account));
+}
+
 Status SqliteCommunityStore::set_password_hash(std::int64_t account_id, std::string_view password_hash) {
   return write_one("UPDATE accounts SET password_hash = ? WHERE id = ?",
                    [&](Statement& s) { s.bind(1, password_hash).bind(2, account_id); });

@@ -86,6 +86,17 @@ Result<std::vector<Submission>> SqliteCurationStore::submissions_between(std::st
   return read_submissions(*stmt);
 }
 
+Result<std::vector<Submission>> SqliteCurationStore::submissions_by(std::int64_t account_id, int limit) {
+  auto conn = readers_.acquire();
+  if (!conn) return fail(conn.error());
+  auto stmt =
+      (*conn)->prepare("SELECT " + std::string(kSubmissionColumns) +
+                       " FROM submissions WHERE account_id = ? ORDER BY submitted_at DESC, paper_id DESC LIMIT ?");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind(1, account_id).bind(2, limit);
+  return read_submissions(*stmt);
+}
+
 Result<std::string> SqliteCurationStore::newest_submission_day() {
   auto conn = readers_.acquire();
   if (!conn) return fail(conn.error());

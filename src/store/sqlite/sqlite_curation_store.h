@@ -21,6 +21,7 @@ class SqliteCurationStore final : public CurationStore {
   Result<SubmissionOutcome> record_submission(const Submission& submission) override;
   Result<std::optional<Submission>> get_submission(std::string_view paper_id) override;
   Result<std::vector<Submission>> submissions_between(std::string_view from_day, std::string_view to_day) override;
+  Result<std::vector<Submission>> submissions_by(std::int64_t account_id, int limit) override;
   Result<std::string> newest_submission_day() override;
   Status set_flag(std::string_view paper_id, std::string_view listing_day, CurationFlag flag, bool on,
                   std::int64_t account_id, std::int64_t now) override;

@@ -9,7 +9,7 @@ constexpr std::string_view kCollectionSelect =
     "SELECT c.id, c.account_id, c.name, c.is_public, c.is_default, c.created_at, "
     "(SELECT COUNT(*) FROM collection_papers p WHERE p.collection_id = c.id) FROM collections c WHERE ";
 constexpr std::string_view kCommentSelect =
-    "SELECT id, paper_id, account_id, body, created_at, edited_at FROM comments WHERE ";
+    "SELECT id, paper_id, account_id, body, created_at, edited_at, parent_id FROM comments WHERE ";
 constexpr std::string_view kFollowSelect = "SELECT id, account_id, kind, value, created_at FROM follows WHERE ";
 
 Collection read_collection(const Statement& st) {
@@ -28,7 +28,19 @@ Comment read_comment(const Statement& st) {
                  .account_id = st.int64(2),
                  .body = std::string(st.text(3)),
                  .created_at = st.int64(4),
-                 .edited_at = st.int64(5)};
+                 .edited_at = st.int64(5),
+                 .parent_id = st.int64(6)};
+}
+
+Result<std::vector<Comment>> read_comments(Statement& st) {
+  std::vector<Comment> out;
+  while (true) {
+    auto row = st.step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    out.push_back(read_comment(st));
+  }
+  return out;
 }
 
 Follow read_follow(const Statement& st) {
@@ -302,13 +314,14 @@ Result<std::vector<Follow>> SqliteLibraryStore::follows_of(std::int64_t account_
 }
 
 Result<Comment> SqliteLibraryStore::add_comment(std::string_view paper_id, std::int64_t account_id,
-                                                std::string_view body, std::int64_t now) {
+                                                std::string_view body, std::int64_t now, std::int64_t parent_id) {
   std::lock_guard lock(write_mu_);
   auto tx = Transaction::begin(*writer_);
   if (!tx) return fail(tx.error());
-  auto st = writer_->prepare("INSERT INTO comments(paper_id, account_id, body, created_at) VALUES(?,?,?,?)");
+  auto st =
+      writer_->prepare("INSERT INTO comments(paper_id, account_id, body, created_at, parent_id) VALUES(?,?,?,?,?)");
   if (!st) return fail(st.error());
-  st->bind(1, paper_id).bind(2, account_id).bind(3, body).bind(4, now);
+  st->bind(1, paper_id).bind(2, account_id).bind(3, body).bind(4, now).bind(5, parent_id);
   if (Status s = st->run(); !s.is_ok()) return fail(s);
   std::int64_t id = sqlite3_last_insert_rowid(writer_->raw());
   if (Status s = tx->commit(); !s.is_ok()) return fail(s);
@@ -318,7 +331,8 @@ Result<Comment> SqliteLibraryStore::add_comment(std::string_view paper_id, std::
                  .account_id = account_id,
                  .body = std::string(body),
                  .created_at = now,
-                 .edited_at = 0};
+                 .edited_at = 0,
+                 .parent_id = parent_id};
 }
 
 Result<std::optional<Comment>> SqliteLibraryStore::get_comment(std::int64_t id) {
@@ -352,14 +366,16 @@ Result<std::vector<Comment>> SqliteLibraryStore::comments_on(std::string_view pa
   auto st = (*conn)->prepare(std::string(kCommentSelect) + "paper_id = ? ORDER BY id LIMIT ?");
   if (!st) return fail(st.error());
   st->bind(1, paper_id).bind(2, limit);
-  std::vector<Comment> out;
-  while (true) {
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (!*row) break;
-    out.push_back(read_comment(*st));
-  }
-  return out;
+  return read_comments(*st);
+}
+
+Result<std::vector<Comment>> SqliteLibraryStore::comments_by(std::int64_t account_id, int limit) {
+  auto conn = readers_.acquire();
+  if (!conn) return fail(conn.error());
+  auto st = (*conn)->prepare(std::string(kCommentSelect) + "account_id = ? ORDER BY id DESC LIMIT ?");
+  if (!st) return fail(st.error());
+  st->bind(1, account_id).bind(2, limit);
+  return read_comments(*st);
 }
 
 Result<std::unordered_map<std::string, std::int64_t>> SqliteLibraryStore::comment_counts(

@@ -35,11 +35,12 @@ class SqliteLibraryStore final : public LibraryStore {
   Result<bool> unfollow(std::int64_t account_id, FollowKind kind, std::string_view value) override;
   Result<std::vector<Follow>> follows_of(std::int64_t account_id) override;
   Result<Comment> add_comment(std::string_view paper_id, std::int64_t account_id, std::string_view body,
-                              std::int64_t now) override;
+                              std::int64_t now, std::int64_t parent_id) override;
   Result<std::optional<Comment>> get_comment(std::int64_t id) override;
   Status edit_comment(std::int64_t id, std::string_view body, std::int64_t now) override;
   Status delete_comment(std::int64_t id) override;
   Result<std::vector<Comment>> comments_on(std::string_view paper_id, int limit) override;
+  Result<std::vector<Comment>> comments_by(std::int64_t account_id, int limit) override;
   Result<std::unordered_map<std::string, std::int64_t>> comment_counts(std::span<const std::string> paper_ids) override;
   Status delete_account_data(std::int64_t account_id) override;
   Result<std::int64_t> generation() override { return generation_.load(); }

@@ -13,11 +13,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/author_service.h"
 #include "app/curation_service.h"
 #include "app/library_service.h"
 #include "app/listing_service.h"
 #include "app/paper_lookup.h"
 #include "app/paper_service.h"
+#include "app/profile_service.h"
 #include "app/vote_service.h"
 #include "community/accounts.h"
 #include "community/rate_limiter.h"
@@ -76,6 +78,10 @@ struct RouteContext {
   std::function<void(const std::string& pattern, Handler)> put;
   // Collections, follows and comments; null when off (they need the community features too).
   app::LibraryService* library = nullptr;
+  // Co-authors, categories and years for author pages. Always set.
+  app::AuthorService* authors = nullptr;
+  // Members' public profiles (/users/NAME); null when the library is off.
+  app::ProfileService* profiles = nullptr;
 
   // The site's absolute base for links in mails, feeds and exports: server.public_url, or the
   // listening address when unset. Never the request's Host header (a client chooses it: mailed
@@ -187,6 +193,7 @@ void add_curation_routes(RouteContext& ctx);    // submit a paper, feature/hide 
 void add_collection_routes(RouteContext& ctx);  // /collections, saving papers, exports (collections.cc)
 void add_follow_routes(RouteContext& ctx);      // follow buttons, /feed, /api/feed (follows.cc)
 void add_comment_routes(RouteContext& ctx);     // comments on papers (comments.cc)
+void add_profile_routes(RouteContext& ctx);     // /users/NAME, members' public profiles (profile.cc)
 void add_operations_routes(RouteContext& ctx);  // /metrics, /api/openapi.json (operations.cc)
 
 }  // namespace paperboy::web

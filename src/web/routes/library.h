@@ -30,8 +30,23 @@ using AccountHandler = std::function<Result<Reply>(const Request&, const app::Ac
 // "log in to follow" link for anonymous visitors; "" when the library is off.
 [[nodiscard]] Result<std::string> follow_button_html(RouteContext& ctx, const Request& req, app::FollowKind kind,
                                                      const std::string& value, const std::string& label);
-// The paper page's "save to collection" form (collections.cc) and comment section (comments.cc).
+// A comment or reply the service refused, shown again in its form with the reason (DESIGN.md:
+// forms keep what was typed and show errors next to the field).
+struct CommentDraft {
+  std::int64_t parent_id = 0;  // 0: the new-comment form; else the reply form of that thread
+  std::string body;
+  std::string error;
+};
+
+// The paper page's "save to collection" form (collections.cc) and comment section (comments.cc):
+// threads of a top-level comment and its replies, with a reply form per thread.
 [[nodiscard]] Result<std::string> save_form_html(RouteContext& ctx, const Request& req, const std::string& paper_id);
-[[nodiscard]] Result<std::string> comments_html(RouteContext& ctx, const Request& req, const std::string& paper_id);
+[[nodiscard]] Result<std::string> comments_html(RouteContext& ctx, const Request& req, const std::string& paper_id,
+                                                const CommentDraft* draft = nullptr);
+// The paper page (paper.cc), with a refused comment back in its form when `draft` is set.
+[[nodiscard]] Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& paper,
+                                       const CommentDraft* draft = nullptr);
+// "/users/ID": a member's profile page (profile.cc).
+[[nodiscard]] std::string profile_path(std::int64_t account_id);
 
 }  // namespace paperboy::web

@@ -1,5 +1,6 @@
 // Author pages (/authors/KEYNAME?f=FORENAMES), category pages (/categories/CAT), both newest
 // first with paging. The subscribe pages are in subscribe.cc.
+#include "core/categories.h"
 #include "web/html.h"
 #include "web/page_text.h"
 #include "web/routes/common.h"
@@ -32,6 +33,40 @@ Result<nlohmann::json> people_model(RouteContext& ctx, const Request& req, const
   return model;
 }
 
+// Co-authors (linked to their pages), top categories by human name and papers per year, with
+// a bar (<meter>, relative to the busiest year) for a glance; the numbers are in the text too.
+nlohmann::json author_facts_model(const app::AuthorFacts& f, const std::string& name) {
+  nlohmann::json co = nlohmann::json::array();
+  for (const auto& a : f.co_authors) {
+    core::Author author{a.keyname, a.forenames, ""};
+    co.push_back({{"name", a.forenames.empty() ? a.keyname : a.forenames + " " + a.keyname},
+                  {"url", author_path(author)},
+                  {"count_text", count_noun(a.papers, "paper", "papers")}});
+  }
+  nlohmann::json cats = nlohmann::json::array();
+  for (const auto& c : f.categories) {
+    cats.push_back({{"code", c.category},
+                    {"label", core::category_label(c.category)},
+                    {"url", "/categories/" + c.category},
+                    {"count_text", count_noun(c.papers, "paper", "papers")}});
+  }
+  int most = 1;
+  for (const auto& y : f.years) most = std::max(most, y.papers);
+  nlohmann::json years = nlohmann::json::array();
+  for (const auto& y : f.years) {
+    years.push_back(
+        {{"year", std::to_string(y.year)}, {"count", std::to_string(y.papers)}, {"most", std::to_string(most)}});
+  }
+  std::string basis = count_noun(f.papers_read, "paper", "papers");
+  return {{"name", name},
+          {"co_authors", co},
+          {"has_co_authors", !co.empty()},
+          {"categories", cats},
+          {"years", years},
+          {"has_years", !years.empty()},
+          {"basis", f.is_truncated ? "From the newest " + basis + "." : "From " + basis + "."}};
+}
+
 }  // namespace
 
 void add_people_routes(RouteContext& ctx) {
@@ -58,7 +93,9 @@ void add_people_routes(RouteContext& ctx) {
     if (!model) return fail(model.error());
     auto follow = follow_button_html(ctx, req, app::FollowKind::kAuthor, keyname + "|" + forenames, name);
     if (!follow) return fail(follow.error());
-    (*model)["follow_html"] = *follow;
+    auto facts = ctx.authors->facts(keyname, forenames, *hidden);
+    if (!facts) return fail(facts.error());
+    (*model)["follow_html"] = *follow + ctx.views.render("author_facts", author_facts_model(*facts, name));
     return Reply{.body = ctx.views.page("listing", *model)};
   });
   ctx.get(R"(/categories/([A-Za-z0-9._-]+))", [&ctx](const Request& req) -> Result<Reply> {

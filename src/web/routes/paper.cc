@@ -67,6 +67,10 @@ Status add_curation(RouteContext& ctx, const Request& req, const core::Paper& p,
   if (!submitted) return submitted.error();
   if (*submitted) {
     model["submitted_by"] = (*submitted)->submitter_name.value_or("a former member");
+    // The submitter's profile, when the account still exists and profiles are served.
+    if ((*submitted)->submitter_name && ctx.profiles != nullptr) {
+      model["submitted_by_url"] = profile_path((*submitted)->submission.account_id);
+    }
     model["submitted_day"] = (*submitted)->submission.listing_day;
   }
   std::vector<std::string> ids = {p.id};
@@ -140,7 +144,9 @@ nlohmann::json paper_model(RouteContext& ctx, const core::Paper& p) {
           {"code_links", code_link_models(p)}};
 }
 
-Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& p) {
+}  // namespace
+
+Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Paper& p, const CommentDraft* draft) {
   nlohmann::json model = paper_model(ctx, p);
   if (ctx.search == nullptr) {
     model["similar_unavailable"] = true;
@@ -169,7 +175,7 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
   auto save = save_form_html(ctx, req, p.id);
   if (!save) return fail(save.error());
   model["save_html"] = *save;
-  auto comments = comments_html(ctx, req, p.id);
+  auto comments = comments_html(ctx, req, p.id, draft);
   if (!comments) return fail(comments.error());
   model["comments_html"] = *comments;
   personalise(ctx, req, model);
@@ -177,8 +183,6 @@ Result<Reply> paper_page(RouteContext& ctx, const Request& req, const core::Pape
   if (Status s = add_curation(ctx, req, p, model); !s.is_ok()) return fail(s);
   return Reply{.body = ctx.views.page("paper", model)};
 }
-
-}  // namespace
 
 void add_paper_routes(RouteContext& ctx) {
   ctx.get(R"(/papers/(.+)\.bib)", [&ctx](const Request& req) -> Result<Reply> {

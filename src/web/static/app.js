@@ -3,8 +3,8 @@
 // the page's CSRF token; anonymous visitors go to the login page, which says why and brings them
 // back), and copies BibTeX. Loaded as an external file so the CSP can forbid inline script.
 "use strict";
-// Math is progressive: KaTeX (~270 KB of script) is fetched only when a title or abstract holds a
-// TeX delimiter, and only after the load event, so it never delays the first render; until then
+// Math is progressive: KaTeX (~270 KB of script) is fetched only when a title, an abstract or a
+// comment holds a TeX delimiter, and only after the load event, so it never delays the first render; until then
 // the raw LaTeX is shown. Cards near the viewport are typeset first and the rest as they scroll
 // in. <html> carries the hashed asset URLs (data-katex-*) because the CSP forbids inline script.
 // States on <html>: "math-pending" while KaTeX loads or the first cards are typeset, then
@@ -95,7 +95,9 @@ function startMath() {
   }
   // A card's abstract waits in a closed <details>, which has no box to observe: the card (title and
   // abstract together) is what is watched and typeset.
-  var all = document.querySelectorAll(".title, .abstract");
+  // Comments carry math the server marked (web/markdown.h): only those spans are typeset, so a
+  // price like "$5" in a comment stays text.
+  var all = document.querySelectorAll(".title, .abstract, .comment-body .math");
   var targets = [];
   for (var i = 0; i < all.length; i++) {
     if (!MATH_PATTERN.test(all[i].textContent)) continue;
