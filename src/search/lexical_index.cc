@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/code_links.h"
 #include "core/text.h"
 
 namespace paperboy::search {
@@ -14,6 +15,11 @@ using store::sqlite::Transaction;
 
 constexpr int kReadCacheMib = 16;
 constexpr std::int64_t kSecondsPerDay = 86400;
+
+// The index's layout version, in meta('format'): an index of another version is rebuilt on open.
+// 2: the categories column carries kHasCodeToken for papers that link their code.
+constexpr std::int64_t kFormat = 2;
+constexpr std::string_view kHasCodeToken = "hascode";
 
 // Title weighs most, then authors, then the abstract; categories only filter.
 constexpr const char* kSchema = R"sql(
@@ -85,6 +91,10 @@ std::string with_exclusions(const std::string& positive, const std::string& excl
 
 std::string categories_text(const core::Paper& p) {
   std::string out;
+  // A filter-only token beside the categories: the paper links its code (has:code).
+  if (!core::find_code_links(p.abstract).empty() || !core::find_code_links(p.comments).empty()) {
+    out += std::string(kHasCodeToken) + " ";
+  }
   for (const auto& c : p.categories) {
     std::string tok = category_token(c);
     out += tok + " ";
@@ -122,6 +132,10 @@ FtsQuery to_fts_query(const ParsedQuery& q) {
     }
   }
   if (!cats.empty()) must.push_back("categories : (" + join(cats, " OR ") + ")");
+  if (q.has_code) {
+    must.push_back("categories : " + quote(kHasCodeToken));
+    out.required_category_tokens.emplace_back(kHasCodeToken);
+  }
   std::string must_text = join(must, " AND ");
   std::string excl_text = join(excluded, " OR ");
   std::string all_words = join(words, " AND ");
@@ -153,6 +167,29 @@ Result<std::unique_ptr<LexicalIndex>> LexicalIndex::open(const std::string& path
   auto conn = Connection::open(path, 64);
   if (!conn) return fail(conn.error());
   if (Status s = (*conn)->exec(kSchema); !s.is_ok()) return fail(s.with_context("creating the lexical index " + path));
+  {
+    // An index written in an older layout (or by an older release) starts over: the catch-up
+    // refills it from the store.
+    std::int64_t format = 0;
+    std::int64_t cursor = 0;
+    {
+      auto st = (*conn)->prepare(
+          "SELECT (SELECT value FROM meta WHERE key = 'format'), (SELECT value FROM meta WHERE key = 'cursor')");
+      if (!st) return fail(st.error());
+      auto row = st->step();
+      if (!row) return fail(row.error());
+      format = st->is_null(0) ? 0 : st->int64(0);
+      cursor = st->is_null(1) ? 0 : st->int64(1);
+    }
+    if (format != kFormat && cursor > 0) {
+      spdlog::info("search: the lexical index {} is in layout {} (now {}); rebuilding it", path, format, kFormat);
+      if (Status s = (*conn)->exec("DROP TABLE fts; DROP TABLE docs; DELETE FROM meta;"); !s.is_ok()) return fail(s);
+      if (Status s = (*conn)->exec(kSchema); !s.is_ok()) return fail(s);
+    }
+    auto set = (*conn)->prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('format', ?1)");
+    if (!set) return fail(set.error());
+    if (Status s = set->bind(1, kFormat).run(); !s.is_ok()) return fail(s);
+  }
   {
     auto st = (*conn)->prepare("SELECT count(*) FROM fts_config WHERE k = 'rank'");
     if (!st) return fail(st.error());

@@ -43,13 +43,14 @@ struct LexicalDoc {
 // there is nothing to enforce. Exposed for tests and the service.
 struct FtsQuery {
   std::string match;
-  std::string match_any;   // the same with words OR-ed: the fallback when the AND finds nothing
+  std::string match_any;  // the same with words OR-ed: the fallback when the AND finds nothing
   std::string constraint;
-  std::string excluded;    // OR of the excluded terms; a result must not match it
+  std::string excluded;  // OR of the excluded terms; a result must not match it
   // The constraint without the category filter (phrases, required terms, authors): what the
   // in-memory ranking index leaves to FTS5. Categories as index tokens ("cslg"), any of them.
   std::string text_constraint;
   std::vector<std::string> category_tokens;
+  std::vector<std::string> required_category_tokens;  // all of them: has:code is "hascode"
   std::int64_t from_day = INT64_MIN;
   std::int64_t until_day = INT64_MAX;
 };
@@ -72,12 +73,12 @@ class LexicalIndex {
   [[nodiscard]] Result<std::vector<LexicalHit>> search(const std::string& match, std::int64_t from_day,
                                                        std::int64_t until_day, int limit, int offset);
   // Newest papers within the bounds: for filter-only queries such as `since:7d`.
-  [[nodiscard]] Result<std::vector<LexicalHit>> newest(std::int64_t from_day, std::int64_t until_day, int limit, int offset);
+  [[nodiscard]] Result<std::vector<LexicalHit>> newest(std::int64_t from_day, std::int64_t until_day, int limit,
+                                                       int offset);
   // Which of `doc_ids` satisfy `constraint` and the day bounds (order kept).
   [[nodiscard]] Result<std::vector<std::int64_t>> filter(const std::vector<std::int64_t>& doc_ids,
                                                          const std::string& constraint, const std::string& excluded,
-                                                         std::int64_t from_day,
-                                                         std::int64_t until_day);
+                                                         std::int64_t from_day, std::int64_t until_day);
   [[nodiscard]] Result<std::vector<LexicalDoc>> docs(const std::vector<std::int64_t>& doc_ids);
   [[nodiscard]] Result<std::optional<std::int64_t>> doc_id_of(const std::string& arxiv_id);
   [[nodiscard]] Result<std::int64_t> count();
@@ -87,7 +88,8 @@ class LexicalIndex {
   // The doc ids matching an FTS5 expression, ascending, unranked (cheap: no bm25).
   [[nodiscard]] Result<std::vector<std::int64_t>> matching(const std::string& match);
   // arXiv ids of `doc_ids` (absent papers are left out of the map).
-  [[nodiscard]] Result<std::unordered_map<std::int64_t, std::string>> arxiv_ids(const std::vector<std::int64_t>& doc_ids);
+  [[nodiscard]] Result<std::unordered_map<std::int64_t, std::string>> arxiv_ids(
+      const std::vector<std::int64_t>& doc_ids);
   // FTS5's tokenizer, as this index tokenizes; valid while the index lives.
   [[nodiscard]] Result<PorterTokenizer> tokenizer();
 

@@ -11,7 +11,9 @@ namespace {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool all_letters(std::string_view s) {
   if (s.empty()) return false;
@@ -90,8 +92,9 @@ class Parser {
       if (Status s = term(); !s.is_ok()) return fail(s);
     }
     if (q_.from_day && q_.until_day && *q_.from_day > *q_.until_day) {
-      return fail(Status::invalid_argument("the date range is empty: from " + core::format_iso_date(*q_.from_day * kSecondsPerDay) +
-                                           " is after until " + core::format_iso_date(*q_.until_day * kSecondsPerDay)));
+      return fail(Status::invalid_argument("the date range is empty: from " +
+                                           core::format_iso_date(*q_.from_day * kSecondsPerDay) + " is after until " +
+                                           core::format_iso_date(*q_.until_day * kSecondsPerDay)));
     }
     return std::move(q_);
   }
@@ -171,12 +174,21 @@ class Parser {
   Status filter(const std::string& field, const std::string& value, size_t at) {
     if (value.find_first_not_of(" \t") == std::string::npos) {
       return Status::invalid_argument(field + ": needs a value " + where(at) + " (for example " + field + ":" +
-                                      (field == "cat" ? "cs.LG" : field == "author" ? "Hinton" : "2024-01-01") + ")");
+                                      (field == "cat"      ? "cs.LG"
+                                       : field == "author" ? "Hinton"
+                                       : field == "has"    ? "code"
+                                                           : "2024-01-01") +
+                                      ")");
     }
     if (field == "cat" || field == "category") {
       q_.categories.push_back(value);
     } else if (field == "author" || field == "au") {
       q_.authors.push_back(value);
+    } else if (field == "has") {
+      if (core::to_lower_ascii(value) != "code") {
+        return Status::invalid_argument("has: expected has:code (papers that link their code), got '" + value + "'");
+      }
+      q_.has_code = true;
     } else if (field == "since" || field == "from" || field == "until") {
       std::optional<std::int64_t> day;
       if (field == "since") {
@@ -195,8 +207,9 @@ class Parser {
         q_.from_day = q_.from_day ? std::max(*q_.from_day, *day) : *day;
       }
     } else {
-      return Status::invalid_argument("unknown field '" + field + "' " + where(at) +
-                                      " (known: cat, author, since, from, until; quote the word to search for it)");
+      return Status::invalid_argument(
+          "unknown field '" + field + "' " + where(at) +
+          " (known: cat, author, has, since, from, until; quote the word to search for it)");
     }
     return Status::ok();
   }
@@ -229,8 +242,11 @@ std::string ParsedQuery::describe() const {
   join_into(out, "excluded", excluded);
   join_into(out, "categories", categories);
   join_into(out, "authors", authors);
-  if (from_day) out += std::string(out.empty() ? "" : "; ") + "from " + core::format_iso_date(*from_day * kSecondsPerDay);
-  if (until_day) out += std::string(out.empty() ? "" : "; ") + "until " + core::format_iso_date(*until_day * kSecondsPerDay);
+  if (has_code) out += std::string(out.empty() ? "" : "; ") + "with a code link";
+  if (from_day)
+    out += std::string(out.empty() ? "" : "; ") + "from " + core::format_iso_date(*from_day * kSecondsPerDay);
+  if (until_day)
+    out += std::string(out.empty() ? "" : "; ") + "until " + core::format_iso_date(*until_day * kSecondsPerDay);
   return out.empty() ? "an empty query" : out;
 }
 

@@ -22,6 +22,7 @@ struct ParsedQuery {
   std::vector<std::string> excluded;    // -word or -"phrase": must not occur
   std::vector<std::string> categories;  // cat:X (any of them); "cs" alone means every cs.* category
   std::vector<std::string> authors;     // author:X (all of them), matched against author names
+  bool has_code = false;                // has:code: only papers whose abstract or comments link code
   // Listing-day bounds, inclusive, in days since 1970-01-01.
   std::optional<std::int64_t> from_day;
   std::optional<std::int64_t> until_day;
@@ -29,7 +30,7 @@ struct ParsedQuery {
   // True when nothing ranks the results: no words, phrases or required terms.
   [[nodiscard]] bool has_positive_text() const { return !words.empty() || !phrases.empty() || !required.empty(); }
   [[nodiscard]] bool has_filters() const {
-    return !categories.empty() || !authors.empty() || from_day || until_day;
+    return !categories.empty() || !authors.empty() || has_code || from_day || until_day;
   }
   // The positive words and phrases, as typed, for highlighting.
   [[nodiscard]] std::vector<std::string> highlight_terms() const;
@@ -39,7 +40,7 @@ struct ParsedQuery {
 
 // Parses `text`. `now` (seconds since the epoch, UTC) anchors relative dates such as since:7d.
 // Errors name the problem and where: "unbalanced quote at character 7", "unknown field 'foo'
-// (known: cat, author, since, from, until)", "since: expected Nd, Nw, Nm, Ny or a date, got 'x'".
+// (known: cat, author, has, since, from, until)", "since: expected Nd, Nw, Nm, Ny or a date, got 'x'".
 [[nodiscard]] Result<ParsedQuery> parse_query(std::string_view text, std::int64_t now);
 
 }  // namespace paperboy::search

@@ -110,6 +110,7 @@ std::vector<std::string> marked_terms(const ParsedQuery& q) {
 std::string with_filters(const SearchRequest& request) {
   std::string text = request.query;
   for (const auto& c : request.categories) text += " cat:" + c;
+  if (request.has_code) text += " has:code";
   if (!request.from.empty()) text += " from:" + request.from;
   if (!request.until.empty()) text += " until:" + request.until;
   return text;
@@ -156,6 +157,7 @@ std::vector<float> query_vector_of(const IndexSnapshot& ix, const ParsedQuery& q
 Result<Restriction> make_restriction(const IndexSnapshot& ix, const ParsedQuery& q, const FtsQuery& fts) {
   Restriction r;
   r.query.any_category = fts.category_tokens;
+  r.query.all_category = fts.required_category_tokens;
   r.query.from_day = fts.from_day;
   r.query.until_day = fts.until_day;
   if (!fts.text_constraint.empty()) {

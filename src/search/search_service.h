@@ -47,6 +47,7 @@ struct SearchRequest {
   std::vector<std::string> categories;
   std::string from;
   std::string until;
+  bool has_code = false;  // only papers that link their code (has:code)
   Sort sort = Sort::kRelevance;
   // When the query finds nothing and a spelling suggestion does, answer with the suggestion's
   // results (false: the query as typed, "search instead for ...").

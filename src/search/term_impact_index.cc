@@ -358,6 +358,11 @@ bool in_any(const std::vector<Segment::List>& lists, std::int64_t doc) {
                      [&](const Segment::List& l) { return std::binary_search(l.docs, l.docs + l.size, doc); });
 }
 
+bool in_all(const std::vector<Segment::List>& lists, std::int64_t doc) {
+  return std::all_of(lists.begin(), lists.end(),
+                     [&](const Segment::List& l) { return std::binary_search(l.docs, l.docs + l.size, doc); });
+}
+
 // Evaluates the query over one segment, offering every accepted match to `top`.
 void search_segment(const Segment& seg, const ImpactQuery& q, const std::function<bool(std::int64_t)>& keep,
                     TopK& top) {
@@ -425,9 +430,11 @@ bool TermImpactIndex::passes_filters(const ImpactQuery& q, std::int64_t doc_id) 
   auto s = snapshot();
   auto d = s->day.find(doc_id);
   if (d == s->day.end() || d->second < q.from_day || d->second > q.until_day) return false;
-  if (q.any_category.empty()) return true;
+  if (q.any_category.empty() && q.all_category.empty()) return true;
   const Segment* seg = s->in_delta.contains(doc_id) ? s->delta.get() : s->base.get();
-  return seg && in_any(category_lists(*seg, q.any_category), doc_id);
+  if (seg == nullptr) return false;
+  if (!q.any_category.empty() && !in_any(category_lists(*seg, q.any_category), doc_id)) return false;
+  return in_all(category_lists(*seg, q.all_category), doc_id);
 }
 
 std::vector<ImpactHit> TermImpactIndex::search(const ImpactQuery& q, int limit, std::int64_t* total) const {
@@ -435,13 +442,15 @@ std::vector<ImpactHit> TermImpactIndex::search(const ImpactQuery& q, int limit, 
   TopK top(static_cast<size_t>(std::max(limit, 0)));
   const bool dated = q.from_day != INT64_MIN || q.until_day != INT64_MAX;
   auto keep_in = [&](const Segment& segment, bool is_base) {
-    return [&, cats = category_lists(segment, q.any_category), is_base](std::int64_t doc) {
+    return [&, cats = category_lists(segment, q.any_category), required = category_lists(segment, q.all_category),
+            is_base](std::int64_t doc) {
       if (is_base && !s->in_delta.empty() && s->in_delta.contains(doc)) return false;
       if (dated) {
         auto d = s->day.find(doc);
         if (d == s->day.end() || d->second < q.from_day || d->second > q.until_day) return false;
       }
       if (!q.any_category.empty() && !in_any(cats, doc)) return false;
+      if (!required.empty() && !in_all(required, doc)) return false;
       return !q.accept || q.accept(doc);
     };
   };

@@ -55,6 +55,7 @@ class PorterTokenizer {
 struct ImpactQuery {
   std::vector<std::string> terms;         // tokenizer output
   std::vector<std::string> any_category;  // category tokens; empty: no category filter
+  std::vector<std::string> all_category;  // category tokens the paper must all carry ("hascode")
   std::int64_t from_day = INT64_MIN;
   std::int64_t until_day = INT64_MAX;
   bool match_any = false;

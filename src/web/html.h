@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/code_links.h"
 #include "core/paper.h"
 
 namespace paperboy::web {
@@ -23,10 +24,8 @@ namespace paperboy::web {
 // "A. Author, B. Author, C. Author et al." with at most `max_names` names.
 [[nodiscard]] std::string author_summary(const std::vector<core::Author>& authors, size_t max_names);
 
-// Links to code found in free text (abstract, comments): GitHub, GitLab, Bitbucket, Hugging Face,
-// Codeberg, SourceForge and paperswithcode URLs, trailing punctuation trimmed, duplicates dropped,
-// in order of appearance.
-[[nodiscard]] std::vector<std::string> find_code_links(std::string_view text);
+// Links to code found in free text: core::find_code_links (the search index marks such papers too).
+using core::find_code_links;
 
 // Escapes `text` and wraps matches of each term in <mark>, ignoring ASCII case: a one-word term
 // marks every whole word with its stem ("model" marks "models", "diffusion" the first half of

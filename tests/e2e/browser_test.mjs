@@ -57,25 +57,43 @@ async function main() {
     await page.screenshot({ path: join(artifacts, "home.png"), fullPage: false });
   });
 
-  await step("math further down is typeset as it scrolls into view", async () => {
-    // Only cards within two screens of the viewport are typeset at first. The grid fits the
-    // fixture's home page in a few screens, so a short window puts the last card further down:
-    // its math waits until the reader scrolls towards it.
-    await page.setViewportSize({ width: 1280, height: 200 });
+  await step("math is typeset as it comes into sight; a closed abstract's when it opens", async () => {
+    // KaTeX loads only when math comes within a screen of the viewport. A 100 px window shows only
+    // the top of the page (header and listing controls), so no math is in sight at first.
+    const katexAsked = () => page.evaluate(() => document.querySelectorAll('script[src*="katex"], link[href*="katex"]').length);
+    await page.setViewportSize({ width: 1280, height: 100 });
     await page.reload({ waitUntil: "load" });
-    await page.waitForSelector("html.katex-ready");
-    const typeset = () => page.locator("li.paper").evaluateAll((cards) =>
-      cards.map((c) => c.querySelector(".abstract .katex, .title .katex") !== null));
-    const before = await typeset();
-    assert.ok(before[0], "the first card's math is typeset");
-    assert.equal(before[before.length - 1], false, `the last card waits for scrolling: ${before}`);
-    const last = page.locator("li.paper").last();
-    await last.scrollIntoViewIfNeeded();
-    await last.locator(".katex").first().waitFor({ state: "attached" });  // maybe in the closed abstract
-    const after = await typeset();
-    assert.ok(after.filter(Boolean).length > before.filter(Boolean).length, `more cards typeset: ${after}`);
+    await page.waitForFunction(() => !document.documentElement.classList.contains("math-pending"));
+    const card = page.locator("#p-2606-29066");  // the fixture day's paper with math in its title
+    const top = await card.evaluate((c) => c.getBoundingClientRect().top);
+    assert.ok(top > 200, `the card starts below the first two windows (${top} px)`);
+    assert.equal(await page.locator(".katex").count(), 0, "nothing typeset while no math is in sight");
+    assert.equal(await katexAsked(), 0, "no KaTeX fetched while no math is in sight");
+    await card.scrollIntoViewIfNeeded();
+    await card.locator(".title .katex").first().waitFor({ state: "attached" });
+    assert.ok(await katexAsked() > 0, "KaTeX fetched once math came into sight");
+    // A closed abstract is typeset when it is opened.
+    const first = page.locator("li.paper").first();
+    await first.scrollIntoViewIfNeeded();
+    assert.equal(await first.locator(".abstract .katex").count(), 0);
+    await first.locator("details.more summary").click();
+    await first.locator(".abstract .katex").first().waitFor({ state: "attached" });
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.evaluate(() => window.scrollTo(0, 0));
+  });
+
+  await step("a listing without math in sight fetches no KaTeX", async () => {
+    // 2026-06-17: no title has math; every abstract has, behind its closed <details>.
+    const katexAsked = () => page.evaluate(() => document.querySelectorAll('script[src*="katex"], link[href*="katex"]').length);
+    await page.goto(base + "/papers/date/2026-06-17", { waitUntil: "load" });
+    await page.waitForFunction(() => !document.documentElement.classList.contains("math-pending"));
+    assert.ok(await page.locator("li.paper").count() >= 5);
+    assert.equal(await katexAsked(), 0, "no KaTeX fetched");
+    const first = page.locator("li.paper").first();
+    await first.locator("details.more summary").click();
+    await first.locator(".abstract .katex").first().waitFor({ state: "attached" });
+    assert.ok(await katexAsked() > 0, "KaTeX fetched once an abstract with math opened");
+    await page.goto(base + "/", { waitUntil: "load" });
   });
 
   await step("keyboard: Tab reaches the skip link first", async () => {
@@ -83,14 +101,22 @@ async function main() {
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
   });
 
-  await step("previous day navigation", async () => {
+  await step("previous day navigation (swapped in place, the back button kept)", async () => {
     const heading = await page.locator("h1").first().textContent();
-    await page.click("a[rel=prev]");
-    await page.waitForLoadState("load");
-    assert.match(page.url(), /\/papers\/date\/\d{4}-\d{2}-\d{2}$/);
+    // With script the listing's own links swap the listing in without a reload: a value set on
+    // the window survives them, and the URL still changes.
+    await page.evaluate(() => { window.paperboyKept = true; });
+    await Promise.all([page.waitForURL(/\/papers\/date\/\d{4}-\d{2}-\d{2}$/), page.click("a[rel=prev]")]);
     assert.notEqual(await page.locator("h1").first().textContent(), heading);
-    await page.click("a[rel=next]");
+    const before = page.url();
+    await Promise.all([page.waitForURL((u) => u.href !== before), page.click("a[rel=next]")]);
     assert.equal(await page.locator("h1").first().textContent(), heading);
+    assert.equal(await page.evaluate(() => window.paperboyKept), true, "no page load");
+    await Promise.all([page.waitForURL(before), page.goBack()]);
+    await page.waitForFunction((h) => document.querySelector("h1").textContent !== h, heading);
+    await Promise.all([page.waitForURL((u) => u.href !== before), page.goForward()]);
+    await page.waitForFunction((h) => document.querySelector("h1").textContent === h, heading);
+    assert.equal(await page.evaluate(() => window.paperboyKept), true, "back and forward swap too");
   });
 
   await step("category filter", async () => {
@@ -98,7 +124,7 @@ async function main() {
     // with the code in data-cat.
     const chip = page.locator("nav.filters a.chip").first();
     const cat = await chip.getAttribute("data-cat");
-    await Promise.all([page.waitForNavigation(), chip.click()]);
+    await Promise.all([page.waitForURL((u) => u.searchParams.get("cat") === cat), chip.click()]);
     assert.ok(page.url().includes(`cat=${encodeURIComponent(cat)}`), page.url());
     assert.equal(await page.locator("nav.filters a.chip.on").getAttribute("data-cat"), cat);
     const cats = await page.locator("li.paper .cats").evaluateAll((spans) =>
@@ -112,11 +138,11 @@ async function main() {
     await details.locator("summary").click();
     assert.equal(await details.evaluate((d) => d.open), true);
     assert.ok((await details.locator(".abstract").innerText()).length > 20, "the abstract is shown");
-    await Promise.all([page.waitForNavigation(), page.click("nav.switch a[href*='view=list']")]);
+    await Promise.all([page.waitForURL(/view=list/), page.click("nav.switch a[href*='view=list']")]);
     assert.equal(await page.locator(".cards.view-list").count(), 1);
     await page.goto(base + "/", { waitUntil: "load" });
     assert.equal(await page.locator(".cards.view-list").count(), 1, "the list view is remembered");
-    await Promise.all([page.waitForNavigation(), page.click("nav.switch a[href*='view=grid']")]);
+    await Promise.all([page.waitForURL(/view=grid/), page.click("nav.switch a[href*='view=grid']")]);
     assert.equal(await page.locator(".cards.view-grid").count(), 1);
   });
 

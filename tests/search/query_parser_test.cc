@@ -10,7 +10,9 @@ namespace {
 // 2026-11-28T12:00:00Z
 constexpr std::int64_t kNow = 1795867200;  // checked: 1795867200 / 86400 is a whole number of days plus 12 h
 
-std::int64_t day(int y, int m, int d) { return *core::days_from_civil(y, m, d); }
+std::int64_t day(int y, int m, int d) {
+  return *core::days_from_civil(y, m, d);
+}
 
 struct ParseCase {
   const char* input;
@@ -62,6 +64,7 @@ TEST(QueryParser, RejectsBadQueriesWithMessagesThatSayWhere) {
       {"\"diffusion model", "unbalanced quote at character 1"},
       {"graph \"neural", "unbalanced quote at character 7"},
       {"foo:bar", "unknown field 'foo'"},
+      {"has:tests", "has: expected has:code"},
       {"Title:attention", "unknown field 'title'"},
       {"since:yesterday", "since: expected Nd"},
       {"from:2024-13-01", "from: expected a date"},
@@ -77,6 +80,22 @@ TEST(QueryParser, RejectsBadQueriesWithMessagesThatSayWhere) {
     EXPECT_EQ(q.error().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(q.error().message().find(message), std::string::npos) << q.error().message();
   }
+}
+
+TEST(QueryParser, HasCodeIsAFilter) {
+  for (const char* text : {"has:code graph", "graph has:CODE"}) {
+    SCOPED_TRACE(text);
+    auto q = parse_query(text, kNow);
+    ASSERT_TRUE(q.has_value()) << q.error().to_string();
+    EXPECT_TRUE(q->has_code);
+    EXPECT_TRUE(q->has_filters());
+    EXPECT_EQ(q->words, std::vector<std::string>{"graph"});
+    EXPECT_NE(q->describe().find("with a code link"), std::string::npos) << q->describe();
+  }
+  auto plain = parse_query("graph code", kNow);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->has_code);
+  EXPECT_FALSE(plain->has_filters());
 }
 
 TEST(QueryParser, HighlightTermsAreThePositiveWordsAndPhrases) {

@@ -10,9 +10,12 @@
 #include <filesystem>
 #include <regex>
 
+#include "core/code_links.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "search/snapshot_loader.h"
 #include "store/database.h"
+#include "store/sqlite/sqlite_db.h"
 #include "store/store.h"
 
 namespace paperboy::search {
@@ -385,6 +388,65 @@ TEST_F(QueryUnderstandingServiceTest, FilterControlsActLikeTheQuerySyntax) {
   auto bad = service_->search(chosen);
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code(), StatusCode::kInvalidArgument);
+}
+
+// has:code (and the "Has code" control) keeps the papers whose abstract or comments link their
+// code, in every mode, with the ranking index and without it.
+TEST_F(QueryUnderstandingServiceTest, HasCodeKeepsOnlyPapersThatLinkTheirCode) {
+  auto links_code = [&](const std::string& id) {
+    core::Paper p = paper(id);
+    return !core::find_code_links(p.abstract).empty() || !core::find_code_links(p.comments).empty();
+  };
+  for (Mode mode : {Mode::kLexical, Mode::kSemantic, Mode::kHybrid}) {
+    SCOPED_TRACE(mode_name(mode));
+    SearchResponse all = run("learning", mode, 100);
+    SearchResponse coded = run("learning has:code", mode, 100);
+    ASSERT_FALSE(coded.hits.empty());
+    for (const auto& h : coded.hits) EXPECT_TRUE(links_code(h.id)) << h.id;
+    // Papers with code the unfiltered query found are all still there.
+    size_t with_code = 0;
+    for (const auto& h : all.hits) with_code += links_code(h.id) ? 1 : 0;
+    if (mode == Mode::kLexical) {  // the lexical side counts exactly; the others estimate
+      EXPECT_LT(coded.total, all.total);
+      EXPECT_EQ(coded.hits.size(), with_code);
+    }
+  }
+  SearchRequest chosen{"learning", Mode::kLexical, 100, 0};
+  chosen.has_code = true;
+  auto b = service_->search(chosen);
+  ASSERT_TRUE(b);
+  SearchResponse typed = run("learning has:code", Mode::kLexical, 100);
+  ASSERT_EQ(b->hits.size(), typed.hits.size());
+  for (size_t i = 0; i < b->hits.size(); ++i) EXPECT_EQ(b->hits[i].id, typed.hits[i].id);
+  // A filter alone lists papers with code, and combines with a category.
+  SearchResponse only = run("has:code cat:cs.CV", Mode::kLexical, 100);
+  ASSERT_FALSE(only.hits.empty());
+  for (const auto& h : only.hits) {
+    EXPECT_TRUE(links_code(h.id)) << h.id;
+    auto cats = paper(h.id).categories;
+    EXPECT_NE(std::find(cats.begin(), cats.end(), "cs.CV"), cats.end()) << h.id;
+  }
+}
+
+// An index written before has:code existed (layout 1) is rebuilt on open, so the filter covers
+// every paper rather than only those indexed since the upgrade.
+TEST_F(SearchServiceTest, AnIndexInAnOlderLayoutIsRebuiltOnOpen) {
+  SearchResponse before = run("learning has:code", Mode::kLexical, 100);
+  ASSERT_FALSE(before.hits.empty());
+  service_.reset();
+  {
+    auto conn = store::sqlite::Connection::open((fs::path(options_.index_dir) / "lexical.db").string(), 4);
+    ASSERT_TRUE(conn.has_value());
+    // What an older release left: no layout row, and no code marks.
+    ASSERT_TRUE((*conn)
+                    ->exec("DELETE FROM meta WHERE key = 'format'; "
+                           "UPDATE fts SET categories = replace(categories, 'hascode ', '')")
+                    .is_ok());
+  }
+  open_service();
+  SearchResponse after = run("learning has:code", Mode::kLexical, 100);
+  ASSERT_EQ(after.hits.size(), before.hits.size());
+  for (size_t i = 0; i < after.hits.size(); ++i) EXPECT_EQ(after.hits[i].id, before.hits[i].id);
 }
 
 TEST_F(QueryUnderstandingServiceTest, NewestFirstOrdersEveryPageByDay) {

@@ -422,6 +422,21 @@ TEST_F(WebServerTest, SearchPageHasOneBoxWithLabelledFiltersAndExamples) {
   EXPECT_EQ(search_->last_request.sort, search::Sort::kNewest);
   EXPECT_EQ(search_->last_request.categories, (std::vector<std::string>{"cs.LG"}));
   EXPECT_EQ(get("/search?q=x&from=yesterday")->status, 400);
+  // "Has code": a checkbox beside the other filters, the same as has:code.
+  EXPECT_NE(empty->body.find("<input type=\"checkbox\" name=\"code\" value=\"1\"> Has code"), std::string::npos);
+  EXPECT_FALSE(search_->last_request.has_code);
+  auto coded = get("/search?q=diffusion&code=1");
+  ASSERT_EQ(coded->status, 200);
+  EXPECT_TRUE(search_->last_request.has_code);
+  EXPECT_NE(coded->body.find("name=\"code\" value=\"1\" checked"), std::string::npos);
+  EXPECT_NE(coded->body.find("/feeds/search.atom?q=diffusion"), std::string::npos);
+  EXPECT_EQ(get("/api/papers/search?q=diffusion&code=true")->status, 200);
+  EXPECT_TRUE(search_->last_request.has_code);
+  EXPECT_EQ(get("/search?q=diffusion&code=0")->status, 200);
+  EXPECT_FALSE(search_->last_request.has_code);
+  auto bad = get("/search?q=x&code=maybe");
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_NE(bad->body.find("code: expected 1"), std::string::npos);
 }
 
 TEST_F(WebServerTest, RefusedQueriesAreA400SearchPageWithoutInternals) {

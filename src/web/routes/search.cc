@@ -1,4 +1,4 @@
-// The search page (/search?q=&cat=&from=&until=&sort=&mode=&page=): one search box with its filter
+// The search page (/search?q=&cat=&from=&until=&code=&sort=&mode=&page=): one search box with its filter
 // controls; an arXiv id, arXiv URL or DOI opens that paper (303), or says it is not here and offers
 // arXiv; else results from the SearchService with the query's words highlighted, a total that stays
 // put while paging, "did you mean", and examples plus the query syntax on the empty page.
@@ -64,6 +64,7 @@ std::string search_url(const search::SearchRequest& sr, const std::string& q, co
   for (const auto& c : sr.categories) url += "&cat=" + url_encode(c);
   if (!sr.from.empty()) url += "&from=" + url_encode(sr.from);
   if (!sr.until.empty()) url += "&until=" + url_encode(sr.until);
+  if (sr.has_code) url += "&code=1";
   if (sr.sort != search::Sort::kRelevance) url += "&sort=" + std::string(search::sort_name(sr.sort));
   if (sr.mode != search::Mode::kHybrid) url += "&mode=" + mode_string(sr.mode);
   return url + extra;
@@ -96,6 +97,7 @@ void add_controls(nlohmann::json& model, const search::SearchRequest& sr) {
   model["category_options"] = std::move(cats);
   model["from"] = sr.from;
   model["until"] = sr.until;
+  model["has_code"] = sr.has_code;
 }
 
 // Clickable examples for the empty page: words, a question, an author, a real id, a filter.
@@ -227,6 +229,15 @@ Result<search::SearchRequest> search_request(const Request& req, int page_size) 
     if (!sort) return fail(sort.error());
     sr.sort = *sort;
   }
+  if (req.has_param("code")) {
+    const std::string value = req.get_param_value("code");
+    if (value == "1" || value == "true" || value == "on") {
+      sr.has_code = true;
+    } else if (!value.empty() && value != "0" && value != "false") {
+      return fail(Status::invalid_argument("code: expected 1 (only papers that link their code) or 0, got '" +
+                                           value.substr(0, 20) + "'"));
+    }
+  }
   sr.correct_typos = req.get_param_value("verbatim") != "1";
   return sr;
 }
@@ -243,7 +254,7 @@ void add_search_routes(RouteContext& ctx) {
       add_controls(model, typed);
       return refused_query(ctx, req, model, sr.error());
     }
-    const bool has_filters = !sr->categories.empty() || !sr->from.empty() || !sr->until.empty();
+    const bool has_filters = !sr->categories.empty() || !sr->from.empty() || !sr->until.empty() || sr->has_code;
     const bool has_query = !sr->query.empty() || has_filters;
     model["title"] = sr->query.empty() ? std::string("Search") : "Search: " + sr->query;
     model["query"] = sr->query;
