@@ -128,7 +128,7 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
   cmd->add_option("--semantic-weight", tuned->semantic_weight, "weight of the semantic ranking in the fusion");
   cmd->add_option("--feedback-docs", tuned->feedback_docs, "lexical hits whose vectors steer the semantic side");
   cmd->add_option("--feedback-weight", tuned->feedback_weight, "weight of their centroid");
-  cmd->add_option("--rrf-k", tuned->rrf_k, "reciprocal-rank fusion constant");
+  cmd->add_option("--rrf-k", tuned->natural_rrf_k, "reciprocal-rank fusion constant of natural-language queries");
   cmd->add_flag("--grid", *grid, "first try a grid of the natural-language ranking parameters (tuning on dev data)");
   cmd->callback([dir, corpus, data_dir, verbose, tuned, navigational, grid] {
     const std::string& corpus_path = *corpus;
@@ -217,6 +217,12 @@ void add_eval_search_command(CLI::App& eval, Invocation& /*inv*/) {
       for (const auto& q : queries) {
         std::vector<std::string> ranked;
         for (int d : reference.rank(q.text, 100)) ranked.push_back((*papers)[static_cast<size_t>(d)].id);
+        if (*verbose) {
+          Figures one;
+          one.add(ranked, q.gold);
+          std::printf("  %-8s r20=%.2f r100=%.2f rr=%.3f  %.70s\n", "bm25", one.recall20, one.recall100, one.mrr,
+                      q.text.c_str());
+        }
         bm25.add(ranked, q.gold);
       }
     }

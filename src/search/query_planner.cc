@@ -15,6 +15,7 @@
 #include "search/query_understanding.h"
 #include "search/speller.h"
 #include "search/term_impact_index.h"
+#include "search/text_analyzer.h"
 #include "search/vector_index.h"
 
 namespace paperboy::search {
@@ -193,6 +194,16 @@ Result<Ranked> ranked_side(const IndexSnapshot& ix, const SearchOptions& options
   if (natural) {
     iq.match_any = true;
     iq.coordination = options.coordination;
+    iq.prose = true;
+    for (const auto& group : {q.words, q.phrases, q.required}) {
+      for (const auto& w : group) {
+        for_each_term(w, [&](std::string_view t) {
+          if (std::find(iq.prose_terms.begin(), iq.prose_terms.end(), t) == iq.prose_terms.end())
+            iq.prose_terms.emplace_back(t);
+        });
+      }
+    }
+    if (iq.prose_terms.empty()) iq.prose = false;
   }
   auto hits = ix.impact->search(iq, limit, total);
   if (hits.empty() && q.words.size() > 1) {
@@ -462,7 +473,8 @@ Result<SearchResponse> QueryPlanner::search_once(const SearchRequest& request) {
     if (!hits) return fail(hits.error());
     semantic = std::move(*hits);
   }
-  std::vector<SearchHit> fused = fuse_rrf(lexical, semantic, options_.rrf_k, natural ? options_.semantic_weight : 1.0);
+  std::vector<SearchHit> fused = fuse_rrf(lexical, semantic, natural ? options_.natural_rrf_k : options_.rrf_k,
+                                          natural ? options_.semantic_weight : 1.0);
   if (mode == Mode::kLexical) {
     for (auto& h : fused) h.score = h.lexical_score;
   } else if (mode == Mode::kSemantic) {

@@ -45,16 +45,18 @@ namespace fs = std::filesystem;
 
 // The natural-language ranking defaults, tuned on the RealScholarQuery dev queries with
 // `paperboy eval search ../shared/eval/realscholarquery-dev --grid` (README figures).
-constexpr double kDefaultCoordination = 1.0;
+constexpr double kDefaultCoordination = 0.0;
 constexpr double kDefaultSemanticWeight = 1.0;
 constexpr int kDefaultFeedbackDocs = 10;
-constexpr double kDefaultFeedbackWeight = 1.0;
+constexpr double kDefaultFeedbackWeight = 2.0;
+constexpr int kDefaultNaturalRrfK = 40;
 
 SearchOptions with_defaults(SearchOptions o) {
   if (o.coordination < 0) o.coordination = kDefaultCoordination;
   if (o.semantic_weight < 0) o.semantic_weight = kDefaultSemanticWeight;
   if (o.feedback_docs < 0) o.feedback_docs = kDefaultFeedbackDocs;
   if (o.feedback_weight < 0) o.feedback_weight = kDefaultFeedbackWeight;
+  if (o.natural_rrf_k < 0) o.natural_rrf_k = kDefaultNaturalRrfK;
   return o;
 }
 

@@ -124,12 +124,13 @@ struct SearchOptions {
   int rrf_k = 60;               // reciprocal-rank fusion constant (Cormack et al. 2009)
   // Natural-language queries (see query_understanding.h), tuned on the dev queries with
   // `paperboy eval search`: the coordination exponent of the lexical side (the share of the query's
-  // content words a paper has, to this power, scales its BM25F score); the semantic side's weight in
-  // the fusion; and pseudo-relevance feedback: the semantic side searches with the query vector plus
-  // `feedback_weight` x the centroid of the best `feedback_docs` lexical hits.
-  // Each < 0: the tuned default (search_service.cc).
+  // content words a paper has, to this power, scales its prose BM25 score; 0, the default: plain BM25); the semantic
+  // side's weight in the fusion and its reciprocal-rank constant; and pseudo-relevance feedback: the semantic side
+  // searches with the query vector plus `feedback_weight` x the centroid of the best `feedback_docs` lexical hits. Each
+  // < 0: the tuned default (search_service.cc).
   double coordination = -1;
   double semantic_weight = -1;
+  int natural_rrf_k = -1;
   int feedback_docs = -1;
   double feedback_weight = -1;
   int hnsw_m = 16;

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include "search/text_analyzer.h"
+
 #include <algorithm>
 #include <cmath>
 #include <queue>
@@ -60,7 +62,11 @@ std::uint32_t intern(Dictionary& dict, std::vector<std::string>& terms, std::str
 // Tokenizes on `threads` workers, each with its own dictionary (no locking), then maps every
 // worker's ids onto one dictionary. Interning once per token instead of hashing strings per
 // posting made the 141k build ~10x faster.
-Tokenized tokenize_all(const PorterTokenizer& tokenizer, std::vector<ImpactDoc>& docs, int threads) {
+// Which postings a pass builds: the ranking postings (FTS5's tokens, BM25F field weights, category
+// terms) or the prose postings (the text analyzer's terms of title and abstract, one weight).
+enum class Postings { kRanking, kProse };
+
+Tokenized tokenize_all(const PorterTokenizer& tokenizer, std::vector<ImpactDoc>& docs, int threads, Postings kind) {
   const size_t n = docs.size();
   const size_t workers =
       std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1, std::max<size_t>(1, n / 1000));
@@ -81,10 +87,22 @@ Tokenized tokenize_all(const PorterTokenizer& tokenizer, std::vector<ImpactDoc>&
           dt.length += weight;
         });
       };
-      field(d.title, kTitleWeight);
-      field(d.abstract, kAbstractWeight);
-      field(d.authors, kAuthorsWeight);
-      std::string_view cats = d.categories;
+      if (kind == Postings::kProse) {
+        auto add = [&](std::string_view t) {
+          raw.emplace_back(intern(dicts[w], terms[w], t), 1.0F);
+          dt.length += 1.0F;
+        };
+        // The title counts twice (as the encoder's text does): a question's words in the title
+        // say more about the paper than the same words in the abstract.
+        for_each_term(d.title, add);
+        for_each_term(d.title, add);
+        for_each_term(d.abstract, add);
+      } else {
+        field(d.title, kTitleWeight);
+        field(d.abstract, kAbstractWeight);
+        field(d.authors, kAuthorsWeight);
+      }
+      std::string_view cats = kind == Postings::kProse ? std::string_view() : std::string_view(d.categories);
       std::string key;
       while (!cats.empty()) {
         auto sp = cats.find(' ');
@@ -103,7 +121,7 @@ Tokenized tokenize_all(const PorterTokenizer& tokenizer, std::vector<ImpactDoc>&
           dt.terms.emplace_back(id, tf);
         }
       }
-      d = {};
+      if (kind == Postings::kRanking) d = {};
     }
   };
   if (workers <= 1) {
@@ -155,6 +173,8 @@ struct TermImpactIndex::Segment {
 struct TermImpactIndex::Snapshot {
   std::shared_ptr<const Segment> base;
   std::shared_ptr<const Segment> delta;                // may be null
+  std::shared_ptr<const Segment> prose_base;           // prose postings of the same papers
+  std::shared_ptr<const Segment> prose_delta;          // null exactly when delta is
   std::unordered_map<std::int64_t, std::int32_t> day;  // every paper's listing day
   std::unordered_map<std::int64_t, bool> in_delta;     // papers whose base entries are superseded
 };
@@ -164,7 +184,7 @@ namespace {
 using Segment = TermImpactIndex::Segment;
 
 // Builds a segment; impacts use `stats` (the base segment) for idf and average length when given.
-std::shared_ptr<Segment> make_segment(Tokenized& in, const Segment* stats) {
+std::shared_ptr<Segment> make_segment(Tokenized& in, const Segment* stats, Postings kind) {
   auto seg = std::make_shared<Segment>();
   auto& docs = in.docs;
   std::sort(docs.begin(), docs.end(), [](const DocTerms& a, const DocTerms& b) { return a.doc_id < b.doc_id; });
@@ -187,8 +207,10 @@ std::shared_ptr<Segment> make_segment(Tokenized& in, const Segment* stats) {
   for (size_t id = 0; id < counts.size(); ++id) {
     double df = static_cast<double>(counts[id]);
     if (stats) df = std::max(df, stats->df(in.terms[id]));
-    // FTS5's idf, floored as FTS5 does so that very common terms still count a little.
-    idf[id] = std::max(1e-6, std::log((n - df + 0.5) / (df + 0.5)));
+    // Ranking: FTS5's idf, floored as FTS5 does so that very common terms still count a little.
+    // Prose: Lucene's log(1 + ...), which never lets a common word of a long question go to zero.
+    idf[id] = kind == Postings::kProse ? std::log(1.0 + (n - df + 0.5) / (df + 0.5))
+                                       : std::max(1e-6, std::log((n - df + 0.5) / (df + 0.5)));
   }
   for (auto& d : docs) {
     const double norm = kK1 * (1.0 - kB + kB * d.length / avg);
@@ -291,8 +313,10 @@ std::unique_ptr<TermImpactIndex> TermImpactIndex::build(const PorterTokenizer& t
   auto snap = std::make_shared<Snapshot>();
   snap->day.reserve(docs.size());
   for (const auto& d : docs) snap->day[d.doc_id] = d.day;
-  auto tokenized = tokenize_all(tokenizer, docs, threads);
-  snap->base = make_segment(tokenized, nullptr);
+  auto prose = tokenize_all(tokenizer, docs, threads, Postings::kProse);
+  snap->prose_base = make_segment(prose, nullptr, Postings::kProse);
+  auto tokenized = tokenize_all(tokenizer, docs, threads, Postings::kRanking);
+  snap->base = make_segment(tokenized, nullptr, Postings::kRanking);
   index->snapshot_ = std::move(snap);
   return index;
 }
@@ -314,8 +338,10 @@ void TermImpactIndex::upsert(const PorterTokenizer& tokenizer, std::vector<Impac
     }
   }
   std::vector<ImpactDoc> copy = delta_docs_;
-  auto tokenized = tokenize_all(tokenizer, copy, 2);
-  snap->delta = make_segment(tokenized, snap->base.get());
+  auto prose = tokenize_all(tokenizer, copy, 2, Postings::kProse);
+  snap->prose_delta = make_segment(prose, snap->prose_base.get(), Postings::kProse);
+  auto tokenized = tokenize_all(tokenizer, copy, 2, Postings::kRanking);
+  snap->delta = make_segment(tokenized, snap->base.get(), Postings::kRanking);
   std::lock_guard lock(mu_);
   snapshot_ = std::move(snap);
 }
@@ -339,7 +365,7 @@ size_t TermImpactIndex::size() const {
 size_t TermImpactIndex::memory_bytes() const {
   auto s = snapshot();
   size_t bytes = 0;
-  for (const auto* seg : {s->base.get(), s->delta.get()}) {
+  for (const auto* seg : {s->base.get(), s->delta.get(), s->prose_base.get(), s->prose_delta.get()}) {
     if (seg) bytes += seg->docs.size() * (sizeof(std::int64_t) + sizeof(float)) + seg->term_ids.size() * 48;
   }
   return bytes + s->day.size() * 32;
@@ -367,17 +393,18 @@ bool in_all(const std::vector<Segment::List>& lists, std::int64_t doc) {
 void search_segment(const Segment& seg, const ImpactQuery& q, const std::function<bool(std::int64_t)>& keep,
                     TopK& top) {
   std::vector<Segment::List> lists;
-  for (const auto& t : q.terms) {
+  const auto& query_terms = q.prose ? q.prose_terms : q.terms;
+  for (const auto& t : query_terms) {
     auto l = seg.list(t);
     if (l.size == 0) {
-      if (!q.match_any) return;
+      if (!q.match_any && !q.prose) return;
       continue;
     }
     lists.push_back(l);
   }
   if (lists.empty()) return;
-  if (q.match_any) {
-    const int terms = static_cast<int>(q.terms.size());
+  if (q.match_any || q.prose) {
+    const int terms = static_cast<int>(query_terms.size());
     std::vector<double> coordination(static_cast<size_t>(terms) + 1, 1.0);
     for (int m = 0; m <= terms; ++m) {
       coordination[static_cast<size_t>(m)] = std::pow(static_cast<double>(m) / std::max(1, terms), q.coordination);
@@ -454,8 +481,10 @@ std::vector<ImpactHit> TermImpactIndex::search(const ImpactQuery& q, int limit, 
       return !q.accept || q.accept(doc);
     };
   };
-  search_segment(*s->base, q, keep_in(*s->base, true), top);
-  if (s->delta) search_segment(*s->delta, q, keep_in(*s->delta, false), top);
+  // Filters read the ranking segment (it holds the category terms); prose queries score on the
+  // prose segment of the same papers.
+  search_segment(q.prose ? *s->prose_base : *s->base, q, keep_in(*s->base, true), top);
+  if (s->delta) search_segment(q.prose ? *s->prose_delta : *s->delta, q, keep_in(*s->delta, false), top);
   if (total) *total = top.total();
   return top.take();
 }

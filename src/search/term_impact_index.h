@@ -62,6 +62,12 @@ struct ImpactQuery {
   // With match_any: a paper's summed impact is multiplied by (matched terms / query terms) ^
   // coordination, so papers with more of the words rank first without requiring all of them.
   double coordination = 0;
+  // Prose queries (long, natural-language ones) rank on the prose postings instead: plain BM25
+  // (k1 1.2, b 0.75, idf log(1 + ...)) over title and abstract as the text analyzer splits them,
+  // any of `prose_terms`, with the same filters. Field-weighted BM25F favours a title hit of one
+  // word over an abstract that uses every word of a question (measured in README "Relevance").
+  bool prose = false;
+  std::vector<std::string> prose_terms;      // text analyzer output (search::analyze)
   std::function<bool(std::int64_t)> accept;  // further filter (FTS5 phrase/author sets); may be empty
 };
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "core/code_links.h"
 #include "core/text.h"
@@ -338,6 +339,23 @@ TEST_F(QueryUnderstandingServiceTest, NaturalLanguageRequestsRankByTheirContentW
     SearchResponse r = run("Give me papers which show " + p.title + " zyxwvut", Mode::kLexical, 10);
     ++asked;
     ASSERT_FALSE(r.hits.empty()) << p.title;
+    if (r.hits[0].id == p.id) ++first;
+  }
+  EXPECT_GE(first, asked - 1) << "of " << asked;
+}
+
+// Long questions rank on the prose postings (plain BM25 over title and abstract): a paper whose
+// abstract holds the question's words comes first even though its title shares none of them.
+TEST_F(QueryUnderstandingServiceTest, QuestionsFindThePaperWhoseAbstractAnswersThem) {
+  int first = 0, asked = 0;
+  for (size_t i = 3; i < papers_.size(); i += 25) {
+    const core::Paper& p = papers_[i];
+    std::istringstream words(p.abstract);
+    std::string question = "Find papers that", w;
+    for (int n = 0; n < 14 && words >> w; ++n) question += " " + w;
+    SearchResponse r = run(question, Mode::kLexical, 10);
+    ++asked;
+    ASSERT_FALSE(r.hits.empty()) << question;
     if (r.hits[0].id == p.id) ++first;
   }
   EXPECT_GE(first, asked - 1) << "of " << asked;
