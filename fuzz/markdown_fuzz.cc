@@ -2,7 +2,7 @@
 // satisfies the sanitiser's invariant (check_safe_html: only the renderer's own tags, no event
 // handlers, no raw <script, every link safe). Inputs worth keeping live in
 // tests/fixtures/fuzz/markdown/ (replayed by tests/fuzz/replay_test.cc).
-//   build/fuzz/fuzz/markdown_fuzz -max_total_time=600 -dict=fuzz/markdown.dict CORPUS tests/fixtures/fuzz/markdown
+//   build/fuzz/fuzz/markdown_fuzz -max_total_time=600 CORPUS tests/fixtures/fuzz/markdown
 #include <cstdio>
 #include <cstdlib>
 

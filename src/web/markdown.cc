@@ -106,13 +106,66 @@ void images_to_links(cmark_node* root) {
   }
 }
 
-void restrict_links(cmark_node* root) {
+// An attribute (link destination or title) gets back the source text of any math placeholder
+// in it: math is typeset in text only, never inside an attribute.
+std::string unplace_math(std::string_view s, const std::vector<std::string>& spans) {
+  std::string out;
+  for (size_t pos = 0;;) {
+    size_t at = s.find(kMathOpen, pos);
+    size_t end = at == std::string_view::npos ? at : s.find(kMathClose, at);
+    if (end == std::string_view::npos) {
+      out.append(s.substr(pos));
+      return out;
+    }
+    out.append(s.substr(pos, at - pos));
+    std::string_view digits = s.substr(at + kMathOpen.size(), end - at - kMathOpen.size());
+    size_t index = 0;
+    bool ok = !digits.empty() && digits.size() < 10;
+    for (char d : digits) {
+      ok = ok && std::isdigit(static_cast<unsigned char>(d)) != 0;
+      index = index * 10 + static_cast<size_t>(d - '0');
+    }
+    // Not a placeholder of ours (cannot happen: set_math_aside replaces input placeholders).
+    out.append(ok && index < spans.size() ? std::string_view(spans[index]) : std::string_view("\xEF\xBF\xBD"));
+    pos = end + kMathClose.size();
+  }
+}
+
+// Math is typeset in text only: code (spans, blocks and their info strings, which become a class
+// attribute) and raw HTML get back the source of any placeholder set_math_aside put in them. It
+// cannot see every code block ahead of cmark (a fence inside a blockquote or a list item).
+void unplace_outside_text(cmark_node* root, const std::vector<std::string>& spans) {
+  cmark_iter* it = cmark_iter_new(root);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    cmark_node* n = cmark_iter_get_node(it);
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node_type type = cmark_node_get_type(n);
+    if (type != CMARK_NODE_CODE && type != CMARK_NODE_CODE_BLOCK && type != CMARK_NODE_HTML_INLINE &&
+        type != CMARK_NODE_HTML_BLOCK) {
+      continue;
+    }
+    const char* literal = cmark_node_get_literal(n);
+    if (literal != nullptr && std::string_view(literal).find(kMathOpen) != std::string_view::npos) {
+      cmark_node_set_literal(n, unplace_math(literal, spans).c_str());
+    }
+    const char* info = type == CMARK_NODE_CODE_BLOCK ? cmark_node_get_fence_info(n) : nullptr;
+    if (info != nullptr && std::string_view(info).find(kMathOpen) != std::string_view::npos) {
+      cmark_node_set_fence_info(n, unplace_math(info, spans).c_str());
+    }
+  }
+  cmark_iter_free(it);
+}
+
+void restrict_links(cmark_node* root, const std::vector<std::string>& spans) {
   cmark_iter* it = cmark_iter_new(root);
   for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
     cmark_node* n = cmark_iter_get_node(it);
     if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(n) != CMARK_NODE_LINK) continue;
-    const char* url = cmark_node_get_url(n);
-    if (url == nullptr || !is_safe_link(url)) cmark_node_set_url(n, "");
+    const char* title = cmark_node_get_title(n);
+    if (title != nullptr && *title != '\0') cmark_node_set_title(n, unplace_math(title, spans).c_str());
+    const char* raw = cmark_node_get_url(n);
+    std::string url = raw != nullptr ? unplace_math(raw, spans) : std::string();
+    cmark_node_set_url(n, is_safe_link(url) ? url.c_str() : "");
   }
   cmark_iter_free(it);
 }
@@ -227,7 +280,8 @@ std::string render_markdown(std::string_view source) {
       cmark_parse_document(markdown.data(), markdown.size(), options), &cmark_node_free);
   if (!doc) return "";
   images_to_links(doc.get());
-  restrict_links(doc.get());
+  restrict_links(doc.get(), math.spans);
+  if (!math.spans.empty()) unplace_outside_text(doc.get(), math.spans);
   std::unique_ptr<char, void (*)(void*)> html(cmark_render_html(doc.get(), options), &free);
   if (!html) return "";
   // The renderer writes every link as `<a href="`; raw HTML never reaches the output, so this

@@ -72,6 +72,12 @@ TEST(RenderMarkdown, MathSurvivesCommonMarkUntouchedAndEscaped) {
            Case{"*em* then $x^*$ then *em*", "<em>em</em> then <span class=\"math\">\\(x^*\\)</span> then <em>em</em>",
                 "<script"},
            Case{"[$x$](https://e.example/$y$)", "href=\"https://e.example/$y$\"><span class=\"math\">\\(x\\)", "%EE"},
+           // Math never lands inside an attribute: a title or reference destination keeps its TeX.
+           Case{"[r]: https://x.example \"b $y$ c\"\n\n[r] and $z$", "title=\"b $y$ c\"", "title=\"b <span"},
+           Case{"[r]: https://x.example/$a$b$ \"t\"\n\n[r]", "href=\"https://x.example/$a$b$\"", "%EE"},
+           Case{"<https://x.example/$a$>", "href=\"https://x.example/$a$\"", "%EE"},
+           // A fence set_math_aside does not see (in a blockquote) keeps its math as code.
+           Case{"> ```py$$x$$\n> $a_1$ b\n> ```", "<code class=\"language-py$$x$$\">$a_1$ b", "class=\"math"},
            Case{"stray \xEE\x80\x80"
                 "0\xEE\x80\x81 marks",
                 "stray", "\xEE\x80\x80"},
