@@ -383,6 +383,27 @@ Result<std::vector<std::int64_t>> in_days(const IndexSnapshot& ix, const std::ve
 
 }  // namespace
 
+Result<MatchDays> QueryPlanner::matching_days(const SearchRequest& request) {
+  const IndexSnapshot ix = indexes_.snapshot();
+  if (!ix.impact) {
+    return fail(Status::unavailable("trends need the ranking index, which is still being built: try again shortly"));
+  }
+  auto u = understand(with_filters(request));
+  if (!u) return fail(u.error());
+  // Every word must occur: a trend counts papers about the query, not papers sharing a word of it.
+  // A natural-language query counts by its content words (stop and instruction words left out).
+  FtsQuery fts = to_fts_query(u->ranked);
+  auto r = make_restriction(ix, u->ranked, fts);
+  if (!r) return fail(r.error());
+  ImpactQuery iq = r->query;
+  const Restriction& restriction = *r;
+  iq.accept = [&restriction](std::int64_t id) { return restriction.accepts(id); };
+  MatchDays out;
+  out.days = ix.impact->matching_days(iq);
+  out.newest_day = ix.impact->newest_day();
+  return out;
+}
+
 Result<SearchResponse> QueryPlanner::search(const SearchRequest& request) {
   auto response = search_once(request);
   if (!response) return response;

@@ -28,6 +28,8 @@ class QueryPlanner {
   // SearchService::search, suggest and nearest.
   [[nodiscard]] Result<SearchResponse> search(const SearchRequest& request);
   [[nodiscard]] std::optional<std::string> suggest(std::string_view query);
+  // SearchService::matching_days (trends).
+  [[nodiscard]] Result<MatchDays> matching_days(const SearchRequest& request);
   [[nodiscard]] Result<std::vector<SearchHit>> nearest(const std::vector<float>& query, int limit,
                                                        std::int64_t from_day, std::int64_t until_day);
 

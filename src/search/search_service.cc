@@ -76,6 +76,7 @@ class IndexedSearch final : public SearchService {
   Result<std::vector<SearchHit>> similar_to_text(std::string_view text, int limit) override {
     return similar_papers_.similar_to_text(text, limit);
   }
+  Result<MatchDays> matching_days(const SearchRequest& request) override { return queries_.matching_days(request); }
   Status catch_up() override { return indexes_->catch_up(); }
   [[nodiscard]] std::int64_t indexed_seq() const override { return indexes_->indexed_seq(); }
 

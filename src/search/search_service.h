@@ -79,6 +79,13 @@ struct SearchResponse {
   double took_ms = 0;
 };
 
+// What trends read: the listing day of every paper a query matches, and the newest listing day
+// of any indexed paper (days since 1970-01-01).
+struct MatchDays {
+  std::vector<std::int32_t> days;  // one per matching paper, in no particular order
+  std::optional<std::int32_t> newest_day;
+};
+
 class SearchService {
  public:
   virtual ~SearchService() = default;
@@ -95,6 +102,12 @@ class SearchService {
   // "Did you mean": the query with misspelt words replaced by near, more common words of the
   // indexed papers; nullopt when every word looks right (or the vocabulary is not built yet).
   [[nodiscard]] virtual std::optional<std::string> suggest(std::string_view /*query*/) { return std::nullopt; }
+  // Trends: the days of every paper the request's query matches: all its words (a natural-language
+  // query's content words), phrases and filters; unranked, no limit. Unavailable until the ranking
+  // index is built.
+  virtual Result<MatchDays> matching_days(const SearchRequest& /*request*/) {
+    return fail(Status::unavailable("trends are not supported here"));
+  }
   // Applies store changes made since the last call; cheap when nothing changed.
   virtual Status catch_up() = 0;
 

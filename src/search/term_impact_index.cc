@@ -389,9 +389,10 @@ bool in_all(const std::vector<Segment::List>& lists, std::int64_t doc) {
                      [&](const Segment::List& l) { return std::binary_search(l.docs, l.docs + l.size, doc); });
 }
 
-// Evaluates the query over one segment, offering every accepted match to `top`.
-void search_segment(const Segment& seg, const ImpactQuery& q, const std::function<bool(std::int64_t)>& keep,
-                    TopK& top) {
+// Evaluates the query over one segment, offering every accepted match to `top` (anything with
+// offer(doc, score)).
+template <typename Top>
+void search_segment(const Segment& seg, const ImpactQuery& q, const std::function<bool(std::int64_t)>& keep, Top& top) {
   std::vector<Segment::List> lists;
   const auto& query_terms = q.prose ? q.prose_terms : q.terms;
   for (const auto& t : query_terms) {
@@ -464,29 +465,79 @@ bool TermImpactIndex::passes_filters(const ImpactQuery& q, std::int64_t doc_id) 
   return in_all(category_lists(*seg, q.all_category), doc_id);
 }
 
+namespace {
+
+// The filter of `q` over one segment of snapshot `s`: day window, categories, `accept`, and (for
+// the base segment) not superseded by the delta.
+std::function<bool(std::int64_t)> keep_in(const TermImpactIndex::Snapshot& s, const ImpactQuery& q,
+                                          const Segment& segment, bool is_base) {
+  const bool dated = q.from_day != INT64_MIN || q.until_day != INT64_MAX;
+  return [&s, &q, dated, cats = category_lists(segment, q.any_category),
+          required = category_lists(segment, q.all_category), is_base](std::int64_t doc) {
+    if (is_base && !s.in_delta.empty() && s.in_delta.contains(doc)) return false;
+    if (dated) {
+      auto d = s.day.find(doc);
+      if (d == s.day.end() || d->second < q.from_day || d->second > q.until_day) return false;
+    }
+    if (!q.any_category.empty() && !in_any(cats, doc)) return false;
+    if (!required.empty() && !in_all(required, doc)) return false;
+    return !q.accept || q.accept(doc);
+  };
+}
+
+// Collects the listing day of every match (search_segment's Top for matching_days).
+struct DayCollector {
+  const TermImpactIndex::Snapshot& s;
+  std::vector<std::int32_t>& days;
+  void offer(std::int64_t doc, double /*score*/) {
+    if (auto d = s.day.find(doc); d != s.day.end()) days.push_back(d->second);
+  }
+};
+
+}  // namespace
+
 std::vector<ImpactHit> TermImpactIndex::search(const ImpactQuery& q, int limit, std::int64_t* total) const {
   auto s = snapshot();
   TopK top(static_cast<size_t>(std::max(limit, 0)));
-  const bool dated = q.from_day != INT64_MIN || q.until_day != INT64_MAX;
-  auto keep_in = [&](const Segment& segment, bool is_base) {
-    return [&, cats = category_lists(segment, q.any_category), required = category_lists(segment, q.all_category),
-            is_base](std::int64_t doc) {
-      if (is_base && !s->in_delta.empty() && s->in_delta.contains(doc)) return false;
-      if (dated) {
-        auto d = s->day.find(doc);
-        if (d == s->day.end() || d->second < q.from_day || d->second > q.until_day) return false;
-      }
-      if (!q.any_category.empty() && !in_any(cats, doc)) return false;
-      if (!required.empty() && !in_all(required, doc)) return false;
-      return !q.accept || q.accept(doc);
-    };
-  };
   // Filters read the ranking segment (it holds the category terms); prose queries score on the
   // prose segment of the same papers.
-  search_segment(q.prose ? *s->prose_base : *s->base, q, keep_in(*s->base, true), top);
-  if (s->delta) search_segment(q.prose ? *s->prose_delta : *s->delta, q, keep_in(*s->delta, false), top);
+  search_segment(q.prose ? *s->prose_base : *s->base, q, keep_in(*s, q, *s->base, true), top);
+  if (s->delta) search_segment(q.prose ? *s->prose_delta : *s->delta, q, keep_in(*s, q, *s->delta, false), top);
   if (total) *total = top.total();
   return top.take();
+}
+
+std::vector<std::int32_t> TermImpactIndex::matching_days(const ImpactQuery& query) const {
+  auto s = snapshot();
+  ImpactQuery q = query;
+  q.prose = false;
+  q.match_any = false;
+  std::vector<std::int32_t> days;
+  if (q.terms.empty()) {
+    // Filters only: every paper is a candidate (the day map holds each paper once).
+    auto base = keep_in(*s, q, *s->base, true);
+    std::function<bool(std::int64_t)> delta;
+    if (s->delta) delta = keep_in(*s, q, *s->delta, false);
+    days.reserve(s->day.size());
+    for (const auto& [doc, day] : s->day) {
+      bool superseded = s->delta && s->in_delta.contains(doc);
+      if (superseded ? delta(doc) : base(doc)) days.push_back(day);
+    }
+    return days;
+  }
+  DayCollector collect{*s, days};
+  search_segment(*s->base, q, keep_in(*s, q, *s->base, true), collect);
+  if (s->delta) search_segment(*s->delta, q, keep_in(*s, q, *s->delta, false), collect);
+  return days;
+}
+
+std::optional<std::int32_t> TermImpactIndex::newest_day() const {
+  auto s = snapshot();
+  std::optional<std::int32_t> newest;
+  for (const auto& [doc, day] : s->day) {
+    if (!newest || day > *newest) newest = day;
+  }
+  return newest;
 }
 
 }  // namespace paperboy::search

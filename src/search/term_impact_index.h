@@ -89,6 +89,11 @@ class TermImpactIndex {
 
   // Best `limit` papers (score descending, doc id ascending on ties) and how many matched.
   [[nodiscard]] std::vector<ImpactHit> search(const ImpactQuery& query, int limit, std::int64_t* total = nullptr) const;
+  // The listing day of every paper the query matches (all of `terms`, or every paper when there are
+  // none; filters and `accept` applied; prose and match_any ignored), in no particular order.
+  [[nodiscard]] std::vector<std::int32_t> matching_days(const ImpactQuery& query) const;
+  // The newest listing day of any indexed paper (nullopt when empty).
+  [[nodiscard]] std::optional<std::int32_t> newest_day() const;
   // Does the paper satisfy the query's category and day filters (and exist)?
   [[nodiscard]] bool passes_filters(const ImpactQuery& query, std::int64_t doc_id) const;
   // The paper's listing day (days since 1970-01-01), nullopt when it is not indexed.

@@ -33,6 +33,20 @@ bool is_same_site_path(std::string_view target) {
   });
 }
 
+std::string with_thousands(std::int64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  if (digits.front() == '-') {
+    out = "-";
+    digits.erase(0, 1);
+  }
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string url_encode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

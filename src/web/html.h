@@ -20,6 +20,8 @@ namespace paperboy::web {
 [[nodiscard]] bool is_same_site_path(std::string_view target);
 // Percent-encodes everything except RFC 3986 unreserved characters.
 [[nodiscard]] std::string url_encode(std::string_view text);
+// 12345678 -> "12,345,678" (negative numbers keep their sign).
+[[nodiscard]] std::string with_thousands(std::int64_t n);
 
 // "A. Author, B. Author, C. Author et al." with at most `max_names` names.
 [[nodiscard]] std::string author_summary(const std::vector<core::Author>& authors, size_t max_names);

@@ -24,6 +24,11 @@ Result<std::vector<search::SearchHit>> SearchGate::similar_to_text(std::string_v
   return inner_.similar_to_text(text, limit);
 }
 
+Result<search::MatchDays> SearchGate::matching_days(const search::SearchRequest& request) {
+  FifoGate::Slot slot(slots_);
+  return inner_.matching_days(request);
+}
+
 Result<std::vector<search::SearchHit>> SearchGate::nearest(const std::vector<float>& query, int limit,
                                                            std::int64_t from_day, std::int64_t until_day) {
   FifoGate::Slot slot(slots_);

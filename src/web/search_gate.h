@@ -27,6 +27,7 @@ class SearchGate final : public search::SearchService {
   Result<std::vector<search::SearchHit>> more_like(std::span<const std::string> arxiv_ids, int limit) override;
   Result<std::vector<search::SearchHit>> similar_to_text(std::string_view text, int limit) override;
   std::optional<std::string> suggest(std::string_view query) override { return inner_.suggest(query); }
+  Result<search::MatchDays> matching_days(const search::SearchRequest& request) override;
   Status catch_up() override { return inner_.catch_up(); }
   Result<std::vector<std::vector<float>>> vectors_of(std::span<const std::int64_t> doc_ids) override {
     return inner_.vectors_of(doc_ids);

@@ -119,6 +119,7 @@ struct WebServer::Impl {
   std::unique_ptr<Csrf> csrf;
   std::unique_ptr<app::LibraryService> library;
   std::unique_ptr<app::ProfileService> profiles;
+  std::unique_ptr<app::TrendService> trends;
   std::optional<core::Signer> signer;
   app::PaperService papers;  // before ctx, which holds it
   app::AuthorService authors;
@@ -186,6 +187,8 @@ struct WebServer::Impl {
     if (options.search != nullptr) {
       search_gate = std::make_unique<SearchGate>(*options.search, options.search_concurrency);
       ctx.search = search_gate.get();
+      trends = std::make_unique<app::TrendService>(*search_gate, store);
+      ctx.trends = trends.get();
     }
     ctx.get = [this](const std::string& pattern, Handler h) { router.add("GET", pattern, std::move(h)); };
     ctx.post = [this](const std::string& pattern, Handler h) { router.add("POST", pattern, std::move(h)); };
@@ -686,6 +689,7 @@ struct WebServer::Impl {
     add_api_routes(ctx);  // before the paper routes: /api/papers/ID/similar
     add_feed_routes(ctx);
     add_search_routes(ctx);
+    add_trend_routes(ctx);
     add_people_routes(ctx);
     add_subscribe_routes(ctx);
     add_paper_routes(ctx);

@@ -164,6 +164,11 @@ TEST_F(OpenApiTest, EveryReplyMatchesTheDocumentedSchema) {
   call("get", "/api/papers/search", "/api/papers/search?q=vision");
   call("get", "/api/papers/search", "/api/papers/search?q=");
   call("get", "/api/papers/{id}/similar", "/api/papers/2401.00002/similar?limit=3");
+  auto trend = call("get", "/api/trends", "/api/trends?q=diffusion&weeks=3");
+  if (!trend.contains("error")) {
+    EXPECT_EQ(trend["weeks"].size(), 3u) << trend;
+  }
+  call("get", "/api/trends", "/api/trends?q=diffusion&weeks=0");
   call("get", "/api/recommendations", "/api/recommendations");
   call("delete", "/api/papers/{id}/upvote", "/api/papers/2401.00001/upvote", nullptr, t);
   validate_all();

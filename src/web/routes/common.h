@@ -20,6 +20,7 @@
 #include "app/paper_lookup.h"
 #include "app/paper_service.h"
 #include "app/profile_service.h"
+#include "app/trend_service.h"
 #include "app/vote_service.h"
 #include "community/accounts.h"
 #include "community/rate_limiter.h"
@@ -82,6 +83,8 @@ struct RouteContext {
   app::AuthorService* authors = nullptr;
   // Members' public profiles (/users/NAME); null when the library is off.
   app::ProfileService* profiles = nullptr;
+  // Papers per week and rising topics; null when search is off.
+  app::TrendService* trends = nullptr;
 
   // The site's absolute base for links in mails, feeds and exports: server.public_url, or the
   // listening address when unset. Never the request's Host header (a client chooses it: mailed
@@ -195,5 +198,6 @@ void add_follow_routes(RouteContext& ctx);      // follow buttons, /feed, /api/f
 void add_comment_routes(RouteContext& ctx);     // comments on papers (comments.cc)
 void add_profile_routes(RouteContext& ctx);     // /users/NAME, members' public profiles (profile.cc)
 void add_operations_routes(RouteContext& ctx);  // /metrics, /api/openapi.json (operations.cc)
+void add_trend_routes(RouteContext& ctx);       // /api/trends, /trends (trends.cc)
 
 }  // namespace paperboy::web

@@ -11,12 +11,14 @@
 #include "web/routes/common.h"
 #include "web/routes/library.h"
 #include "web/server.h"
+#include "web/trend_chart.h"
 
 namespace paperboy::web {
 namespace {
 
 constexpr int kPageSize = 20;
 constexpr int kMaxPage = 50;
+constexpr int kTrendWeeks = 52;  // the search page's papers-per-week chart
 constexpr size_t kMaxQueryBytes = 500;
 
 // The category select's choices: the busiest arXiv categories (any other one can be typed as cat:X,
@@ -47,16 +49,6 @@ constexpr std::array<std::pair<const char*, const char*>, 24> kCategoryChoices =
     {"astro-ph.GA", "Astrophysics of Galaxies (astro-ph.GA)"},
     {"hep-th", "High Energy Physics, Theory (hep-th)"},
 }};
-
-std::string with_thousands(std::int64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 // The page's query string for `q` with the request's filters, sort and mode ("" values left out).
 std::string search_url(const search::SearchRequest& sr, const std::string& q, const std::string& extra = "") {
@@ -291,6 +283,14 @@ void add_search_routes(RouteContext& ctx) {
     auto marks = vote_marks(ctx, req, *papers);
     if (!marks) return fail(marks.error());
     model["cards"] = ctx.views.cards(*papers, response->highlight_terms, &*marks);
+    // Papers per week for the query (first page only): the chart is an aside, so a trend the
+    // index cannot answer yet (still building) leaves it out rather than failing the search.
+    if (ctx.trends != nullptr && sr->offset == 0 && !response->hits.empty() && !response->shows_suggestion) {
+      auto trend = ctx.trends->weekly(*sr, kTrendWeeks);
+      if (trend && trend->papers > 0) {
+        model["trend_html"] = trend_chart_html(*trend, "Papers per week with these words, the last year");
+      }
+    }
     if (!sr->query.empty()) {
       model["feed_atom"] = "/feeds/search.atom?q=" + url_encode(sr->query) + "&mode=" + mode_string(sr->mode);
       auto follow = follow_button_html(ctx, req, app::FollowKind::kSearch, sr->query, "this search");
