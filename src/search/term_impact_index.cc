@@ -176,7 +176,19 @@ struct TermImpactIndex::Snapshot {
   std::shared_ptr<const Segment> prose_base;           // prose postings of the same papers
   std::shared_ptr<const Segment> prose_delta;          // null exactly when delta is
   std::unordered_map<std::int64_t, std::int32_t> day;  // every paper's listing day
-  std::unordered_map<std::int64_t, bool> in_delta;     // papers whose base entries are superseded
+  // The same days by doc id (the store's dense integers; kNoDay where there is no paper), for
+  // trends, which read the day of every match: an array read instead of a hash lookup.
+  std::vector<std::int32_t> day_by_doc;
+  static constexpr std::int32_t kNoDay = INT32_MIN;
+  void set_day(std::int64_t doc, std::int32_t d) {
+    day[doc] = d;
+    if (doc < 0 || doc > kMaxFlatDoc) return;
+    if (static_cast<size_t>(doc) >= day_by_doc.size()) day_by_doc.resize(static_cast<size_t>(doc) + 1, kNoDay);
+    day_by_doc[static_cast<size_t>(doc)] = d;
+  }
+  // Doc ids above this (not made by the store) stay out of the array; DayCollector falls back to `day`.
+  static constexpr std::int64_t kMaxFlatDoc = 1LL << 24;  // 64 MiB at most
+  std::unordered_map<std::int64_t, bool> in_delta;        // papers whose base entries are superseded
 };
 
 namespace {
@@ -312,7 +324,7 @@ std::unique_ptr<TermImpactIndex> TermImpactIndex::build(const PorterTokenizer& t
   std::unique_ptr<TermImpactIndex> index(new TermImpactIndex());
   auto snap = std::make_shared<Snapshot>();
   snap->day.reserve(docs.size());
-  for (const auto& d : docs) snap->day[d.doc_id] = d.day;
+  for (const auto& d : docs) snap->set_day(d.doc_id, d.day);
   auto prose = tokenize_all(tokenizer, docs, threads, Postings::kProse);
   snap->prose_base = make_segment(prose, nullptr, Postings::kProse);
   auto tokenized = tokenize_all(tokenizer, docs, threads, Postings::kRanking);
@@ -328,7 +340,7 @@ void TermImpactIndex::upsert(const PorterTokenizer& tokenizer, std::vector<Impac
   std::unordered_map<std::int64_t, size_t> at;
   for (size_t i = 0; i < delta_docs_.size(); ++i) at[delta_docs_[i].doc_id] = i;
   for (auto& d : docs) {
-    snap->day[d.doc_id] = d.day;
+    snap->set_day(d.doc_id, d.day);
     snap->in_delta[d.doc_id] = true;
     if (auto it = at.find(d.doc_id); it != at.end()) {
       delta_docs_[it->second] = std::move(d);
@@ -368,7 +380,7 @@ size_t TermImpactIndex::memory_bytes() const {
   for (const auto* seg : {s->base.get(), s->delta.get(), s->prose_base.get(), s->prose_delta.get()}) {
     if (seg) bytes += seg->docs.size() * (sizeof(std::int64_t) + sizeof(float)) + seg->term_ids.size() * 48;
   }
-  return bytes + s->day.size() * 32;
+  return bytes + s->day.size() * 32 + s->day_by_doc.size() * sizeof(std::int32_t);
 }
 
 namespace {
@@ -490,7 +502,13 @@ struct DayCollector {
   const TermImpactIndex::Snapshot& s;
   std::vector<std::int32_t>& days;
   void offer(std::int64_t doc, double /*score*/) {
-    if (auto d = s.day.find(doc); d != s.day.end()) days.push_back(d->second);
+    if (doc >= 0 && static_cast<size_t>(doc) < s.day_by_doc.size()) {
+      if (s.day_by_doc[static_cast<size_t>(doc)] != TermImpactIndex::Snapshot::kNoDay) {
+        days.push_back(s.day_by_doc[static_cast<size_t>(doc)]);
+      }
+    } else if (auto d = s.day.find(doc); d != s.day.end()) {
+      days.push_back(d->second);
+    }
   }
 };
 

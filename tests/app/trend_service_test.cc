@@ -120,6 +120,44 @@ TEST_F(TrendServiceTest, WeeksCountEveryMatchingPaperOnce) {
   EXPECT_EQ(last->papers, in_last_two);
 }
 
+TEST_F(TrendServiceTest, APaperIngestedLaterIsCountedAfterCatchUp) {
+  auto before = trends_->weekly({.query = "zebrafish"}, 40);
+  ASSERT_TRUE(before);
+  store::WriteBatch batch;
+  core::Paper p = testing::stored_paper("2601.09999", "Zebrafish graph atlas", (kNewestDay - 1) * kDay + 60);
+  p.abstract = "A new atlas of zebrafish.";
+  batch.papers.push_back(p);
+  // And one already counted loses the word: the delta supersedes its base entry.
+  const Made& was = made_[60];  // the newest day's zebrafish paper
+  ASSERT_TRUE(was.zebrafish);
+  core::Paper changed = testing::stored_paper(was.id, "Graph networks of cities", was.day * kDay + 3600);
+  changed.abstract = "We study graph networks of cities.";
+  changed.categories = {was.category};
+  changed.versions.push_back({2, was.day * kDay + 7200});
+  batch.papers.push_back(changed);
+  ASSERT_TRUE(db_->papers().apply(batch));
+  ASSERT_TRUE(search_->catch_up().is_ok());
+  auto after = trends_->weekly({.query = "zebrafish"}, 40);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->papers, before->papers);  // one in, one out
+  auto in_week = [](const QueryTrend& t, const std::string& week) {
+    for (const auto& w : t.weeks) {
+      if (w.week == week) return w.papers;
+    }
+    return std::int64_t{-1};
+  };
+  // Both changes fall in the newest week unless the day before it is a Sunday.
+  EXPECT_EQ(in_week(*after, iso_week(kNewestDay - 1)) + in_week(*after, iso_week(kNewestDay)),
+            in_week(*before, iso_week(kNewestDay - 1)) + in_week(*before, iso_week(kNewestDay)));
+  auto atlas = trends_->weekly({.query = "atlas"}, 40);
+  ASSERT_TRUE(atlas);
+  EXPECT_EQ(atlas->papers, 1);
+  auto cities = trends_->weekly({.query = "cities"}, 40);
+  ASSERT_TRUE(cities);
+  EXPECT_EQ(cities->papers, 68);  // 57 earlier + 10 recent + the changed one
+  EXPECT_EQ(after->weeks.back().week, iso_week(kNewestDay));
+}
+
 TEST_F(TrendServiceTest, RefusesBadArguments) {
   EXPECT_EQ(trends_->weekly({.query = "zebrafish"}, 0).error().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(trends_->weekly({.query = "zebrafish"}, TrendService::kMaxWeeks + 1).error().code(),
