@@ -180,8 +180,12 @@ struct TermImpactIndex::Snapshot {
   // trends, which read the day of every match: an array read instead of a hash lookup.
   std::vector<std::int32_t> day_by_doc;
   static constexpr std::int32_t kNoDay = INT32_MIN;
+  // The newest day ever set (a paper moved to an earlier day leaves it as it was): trends ask for it
+  // on every search page, where a scan of `day` cost a millisecond at 141k papers.
+  std::int32_t newest = INT32_MIN;
   void set_day(std::int64_t doc, std::int32_t d) {
     day[doc] = d;
+    newest = std::max(newest, d);
     if (doc < 0 || doc > kMaxFlatDoc) return;
     if (static_cast<size_t>(doc) >= day_by_doc.size()) day_by_doc.resize(static_cast<size_t>(doc) + 1, kNoDay);
     day_by_doc[static_cast<size_t>(doc)] = d;
@@ -551,11 +555,8 @@ std::vector<std::int32_t> TermImpactIndex::matching_days(const ImpactQuery& quer
 
 std::optional<std::int32_t> TermImpactIndex::newest_day() const {
   auto s = snapshot();
-  std::optional<std::int32_t> newest;
-  for (const auto& [doc, day] : s->day) {
-    if (!newest || day > *newest) newest = day;
-  }
-  return newest;
+  if (s->day.empty()) return std::nullopt;
+  return s->newest;
 }
 
 }  // namespace paperboy::search

@@ -92,7 +92,7 @@ class TermImpactIndex {
   // The listing day of every paper the query matches (all of `terms`, or every paper when there are
   // none; filters and `accept` applied; prose and match_any ignored), in no particular order.
   [[nodiscard]] std::vector<std::int32_t> matching_days(const ImpactQuery& query) const;
-  // The newest listing day of any indexed paper (nullopt when empty).
+  // The newest listing day any indexed paper has had (nullopt when empty).
   [[nodiscard]] std::optional<std::int32_t> newest_day() const;
   // Does the paper satisfy the query's category and day filters (and exist)?
   [[nodiscard]] bool passes_filters(const ImpactQuery& query, std::int64_t doc_id) const;
