@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cmath>
-#include <cstdio>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -28,15 +26,6 @@ std::int64_t monday_of(std::int64_t day) {
 
 }  // namespace
 
-std::string iso_week(std::int64_t day) {
-  const std::int64_t thursday = monday_of(day) + 3;
-  const int year = core::civil_from_days(thursday).year;
-  const std::int64_t jan1 = core::days_from_civil(year, 1, 1).value_or(thursday);
-  char out[16];
-  std::snprintf(out, sizeof out, "%04d-W%02d", year, static_cast<int>((thursday - jan1) / 7 + 1));
-  return out;
-}
-
 Result<QueryTrend> TrendService::weekly(const search::SearchRequest& request, int weeks) {
   if (weeks < 1 || weeks > kMaxWeeks) {
     return fail(Status::invalid_argument("weeks: expected 1 to " + std::to_string(kMaxWeeks) + ", got " +
@@ -52,7 +41,7 @@ Result<QueryTrend> TrendService::weekly(const search::SearchRequest& request, in
   for (int w = 0; w < weeks; ++w) {
     auto& week = out.weeks[static_cast<size_t>(w)];
     week.monday = first + 7 * static_cast<std::int64_t>(w);
-    week.week = iso_week(week.monday);
+    week.week = core::iso_week(week.monday);
   }
   for (std::int32_t day : matched->days) {
     if (day < first || day >= last + 7) continue;

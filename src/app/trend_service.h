@@ -20,7 +20,7 @@
 namespace paperboy::app {
 
 struct WeekCount {
-  std::string week;         // ISO 8601 week, "2024-W07"
+  std::string week;         // ISO 8601 week, "2024-W07" (core::iso_week)
   std::int64_t monday = 0;  // its Monday, days since 1970-01-01
   std::int64_t papers = 0;
 };
@@ -82,8 +82,5 @@ class TrendService {
   std::int64_t cached_seq_ = -2;
   std::optional<RisingTopics> cached_;
 };
-
-// "2024-W07": the ISO 8601 week (Monday first; week 1 holds the year's first Thursday) of a day.
-[[nodiscard]] std::string iso_week(std::int64_t day);
 
 }  // namespace paperboy::app

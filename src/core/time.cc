@@ -186,6 +186,15 @@ CivilDate civil_from_days(std::int64_t days) {
           static_cast<int>(static_cast<unsigned>(ymd.day())), static_cast<int>(weekday{sd}.iso_encoding()) - 1};
 }
 
+std::string iso_week(std::int64_t days) {
+  const std::int64_t thursday = days - civil_from_days(days).weekday + 3;
+  const int year = civil_from_days(thursday).year;
+  const std::int64_t jan1 = days_from_civil(year, 1, 1).value_or(thursday);
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-W%02d", year, static_cast<int>((thursday - jan1) / 7 + 1));
+  return out;
+}
+
 namespace {
 struct Civil {
   int y, m, d, hh, mm, ss, wd;  // wd: 0 = Sunday, as RFC 2822 day names are listed below

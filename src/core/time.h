@@ -32,6 +32,9 @@ struct CivilDate {
   int weekday = 3;
 };
 [[nodiscard]] CivilDate civil_from_days(std::int64_t days);
+// "2024-W07": the ISO 8601 week (Monday first; its Thursday decides the year) holding a day (days
+// since 1970-01-01).
+[[nodiscard]] std::string iso_week(std::int64_t days);
 
 // Seconds since the epoch now. For tests only: when $PAPERBOY_TEST_CLOCK_FILE names a file, the
 // integer in it (seconds, may be negative) is added, read at every call, so a test can move the

@@ -129,17 +129,7 @@ std::string site_name(const std::string& url) {
 Result<std::string> issue_key(std::string_view frequency, std::int64_t now) {
   std::int64_t days = now >= 0 ? now / 86400 : (now - 86399) / 86400;
   if (frequency == "daily") return "daily:" + day_string(days);
-  if (frequency == "weekly") {
-    // ISO 8601 week: the week's Thursday decides the year. 1970-01-01 was a Thursday.
-    std::int64_t weekday = ((days + 3) % 7 + 7) % 7;  // Monday = 0
-    std::int64_t thursday = days - weekday + 3;
-    auto c = core::civil_from_days(thursday);
-    auto jan1 = core::days_from_civil(c.year, 1, 1);
-    std::int64_t week = (thursday - *jan1) / 7 + 1;
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "weekly:%04d-W%02d", c.year, static_cast<int>(week));
-    return std::string(buf);
-  }
+  if (frequency == "weekly") return "weekly:" + core::iso_week(days);
   return fail(Status::invalid_argument("frequency must be daily or weekly, not '" + std::string(frequency) + "'"));
 }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/time.h"
 #include "web/html.h"
+#include "web/period.h"
 
 namespace paperboy::web {
 
@@ -14,13 +14,6 @@ constexpr int kWidth = 360;
 constexpr int kPlotTop = 14;
 constexpr int kPlotBottom = 64;
 constexpr int kHeight = 80;
-
-std::string day_text(std::int64_t day) {
-  auto c = core::civil_from_days(day);
-  char out[16];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02d", c.year, c.month, c.day);
-  return out;
-}
 
 std::string fixed(double v) {
   char out[32];
@@ -45,8 +38,8 @@ std::string trend_chart_html(const app::QueryTrend& trend, std::string_view capt
     path += "M" + fixed(static_cast<double>(i) * step) + " " + std::to_string(kPlotBottom) + "v-" + fixed(h) + "h" +
             fixed(bar) + "v" + fixed(h) + "z";
   }
-  const std::string first = day_text(trend.weeks.front().monday);
-  const std::string last = day_text(trend.weeks.back().monday);
+  const std::string first = day_string(trend.weeks.front().monday);
+  const std::string last = day_string(trend.weeks.back().monday);
   const std::string summary = std::to_string(trend.papers) + " papers in " + std::to_string(n) + " weeks from " +
                               first + " to the week of " + last + "; at most " + std::to_string(trend.peak) +
                               " in one week";
@@ -65,7 +58,7 @@ std::string trend_chart_html(const app::QueryTrend& trend, std::string_view capt
       "</svg><details class=\"trend-table\"><summary>The numbers, week by week</summary><table><thead><tr>"
       "<th scope=\"col\">Week</th><th scope=\"col\">From</th><th scope=\"col\">Papers</th></tr></thead><tbody>";
   for (auto it = trend.weeks.rbegin(); it != trend.weeks.rend(); ++it) {
-    out += "<tr><td>" + it->week + "</td><td>" + day_text(it->monday) + "</td><td>" + std::to_string(it->papers) +
+    out += "<tr><td>" + it->week + "</td><td>" + day_string(it->monday) + "</td><td>" + std::to_string(it->papers) +
            "</td></tr>";
   }
   out += "</tbody></table></details></figure>";

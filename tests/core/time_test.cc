@@ -48,7 +48,7 @@ TEST(Time, CivilFromDaysInvertsDaysFromCivilWithIsoWeekdays) {
   EXPECT_EQ(c.year, 2024);
   EXPECT_EQ(c.month, 2);
   EXPECT_EQ(c.day, 29);
-  EXPECT_EQ(c.weekday, 3);  // a Thursday; 0 = Monday
+  EXPECT_EQ(c.weekday, 3);                    // a Thursday; 0 = Monday
   EXPECT_EQ(civil_from_days(0).weekday, 3);   // 1970-01-01, a Thursday
   EXPECT_EQ(civil_from_days(-1).day, 31);     // 1969-12-31
   EXPECT_EQ(civil_from_days(-1).weekday, 2);  // a Wednesday
@@ -56,6 +56,17 @@ TEST(Time, CivilFromDaysInvertsDaysFromCivilWithIsoWeekdays) {
 
 TEST(Time, HandlesDatesBeforeTheEpoch) {
   EXPECT_EQ(format_iso_date(-1), "1969-12-31");
+}
+
+TEST(IsoWeek, FollowsIso8601AcrossYearEnds) {
+  auto day = [](int y, int m, int d) { return *days_from_civil(y, m, d); };
+  EXPECT_EQ(iso_week(day(2024, 1, 1)), "2024-W01");  // a Monday
+  EXPECT_EQ(iso_week(day(2021, 1, 3)), "2020-W53");  // Sunday of 2020's last week
+  EXPECT_EQ(iso_week(day(2019, 12, 30)), "2020-W01");
+  EXPECT_EQ(iso_week(day(2026, 12, 31)), "2026-W53");
+  EXPECT_EQ(iso_week(day(2027, 1, 3)), "2026-W53");
+  EXPECT_EQ(iso_week(day(2027, 1, 4)), "2027-W01");
+  EXPECT_EQ(iso_week(day(2026, 6, 15)), "2026-W25");
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 // well-formed XML, CSRF tokens only from a header or the body and never anonymous beside a
 // session, tokens revoked by a password reset, the redirect filter, comment edits rate-limited,
 // reads that create nothing, and search errors without internals.
-#include <expat.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -23,6 +22,7 @@
 #include "support/temp_dir.h"
 #include "support/web_forms.h"
 #include "support/web_server.h"
+#include "support/well_formed_xml.h"
 #include "web/server.h"
 
 namespace paperboy::web {
@@ -33,15 +33,6 @@ using testing::csrf_from;
 using testing::set_cookie;
 
 constexpr const char* kPassword = "correct horse battery";
-
-// Whether `text` is a well-formed XML document (expat checks UTF-8 and XML 1.0 characters).
-bool is_well_formed_xml(const std::string& text, std::string* error) {
-  XML_Parser p = XML_ParserCreate(nullptr);
-  bool ok = XML_Parse(p, text.data(), static_cast<int>(text.size()), 1) == XML_STATUS_OK;
-  if (!ok && error != nullptr) *error = XML_ErrorString(XML_GetErrorCode(p));
-  XML_ParserFree(p);
-  return ok;
-}
 
 class SecurityServerTest : public ::testing::Test {
  protected:
@@ -274,7 +265,7 @@ TEST_F(SecurityServerTest, FeedsAreWellFormedXmlWhateverTheInput) {
     if (r->status == 400) continue;  // refusing invalid input is fine too; a broken feed is not
     ASSERT_EQ(r->status, 200) << path << ": " << r->body;
     std::string error;
-    EXPECT_TRUE(is_well_formed_xml(r->body, &error)) << path << ": " << error;
+    EXPECT_TRUE(testing::is_well_formed_xml(r->body, &error)) << path << ": " << error;
   }
   auto feed = c.Get("/feeds/category/cs.LG.atom");
   EXPECT_NE(feed->body.find("Graph networks with noise"), std::string::npos) << feed->body;

@@ -2,7 +2,6 @@
 // GET /api/trends answers papers per ISO week equal to a count made paper by paper, refuses bad
 // arguments with a clear 400, the search page embeds the chart as well-formed inline SVG with a
 // table of the same numbers, and /trends lists the word whose share jumped, linking its search.
-#include <expat.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 
@@ -16,20 +15,13 @@
 #include "store/database.h"
 #include "support/temp_dir.h"
 #include "support/web_server.h"
+#include "support/well_formed_xml.h"
 #include "web/server.h"
 
 namespace paperboy::web {
 namespace {
 
 using json = nlohmann::json;
-
-bool is_well_formed_xml(const std::string& text, std::string* error) {
-  XML_Parser p = XML_ParserCreate(nullptr);
-  bool ok = XML_Parse(p, text.data(), static_cast<int>(text.size()), 1) == XML_STATUS_OK;
-  if (!ok) *error = XML_ErrorString(XML_GetErrorCode(p));
-  XML_ParserFree(p);
-  return ok;
-}
 
 class TrendsServerTest : public ::testing::Test {
  protected:
@@ -81,7 +73,7 @@ TEST_F(TrendsServerTest, ApiCountsPapersPerIsoWeek) {
   EXPECT_EQ(body.at("query"), "zebrafish");
   ASSERT_EQ(body.at("weeks").size(), 40u);
   std::map<std::string, std::int64_t> expected;
-  for (auto day : zebrafish_days_) ++expected[app::iso_week(day)];
+  for (auto day : zebrafish_days_) ++expected[core::iso_week(day)];
   std::map<std::string, std::int64_t> got;
   std::int64_t sum = 0;
   for (const auto& w : body.at("weeks")) {
@@ -91,7 +83,7 @@ TEST_F(TrendsServerTest, ApiCountsPapersPerIsoWeek) {
   }
   EXPECT_EQ(got, expected);
   EXPECT_EQ(sum, 14);
-  EXPECT_EQ(body.at("weeks").back().at("week"), app::iso_week(*core::days_from_civil(2025, 12, 31)));
+  EXPECT_EQ(body.at("weeks").back().at("week"), core::iso_week(*core::days_from_civil(2025, 12, 31)));
 
   for (const char* bad : {"/api/trends?q=zebrafish&weeks=0", "/api/trends?q=zebrafish&weeks=99999",
                           "/api/trends?q=zebrafish&weeks=ten", "/api/trends", "/api/trends?q=-zebrafish"}) {
@@ -113,7 +105,7 @@ TEST_F(TrendsServerTest, SearchPageEmbedsTheChartAsInlineSvgWithATable) {
   ASSERT_NE(to, std::string::npos);
   std::string svg = r->body.substr(from, to + 6 - from);
   std::string error;
-  EXPECT_TRUE(is_well_formed_xml(svg, &error)) << error << "\n" << svg;
+  EXPECT_TRUE(testing::is_well_formed_xml(svg, &error)) << error << "\n" << svg;
   EXPECT_NE(svg.find("role=\"img\""), std::string::npos);
   EXPECT_NE(svg.find("<path class=\"bars\""), std::string::npos);
   // The table behind it: 52 weeks, newest first, the same total.

@@ -3,10 +3,10 @@
 // listing days against the 180 before, each linking to its search and its weekly chart.
 #include <cstdio>
 #include "app/trend_service.h"
-#include "core/time.h"
 
 #include "web/html.h"
 #include "web/http_status.h"
+#include "web/period.h"
 #include "web/routes/common.h"
 #include "web/trend_chart.h"
 
@@ -15,10 +15,6 @@ namespace paperboy::web {
 namespace {
 
 constexpr int kTopicsShown = 30;
-
-std::string day_text(std::int64_t day) {
-  return core::format_iso_date(day * 86400);
-}
 
 std::string percent(double share) {
   char out[32];
@@ -43,7 +39,7 @@ void add_trend_routes(RouteContext& ctx) {
     if (!trend) return fail(trend.error());
     nlohmann::json out = {{"query", sr->query}, {"papers", trend->papers}, {"weeks", nlohmann::json::array()}};
     for (const auto& w : trend->weeks) {
-      out["weeks"].push_back({{"week", w.week}, {"start", day_text(w.monday)}, {"papers", w.papers}});
+      out["weeks"].push_back({{"week", w.week}, {"start", day_string(w.monday)}, {"papers", w.papers}});
     }
     return Reply{.body = out.dump(), .content_type = "application/json"};
   });
@@ -63,10 +59,10 @@ void add_trend_routes(RouteContext& ctx) {
       personalise(ctx, req, model);
       return Reply{.status = http_status(rising.error()), .body = ctx.views.page("trends", model), .max_age_s = 0};
     }
-    model["recent_from"] = day_text(rising->windows.recent_from);
-    model["recent_until"] = day_text(rising->windows.recent_until);
-    model["earlier_from"] = day_text(rising->windows.earlier_from);
-    model["earlier_until"] = day_text(rising->windows.earlier_until);
+    model["recent_from"] = day_string(rising->windows.recent_from);
+    model["recent_until"] = day_string(rising->windows.recent_until);
+    model["earlier_from"] = day_string(rising->windows.earlier_from);
+    model["earlier_until"] = day_string(rising->windows.earlier_until);
     model["recent_papers"] = with_thousands(rising->recent_papers);
     model["earlier_papers"] = with_thousands(rising->earlier_papers);
     nlohmann::json topics = nlohmann::json::array();
